@@ -1,0 +1,1 @@
+"""Everything that writes data: ingest, collector, sample delivery, simulator."""

@@ -1,0 +1,160 @@
+"""The command line: one entry point with subcommands; errors become a message and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from zakid_metrics.errors import UsageError, ZakidError
+from zakid_metrics.settings import get_settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _print_table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> None:
+    cells = [[str(h) for h in header]] + [["" if v is None else str(v) for v in r] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    for n, row in enumerate(cells):
+        print("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)))
+        if n == 0:
+            print("  ".join("-" * width for width in widths))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from pipelines.ingest import ingest
+
+    run = ingest([Path(p) for p in args.paths], args.data_dir)
+    if args.json:
+        print(run.to_json())
+        return EXIT_FAILED if run.any_failed else EXIT_OK
+    _print_table(
+        [(f.file, f.entity or "-", f.status, f.rows_read, f.rows_loaded, f.rows_rejected)
+         for f in run.files],
+        ("file", "entity", "status", "read", "loaded", "rejected"),
+    )
+    for f in run.files:
+        for message in f.errors:
+            print(f"\n{'SKIPPED' if f.status == 'skipped' else 'ERROR'} {message.en}")
+        for message in f.warnings:
+            print(f"note  {message.en}")
+    rejected = sum(f.rows_rejected for f in run.files)
+    print(f"\nRun {run.run_id}: {run.status}; published to {args.data_dir / 'warehouse.duckdb'}.")
+    if rejected:
+        print(f"{rejected} row(s) rejected: python -m pipelines rejects --run {run.run_id}")
+    return EXIT_FAILED if run.any_failed else EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from zakid_metrics.warehouse import read_snapshot
+
+    with read_snapshot(args.data_dir) as con:
+        runs = con.execute(
+            "SELECT run_id, strftime(finished_at, '%Y-%m-%d %H:%M:%S') AS finished_utc, status, "
+            "files, rows_read, rows_loaded, rows_rejected FROM load_runs "
+            "ORDER BY run_id DESC LIMIT ?",
+            [args.runs],
+        ).fetchall()
+        entities = con.execute(
+            "SELECT entity, rows, stale_rows, last_file, last_run_id, "
+            "strftime(last_loaded_at, '%Y-%m-%d %H:%M:%S') AS last_loaded_utc, "
+            "date_diff('day', last_loaded_at, now()::TIMESTAMP) AS age_days "
+            "FROM entity_status ORDER BY entity"
+        ).fetchall()
+    run_cols = ("run_id", "finished_utc", "status", "files", "read", "loaded", "rejected")
+    entity_cols = ("entity", "rows", "stale", "last_file", "run", "loaded_utc", "age_days")
+    if args.json:
+        print(json.dumps({
+            "runs": [dict(zip(run_cols, r, strict=True)) for r in runs],
+            "entities": [dict(zip(entity_cols, r, strict=True)) for r in entities],
+        }, indent=2, default=str))
+        return EXIT_OK
+    print("Last load runs")
+    _print_table(runs, run_cols)
+    print("\nEntities (freshness = days since the last delivery that set the state)")
+    _print_table(entities, entity_cols)
+    return EXIT_OK
+
+
+def cmd_rejects(args: argparse.Namespace) -> int:
+    from zakid_metrics.warehouse import read_snapshot
+
+    with read_snapshot(args.data_dir) as con:
+        run_id = args.run or con.execute("SELECT max(run_id) FROM load_runs").fetchone()[0]
+        rows = con.execute(
+            'SELECT file, line, "column", value, reason FROM rejected_rows WHERE run_id = ? '
+            "ORDER BY file, line, \"column\"",
+            [run_id],
+        ).fetchall()
+    if args.json:
+        cols = ("file", "line", "column", "value", "reason")
+        print(json.dumps({"run_id": run_id, "rejected_rows": [dict(zip(cols, r, strict=True))
+                                                               for r in rows]}, indent=2))
+        return EXIT_OK
+    print(f"Rejected rows of run {run_id}: {len(rows)}")
+    if rows:
+        _print_table(rows, ("file", "line", "column", "value", "reason"))
+    return EXIT_OK
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from pipelines.sample import write_sample
+
+    for path in write_sample(args.out):
+        print(path)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines", description="ZaKI.D data pipelines."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], text: str,
+            data_dir: bool = True) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.set_defaults(handler=handler)
+        if data_dir:
+            sub.add_argument("--data-dir", type=Path, default=settings.data_dir,
+                             help="data directory (default: ZAKID_DATA_DIR or data/)")
+        return sub
+
+    ingest = add("ingest", cmd_ingest, "Load delivery files or folders into the warehouse.")
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="file or folder")
+    ingest.add_argument("--json", action="store_true", help="print one JSON object")
+    status = add("status", cmd_status, "Show the last load runs and per-entity freshness.")
+    status.add_argument("--runs", type=int, default=10, help="how many runs to list")
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    rejects = add("rejects", cmd_rejects, "List the rejected rows of a load run.")
+    rejects.add_argument("--run", type=int, help="run id (default: the last run)")
+    rejects.add_argument("--json", action="store_true", help="print one JSON object")
+    sample = add("sample", cmd_sample, "Write the deterministic sample delivery.", data_dir=False)
+    sample.add_argument("--out", type=Path, default=settings.sample_dir, help="output folder")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    try:
+        return args.handler(args)
+    except UsageError as error:
+        print(f"error: {error.message}\n{error.hint}", file=sys.stderr)
+        return EXIT_USAGE
+    except ZakidError as error:
+        print(f"error: {error.message}\n{error.hint}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("interrupted; the published warehouse is unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

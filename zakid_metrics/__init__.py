@@ -1,0 +1,1 @@
+"""ZaKI.D impact metrics: the contract, the warehouse, the KPIs and the views on them."""

@@ -1,0 +1,809 @@
+"""CONTRACT.md in code: value parsers, row models, closed option sets, one declaration per entity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    computed_field,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from zakid_metrics.i18n import t
+
+# --- Closed option sets (Literal type + tuple constant, one name for one thing) -------------
+
+Partner = Literal["UDE", "Fraunhofer IMS", "Krohne", "other"]
+PARTNERS: tuple[Partner, ...] = get_args(Partner)
+UseCase = Literal[
+    "predictive_maintenance",
+    "quality_inspection",
+    "process_optimization",
+    "energy_management",
+    "condition_monitoring",
+    "logistics",
+    "other",
+]
+USE_CASES: tuple[UseCase, ...] = get_args(UseCase)
+ProjectStatus = Literal["inquiry", "feasibility", "pilot", "production", "completed", "cancelled"]
+PROJECT_STATUSES: tuple[ProjectStatus, ...] = get_args(ProjectStatus)
+JobCategory = Literal["project_related", "external"]
+JOB_CATEGORIES: tuple[JobCategory, ...] = get_args(JobCategory)
+Qualification = Literal["academic", "vocational", "other", "unknown"]
+QUALIFICATIONS: tuple[Qualification, ...] = get_args(Qualification)
+DataPolicy = Literal["on_device_only", "aggregates_only", "raw_upload"]
+DATA_POLICIES: tuple[DataPolicy, ...] = get_args(DataPolicy)
+DeviceClass = Literal[
+    "microcontroller", "fpga", "edge_soc", "edge_gpu", "industrial_pc", "smart_sensor"
+]
+DEVICE_CLASSES: tuple[DeviceClass, ...] = get_args(DeviceClass)
+CostCategory = Literal["personnel", "material", "investment", "subcontracting", "travel", "overhead"]
+COST_CATEGORIES: tuple[CostCategory, ...] = get_args(CostCategory)
+Regime = Literal["ANBest-P", "ANBest-Gk", "NKBF"]
+REGIMES: tuple[Regime, ...] = get_args(Regime)
+CraftAnnex = Literal["A", "B1", "B2"]
+CRAFT_ANNEXES: tuple[CraftAnnex, ...] = get_args(CraftAnnex)
+SizeClass = Literal["micro", "small", "medium", "large"]
+SIZE_CLASSES: tuple[SizeClass, ...] = get_args(SizeClass)
+ReadingStatus = Literal["ok", "degraded", "error"]
+READING_STATUSES: tuple[ReadingStatus, ...] = get_args(ReadingStatus)
+KpiId = Literal[
+    "jobs_project_related_created",
+    "jobs_project_related_fte",
+    "jobs_external_created",
+    "jobs_external_existing",
+    "jobs_well_paid_share",
+    "jobs_by_qualification",
+    "jobs_forecast_end",
+    "companies_engaged",
+    "sme_share",
+    "crafts_engaged",
+    "startups_engaged",
+    "companies_in_duisburg_share",
+    "projects_by_status",
+    "pilot_to_production_rate",
+    "time_to_production_days",
+    "ude_research_transfer",
+    "private_leverage",
+    "deployments_live",
+    "devices_online",
+    "inferences_24h",
+    "latency_p95_fleet",
+    "speedup_vs_cloud",
+    "data_kept_on_device_share",
+    "privacy_policy_share",
+    "energy_per_inference_mwh",
+    "slo_breaches",
+    "sdg_goals_covered",
+    "sdg_contributions",
+    "co2e_avoided_t_per_year",
+    "energy_saved_mwh_per_year",
+    "courses_offered",
+    "students_enrolled",
+    "students_completed",
+    "budget_utilisation",
+    "budget_line_deviation",
+    "funds_drawn",
+    "idle_funds",
+    "public_cost_per_external_job",
+    "reports_due",
+]
+KPI_IDS: tuple[KpiId, ...] = get_args(KpiId)
+
+DUISBURG_POSTAL_CODES = (47051, 47279)
+# Drawdown windows of the side conditions: called funds must be spent within this interval.
+DRAWDOWN_WINDOWS: dict[str, str] = {"ANBest-P": "6 weeks", "NKBF": "6 weeks", "ANBest-Gk": "2 months"}
+# EU SME definition (Recommendation 2003/361/EC): (class, headcount below, turnover <=, balance <=)
+SME_CEILINGS: tuple[tuple[SizeClass, int, Decimal, Decimal], ...] = (
+    ("micro", 10, Decimal(2_000_000), Decimal(2_000_000)),
+    ("small", 50, Decimal(10_000_000), Decimal(10_000_000)),
+    ("medium", 250, Decimal(50_000_000), Decimal(43_000_000)),
+)
+
+# --- Value parsers -------------------------------------------------------------------------
+# Each raises PydanticCustomError(code, ...): the code selects a plain-language reason
+# (`reason.<code>` in the i18n catalogues), the context fills its placeholders.
+
+TRUE_WORDS = frozenset({"true", "wahr", "1", "ja", "j", "yes", "y", "x"})
+FALSE_WORDS = frozenset({"false", "falsch", "0", "nein", "n", "no"})
+_GROUPED = {
+    ".": re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$"),
+    ",": re.compile(r"^[+-]?\d{1,3}(,\d{3})+$"),
+}
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_CURRENCY = re.compile(r"(€|eur)$", re.IGNORECASE)
+
+
+def _decimal_separator(info: ValidationInfo | None) -> str:
+    context = info.context if info is not None else None
+    return (context or {}).get("decimal", ".")
+
+
+def parse_decimal(value: Any, decimal: str = ".") -> Decimal:
+    """A number from a cell: `1.234,56`, `1,234.56`, `1234.5`, `0,5`, `12 €`, or an Excel number.
+
+    `decimal` is the file's convention; it only decides the one ambiguous spelling, a single
+    kind of separator in thousands groups (`1.234` is 1234 in a decimal-comma file).
+    """
+    if isinstance(value, bool):
+        raise PydanticCustomError("not_a_number", "not a number", {"value": str(value)})
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return value
+    text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    text = _CURRENCY.sub("", text)
+    if "." in text and "," in text:
+        dec, group = (",", ".") if text.rfind(",") > text.rfind(".") else (".", ",")
+        text = text.replace(group, "").replace(dec, ".")
+    elif "," in text or "." in text:
+        sep = "," if "," in text else "."
+        if _GROUPED[sep].match(text) and (sep != decimal or text.count(sep) > 1):
+            text = text.replace(sep, "")
+        elif text.count(sep) == 1:
+            text = text.replace(sep, ".")
+    if not _PLAIN_NUMBER.fullmatch(text):
+        raise PydanticCustomError("not_a_number", "not a number", {"value": str(value)})
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise PydanticCustomError("not_a_number", "not a number", {"value": str(value)}) from None
+
+
+def _parse_money(value: Any, info: ValidationInfo) -> Decimal:
+    amount = parse_decimal(value, _decimal_separator(info))
+    cents = amount.quantize(Decimal("0.01"))
+    # Excel stores 1234.56 as a binary float; anything beyond that noise is a real third digit.
+    if abs(amount - cents) > Decimal("0.000001"):
+        raise PydanticCustomError(
+            "too_many_decimals", "more than 2 decimal places", {"value": str(value), "places": 2}
+        )
+    return cents
+
+
+def _parse_rate(value: Any, info: ValidationInfo) -> Decimal:
+    number = parse_decimal(value, _decimal_separator(info))
+    rounded = number.quantize(Decimal("0.000001"))
+    if abs(number - rounded) > Decimal("0.000000001"):
+        raise PydanticCustomError(
+            "too_many_decimals", "more than 6 decimal places", {"value": str(value), "places": 6}
+        )
+    return rounded
+
+
+def _parse_float(value: Any, info: ValidationInfo) -> float:
+    return float(parse_decimal(value, _decimal_separator(info)))
+
+
+def _parse_int(value: Any, info: ValidationInfo) -> int:
+    number = parse_decimal(value, _decimal_separator(info))
+    if number != number.to_integral_value():
+        raise PydanticCustomError("not_an_integer", "not a whole number", {"value": str(value)})
+    return int(number)
+
+
+def parse_date(value: Any) -> dt.date:
+    """A date from a cell: `24.11.2026`, `2026-11-24`, an Excel date cell or an Excel serial."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2_958_466:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise PydanticCustomError("not_a_date", "not a date", {"value": str(value)})
+    text = str(value).strip()
+    german = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+)?", text)
+    if german:
+        day, month, year = (int(part) for part in german.groups())
+    elif iso:
+        year, month, day = (int(part) for part in iso.groups())
+    else:
+        raise PydanticCustomError("not_a_date", "not a date", {"value": text})
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise PydanticCustomError("invalid_date", "no such day", {"value": text}) from None
+
+
+def parse_bool(value: Any) -> bool:
+    """A boolean from a cell: true/false, wahr/falsch, 1/0, ja/nein, yes/no, x (empty = default)."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if isinstance(value, float) and value in (0.0, 1.0):
+        word = str(int(value))
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise PydanticCustomError("not_a_boolean", "not a yes/no value", {"value": str(value)})
+
+
+def parse_text(value: Any) -> str:
+    """Text from a cell; Excel numbers that are really codes (47051, 3.0) lose their `.0`."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _parse_id(value: Any) -> str:
+    text = parse_text(value)
+    if not text:
+        raise PydanticCustomError("missing", "required", {})
+    return text
+
+
+def _option_parser(options: tuple[str, ...]) -> Callable[[Any], str]:
+    lookup = {option.lower(): option for option in options}
+
+    def parse(value: Any) -> str:
+        text = parse_text(value)
+        try:
+            return lookup[text.lower()]
+        except KeyError:
+            raise PydanticCustomError(
+                "not_an_option", "not one of the allowed values",
+                {"value": text, "options": ", ".join(options)},
+            ) from None
+
+    return parse
+
+
+def _partners(value: Any) -> str:
+    parse = _option_parser(PARTNERS)
+    names = [parse(part) for part in parse_text(value).split(";") if part.strip()]
+    if not names:
+        raise PydanticCustomError("missing", "required", {})
+    return ";".join(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class Sql:
+    """The DuckDB column type of a contract type, carried in its Annotated metadata."""
+
+    type: str
+
+
+Id = Annotated[str, BeforeValidator(_parse_id), Sql("VARCHAR")]
+Text = Annotated[str, BeforeValidator(parse_text), Sql("VARCHAR")]
+Money = Annotated[Decimal, BeforeValidator(_parse_money), Sql("DECIMAL(18,2)")]
+Rate = Annotated[Decimal, BeforeValidator(_parse_rate), Sql("DECIMAL(9,6)")]
+Dec = Annotated[float, BeforeValidator(_parse_float), Sql("DOUBLE")]
+Int = Annotated[int, BeforeValidator(_parse_int), Sql("BIGINT")]
+Bool = Annotated[bool, BeforeValidator(parse_bool), Sql("BOOLEAN")]
+Date = Annotated[dt.date, BeforeValidator(parse_date), Sql("DATE")]
+PostalCode = Annotated[
+    str, BeforeValidator(parse_text), Field(pattern=r"^\d{5}$"), Sql("VARCHAR")
+]
+
+
+def Option(options: tuple[str, ...]) -> Any:  # noqa: N802 - used like a type
+    """A closed option set, matched case-insensitively and stored in its canonical spelling."""
+    return Annotated[str, BeforeValidator(_option_parser(options)), Sql("VARCHAR")]
+
+
+def rule_error(column: str, code: str, **params: Any) -> PydanticCustomError:
+    """A cross-column rule broken: `column` names the cell the user has to fix."""
+    return PydanticCustomError(code, code, {"column": column, **params})
+
+
+# --- Row models ----------------------------------------------------------------------------
+
+
+class Row(BaseModel):
+    """A validated delivery row; contract columns as fields, derived columns as computed fields."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Company(Row):
+    company_id: Id
+    name: Text
+    public_name_consent: Bool = False
+    employees: Annotated[Int, Field(ge=0)]
+    annual_turnover_eur: Annotated[Money, Field(ge=0)] | None = None
+    balance_sheet_eur: Annotated[Money, Field(ge=0)] | None = None
+    is_craft: Bool = False
+    craft_annex: Option(CRAFT_ANNEXES) | None = None
+    is_startup: Bool = False
+    founded_on: Date | None = None
+    ude_spinoff: Bool = False
+    sector_code: Text | None = None
+    postal_code: PostalCode
+    joined_on: Date
+
+    @model_validator(mode="after")
+    def _craft_annex_only_for_crafts(self) -> Company:
+        if self.craft_annex is not None and not self.is_craft:
+            raise rule_error("craft_annex", "craft_annex_without_craft", value=self.craft_annex)
+        return self
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def size_class(self) -> Annotated[str, Sql("VARCHAR")]:
+        return size_class(self.employees, self.annual_turnover_eur, self.balance_sheet_eur)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def size_class_by_headcount_only(self) -> Annotated[bool, Sql("BOOLEAN")]:
+        return self.annual_turnover_eur is None and self.balance_sheet_eur is None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def is_sme(self) -> Annotated[bool, Sql("BOOLEAN")]:
+        return self.size_class != "large"
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def in_duisburg(self) -> Annotated[bool, Sql("BOOLEAN")]:
+        low, high = DUISBURG_POSTAL_CODES
+        return low <= int(self.postal_code) <= high
+
+
+def size_class(
+    employees: int, turnover_eur: Decimal | None, balance_sheet_eur: Decimal | None
+) -> SizeClass:
+    """EU SME size class: headcount below the ceiling and turnover OR balance sheet within it.
+
+    Where both financial figures are missing, the headcount alone decides.
+    """
+    for name, max_staff, max_turnover, max_balance in SME_CEILINGS:
+        if employees >= max_staff:
+            continue
+        if turnover_eur is None and balance_sheet_eur is None:
+            return name
+        if (turnover_eur is not None and turnover_eur <= max_turnover) or (
+            balance_sheet_eur is not None and balance_sheet_eur <= max_balance
+        ):
+            return name
+    return "large"
+
+
+def _not_before(later: dt.date | None, earlier: dt.date | None, column: str, other: str) -> None:
+    if later is not None and earlier is not None and later < earlier:
+        raise rule_error(column, "date_before", value=later.isoformat(), other=other,
+                         other_value=earlier.isoformat())
+
+
+class Project(Row):
+    project_id: Id
+    title: Text
+    company_id: Id
+    partner: Annotated[str, BeforeValidator(_partners), Sql("VARCHAR")]
+    use_case: Option(USE_CASES)
+    status: Option(PROJECT_STATUSES)
+    started_on: Date
+    ended_on: Date | None = None
+    public_funding_eur: Annotated[Money, Field(ge=0)] = Decimal("0.00")
+    own_contribution_eur: Annotated[Money, Field(ge=0)] = Decimal("0.00")
+    builds_on_ude_research: Bool = False
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Project:
+        _not_before(self.ended_on, self.started_on, "ended_on", "started_on")
+        return self
+
+
+class Job(Row):
+    job_id: Id
+    category: Option(JOB_CATEGORIES)
+    company_id: Id | None = None
+    project_id: Id | None = None
+    created_on: Date
+    ended_on: Date | None = None
+    fte: Annotated[Dec, Field(gt=0, le=1)]
+    annual_gross_salary_eur: Annotated[Money, Field(ge=0)] | None = None
+    qualification: Option(QUALIFICATIONS) = "unknown"
+
+    @model_validator(mode="after")
+    def _company_matches_category(self) -> Job:
+        if self.category == "external" and self.company_id is None:
+            raise rule_error("company_id", "company_required_for_external")
+        if self.category == "project_related" and self.company_id is not None:
+            raise rule_error("company_id", "company_not_for_project_related",
+                             value=self.company_id)
+        if self.ended_on is not None and self.ended_on <= self.created_on:
+            raise rule_error("ended_on", "date_not_after", value=self.ended_on.isoformat(),
+                             other="created_on", other_value=self.created_on.isoformat())
+        return self
+
+
+class Deployment(Row):
+    deployment_id: Id
+    project_id: Id
+    model_name: Text
+    model_version: Text | None = None
+    site_postal_code: PostalCode | None = None
+    went_live_on: Date | None = None
+    decommissioned_on: Date | None = None
+    data_policy: Option(DATA_POLICIES)
+    cloud_baseline_latency_ms: Annotated[Dec, Field(gt=0)] | None = None
+    latency_slo_ms: Annotated[Dec, Field(gt=0)] | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Deployment:
+        if self.decommissioned_on is not None and self.went_live_on is None:
+            raise rule_error("went_live_on", "decommissioned_without_live")
+        _not_before(self.decommissioned_on, self.went_live_on, "decommissioned_on", "went_live_on")
+        return self
+
+
+class Device(Row):
+    device_id: Id
+    deployment_id: Id
+    device_class: Option(DEVICE_CLASSES)
+    installed_on: Date | None = None
+    removed_on: Date | None = None
+    report_interval_s: Annotated[Int, Field(gt=0)] = 60
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Device:
+        _not_before(self.removed_on, self.installed_on, "removed_on", "installed_on")
+        return self
+
+
+class SdgContribution(Row):
+    contribution_id: Id
+    project_id: Id
+    sdg_goal: Annotated[Int, Field(ge=1, le=17)]
+    sdg_target: Text | None = None
+    indicator: Text
+    value: Dec | None = None
+    unit: Text | None = None
+    reported_on: Date
+    evidence: Text | None = None
+    verified: Bool = False
+
+    @model_validator(mode="after")
+    def _target_belongs_to_goal(self) -> SdgContribution:
+        if self.sdg_target is not None and self.sdg_target.split(".")[0] != str(self.sdg_goal):
+            raise rule_error("sdg_target", "sdg_target_goal", value=self.sdg_target,
+                             goal=self.sdg_goal)
+        return self
+
+
+class Grant(Row):
+    grant_id: Id
+    recipient: Text
+    sub_project: Text
+    programme: Text
+    regime: Option(REGIMES)
+    funding_rate: Annotated[Rate, Field(gt=0, le=1)]
+    approved_eur: Annotated[Money, Field(gt=0)]
+    decided_on: Date
+    starts_on: Date
+    ends_on: Date
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> Grant:
+        if self.ends_on <= self.starts_on:
+            raise rule_error("ends_on", "date_not_after", value=self.ends_on.isoformat(),
+                             other="starts_on", other_value=self.starts_on.isoformat())
+        return self
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def drawdown_window(self) -> Annotated[str, Sql("VARCHAR")]:
+        return DRAWDOWN_WINDOWS[self.regime]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def final_report_due_on(self) -> Annotated[dt.date, Sql("DATE")]:
+        return add_months(self.ends_on, 6)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` plus calendar months, clamped to the month's last day (31 May + 6 = 30 Nov)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+    return min(day.replace(year=year, month=month, day=1) + dt.timedelta(days=day.day - 1),
+               next_month - dt.timedelta(days=1))
+
+
+class BudgetLine(Row):
+    budget_line_id: Id
+    grant_id: Id
+    category: Option(COST_CATEGORIES)
+    year: Annotated[Int, Field(ge=1990, le=2100)]
+    planned_eur: Annotated[Money, Field(ge=0)]
+
+
+class Expenditure(Row):
+    expenditure_id: Id
+    grant_id: Id
+    category: Option(COST_CATEGORIES)
+    paid_on: Date
+    amount_eur: Money
+    vendor: Text | None = None
+    description: Text
+    project_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _amount_not_zero(self) -> Expenditure:
+        if self.amount_eur == 0:
+            raise rule_error("amount_eur", "zero_amount", value="0")
+        return self
+
+
+class Disbursement(Row):
+    disbursement_id: Id
+    grant_id: Id
+    requested_on: Date
+    received_on: Date | None = None
+    amount_eur: Annotated[Money, Field(gt=0)]
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Disbursement:
+        _not_before(self.received_on, self.requested_on, "received_on", "requested_on")
+        return self
+
+
+class Course(Row):
+    course_id: Id
+    title: Text
+    institution: Text
+    semester: Annotated[
+        str, BeforeValidator(parse_text), Field(pattern=r"^(WS \d{4}/\d{2}|SS \d{4})$"),
+        Sql("VARCHAR"),
+    ]
+    ects: Annotated[Dec, Field(ge=0)] | None = None
+    enrolled: Annotated[Int, Field(ge=0)]
+    completed: Annotated[Int, Field(ge=0)] | None = None
+    embedded_ai: Bool = True
+
+    @model_validator(mode="after")
+    def _completed_within_enrolled(self) -> Course:
+        if self.completed is not None and self.completed > self.enrolled:
+            raise rule_error("completed", "completed_over_enrolled", value=self.completed,
+                             enrolled=self.enrolled)
+        if self.semester.startswith("WS "):
+            first, second = self.semester[3:].split("/")
+            if (int(first) + 1) % 100 != int(second):
+                raise rule_error("semester", "semester_years", value=self.semester)
+        return self
+
+
+class Target(Row):
+    kpi_id: Option(KPI_IDS)
+    due_on: Date
+    target_value: Dec
+
+
+# --- Entity declarations -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reference:
+    """`column` names a row of `entity` by its key; empty optional columns name nothing."""
+
+    column: str
+    entity: str
+
+
+@dataclass(frozen=True)
+class YearWithinPeriod:
+    """`column` (a year) lies within the period of the row that `via` references."""
+
+    column: str
+    via: str
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One contract entity: its model, table (= file prefix), key and references together."""
+
+    name: str
+    model: type[Row]
+    key: tuple[str, ...]
+    references: tuple[Reference, ...] = ()
+    period_checks: tuple[YearWithinPeriod, ...] = ()
+    columns: tuple[str, ...] = field(init=False)
+    derived: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", tuple(self.model.model_fields))
+        object.__setattr__(self, "derived", tuple(self.model.model_computed_fields))
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(n for n, f in self.model.model_fields.items() if f.is_required())
+
+    def sql_types(self) -> dict[str, str]:
+        """Every output column (contract, then derived) with its DuckDB type."""
+        types_ = {n: _sql_type(f.annotation, f.metadata) for n, f in
+                  self.model.model_fields.items()}
+        for name, computed in self.model.model_computed_fields.items():
+            types_[name] = _sql_type(computed.return_type, [])
+        return types_
+
+
+def _sql_type(annotation: Any, metadata: list[Any]) -> str:
+    for item in metadata:
+        if isinstance(item, Sql):
+            return item.type
+    if get_origin(annotation) is Annotated:
+        base, *extra = get_args(annotation)
+        return _sql_type(base, list(extra))
+    if get_origin(annotation) in (Union, types.UnionType):
+        (inner,) = (arg for arg in get_args(annotation) if arg is not type(None))
+        return _sql_type(inner, [])
+    raise TypeError(f"no Sql(...) type declared for {annotation!r}")
+
+
+ENTITIES: dict[str, Entity] = {
+    e.name: e
+    for e in (
+        # Dependency order: an entity comes after every entity it references.
+        Entity("companies", Company, ("company_id",)),
+        Entity("grants", Grant, ("grant_id",)),
+        Entity("projects", Project, ("project_id",), (Reference("company_id", "companies"),)),
+        Entity(
+            "jobs", Job, ("job_id",),
+            (Reference("company_id", "companies"), Reference("project_id", "projects")),
+        ),
+        Entity("deployments", Deployment, ("deployment_id",),
+               (Reference("project_id", "projects"),)),
+        Entity("devices", Device, ("device_id",), (Reference("deployment_id", "deployments"),)),
+        Entity("sdg_contributions", SdgContribution, ("contribution_id",),
+               (Reference("project_id", "projects"),)),
+        Entity(
+            "budget", BudgetLine, ("budget_line_id",), (Reference("grant_id", "grants"),),
+            (YearWithinPeriod("year", "grant_id", "starts_on", "ends_on"),),
+        ),
+        Entity(
+            "expenditures", Expenditure, ("expenditure_id",),
+            (Reference("grant_id", "grants"), Reference("project_id", "projects")),
+        ),
+        Entity("disbursements", Disbursement, ("disbursement_id",),
+               (Reference("grant_id", "grants"),)),
+        Entity("courses", Course, ("course_id",)),
+        Entity("targets", Target, ("kpi_id", "due_on")),
+    )
+}
+TELEMETRY_PREFIX = "telemetry"
+
+
+def entity_for_file(file_name: str) -> str | None:
+    """The entity a delivery file holds, by its name's stem prefix; None for an unknown name."""
+    stem = file_name.rsplit(".", 1)[0].strip().lower()
+    for name in sorted((*ENTITIES, TELEMETRY_PREFIX), key=len, reverse=True):
+        if stem.startswith(name):
+            return name
+    return None
+
+
+# --- Validation with plain-language reasons --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why one cell of a row was rejected, in both languages."""
+
+    column: str
+    value: str | None
+    code: str
+    reason_en: str
+    reason_de: str
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A reason parameter that is itself a catalogue text, rendered in each language."""
+
+    key: str
+
+
+def problem(column: str, value: Any, code: str, **params: Any) -> Problem:
+    """A Problem with its reason rendered from the i18n catalogues."""
+    text = None if value is None else parse_text(value)
+
+    def render(lang: str) -> str:
+        values = {k: t(v.key, lang) if isinstance(v, Localized) else v for k, v in params.items()}
+        return t(f"reason.{code}", lang, column=column, value=text, **values)
+
+    return Problem(column, text, code, render("en"), render("de"))
+
+
+_PYDANTIC_CODES = {
+    "greater_than": ("must_be_gt", "gt"),
+    "greater_than_equal": ("must_be_ge", "ge"),
+    "less_than": ("must_be_lt", "lt"),
+    "less_than_equal": ("must_be_le", "le"),
+    "string_pattern_mismatch": ("bad_pattern", "pattern"),
+}
+
+
+def _problems(error: ValidationError, raw: Mapping[str, Any]) -> list[Problem]:
+    found = []
+    for item in error.errors():
+        ctx = dict(item.get("ctx") or {})
+        column = str(item["loc"][0]) if item["loc"] else str(ctx.pop("column", ""))
+        value = ctx.pop("value", raw.get(column))
+        code, params = item["type"], ctx
+        if code in _PYDANTIC_CODES:
+            code, bound = _PYDANTIC_CODES[code]
+            params = {"bound": _format_bound(ctx.get(bound))}
+            if code == "bad_pattern":
+                params = {"pattern_hint": Localized(f"pattern.{column}")}
+        elif not code.startswith(tuple(_KNOWN_CODES)):
+            code, params = "invalid", {"detail": item["msg"]}
+        found.append(problem(column, value, code, **params))
+    return found
+
+
+def _format_bound(bound: Any) -> str:
+    return str(int(bound)) if isinstance(bound, (int, float, Decimal)) and bound == int(bound) \
+        else str(bound)
+
+
+_KNOWN_CODES = (
+    "missing", "not_a_number", "too_many_decimals", "not_an_integer", "not_a_date",
+    "invalid_date", "not_a_boolean", "not_an_option", "craft_annex_without_craft", "date_before",
+    "date_not_after", "company_required_for_external", "company_not_for_project_related",
+    "decommissioned_without_live", "sdg_target_goal", "zero_amount", "completed_over_enrolled",
+    "semester_years",
+)
+
+
+def validate_row(entity: Entity, raw: Mapping[str, Any], decimal: str = ".") -> Row | list[Problem]:
+    """The row as its model, or the list of problems that reject it.
+
+    `raw` maps contract column names to cell values; empty cells are None and count as missing.
+    """
+    present = {name: value for name, value in raw.items() if value is not None}
+    try:
+        return entity.model.model_validate(present, context={"decimal": decimal})
+    except ValidationError as error:
+        return _problems(error, raw)
+
+
+def key_of(entity: Entity, raw: Mapping[str, Any], decimal: str = ".") -> tuple[Any, ...] | None:
+    """The key of a row even when the row itself is invalid; None when a key cell is unusable."""
+    values = []
+    for column in entity.key:
+        adapter = _KEY_ADAPTERS[(entity.name, column)]
+        value = raw.get(column)
+        if value is None:
+            return None
+        try:
+            values.append(adapter(value, decimal))
+        except (ValidationError, PydanticCustomError):
+            return None
+    return tuple(values)
+
+
+def _key_adapter(entity: Entity, column: str) -> Callable[[Any, str], Any]:
+    info = entity.model.model_fields[column]
+    adapter = TypeAdapter(Annotated[info.annotation, *info.metadata])
+    return lambda value, decimal: adapter.validate_python(value, context={"decimal": decimal})
+
+
+_KEY_ADAPTERS = {
+    (entity.name, column): _key_adapter(entity, column)
+    for entity in ENTITIES.values()
+    for column in entity.key
+}
