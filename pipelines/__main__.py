@@ -32,8 +32,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(run.to_json())
         return EXIT_FAILED if run.any_failed else EXIT_OK
     _print_table(
-        [(f.file, f.entity or "-", f.status, f.rows_read, f.rows_loaded, f.rows_rejected)
-         for f in run.files],
+        [
+            (f.file, f.entity or "-", f.status, f.rows_read, f.rows_loaded, f.rows_rejected)
+            for f in run.files
+        ],
         ("file", "entity", "status", "read", "loaded", "rejected"),
     )
     for f in run.files:
@@ -67,10 +69,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     run_cols = ("run_id", "finished_utc", "status", "files", "read", "loaded", "rejected")
     entity_cols = ("entity", "rows", "stale", "last_file", "run", "loaded_utc", "age_days")
     if args.json:
-        print(json.dumps({
-            "runs": [dict(zip(run_cols, r, strict=True)) for r in runs],
-            "entities": [dict(zip(entity_cols, r, strict=True)) for r in entities],
-        }, indent=2, default=str))
+        print(
+            json.dumps(
+                {
+                    "runs": [dict(zip(run_cols, r, strict=True)) for r in runs],
+                    "entities": [dict(zip(entity_cols, r, strict=True)) for r in entities],
+                },
+                indent=2,
+                default=str,
+            )
+        )
         return EXIT_OK
     print("Last load runs")
     _print_table(runs, run_cols)
@@ -86,13 +94,20 @@ def cmd_rejects(args: argparse.Namespace) -> int:
         run_id = args.run or con.execute("SELECT max(run_id) FROM load_runs").fetchone()[0]
         rows = con.execute(
             'SELECT file, line, "column", value, reason FROM rejected_rows WHERE run_id = ? '
-            "ORDER BY file, line, \"column\"",
+            'ORDER BY file, line, "column"',
             [run_id],
         ).fetchall()
     if args.json:
         cols = ("file", "line", "column", "value", "reason")
-        print(json.dumps({"run_id": run_id, "rejected_rows": [dict(zip(cols, r, strict=True))
-                                                               for r in rows]}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "run_id": run_id,
+                    "rejected_rows": [dict(zip(cols, r, strict=True)) for r in rows],
+                },
+                indent=2,
+            )
+        )
         return EXIT_OK
     print(f"Rejected rows of run {run_id}: {len(rows)}")
     if rows:
@@ -108,6 +123,12 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    from pipelines.users import run
+
+    return run(args, _print_table)
+
+
 def build_parser() -> argparse.ArgumentParser:
     settings = get_settings()
     parser = argparse.ArgumentParser(
@@ -115,13 +136,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, handler: Callable[[argparse.Namespace], int], text: str,
-            data_dir: bool = True) -> argparse.ArgumentParser:
+    def add(
+        name: str, handler: Callable[[argparse.Namespace], int], text: str, data_dir: bool = True
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text, description=text)
         sub.set_defaults(handler=handler)
         if data_dir:
-            sub.add_argument("--data-dir", type=Path, default=settings.data_dir,
-                             help="data directory (default: ZAKID_DATA_DIR or data/)")
+            sub.add_argument(
+                "--data-dir",
+                type=Path,
+                default=settings.data_dir,
+                help="data directory (default: ZAKID_DATA_DIR or data/)",
+            )
         return sub
 
     ingest = add("ingest", cmd_ingest, "Load delivery files or folders into the warehouse.")
@@ -135,6 +161,37 @@ def build_parser() -> argparse.ArgumentParser:
     rejects.add_argument("--json", action="store_true", help="print one JSON object")
     sample = add("sample", cmd_sample, "Write the deterministic sample delivery.", data_dir=False)
     sample.add_argument("--out", type=Path, default=settings.sample_dir, help="output folder")
+    from zakid_metrics.auth import ROLES
+
+    users = add("users", cmd_users, "Manage the app's local user accounts.", data_dir=False)
+    user_actions = users.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for action, text in (
+        (
+            "add",
+            "Add a user; the password comes as one line on standard input or from "
+            "ZAKID_NEW_PASSWORD, never as an argument.",
+        ),
+        ("remove", "Remove a user."),
+        ("disable", "Disable a user without removing the account."),
+        ("enable", "Enable a disabled user again."),
+        ("list", "List the users (never their password hashes)."),
+    ):
+        sub = user_actions.add_parser(action, help=text, description=text)
+        sub.add_argument(
+            "--data-dir",
+            type=Path,
+            default=settings.data_dir,
+            help="data directory (default: ZAKID_DATA_DIR or data/)",
+        )
+        if action == "list":
+            sub.add_argument("--json", action="store_true", help="print one JSON array")
+        else:
+            sub.add_argument("name", metavar="NAME", help="user name, e.g. anna.schmidt")
+        if action == "add":
+            sub.add_argument("--role", required=True, choices=ROLES, help="what the user may do")
+    from pipelines.collector.cli import add_commands as add_collector_commands
+
+    add_collector_commands(add, _print_table)
     return parser
 
 

@@ -6,12 +6,11 @@ import datetime as dt
 import difflib
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
-import pyarrow as pa
 
 from pipelines.readers import RawTable, read_table, sha256_of
 from zakid_metrics.contract import (
@@ -28,7 +27,7 @@ from zakid_metrics.contract import (
 )
 from zakid_metrics.errors import FileError, UsageError
 from zakid_metrics.i18n import t
-from zakid_metrics.warehouse import next_snapshot
+from zakid_metrics.warehouse import insert_columns, next_snapshot
 
 FileStatus = Literal["loaded", "unchanged", "failed", "skipped"]
 RunStatus = Literal["ok", "partial", "failed"]
@@ -123,19 +122,23 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
         path = Path(path)
         if path.is_dir():
             files.extend(
-                p for p in sorted(path.iterdir())
+                p
+                for p in sorted(path.iterdir())
                 if p.is_file() and not p.name.startswith((".", "~$"))
             )
         elif path.is_file():
             files.append(path)
         else:
             raise UsageError(
-                f"{path} does not exist.", "Give the path of a delivery file or folder.",
+                f"{path} does not exist.",
+                "Give the path of a delivery file or folder.",
                 path=str(path),
             )
     if not files:
-        raise UsageError("The delivery is empty: no files found.",
-                         "Put the CSV/XLSX files into the folder and run again.")
+        raise UsageError(
+            "The delivery is empty: no files found.",
+            "Put the CSV/XLSX files into the folder and run again.",
+        )
     return files
 
 
@@ -189,15 +192,16 @@ def _classify(
     candidates: dict[str, list[tuple[FileResult, Path]]] = {}
     for path in files:
         entity = entity_for_file(path.name)
-        result = FileResult(path.name, str(path), entity, "loaded", sha256_of(path),
-                            path.stat().st_size)
+        result = FileResult(
+            path.name, str(path), entity, "loaded", sha256_of(path), path.stat().st_size
+        )
         results.append(result)
         if entity is None or path.suffix.lower() not in DELIVERY_SUFFIXES:
             result.status = "skipped"
             key = "ingest.unknown_file" if entity is None else "ingest.unknown_suffix"
-            result.errors.append(Message.of(
-                key, file=path.name, prefixes=", ".join(f"{n}*" for n in ENTITIES)
-            ))
+            result.errors.append(
+                Message.of(key, file=path.name, prefixes=", ".join(f"{n}*" for n in ENTITIES))
+            )
         elif entity == TELEMETRY_PREFIX:
             result.status = "skipped"
             result.errors.append(Message.of("ingest.telemetry_not_yet", file=path.name))
@@ -214,8 +218,12 @@ def _classify(
     for name, entity in ENTITIES.items():
         entries = candidates.get(name, [])
         if len(entries) > 1:
-            note = Message.of("ingest.several_snapshots", entity=name,
-                              files=", ".join(p.name for _, p in entries), last=entries[-1][1].name)
+            note = Message.of(
+                "ingest.several_snapshots",
+                entity=name,
+                files=", ".join(p.name for _, p in entries),
+                last=entries[-1][1].name,
+            )
             for result, _ in entries:
                 result.warnings.append(note)
         if len(entries) == 1 and _unchanged(entity, entries[0][0].sha256, last, plan):
@@ -269,8 +277,9 @@ def _load_file(
     known = set(entity.columns)
     extra = [c for c in table.header if c not in known]
     if extra:
-        result.warnings.append(Message.of("ingest.extra_columns", file=path.name,
-                                          columns=", ".join(extra)))
+        result.warnings.append(
+            Message.of("ingest.extra_columns", file=path.name, columns=", ".join(extra))
+        )
     rows, rejections = _validate(entity, table)
     _check_references(con, entity, rows, rejections, rejected_keys)
     rejected_keys.setdefault(entity.name, set()).update(
@@ -322,14 +331,28 @@ def _validate(entity: Entity, table: RawTable) -> tuple[list[tuple[int, Row]], l
         raw = {c: raw_row.values[i] for c, i in positions.items()}
         key = key_of(entity, raw, table.decimal)
         if raw_row.extra_cells:
-            rejections.append(Rejection(raw_row.line, [problem(
-                "", None, "extra_cells", count=raw_row.extra_cells)], key))
+            rejections.append(
+                Rejection(
+                    raw_row.line, [problem("", None, "extra_cells", count=raw_row.extra_cells)], key
+                )
+            )
             continue
         outcome = validate_row(entity, raw, table.decimal)
         if key is not None and key in first_line:
-            rejections.append(Rejection(raw_row.line, [problem(
-                entity.key[0], raw.get(entity.key[0]), "duplicate_key",
-                first_line=first_line[key])], None))
+            rejections.append(
+                Rejection(
+                    raw_row.line,
+                    [
+                        problem(
+                            entity.key[0],
+                            raw.get(entity.key[0]),
+                            "duplicate_key",
+                            first_line=first_line[key],
+                        )
+                    ],
+                    None,
+                )
+            )
             continue
         if key is not None:
             first_line[key] = raw_row.line
@@ -359,14 +382,17 @@ def _check_references(
         target = ENTITIES[ref.entity]
         key = target.key[0]
         fetched = con.execute(f"SELECT {key}, _stale FROM {target.name}").fetchall()
-        ids[ref.column] = ({k for k, stale in fetched if not stale},
-                           {k for k, stale in fetched if stale})
+        ids[ref.column] = (
+            {k for k, stale in fetched if not stale},
+            {k for k, stale in fetched if stale},
+        )
     periods = {}
     for check in entity.period_checks:
         ref = next(r for r in entity.references if r.column == check.via)
         target = ENTITIES[ref.entity]
         periods[check.column] = dict(
-            (k, (s, e)) for k, s, e in con.execute(
+            (k, (s, e))
+            for k, s, e in con.execute(
                 f"SELECT {target.key[0]}, {check.start}, {check.end} FROM {target.name}"
             ).fetchall()
         )
@@ -380,17 +406,26 @@ def _check_references(
                 continue
             was_rejected = value in stale or value in rejected_keys.get(ref.entity, ())
             code = "rejected_reference" if was_rejected else "unknown_reference"
-            found.append(problem(ref.column, value, code,
-                                 target=Localized(f"entity.one.{ref.entity}")))
+            found.append(
+                problem(ref.column, value, code, target=Localized(f"entity.one.{ref.entity}"))
+            )
         for check in entity.period_checks:
             ref_key = getattr(row, check.via)
             year = getattr(row, check.column)
             if ref_key in periods[check.column] and not found:
                 start, end = periods[check.column][ref_key]
                 if not start.year <= year <= end.year:
-                    found.append(problem(check.column, year, "year_outside_period",
-                                         via=check.via, ref=ref_key, start=start.isoformat(),
-                                         end=end.isoformat()))
+                    found.append(
+                        problem(
+                            check.column,
+                            year,
+                            "year_outside_period",
+                            via=check.via,
+                            ref=ref_key,
+                            start=start.isoformat(),
+                            end=end.isoformat(),
+                        )
+                    )
         if found:
             key = tuple(getattr(row, c) for c in entity.key)
             rejections.append(Rejection(line, found, key))
@@ -400,32 +435,19 @@ def _check_references(
     rejections.sort(key=lambda r: r.line)
 
 
-def _arrow_rows(entity: Entity, rows: list[tuple[int, Row]], run_id: int, file: str) -> pa.Table:
-    columns: dict[str, list[Any]] = {c: [] for c in (*entity.columns, *entity.derived)}
-    for _, row in rows:
-        data = row.model_dump()
-        for name, values in columns.items():
-            values.append(data[name])
-    columns["_run_id"] = [run_id] * len(rows)
-    columns["_file"] = [file] * len(rows)
-    columns["_line"] = [line for line, _ in rows]
-    columns["_stale"] = [False] * len(rows)
-    schema = pa.schema([(name, _ARROW_TYPES[sql]) for name, sql in
-                        {**entity.sql_types(), **_META_ARROW}.items()])
-    return pa.table(columns, schema=schema)
-
-
-_ARROW_TYPES = {
-    "VARCHAR": pa.string(),
-    "BIGINT": pa.int64(),
-    "INTEGER": pa.int32(),
-    "BOOLEAN": pa.bool_(),
-    "DATE": pa.date32(),
-    "DOUBLE": pa.float64(),
-    "DECIMAL(18,2)": pa.decimal128(18, 2),
-    "DECIMAL(9,6)": pa.decimal128(9, 6),
-}
-_META_ARROW = {"_run_id": "BIGINT", "_file": "VARCHAR", "_line": "INTEGER", "_stale": "BOOLEAN"}
+def _row_columns(
+    entity: Entity, rows: list[tuple[int, Row]], run_id: int, file: str
+) -> dict[str, tuple[str, list[Any]]]:
+    """The validated rows column-wise, with their provenance, ready for `insert_columns`."""
+    dumped = [row.model_dump() for _, row in rows]
+    columns = {
+        name: (sql, [data[name] for data in dumped]) for name, sql in entity.sql_types().items()
+    }
+    columns["_run_id"] = ("BIGINT", [run_id] * len(rows))
+    columns["_file"] = ("VARCHAR", [file] * len(rows))
+    columns["_line"] = ("INTEGER", [line for line, _ in rows])
+    columns["_stale"] = ("BOOLEAN", [False] * len(rows))
+    return columns
 
 
 def _apply_snapshot(
@@ -441,78 +463,102 @@ def _apply_snapshot(
     A data-entry error never deletes: that previous version stays, marked stale, until a valid
     row replaces it or a later snapshot no longer lists the id.
     """
-    incoming = _arrow_rows(entity, rows, run_id, file)
     valid_keys = {tuple(getattr(row, c) for c in entity.key) for _, row in rows}
     stale_keys = [r.key for r in rejections if r.key is not None and r.key not in valid_keys]
-    key_types = entity.sql_types()
-    keys = pa.table(
-        {c: [k[i] for k in stale_keys] for i, c in enumerate(entity.key)},
-        schema=pa.schema([(c, _ARROW_TYPES[key_types[c]]) for c in entity.key]),
+    sql_types = entity.sql_types()
+    key_list = ", ".join(f"{c} {sql_types[c]}" for c in entity.key)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stale_keys ({key_list})")
+    insert_columns(
+        con,
+        "stale_keys",
+        {c: (sql_types[c], [k[i] for k in stale_keys]) for i, c in enumerate(entity.key)},
     )
     match = " AND ".join(f"k.{c} = t.{c}" for c in entity.key)
-    con.register("incoming_rows", incoming)
-    con.register("stale_keys", keys)
-    try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE kept AS SELECT * REPLACE (true AS _stale) "
-            f"FROM {entity.name} t WHERE EXISTS (SELECT 1 FROM stale_keys k WHERE {match})"
-        )
-        con.execute(f"DELETE FROM {entity.name}")
-        con.execute(f"INSERT INTO {entity.name} BY NAME SELECT * FROM incoming_rows")
-        con.execute(f"INSERT INTO {entity.name} BY NAME SELECT * FROM kept")
-        con.execute("DROP TABLE kept")
-    finally:
-        con.unregister("incoming_rows")
-        con.unregister("stale_keys")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE kept AS SELECT * REPLACE (true AS _stale) "
+        f"FROM {entity.name} t WHERE EXISTS (SELECT 1 FROM stale_keys k WHERE {match})"
+    )
+    con.execute(f"DELETE FROM {entity.name}")
+    insert_columns(con, entity.name, _row_columns(entity, rows, run_id, file))
+    con.execute(f"INSERT INTO {entity.name} BY NAME SELECT * FROM kept")
+    con.execute("DROP TABLE kept")
+    con.execute("DROP TABLE stale_keys")
 
 
 def _store_rejections(
-    con: duckdb.DuckDBPyConnection, run_id: int, entity: Entity, file: str,
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    entity: Entity,
+    file: str,
     rejections: list[Rejection],
 ) -> None:
-    records = [
-        (r, p) for r in rejections for p in r.problems
-    ]
-    table = pa.table({
-        "run_id": [run_id] * len(records),
-        "file": [file] * len(records),
-        "entity": [entity.name] * len(records),
-        "line": pa.array([r.line for r, _ in records], pa.int32()),
-        "column": [p.column or None for _, p in records],
-        "value": [p.value for _, p in records],
-        "reason": [p.reason_en for _, p in records],
-        "reason_de": [p.reason_de for _, p in records],
-        "code": [p.code for _, p in records],
-        "record_key": [None if r.key is None else "|".join(map(str, r.key)) for r, _ in records],
-    })
-    con.register("new_rejections", table)
-    try:
-        con.execute("INSERT INTO rejected_rows BY NAME SELECT * FROM new_rejections")
-    finally:
-        con.unregister("new_rejections")
+    records = [(r, p) for r in rejections for p in r.problems]
+    insert_columns(
+        con,
+        "rejected_rows",
+        {
+            "run_id": ("BIGINT", [run_id] * len(records)),
+            "file": ("VARCHAR", [file] * len(records)),
+            "entity": ("VARCHAR", [entity.name] * len(records)),
+            "line": ("INTEGER", [r.line for r, _ in records]),
+            "column": ("VARCHAR", [p.column or None for _, p in records]),
+            "value": ("VARCHAR", [p.value for _, p in records]),
+            "reason": ("VARCHAR", [p.reason_en for _, p in records]),
+            "reason_de": ("VARCHAR", [p.reason_de for _, p in records]),
+            "code": ("VARCHAR", [p.code for _, p in records]),
+            "record_key": (
+                "VARCHAR",
+                [None if r.key is None else "|".join(map(str, r.key)) for r, _ in records],
+            ),
+        },
+    )
 
 
 def _record(con: duckdb.DuckDBPyConnection, run: RunResult, triggered_by: str) -> None:
-    files = pa.Table.from_pylist([
+    files = run.files
+    text = ("VARCHAR", "VARCHAR[]")
+    insert_columns(
+        con,
+        "load_files",
         {
-            **{k: v for k, v in asdict(f).items() if k not in ("errors", "warnings")},
-            "run_id": run.run_id,
-            "errors": [m.en for m in f.errors],
-            "errors_de": [m.de for m in f.errors],
-            "warnings": [m.en for m in f.warnings],
-            "warnings_de": [m.de for m in f.warnings],
-        }
-        for f in run.files
-    ])
-    con.register("new_files", files)
-    try:
-        con.execute("INSERT INTO load_files BY NAME SELECT * FROM new_files")
-    finally:
-        con.unregister("new_files")
+            "run_id": ("BIGINT", [run.run_id] * len(files)),
+            **{
+                name: (text[0], [getattr(f, name) for f in files])
+                for name in (
+                    "file",
+                    "path",
+                    "entity",
+                    "status",
+                    "sha256",
+                    "format",
+                    "encoding",
+                    "delimiter",
+                )
+            },
+            **{
+                name: ("BIGINT", [getattr(f, name) for f in files])
+                for name in (
+                    "size_bytes",
+                    "rows_read",
+                    "rows_loaded",
+                    "rows_rejected",
+                    "rows_duplicate",
+                )
+            },
+            "errors": (text[1], [[m.en for m in f.errors] for f in files]),
+            "errors_de": (text[1], [[m.de for m in f.errors] for f in files]),
+            "warnings": (text[1], [[m.en for m in f.warnings] for f in files]),
+            "warnings_de": (text[1], [[m.de for m in f.warnings] for f in files]),
+        },
+    )
     con.execute(
         "INSERT INTO load_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            run.run_id, run.started_at, run.finished_at, run.status, triggered_by,
+            run.run_id,
+            run.started_at,
+            run.finished_at,
+            run.status,
+            triggered_by,
             len(run.files),
             sum(f.rows_read for f in run.files),
             sum(f.rows_loaded for f in run.files),

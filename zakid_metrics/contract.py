@@ -51,7 +51,9 @@ DeviceClass = Literal[
     "microcontroller", "fpga", "edge_soc", "edge_gpu", "industrial_pc", "smart_sensor"
 ]
 DEVICE_CLASSES: tuple[DeviceClass, ...] = get_args(DeviceClass)
-CostCategory = Literal["personnel", "material", "investment", "subcontracting", "travel", "overhead"]
+CostCategory = Literal[
+    "personnel", "material", "investment", "subcontracting", "travel", "overhead"
+]
 COST_CATEGORIES: tuple[CostCategory, ...] = get_args(CostCategory)
 Regime = Literal["ANBest-P", "ANBest-Gk", "NKBF"]
 REGIMES: tuple[Regime, ...] = get_args(Regime)
@@ -106,7 +108,11 @@ KPI_IDS: tuple[KpiId, ...] = get_args(KpiId)
 
 DUISBURG_POSTAL_CODES = (47051, 47279)
 # Drawdown windows of the side conditions: called funds must be spent within this interval.
-DRAWDOWN_WINDOWS: dict[str, str] = {"ANBest-P": "6 weeks", "NKBF": "6 weeks", "ANBest-Gk": "2 months"}
+DRAWDOWN_WINDOWS: dict[str, str] = {
+    "ANBest-P": "6 weeks",
+    "NKBF": "6 weeks",
+    "ANBest-Gk": "2 months",
+}
 # EU SME definition (Recommendation 2003/361/EC): (class, headcount below, turnover <=, balance <=)
 SME_CEILINGS: tuple[tuple[SizeClass, int, Decimal, Decimal], ...] = (
     ("micro", 10, Decimal(2_000_000), Decimal(2_000_000)),
@@ -263,7 +269,8 @@ def _option_parser(options: tuple[str, ...]) -> Callable[[Any], str]:
             return lookup[text.lower()]
         except KeyError:
             raise PydanticCustomError(
-                "not_an_option", "not one of the allowed values",
+                "not_an_option",
+                "not one of the allowed values",
                 {"value": text, "options": ", ".join(options)},
             ) from None
 
@@ -293,9 +300,7 @@ Dec = Annotated[float, BeforeValidator(_parse_float), Sql("DOUBLE")]
 Int = Annotated[int, BeforeValidator(_parse_int), Sql("BIGINT")]
 Bool = Annotated[bool, BeforeValidator(parse_bool), Sql("BOOLEAN")]
 Date = Annotated[dt.date, BeforeValidator(parse_date), Sql("DATE")]
-PostalCode = Annotated[
-    str, BeforeValidator(parse_text), Field(pattern=r"^\d{5}$"), Sql("VARCHAR")
-]
+PostalCode = Annotated[str, BeforeValidator(parse_text), Field(pattern=r"^\d{5}$"), Sql("VARCHAR")]
 
 
 def Option(options: tuple[str, ...]) -> Any:  # noqa: N802 - used like a type
@@ -382,8 +387,13 @@ def size_class(
 
 def _not_before(later: dt.date | None, earlier: dt.date | None, column: str, other: str) -> None:
     if later is not None and earlier is not None and later < earlier:
-        raise rule_error(column, "date_before", value=later.isoformat(), other=other,
-                         other_value=earlier.isoformat())
+        raise rule_error(
+            column,
+            "date_before",
+            value=later.isoformat(),
+            other=other,
+            other_value=earlier.isoformat(),
+        )
 
 
 class Project(Row):
@@ -421,11 +431,15 @@ class Job(Row):
         if self.category == "external" and self.company_id is None:
             raise rule_error("company_id", "company_required_for_external")
         if self.category == "project_related" and self.company_id is not None:
-            raise rule_error("company_id", "company_not_for_project_related",
-                             value=self.company_id)
+            raise rule_error("company_id", "company_not_for_project_related", value=self.company_id)
         if self.ended_on is not None and self.ended_on <= self.created_on:
-            raise rule_error("ended_on", "date_not_after", value=self.ended_on.isoformat(),
-                             other="created_on", other_value=self.created_on.isoformat())
+            raise rule_error(
+                "ended_on",
+                "date_not_after",
+                value=self.ended_on.isoformat(),
+                other="created_on",
+                other_value=self.created_on.isoformat(),
+            )
         return self
 
 
@@ -478,8 +492,9 @@ class SdgContribution(Row):
     @model_validator(mode="after")
     def _target_belongs_to_goal(self) -> SdgContribution:
         if self.sdg_target is not None and self.sdg_target.split(".")[0] != str(self.sdg_goal):
-            raise rule_error("sdg_target", "sdg_target_goal", value=self.sdg_target,
-                             goal=self.sdg_goal)
+            raise rule_error(
+                "sdg_target", "sdg_target_goal", value=self.sdg_target, goal=self.sdg_goal
+            )
         return self
 
 
@@ -498,8 +513,13 @@ class Grant(Row):
     @model_validator(mode="after")
     def _period_in_order(self) -> Grant:
         if self.ends_on <= self.starts_on:
-            raise rule_error("ends_on", "date_not_after", value=self.ends_on.isoformat(),
-                             other="starts_on", other_value=self.starts_on.isoformat())
+            raise rule_error(
+                "ends_on",
+                "date_not_after",
+                value=self.ends_on.isoformat(),
+                other="starts_on",
+                other_value=self.starts_on.isoformat(),
+            )
         return self
 
     @computed_field  # type: ignore[prop-decorator]
@@ -518,8 +538,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     next_month = dt.date(year + month // 12, month % 12 + 1, 1)
-    return min(day.replace(year=year, month=month, day=1) + dt.timedelta(days=day.day - 1),
-               next_month - dt.timedelta(days=1))
+    return min(
+        day.replace(year=year, month=month, day=1) + dt.timedelta(days=day.day - 1),
+        next_month - dt.timedelta(days=1),
+    )
 
 
 class BudgetLine(Row):
@@ -565,7 +587,9 @@ class Course(Row):
     title: Text
     institution: Text
     semester: Annotated[
-        str, BeforeValidator(parse_text), Field(pattern=r"^(WS \d{4}/\d{2}|SS \d{4})$"),
+        str,
+        BeforeValidator(parse_text),
+        Field(pattern=r"^(WS \d{4}/\d{2}|SS \d{4})$"),
         Sql("VARCHAR"),
     ]
     ects: Annotated[Dec, Field(ge=0)] | None = None
@@ -576,8 +600,9 @@ class Course(Row):
     @model_validator(mode="after")
     def _completed_within_enrolled(self) -> Course:
         if self.completed is not None and self.completed > self.enrolled:
-            raise rule_error("completed", "completed_over_enrolled", value=self.completed,
-                             enrolled=self.enrolled)
+            raise rule_error(
+                "completed", "completed_over_enrolled", value=self.completed, enrolled=self.enrolled
+            )
         if self.semester.startswith("WS "):
             first, second = self.semester[3:].split("/")
             if (int(first) + 1) % 100 != int(second):
@@ -634,8 +659,9 @@ class Entity:
 
     def sql_types(self) -> dict[str, str]:
         """Every output column (contract, then derived) with its DuckDB type."""
-        types_ = {n: _sql_type(f.annotation, f.metadata) for n, f in
-                  self.model.model_fields.items()}
+        types_ = {
+            n: _sql_type(f.annotation, f.metadata) for n, f in self.model.model_fields.items()
+        }
         for name, computed in self.model.model_computed_fields.items():
             types_[name] = _sql_type(computed.return_type, [])
         return types_
@@ -662,24 +688,37 @@ ENTITIES: dict[str, Entity] = {
         Entity("grants", Grant, ("grant_id",)),
         Entity("projects", Project, ("project_id",), (Reference("company_id", "companies"),)),
         Entity(
-            "jobs", Job, ("job_id",),
+            "jobs",
+            Job,
+            ("job_id",),
             (Reference("company_id", "companies"), Reference("project_id", "projects")),
         ),
-        Entity("deployments", Deployment, ("deployment_id",),
-               (Reference("project_id", "projects"),)),
-        Entity("devices", Device, ("device_id",), (Reference("deployment_id", "deployments"),)),
-        Entity("sdg_contributions", SdgContribution, ("contribution_id",),
-               (Reference("project_id", "projects"),)),
         Entity(
-            "budget", BudgetLine, ("budget_line_id",), (Reference("grant_id", "grants"),),
+            "deployments", Deployment, ("deployment_id",), (Reference("project_id", "projects"),)
+        ),
+        Entity("devices", Device, ("device_id",), (Reference("deployment_id", "deployments"),)),
+        Entity(
+            "sdg_contributions",
+            SdgContribution,
+            ("contribution_id",),
+            (Reference("project_id", "projects"),),
+        ),
+        Entity(
+            "budget",
+            BudgetLine,
+            ("budget_line_id",),
+            (Reference("grant_id", "grants"),),
             (YearWithinPeriod("year", "grant_id", "starts_on", "ends_on"),),
         ),
         Entity(
-            "expenditures", Expenditure, ("expenditure_id",),
+            "expenditures",
+            Expenditure,
+            ("expenditure_id",),
             (Reference("grant_id", "grants"), Reference("project_id", "projects")),
         ),
-        Entity("disbursements", Disbursement, ("disbursement_id",),
-               (Reference("grant_id", "grants"),)),
+        Entity(
+            "disbursements", Disbursement, ("disbursement_id",), (Reference("grant_id", "grants"),)
+        ),
         Entity("courses", Course, ("course_id",)),
         Entity("targets", Target, ("kpi_id", "due_on")),
     )
@@ -756,15 +795,31 @@ def _problems(error: ValidationError, raw: Mapping[str, Any]) -> list[Problem]:
 
 
 def _format_bound(bound: Any) -> str:
-    return str(int(bound)) if isinstance(bound, (int, float, Decimal)) and bound == int(bound) \
+    return (
+        str(int(bound))
+        if isinstance(bound, (int, float, Decimal)) and bound == int(bound)
         else str(bound)
+    )
 
 
 _KNOWN_CODES = (
-    "missing", "not_a_number", "too_many_decimals", "not_an_integer", "not_a_date",
-    "invalid_date", "not_a_boolean", "not_an_option", "craft_annex_without_craft", "date_before",
-    "date_not_after", "company_required_for_external", "company_not_for_project_related",
-    "decommissioned_without_live", "sdg_target_goal", "zero_amount", "completed_over_enrolled",
+    "missing",
+    "not_a_number",
+    "too_many_decimals",
+    "not_an_integer",
+    "not_a_date",
+    "invalid_date",
+    "not_a_boolean",
+    "not_an_option",
+    "craft_annex_without_craft",
+    "date_before",
+    "date_not_after",
+    "company_required_for_external",
+    "company_not_for_project_related",
+    "decommissioned_without_live",
+    "sdg_target_goal",
+    "zero_amount",
+    "completed_over_enrolled",
     "semester_years",
 )
 
@@ -807,3 +862,83 @@ _KEY_ADAPTERS = {
     for entity in ENTITIES.values()
     for column in entity.key
 }
+
+
+# --- Telemetry readings (section 3) ----------------------------------------------------------
+# Declared once: the collector's per-request validator and the bulk history path's set-wise
+# checks are both derived from READING_FIELDS and READING_RULES (pipelines.collector.validation).
+
+ReadingKind = Literal["text", "int", "decimal", "timestamp", "option"]
+READING_SQL_TYPES: dict[str, str] = {
+    "text": "VARCHAR",
+    "int": "BIGINT",
+    "decimal": "DOUBLE",
+    "timestamp": "TIMESTAMPTZ",
+    "option": "VARCHAR",
+}
+INT64_MAX = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class ReadingField:
+    """One field of a reading: its kind, whether it is required, its bounds and its options.
+
+    `default` fills an absent optional field; `default_from` names the `entity.column` of the
+    device's registry row that does instead (interval_s defaults to the report interval).
+    """
+
+    name: str
+    kind: ReadingKind
+    required: bool = False
+    ge: float | None = None
+    gt: float | None = None
+    le: float | None = None
+    options: tuple[str, ...] = ()
+    default: str | None = None
+    default_from: str | None = None
+
+    @property
+    def sql_type(self) -> str:
+        return READING_SQL_TYPES[self.kind]
+
+
+@dataclass(frozen=True)
+class RequiredWhenPositive:
+    """`field` must be present when `when` is greater than 0."""
+
+    field: str
+    when: str
+
+
+@dataclass(frozen=True)
+class NotLessThan:
+    """`field` must not be less than `other` where both are present."""
+
+    field: str
+    other: str
+
+
+READING_FIELDS: tuple[ReadingField, ...] = (
+    ReadingField("device_id", "text", required=True),
+    ReadingField("seq", "int", required=True, ge=0),
+    ReadingField("ts", "timestamp", required=True),
+    ReadingField("interval_s", "int", gt=0, default_from="devices.report_interval_s"),
+    ReadingField("inferences", "int", required=True, ge=0),
+    ReadingField("latency_ms_mean", "decimal", ge=0),
+    ReadingField("latency_ms_p95", "decimal", ge=0),
+    ReadingField("latency_ms_max", "decimal", ge=0),
+    ReadingField("energy_mwh", "decimal", ge=0),
+    ReadingField("bytes_on_device", "int", ge=0),
+    ReadingField("bytes_uplinked", "int", ge=0),
+    ReadingField("temperature_c", "decimal", ge=-40, le=150),
+    ReadingField("status", "option", options=READING_STATUSES, default="ok"),
+    ReadingField("model_version", "text"),
+)
+READING_RULES: tuple[RequiredWhenPositive | NotLessThan, ...] = (
+    RequiredWhenPositive("latency_ms_mean", when="inferences"),
+    NotLessThan("latency_ms_p95", other="latency_ms_mean"),
+    NotLessThan("latency_ms_max", other="latency_ms_p95"),
+)
+READING_KEY: tuple[str, ...] = ("device_id", "seq")
+READING_MAX_FUTURE = dt.timedelta(minutes=5)
+"""A reading's ts may lie at most this far ahead of the receiving clock."""

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -104,8 +105,8 @@ def entity_ddl(entity: Entity) -> str:
 def entity_status_view() -> str:
     """Per entity: current rows, stale rows and the last delivery that set its state."""
     counts = " UNION ALL ".join(
-        f"SELECT '{e.name}' AS entity, count(*) AS rows, count(*) FILTER (WHERE _stale) AS stale_rows "
-        f"FROM {e.name}"
+        f"SELECT '{e.name}' AS entity, count(*) AS rows, "
+        f"count(*) FILTER (WHERE _stale) AS stale_rows FROM {e.name}"
         for e in ENTITIES.values()
     )
     return f"""
@@ -167,6 +168,26 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
 
 
+def insert_columns(
+    con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, tuple[str, list[Any]]]
+) -> None:
+    """Insert rows given column-wise, `{name: (sql type, values)}`, in one set-wise statement.
+
+    Each column travels as one list parameter and is unnested in SQL: no row-by-row inserts,
+    and no Arrow/pandas round trip (importing pandas alone would cost half a second per load).
+    """
+    names = list(columns)
+    select = ", ".join(
+        f'unnest(${n + 1}::{sql}[]) AS "{name}"'
+        for n, (name, (sql, _)) in enumerate(columns.items())
+    )
+    quoted = ", ".join(f'"{name}"' for name in names)
+    con.execute(
+        f"INSERT INTO {table} ({quoted}) SELECT {select}",
+        [values for _, values in columns.values()],
+    )
+
+
 def warehouse_path(data_dir: Path) -> Path:
     return Path(data_dir) / WAREHOUSE_FILE
 
@@ -211,7 +232,7 @@ def writer_lock(data_dir: Path, timeout_s: float = 60.0) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     raise LoadInProgressError(
-                        f"Another load into {data_dir} has been running for over {timeout_s:.0f} s.",
+                        f"Another load into {data_dir} has run for over {timeout_s:.0f} s.",
                         "Wait for it to finish, then run the load again.",
                     ) from None
                 time.sleep(0.1)

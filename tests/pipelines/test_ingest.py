@@ -20,7 +20,9 @@ from zakid_metrics.warehouse import read_snapshot, warehouse_path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-COMPANIES_HEADER = "company_id; Name ;employees;annual_turnover_eur;postal_code;joined_on;is_craft;craft_annex"
+COMPANIES_HEADER = (
+    "company_id; Name ;employees;annual_turnover_eur;postal_code;joined_on;is_craft;craft_annex"
+)
 
 
 def write(path: Path, lines: list[str], encoding: str = "cp1252", newline: str = "\r\n") -> Path:
@@ -80,8 +82,9 @@ def test_counts_line_numbers_and_reasons(delivery: Path, tmp_path: Path) -> None
     run = ingest([delivery], data)
     assert run.run_id == 1
     assert run.status == "ok"
-    got = {f.file: (f.entity, f.status, f.rows_read, f.rows_loaded, f.rows_rejected)
-           for f in run.files}
+    got = {
+        f.file: (f.entity, f.status, f.rows_read, f.rows_loaded, f.rows_rejected) for f in run.files
+    }
     assert got == {
         "companies.csv": ("companies", "loaded", 5, 2, 3),
         "jobs.csv": ("jobs", "loaded", 5, 2, 3),
@@ -94,37 +97,57 @@ def test_counts_line_numbers_and_reasons(delivery: Path, tmp_path: Path) -> None
         ("jobs.csv", 4, "company_id", "C9", "unknown_reference"),
         ("jobs.csv", 6, "ended_on", "2024-10-01", "date_not_after"),
     ]
-    assert table(data, "SELECT company_id, name, employees, annual_turnover_eur, size_class, "
-                       "is_craft, craft_annex, in_duisburg, _line, _stale FROM companies "
-                       "ORDER BY company_id") == [
-        ("C1", "Müller Präzisionstechnik GmbH", 12, Decimal("1800000.00"), "small", True, "B1",
-         True, 2, False),
+    assert table(
+        data,
+        "SELECT company_id, name, employees, annual_turnover_eur, size_class, "
+        "is_craft, craft_annex, in_duisburg, _line, _stale FROM companies "
+        "ORDER BY company_id",
+    ) == [
+        (
+            "C1",
+            "Müller Präzisionstechnik GmbH",
+            12,
+            Decimal("1800000.00"),
+            "small",
+            True,
+            "B1",
+            True,
+            2,
+            False,
+        ),
         ("C4", "Öko-Sensorik UG", 3, None, "micro", False, None, True, 6, False),
     ]
     assert table(data, "SELECT job_id, fte, annual_gross_salary_eur FROM jobs ORDER BY 1") == [
         ("J1", 1.0, Decimal("52000.00")),
         ("J4", 0.75, Decimal("61000.50")),
     ]
-    reason = table(data, "SELECT reason, reason_de FROM rejected_rows WHERE line = 4 "
-                         "AND file = 'jobs.csv'")
-    assert reason == [(
-        "'C9' in 'company_id' names a company that exists neither in this delivery nor in the "
-        "warehouse.",
-        "„C9“ in „company_id“ verweist auf ein Unternehmen, die es weder in dieser Lieferung noch "
-        "im Bestand gibt.",
-    )]
+    reason = table(
+        data, "SELECT reason, reason_de FROM rejected_rows WHERE line = 4 AND file = 'jobs.csv'"
+    )
+    assert reason == [
+        (
+            "'C9' in 'company_id' names a company that exists neither in this delivery nor in the "
+            "warehouse.",
+            "„C9“ in „company_id“: ein Unternehmen mit dieser Kennung gibt es weder in dieser "
+            "Lieferung noch im Bestand.",
+        )
+    ]
 
 
 def test_audit_records_every_run_and_file(delivery: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     (delivery / "notes.txt").write_text("not a delivery file")
     run = ingest([delivery], data, triggered_by="test")
-    assert table(data, "SELECT run_id, status, triggered_by, files, rows_read, rows_loaded, "
-                       "rows_rejected, rows_duplicate FROM load_runs") == [
-        (1, "ok", "test", 3, 10, 4, 6, 0)
-    ]
-    files = table(data, "SELECT file, entity, status, sha256, size_bytes, encoding, delimiter "
-                        "FROM load_files ORDER BY file")
+    assert table(
+        data,
+        "SELECT run_id, status, triggered_by, files, rows_read, rows_loaded, "
+        "rows_rejected, rows_duplicate FROM load_runs",
+    ) == [(1, "ok", "test", 3, 10, 4, 6, 0)]
+    files = table(
+        data,
+        "SELECT file, entity, status, sha256, size_bytes, encoding, delimiter "
+        "FROM load_files ORDER BY file",
+    )
     import hashlib
 
     expected = []
@@ -134,8 +157,9 @@ def test_audit_records_every_run_and_file(delivery: Path, tmp_path: Path) -> Non
         ("notes.txt", None, "skipped", None, None),
     ]:
         raw = (delivery / name).read_bytes()
-        expected.append((name, entity, status, hashlib.sha256(raw).hexdigest(), len(raw),
-                         encoding, delimiter))
+        expected.append(
+            (name, entity, status, hashlib.sha256(raw).hexdigest(), len(raw), encoding, delimiter)
+        )
     assert files == expected
     assert [f.status for f in run.files] == ["companies.csv" and "loaded", "loaded", "skipped"]
     started, finished = table(data, "SELECT started_at, finished_at FROM load_runs")[0]
@@ -164,28 +188,66 @@ def test_rejected_row_keeps_previous_version_until_replaced_or_dropped(tmp_path:
     ok = "C1;Alt GmbH;12;;47051;01.07.2024;;"
     ingest([companies(tmp_path / "d1", ok, "C2;Zwei KG;3;;47058;01.07.2024;;")], data)
     # Run 2: C1's new version is broken, so its previous version stays, marked stale.
-    ingest([companies(tmp_path / "d2", "C1;Neu GmbH;12;;470;01.07.2024;;",
-                      "C2;Zwei KG;4;;47058;01.07.2024;;")], data)
-    assert table(data, "SELECT company_id, name, employees, _stale, _run_id FROM companies "
-                       "ORDER BY 1") == [
+    ingest(
+        [
+            companies(
+                tmp_path / "d2",
+                "C1;Neu GmbH;12;;470;01.07.2024;;",
+                "C2;Zwei KG;4;;47058;01.07.2024;;",
+            )
+        ],
+        data,
+    )
+    assert table(
+        data, "SELECT company_id, name, employees, _stale, _run_id FROM companies ORDER BY 1"
+    ) == [
         ("C1", "Alt GmbH", 12, True, 1),
         ("C2", "Zwei KG", 4, False, 2),
     ]
     # Run 3: still broken: the stale version stays.
-    ingest([companies(tmp_path / "d3", "C1;Neu GmbH;x;;47051;01.07.2024;;",
-                      "C2;Zwei KG;4;;47058;01.07.2024;;")], data)
+    ingest(
+        [
+            companies(
+                tmp_path / "d3",
+                "C1;Neu GmbH;x;;47051;01.07.2024;;",
+                "C2;Zwei KG;4;;47058;01.07.2024;;",
+            )
+        ],
+        data,
+    )
     assert table(data, "SELECT company_id, name, _stale FROM companies ORDER BY 1") == [
-        ("C1", "Alt GmbH", True), ("C2", "Zwei KG", False)]
+        ("C1", "Alt GmbH", True),
+        ("C2", "Zwei KG", False),
+    ]
     # Run 4: a valid row replaces it.
-    ingest([companies(tmp_path / "d4", "C1;Neu GmbH;13;;47051;01.07.2024;;",
-                      "C2;Zwei KG;4;;47058;01.07.2024;;")], data)
+    ingest(
+        [
+            companies(
+                tmp_path / "d4",
+                "C1;Neu GmbH;13;;47051;01.07.2024;;",
+                "C2;Zwei KG;4;;47058;01.07.2024;;",
+            )
+        ],
+        data,
+    )
     assert table(data, "SELECT company_id, name, _stale FROM companies ORDER BY 1") == [
-        ("C1", "Neu GmbH", False), ("C2", "Zwei KG", False)]
+        ("C1", "Neu GmbH", False),
+        ("C2", "Zwei KG", False),
+    ]
     # Run 5: broken again, then run 6: a snapshot that no longer lists C1 removes it.
-    ingest([companies(tmp_path / "d5", "C1;Kaputt;-1;;47051;01.07.2024;;",
-                      "C2;Zwei KG;4;;47058;01.07.2024;;")], data)
+    ingest(
+        [
+            companies(
+                tmp_path / "d5",
+                "C1;Kaputt;-1;;47051;01.07.2024;;",
+                "C2;Zwei KG;4;;47058;01.07.2024;;",
+            )
+        ],
+        data,
+    )
     assert table(data, "SELECT name, _stale FROM companies WHERE company_id = 'C1'") == [
-        ("Neu GmbH", True)]
+        ("Neu GmbH", True)
+    ]
     ingest([companies(tmp_path / "d6", "C2;Zwei KG;4;;47058;01.07.2024;;")], data)
     assert table(data, "SELECT company_id FROM companies") == [("C2",)]
 
@@ -194,8 +256,10 @@ def test_references_see_the_current_state_and_the_same_delivery(tmp_path: Path) 
     data = tmp_path / "data"
     ingest([companies(tmp_path / "d1", "C1;Eins GmbH;12;;47051;01.07.2024;;")], data)
     # A later delivery of jobs alone may name companies loaded earlier.
-    run = ingest([jobs(tmp_path / "d2", "J1,external,C1,,2024-10-01,,1,",
-                       "J2,external,C2,,2024-10-01,,1,")], data)
+    run = ingest(
+        [jobs(tmp_path / "d2", "J1,external,C1,,2024-10-01,,1,", "J2,external,C2,,2024-10-01,,1,")],
+        data,
+    )
     assert run.files[0].rows_loaded == 1
     assert rejects(data, 2) == [("jobs.csv", 3, "company_id", "C2", "unknown_reference")]
     # Delivered together, the new company is known to the job in the same run.
@@ -205,33 +269,46 @@ def test_references_see_the_current_state_and_the_same_delivery(tmp_path: Path) 
     run = ingest([folder], data)
     assert [f.rows_rejected for f in run.files] == [0, 0]
     assert table(data, "SELECT job_id, company_id FROM jobs ORDER BY 1") == [
-        ("J1", "C1"), ("J2", "C2")]
+        ("J1", "C1"),
+        ("J2", "C2"),
+    ]
 
 
 def test_budget_year_must_lie_in_the_grant_period(tmp_path: Path) -> None:
     folder = tmp_path / "d"
-    write(folder / "grants.csv", [
-        "grant_id;recipient;sub_project;programme;regime;funding_rate;approved_eur;decided_on;"
-        "starts_on;ends_on",
-        "G1;Stadt Duisburg;Koordination;STARK;ANBest-Gk;0,9;1.000.000,00;01.04.2024;01.06.2024;"
-        "31.05.2028",
-    ])
-    write(folder / "budget.csv", [
-        "budget_line_id;grant_id;category;year;planned_eur",
-        "B1;G1;personnel;2024;100.000,00",
-        "B2;G1;personnel;2028;50.000,00",
-        "B3;G1;travel;2029;1.000,00",
-        "B4;G9;travel;2025;1.000,00",
-    ])
+    write(
+        folder / "grants.csv",
+        [
+            "grant_id;recipient;sub_project;programme;regime;funding_rate;approved_eur;decided_on;"
+            "starts_on;ends_on",
+            "G1;Stadt Duisburg;Koordination;STARK;ANBest-Gk;0,9;1.000.000,00;01.04.2024;01.06.2024;"
+            "31.05.2028",
+        ],
+    )
+    write(
+        folder / "budget.csv",
+        [
+            "budget_line_id;grant_id;category;year;planned_eur",
+            "B1;G1;personnel;2024;100.000,00",
+            "B2;G1;personnel;2028;50.000,00",
+            "B3;G1;travel;2029;1.000,00",
+            "B4;G9;travel;2025;1.000,00",
+        ],
+    )
     run = ingest([folder], tmp_path / "data")
     assert [(f.file, f.rows_loaded, f.rows_rejected) for f in run.files] == [
-        ("budget.csv", 2, 2), ("grants.csv", 1, 0)]
+        ("budget.csv", 2, 2),
+        ("grants.csv", 1, 0),
+    ]
     assert rejects(tmp_path / "data", 1) == [
         ("budget.csv", 4, "year", "2029", "year_outside_period"),
         ("budget.csv", 5, "grant_id", "G9", "unknown_reference"),
     ]
-    assert table(tmp_path / "data", "SELECT grant_id, report_type, period_from, period_to, "
-                                    "due_on FROM report_deadlines ORDER BY due_on") == [
+    assert table(
+        tmp_path / "data",
+        "SELECT grant_id, report_type, period_from, period_to, "
+        "due_on FROM report_deadlines ORDER BY due_on",
+    ) == [
         ("G1", "interim", dt.date(2024, 6, 1), dt.date(2024, 12, 31), dt.date(2025, 4, 30)),
         ("G1", "interim", dt.date(2025, 1, 1), dt.date(2025, 12, 31), dt.date(2026, 4, 30)),
         ("G1", "interim", dt.date(2026, 1, 1), dt.date(2026, 12, 31), dt.date(2027, 4, 30)),
@@ -257,8 +334,12 @@ def test_file_error_fails_that_file_only(delivery: Path, tmp_path: Path) -> None
 
 def test_several_snapshots_of_one_entity_apply_in_name_order(tmp_path: Path) -> None:
     folder = tmp_path / "d"
-    companies(folder, "C1;Alt;1;;47051;01.07.2024;;", "C2;Weg;1;;47051;01.07.2024;;",
-              name="companies_2026-10.csv")
+    companies(
+        folder,
+        "C1;Alt;1;;47051;01.07.2024;;",
+        "C2;Weg;1;;47051;01.07.2024;;",
+        name="companies_2026-10.csv",
+    )
     companies(folder, "C1;Neu;2;;47051;01.07.2024;;", name="companies_2026-11.csv")
     run = ingest([folder], tmp_path / "data")
     assert [f.status for f in run.files] == ["loaded", "loaded"]
@@ -268,8 +349,12 @@ def test_several_snapshots_of_one_entity_apply_in_name_order(tmp_path: Path) -> 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pipelines", *args], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, **(env or {})}, timeout=120,
+        [sys.executable, "-m", "pipelines", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
     )
 
 
@@ -280,10 +365,21 @@ def test_cli_json_and_exit_codes(delivery: Path, tmp_path: Path) -> None:
     result = json.loads(done.stdout)
     assert set(result) == {"run_id", "status", "files"}
     assert set(result["files"][0]) == {
-        "file", "entity", "status", "sha256", "rows_read", "rows_loaded", "rows_rejected",
-        "rows_duplicate", "errors", "warnings"}
+        "file",
+        "entity",
+        "status",
+        "sha256",
+        "rows_read",
+        "rows_loaded",
+        "rows_rejected",
+        "rows_duplicate",
+        "errors",
+        "warnings",
+    }
     assert [(f["file"], f["rows_loaded"], f["rows_rejected"]) for f in result["files"]] == [
-        ("companies.csv", 2, 3), ("jobs.csv", 2, 3)]
+        ("companies.csv", 2, 3),
+        ("jobs.csv", 2, 3),
+    ]
     (delivery / "courses.csv").write_bytes(b"\x00\x01\x02")
     failed = run_cli("ingest", str(delivery), "--data-dir", data)
     assert failed.returncode == 1
@@ -294,9 +390,13 @@ def test_cli_json_and_exit_codes(delivery: Path, tmp_path: Path) -> None:
     assert run_cli("ingest").returncode == 2
     rejects_out = json.loads(run_cli("rejects", "--run", "1", "--data-dir", data, "--json").stdout)
     assert [(r["file"], r["line"], r["column"]) for r in rejects_out["rejected_rows"]] == [
-        ("companies.csv", 3, "postal_code"), ("companies.csv", 4, "company_id"),
-        ("companies.csv", 5, "joined_on"), ("jobs.csv", 3, "company_id"),
-        ("jobs.csv", 4, "company_id"), ("jobs.csv", 6, "ended_on")]
+        ("companies.csv", 3, "postal_code"),
+        ("companies.csv", 4, "company_id"),
+        ("companies.csv", 5, "joined_on"),
+        ("jobs.csv", 3, "company_id"),
+        ("jobs.csv", 4, "company_id"),
+        ("jobs.csv", 6, "ended_on"),
+    ]
     status = json.loads(run_cli("status", "--data-dir", data, "--json").stdout)
     assert [r["run_id"] for r in status["runs"]] == [2, 1]
     by_entity = {e["entity"]: (e["rows"], e["last_file"]) for e in status["entities"]}
@@ -327,17 +427,26 @@ def test_reader_holding_the_warehouse_never_blocks_a_load(delivery: Path, tmp_pa
 
 def big_delivery(folder: Path, rows: int) -> None:
     """A delivery slow enough to be killed in the middle of its load."""
-    write(folder / "grants.csv", [
-        "grant_id;recipient;sub_project;programme;regime;funding_rate;approved_eur;decided_on;"
-        "starts_on;ends_on",
-        "G1;Stadt Duisburg;Koordination;STARK;ANBest-Gk;0,9;1.000.000,00;01.04.2024;01.06.2024;"
-        "31.05.2028",
-    ])
-    write(folder / "expenditures.csv", [
-        "expenditure_id;grant_id;category;paid_on;amount_eur;vendor;description",
-        *(f"E{i};G1;travel;{1 + i % 28:02d}.0{1 + i % 9}.2025;{i % 900 + 1},{i % 100:02d};"
-          f"DB Fernverkehr AG;Dienstreise {i}" for i in range(rows)),
-    ])
+    write(
+        folder / "grants.csv",
+        [
+            "grant_id;recipient;sub_project;programme;regime;funding_rate;approved_eur;decided_on;"
+            "starts_on;ends_on",
+            "G1;Stadt Duisburg;Koordination;STARK;ANBest-Gk;0,9;1.000.000,00;01.04.2024;01.06.2024;"
+            "31.05.2028",
+        ],
+    )
+    write(
+        folder / "expenditures.csv",
+        [
+            "expenditure_id;grant_id;category;paid_on;amount_eur;vendor;description",
+            *(
+                f"E{i};G1;travel;{1 + i % 28:02d}.0{1 + i % 9}.2025;{i % 900 + 1},{i % 100:02d};"
+                f"DB Fernverkehr AG;Dienstreise {i}"
+                for i in range(rows)
+            ),
+        ],
+    )
 
 
 def test_kill_at_any_moment_leaves_the_published_warehouse_intact(tmp_path: Path) -> None:
@@ -356,7 +465,9 @@ def test_kill_at_any_moment_leaves_the_published_warehouse_intact(tmp_path: Path
     for fraction in (0.2, 0.4, 0.6, 0.8, 0.9, 0.95):
         process = subprocess.Popen(
             [sys.executable, "-m", "pipelines", "ingest", str(second), "--data-dir", str(data)],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         time.sleep(duration * fraction)
         if process.poll() is None:
@@ -369,8 +480,9 @@ def test_kill_at_any_moment_leaves_the_published_warehouse_intact(tmp_path: Path
             assert table(data, "SELECT * FROM expenditures ORDER BY expenditure_id") == before
             continue
         assert table(data, "SELECT count(*) FROM expenditures") == [(30_000,)]
-        assert table(data, "SELECT run_id, status, rows_loaded FROM load_runs WHERE run_id = 2"
-                     ) == [(2, "ok", 30_000)]  # grants.csv is unchanged
+        assert table(
+            data, "SELECT run_id, status, rows_loaded FROM load_runs WHERE run_id = 2"
+        ) == [(2, "ok", 30_000)]  # grants.csv is unchanged
         break
     assert killed_while_running >= 3
     # After the kills, the next load cleans up and publishes normally.

@@ -23,47 +23,81 @@ from zakid_metrics.contract import (
 # One valid row per entity, as raw cells the way a German Excel export spells them.
 VALID: dict[str, dict[str, object]] = {
     "companies": {
-        "company_id": "C-001", "name": "Müller Präzisionstechnik GmbH", "employees": "12",
-        "annual_turnover_eur": "1.800.000,00", "postal_code": "47051", "joined_on": "01.07.2024",
+        "company_id": "C-001",
+        "name": "Müller Präzisionstechnik GmbH",
+        "employees": "12",
+        "annual_turnover_eur": "1.800.000,00",
+        "postal_code": "47051",
+        "joined_on": "01.07.2024",
     },
     "grants": {
-        "grant_id": "STARK-01", "recipient": "Stadt Duisburg", "sub_project": "Koordination",
-        "programme": "STARK", "regime": "ANBest-Gk", "funding_rate": "0,9",
-        "approved_eur": "3.000.000,00", "decided_on": "15.04.2024", "starts_on": "01.06.2024",
+        "grant_id": "STARK-01",
+        "recipient": "Stadt Duisburg",
+        "sub_project": "Koordination",
+        "programme": "STARK",
+        "regime": "ANBest-Gk",
+        "funding_rate": "0,9",
+        "approved_eur": "3.000.000,00",
+        "decided_on": "15.04.2024",
+        "starts_on": "01.06.2024",
         "ends_on": "31.05.2028",
     },
     "projects": {
-        "project_id": "P-001", "title": "Vorausschauende Wartung", "company_id": "C-001",
-        "partner": "UDE", "use_case": "predictive_maintenance", "status": "pilot",
+        "project_id": "P-001",
+        "title": "Vorausschauende Wartung",
+        "company_id": "C-001",
+        "partner": "UDE",
+        "use_case": "predictive_maintenance",
+        "status": "pilot",
         "started_on": "01.09.2024",
     },
     "jobs": {
-        "job_id": "J-001", "category": "external", "company_id": "C-001",
-        "created_on": "01.10.2024", "fte": "1",
+        "job_id": "J-001",
+        "category": "external",
+        "company_id": "C-001",
+        "created_on": "01.10.2024",
+        "fte": "1",
     },
     "deployments": {
-        "deployment_id": "D-001", "project_id": "P-001", "model_name": "anomaly-tinyml",
+        "deployment_id": "D-001",
+        "project_id": "P-001",
+        "model_name": "anomaly-tinyml",
         "data_policy": "on_device_only",
     },
     "devices": {"device_id": "DEV-001", "deployment_id": "D-001", "device_class": "fpga"},
     "sdg_contributions": {
-        "contribution_id": "S-001", "project_id": "P-001", "sdg_goal": "13",
-        "indicator": "CO2e vermieden", "reported_on": "30.06.2025",
+        "contribution_id": "S-001",
+        "project_id": "P-001",
+        "sdg_goal": "13",
+        "indicator": "CO2e vermieden",
+        "reported_on": "30.06.2025",
     },
     "budget": {
-        "budget_line_id": "B-001", "grant_id": "STARK-01", "category": "personnel",
-        "year": "2025", "planned_eur": "250.000,00",
+        "budget_line_id": "B-001",
+        "grant_id": "STARK-01",
+        "category": "personnel",
+        "year": "2025",
+        "planned_eur": "250.000,00",
     },
     "expenditures": {
-        "expenditure_id": "E-001", "grant_id": "STARK-01", "category": "travel",
-        "paid_on": "12.03.2025", "amount_eur": "412,80", "description": "Embedded World",
+        "expenditure_id": "E-001",
+        "grant_id": "STARK-01",
+        "category": "travel",
+        "paid_on": "12.03.2025",
+        "amount_eur": "412,80",
+        "description": "Embedded World",
     },
     "disbursements": {
-        "disbursement_id": "M-001", "grant_id": "STARK-01", "requested_on": "01.02.2025",
+        "disbursement_id": "M-001",
+        "grant_id": "STARK-01",
+        "requested_on": "01.02.2025",
         "amount_eur": "100.000,00",
     },
     "courses": {
-        "course_id": "K-001", "title": "TinyML", "institution": "UDE", "semester": "WS 2025/26",
+        "course_id": "K-001",
+        "title": "TinyML",
+        "institution": "UDE",
+        "semester": "WS 2025/26",
         "enrolled": "40",
     },
     "targets": {"kpi_id": "jobs_external_created", "due_on": "31.05.2028", "target_value": "500"},
@@ -95,7 +129,11 @@ RULES = [
     ("companies", {"employees": "12,5"}, [("employees", "not_an_integer")]),
     ("companies", {"annual_turnover_eur": "-5"}, [("annual_turnover_eur", "must_be_ge")]),
     ("companies", {"balance_sheet_eur": "-0,01"}, [("balance_sheet_eur", "must_be_ge")]),
-    ("companies", {"annual_turnover_eur": "12,345"}, [("annual_turnover_eur", "too_many_decimals")]),
+    (
+        "companies",
+        {"annual_turnover_eur": "12,345"},
+        [("annual_turnover_eur", "too_many_decimals")],
+    ),
     ("companies", {"postal_code": "4705"}, [("postal_code", "bad_pattern")]),
     ("companies", {"postal_code": "47A51"}, [("postal_code", "bad_pattern")]),
     ("companies", {"craft_annex": "B1"}, [("craft_annex", "craft_annex_without_craft")]),
@@ -119,15 +157,28 @@ RULES = [
     ("jobs", {"qualification": "phd"}, [("qualification", "not_an_option")]),
     ("deployments", {"data_policy": "cloud"}, [("data_policy", "not_an_option")]),
     ("deployments", {"site_postal_code": "123"}, [("site_postal_code", "bad_pattern")]),
-    ("deployments", {"went_live_on": "01.03.2025", "decommissioned_on": "01.02.2025"},
-     [("decommissioned_on", "date_before")]),
-    ("deployments", {"decommissioned_on": "01.02.2025"},
-     [("went_live_on", "decommissioned_without_live")]),
-    ("deployments", {"cloud_baseline_latency_ms": "0"}, [("cloud_baseline_latency_ms", "must_be_gt")]),
+    (
+        "deployments",
+        {"went_live_on": "01.03.2025", "decommissioned_on": "01.02.2025"},
+        [("decommissioned_on", "date_before")],
+    ),
+    (
+        "deployments",
+        {"decommissioned_on": "01.02.2025"},
+        [("went_live_on", "decommissioned_without_live")],
+    ),
+    (
+        "deployments",
+        {"cloud_baseline_latency_ms": "0"},
+        [("cloud_baseline_latency_ms", "must_be_gt")],
+    ),
     ("deployments", {"latency_slo_ms": "-3"}, [("latency_slo_ms", "must_be_gt")]),
     ("devices", {"device_class": "raspberry"}, [("device_class", "not_an_option")]),
-    ("devices", {"installed_on": "02.02.2025", "removed_on": "01.02.2025"},
-     [("removed_on", "date_before")]),
+    (
+        "devices",
+        {"installed_on": "02.02.2025", "removed_on": "01.02.2025"},
+        [("removed_on", "date_before")],
+    ),
     ("devices", {"report_interval_s": "0"}, [("report_interval_s", "must_be_gt")]),
     ("sdg_contributions", {"sdg_goal": "18"}, [("sdg_goal", "must_be_le")]),
     ("sdg_contributions", {"sdg_goal": "0"}, [("sdg_goal", "must_be_ge")]),
@@ -236,8 +287,20 @@ def test_parse_date(value: object, expected: dt.date) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("true", True), ("FALSE", False), ("1", True), ("0", False), ("Ja", True), ("nein", False),
-     ("yes", True), ("No", False), ("x", True), ("X", True), ("WAHR", True), ("falsch", False)],
+    [
+        ("true", True),
+        ("FALSE", False),
+        ("1", True),
+        ("0", False),
+        ("Ja", True),
+        ("nein", False),
+        ("yes", True),
+        ("No", False),
+        ("x", True),
+        ("X", True),
+        ("WAHR", True),
+        ("falsch", False),
+    ],
 )
 def test_parse_bool(text: str, expected: bool) -> None:
     assert parse_bool(text) is expected
@@ -273,8 +336,9 @@ def test_size_class_by_eu_definition(
 
 
 def test_company_derived_columns() -> None:
-    big = check("companies", employees="300", annual_turnover_eur="60.000.000,00",
-                postal_code="46045")
+    big = check(
+        "companies", employees="300", annual_turnover_eur="60.000.000,00", postal_code="46045"
+    )
     assert (big.size_class, big.is_sme, big.in_duisburg) == ("large", False, False)
     assert big.size_class_by_headcount_only is False
     small = check("companies", annual_turnover_eur=None, postal_code="47279")

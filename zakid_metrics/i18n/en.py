@@ -1,6 +1,156 @@
 """English texts. Keys must match de.py; a test checks it."""
 
 MESSAGES: dict[str, str] = {
+    # Accounts and audit (zakid_metrics.auth, zakid_metrics.audit): roles and login errors
+    "role.viewer": "Viewer",
+    "role.analyst": "Analyst",
+    "role.admin": "Administrator",
+    "error.auth_error": "The login could not be checked.",
+    "error.auth_error.hint": "The technical detail below gives the reason.",
+    "error.login_failed": "Name or password is wrong.",
+    "error.login_failed.hint": (
+        "Check both and try again. After {attempts} failed attempts the account is locked for "
+        "up to {minutes} minutes."
+    ),
+    "error.account_locked": "Too many failed attempts: the account is locked for a while.",
+    "error.account_locked.hint": (
+        "Try again in {minutes} minute(s) or contact the administrators."
+    ),
+    "error.account_disabled": "This account is disabled.",
+    "error.account_disabled.hint": "The administrators can enable it again.",
+    "error.password_policy": "The password is too short.",
+    "error.password_policy.hint": (
+        "It needs at least {min_length} characters, e.g. a phrase of four or more words."
+    ),
+    "error.user_store": "The account change could not be made.",
+    "error.user_store.hint": "The technical detail below gives the reason and the next step.",
+    "error.audit_error": "The audit log cannot be written.",
+    "error.audit_error.hint": (
+        "Please tell the operations team: the data directory must be writable by the app."
+    ),
+    # Disclosure control (zakid_metrics.disclosure)
+    "disclosure.legend": (
+        "\".\" = value confidential (fewer than {k_min} cases, or a single contributor holds "
+        "more than {share} of the value, or it could otherwise be computed from the totals)."
+    ),
+    "error.disclosure_error": "The table cannot be protected for publication.",
+    "error.disclosure_error.hint": "The technical detail below says what is wrong with it.",
+    # Telemetry readings (pipelines.collector): reasons for rejected readings
+    "reason.not_a_timestamp": "'{value}' in '{column}' is not an RFC 3339 timestamp with offset. Expected e.g. 2026-11-24T14:05:00+01:00.",
+    "reason.not_text": "'{value}' in '{column}' is not text.",
+    "reason.required_when_positive": "'{column}' is required when '{when}' is greater than 0 (here {when_value}).",
+    "reason.less_than_field": "'{column}' ({value}) must not be less than '{other}' ({other_value}).",
+    "reason.ts_in_future": "'{value}' in '{column}' is more than {minutes} minutes in the future (received at {now}). Check the device's clock.",
+    "reason.foreign_device": "The reading is for device '{value}', but the token belongs to device '{device}'. Send each device's readings with its own token.",
+    "reason.unknown_device": "'{value}' in '{column}' is not a registered device. Deliver it in devices.csv first.",
+    # Dashboard (zakid_metrics/dashboard): app.* shell, page.<page> navigation titles,
+    # <page>.* page texts, column.<column> table headers, <kind>.<value> value labels,
+    # and the components' download.*, table.*, start.* and error.<code>(.hint) texts
+    "app.title": "ZaKI.D impact monitor",
+    "app.internal": "Internal view",
+    "app.public_not_built": (
+        "The public dashboard is not built yet. This instance runs in public mode "
+        "(ZAKID_MODE=public) and therefore shows nothing yet; start the internal view with "
+        "ZAKID_MODE=internal."
+    ),
+    "page.data_status": "Data status",
+    "column.entity": "Data type",
+    "column.rows": "Records",
+    "column.stale_rows": "of which stale",
+    "column.last_file": "Last file",
+    "column.last_loaded_at": "Last loaded",
+    "column.age_days": "Age (days)",
+    "column.freshness": "Freshness",
+    "column.run_id": "Run",
+    "column.started_at": "Started",
+    "column.finished_at": "Finished",
+    "column.status": "Status",
+    "column.triggered_by": "Triggered by",
+    "column.files": "Files",
+    "column.rows_read": "Read",
+    "column.rows_loaded": "Loaded",
+    "column.rows_rejected": "Rejected",
+    "column.rows_duplicate": "Duplicates",
+    "column.file": "File",
+    "column.errors": "Errors",
+    "column.warnings": "Notes",
+    "column.line": "Line",
+    "column.column": "Column",
+    "column.value": "Value",
+    "column.reason": "Reason",
+    "freshness.current": "current",
+    "freshness.overdue": "overdue",
+    "freshness.never": "never delivered",
+    "run_status.ok": "succeeded",
+    "run_status.partial": "partial",
+    "run_status.failed": "failed",
+    "file_status.loaded": "loaded",
+    "file_status.unchanged": "unchanged",
+    "file_status.failed": "failed",
+    "file_status.skipped": "skipped",
+    "download.csv": "CSV",
+    "download.csv.help": "Download as CSV (comma-separated, decimal point)",
+    "download.xlsx": "Excel",
+    "download.xlsx.help": "Download as Excel workbook (XLSX)",
+    "table.empty": "No entries.",
+    "start.title": "No data loaded yet",
+    "start.body": (
+        "The data directory `{data_dir}` holds no published warehouse yet. Load a delivery "
+        "first, for example the bundled sample delivery."
+    ),
+    "start.make_run": (
+        "All in one step: sets up the environment, loads the sample delivery on first start "
+        "and starts the app."
+    ),
+    "start.ingest": "Or load just the delivery, then reload this page:",
+    "start.own_delivery": (
+        "Load your own deliveries (CSV or XLSX) the same way, with their folder instead of "
+        "`data/sample`. docs/CONTRACT.md describes the expected files and columns."
+    ),
+    "error.details": "Technical detail",
+    "error.unexpected": "An unexpected error occurred while showing this page.",
+    "error.unexpected.hint": (
+        "Reload the page. If the error comes back, please report it to the operations team "
+        "with the time {time}; the details are in the server log."
+    ),
+    "error.zakid_error": "The request could not be carried out.",
+    "error.zakid_error.hint": "The technical detail below names the next step.",
+    "error.warehouse_error": "The published warehouse cannot be read.",
+    "error.warehouse_error.hint": (
+        "Load the delivery again (python -m pipelines ingest data/sample or your delivery "
+        "folder). If the technical detail below names a newer schema version, update the "
+        "software (git pull && make setup)."
+    ),
+    "error.load_in_progress": "Another load is running right now.",
+    "error.load_in_progress.hint": "Wait until it has finished, then reload the page.",
+    "data_status.as_of": (
+        "Published snapshot from load run {run_id}, published on {published_at} ({timezone})."
+    ),
+    "data_status.metric.as_of": "As of",
+    "data_status.metric.rows": "Records",
+    "data_status.metric.stale": "Stale records",
+    "data_status.metric.overdue": "Overdue data types",
+    "data_status.metric.rejected": "Rejected rows",
+    "data_status.metric.rejected.help": (
+        "In load run {run_id}, which the published snapshot comes from."
+    ),
+    "data_status.entities": "Data types",
+    "data_status.entities.caption": (
+        "Overdue means: the last delivery is older than {days} days. Stale records were "
+        "rejected in a newer delivery; their previous valid version holds until corrected."
+    ),
+    "data_status.runs": "Load runs",
+    "data_status.runs.caption": "The last {count} load runs, newest first; times in {timezone}.",
+    "data_status.run": "Load run for files and rejected rows",
+    "data_status.run_option": "Run {run_id} · {finished_at} · {status}",
+    "data_status.files": "Files of run {run_id}",
+    "data_status.rejected": "Rejected rows of run {run_id}",
+    "data_status.rejected.entity": "Data type",
+    "data_status.rejected.all": "All data types",
+    "data_status.rejected.summary": "Rejected rows: {rows} · Problems: {problems}",
+    "data_status.rejected.none": "No row was rejected in this run.",
+    "data_status.overdue": "Last delivery older than {days} days: {entities}.",
+    "data_status.never": "Never delivered: {entities}.",
     # Why a delivery file cannot be read at all (pipelines/readers.py); {file} always given
     "file_error.broken_csv": (
         "{file} is not valid CSV: from line {line} on, a quote is never closed or a field is "
