@@ -1,4 +1,4 @@
-"""CONTRACT.md in code: value parsers, row models, closed option sets, one declaration per entity."""
+"""CONTRACT.md in code: value parsers, row models, option sets, one declaration per entity."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from zakid_metrics.i18n import t
+from zakid_metrics.i18n import format_date, t
 
 # --- Closed option sets (Literal type + tuple constant, one name for one thing) -------------
 
@@ -392,7 +392,7 @@ def _not_before(later: dt.date | None, earlier: dt.date | None, column: str, oth
             "date_before",
             value=later.isoformat(),
             other=other,
-            other_value=earlier.isoformat(),
+            other_value=earlier,
         )
 
 
@@ -438,7 +438,7 @@ class Job(Row):
                 "date_not_after",
                 value=self.ended_on.isoformat(),
                 other="created_on",
-                other_value=self.created_on.isoformat(),
+                other_value=self.created_on,
             )
         return self
 
@@ -518,7 +518,7 @@ class Grant(Row):
                 "date_not_after",
                 value=self.ends_on.isoformat(),
                 other="starts_on",
-                other_value=self.starts_on.isoformat(),
+                other_value=self.starts_on,
             )
         return self
 
@@ -756,12 +756,20 @@ class Localized:
     key: str
 
 
+def _localize(value: Any, lang: str) -> Any:
+    if isinstance(value, Localized):
+        return t(value.key, lang)
+    if isinstance(value, dt.date):
+        return format_date(value, lang)
+    return value
+
+
 def problem(column: str, value: Any, code: str, **params: Any) -> Problem:
     """A Problem with its reason rendered from the i18n catalogues."""
     text = None if value is None else parse_text(value)
 
     def render(lang: str) -> str:
-        values = {k: t(v.key, lang) if isinstance(v, Localized) else v for k, v in params.items()}
+        values = {k: _localize(v, lang) for k, v in params.items()}
         return t(f"reason.{code}", lang, column=column, value=text, **values)
 
     return Problem(column, text, code, render("en"), render("de"))
@@ -781,7 +789,10 @@ def _problems(error: ValidationError, raw: Mapping[str, Any]) -> list[Problem]:
     for item in error.errors():
         ctx = dict(item.get("ctx") or {})
         column = str(item["loc"][0]) if item["loc"] else str(ctx.pop("column", ""))
-        value = ctx.pop("value", raw.get(column))
+        # The cell as the user wrote it, where the problem is about one cell of the row.
+        cell = raw.get(column)
+        value = ctx.pop("value", None) if cell is None else cell
+        ctx.pop("value", None)
         code, params = item["type"], ctx
         if code in _PYDANTIC_CODES:
             code, bound = _PYDANTIC_CODES[code]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -42,6 +44,46 @@ class Settings(BaseSettings):
         default=45,
         ge=1,
         description="An entity whose last delivery is older than this many days is flagged stale.",
+    )
+    k_min: int = Field(
+        default=3,
+        ge=2,
+        description="Disclosure control: a public cell with fewer units than this is suppressed.",
+    )
+    dominance_share: float = Field(
+        default=0.85,
+        gt=0,
+        le=1,
+        description=(
+            "Disclosure control: a public cell in which one unit holds more than this share of "
+            "the value is suppressed."
+        ),
+    )
+    regional_reference_wage_eur: Decimal = Field(
+        default=Decimal("48000.00"),
+        ge=0,
+        description=(
+            "Annual gross salary from which a created job counts as well paid (KPI "
+            "jobs_well_paid_share): about 4,000 EUR median monthly gross wage of full-time "
+            "employees in Duisburg (Bundesagentur für Arbeit, Entgeltstatistik/Entgeltatlas, 2024; "
+            "approximate: Duisburg was at the national median in 2019, 3,389 vs 3,401 EUR, and the "
+            "national median was 4,013 EUR in 2024) times 12. Check it against the Entgeltatlas "
+            "every year."
+        ),
+    )
+    funding_period_start: dt.date = Field(
+        default=dt.date(2025, 1, 1),
+        description=(
+            "Start of the funding period where no grant is loaded yet; otherwise the earliest "
+            "grant's starts_on is used. The jobs target path starts at 0 on this day."
+        ),
+    )
+    funding_period_end: dt.date = Field(
+        default=dt.date(2028, 12, 31),
+        description=(
+            "End of the funding period where no grant is loaded yet; otherwise the latest "
+            "grant's ends_on is used. The jobs forecast projects to this day."
+        ),
     )
 
     @property

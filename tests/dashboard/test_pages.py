@@ -1,0 +1,331 @@
+"""Every page renders with and without data; pages and components show exact values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from zakid_metrics.dashboard.navigation import PAGES, PageSpec
+from zakid_metrics.warehouse import next_snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+TIMEOUT = 30
+
+# The small warehouse: run 1 delivered courses 60 days ago (overdue), run 2 delivered
+# companies (1 234 rows, 3 of them stale) an hour ago, rejected 2 rows with 3 problems,
+# failed on a jobs file and skipped a file of unknown name.
+COMPANIES, STALE, COURSES = 1234, 3, 7
+REJECTED = [
+    # line, column, value, reason (English), reason_de
+    (5, "employees", "-3", "employees must not be below 0.", "employees darf nicht unter 0 sein."),
+    (9, "postal_code", "=1+1", "postal_code is not a postal code.", "postal_code ist keine PLZ."),
+    (9, "joined_on", "31.02.2026", "joined_on is no calendar day.", "joined_on ist kein Tag."),
+]
+
+
+def build_warehouse(data_dir: Path, now: dt.datetime) -> None:
+    """Publish a snapshot with two load runs; `now` is naive UTC like the stored times."""
+    old, recent = now - dt.timedelta(days=60), now - dt.timedelta(hours=1)
+    with next_snapshot(data_dir) as con:
+        con.execute(
+            "INSERT INTO companies (company_id, name, employees, postal_code, joined_on, "
+            "_run_id, _file, _line, _stale) "
+            "SELECT 'C' || i, 'Firma ' || i, 10, '47057', DATE '2025-01-01', 2, "
+            "'companies_2026-11.csv', i + 2, i < ? FROM range(?) AS t(i)",
+            [STALE, COMPANIES],
+        )
+        con.execute(
+            "INSERT INTO courses (course_id, title, institution, semester, enrolled, "
+            "_run_id, _file, _line) "
+            "SELECT 'K' || i, 'Kurs ' || i, 'UDE', 'WS 2025/26', 20, 1, 'courses.csv', i + 2 "
+            "FROM range(?) AS t(i)",
+            [COURSES],
+        )
+        con.execute(
+            "INSERT INTO load_runs VALUES (1, ?, ?, 'ok', 'cli', 1, 7, 7, 0, 0), "
+            "(2, ?, ?, 'partial', 'cli', 3, 1245, 1231, 2, 0)",
+            [old - dt.timedelta(seconds=5), old, recent - dt.timedelta(seconds=9), recent],
+        )
+        con.execute(
+            "INSERT INTO load_files VALUES "
+            "(1, 'courses.csv', '/in/courses.csv', 'courses', 'loaded', 'a1', 900, 'csv', "
+            " 'utf-8', ';', 7, 7, 0, 0, [], [], [], []), "
+            "(2, 'companies_2026-11.csv', '/in/companies_2026-11.csv', 'companies', 'loaded', "
+            " 'b2', 90000, 'csv', 'cp1252', ';', 1233, 1231, 2, 0, [], [], "
+            " ['Columns [note] are not part of the contract.'], "
+            " ['Spalten [note] gehören nicht zum Datenvertrag.']), "
+            "(2, 'jobs.csv', '/in/jobs.csv', 'jobs', 'failed', 'c3', 10, 'csv', 'utf-8', ',', "
+            " 12, 0, 0, 0, ['jobs.csv: required column fte is missing.'], "
+            " ['jobs.csv: Pflichtspalte fte fehlt.'], [], []), "
+            "(2, 'notes.txt', '/in/notes.txt', NULL, 'skipped', 'd4', 5, NULL, NULL, NULL, "
+            " 0, 0, 0, 0, ['notes.txt: unknown file name.'], ['notes.txt: unbekannter Name.'], "
+            " [], [])"
+        )
+        con.execute(
+            "INSERT INTO rejected_rows SELECT 2, 'companies_2026-11.csv', 'companies', *, "
+            "'invalid', NULL FROM (VALUES " + ", ".join(["(?, ?, ?, ?, ?)"] * len(REJECTED)) + ")",
+            [value for row in REJECTED for value in row],
+        )
+        con.execute(
+            "INSERT INTO meta VALUES ('snapshot_run_id', '2'), ('published_at', ?)",
+            [recent.isoformat()],
+        )
+
+
+@pytest.fixture
+def warehouse(data_dir: Path) -> Path:
+    build_warehouse(data_dir, dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0))
+    return data_dir
+
+
+def open_page(page: PageSpec) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    return at.switch_page(page.script).run()
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page says outside tables, as one string to search in."""
+    parts: list[Any] = [*at.title, *at.subheader, *at.caption, *at.markdown, *at.info]
+    parts += [*at.warning, *at.success, *at.error]
+    parts += [f"{m.label}: {m.value}" for m in at.metric]
+    return "\n".join(str(getattr(p, "value", p)) for p in parts)
+
+
+def table(at: AppTest, index: int) -> pd.DataFrame:
+    return at.dataframe[index].value
+
+
+# --- Smoke: every page, with and without data -------------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.url_path)
+def test_page_without_data_explains_how_to_load(page: PageSpec, data_dir: Path) -> None:
+    at = open_page(page)
+    assert not at.exception
+    assert not at.error
+    assert any("python -m pipelines ingest data/sample" in code.value for code in at.code)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.url_path)
+def test_page_with_data(page: PageSpec, warehouse: Path) -> None:
+    at = open_page(page)
+    assert not at.exception
+    assert not at.error
+    assert at.dataframe, "a page with data shows at least one table"
+
+
+# --- Behaviour of the data-status page ----------------------------------------------------------
+
+DATA_STATUS = next(p for p in PAGES if p.url_path == "data-status")
+
+
+def test_data_status_shows_exact_counts_in_german(warehouse: Path) -> None:
+    at = open_page(DATA_STATUS)
+    said = texts(at)
+    assert "Datensätze: 1.241" in said  # 1 234 companies + 7 courses
+    assert "Veraltete Datensätze: 3" in said
+    assert "Überfällige Datenarten: 1" in said
+    assert "Abgelehnte Zeilen: 2" in said
+    assert "Letzte Lieferung älter als 45 Tage: Lehrveranstaltungen (60)." in said
+    assert "Abgelehnte Zeilen: 2 · Beanstandungen: 3" in said
+
+    entities = table(at, 0).set_index("Datenart")
+    assert entities.loc["Unternehmen", "Datensätze"] == COMPANIES
+    assert entities.loc["Unternehmen", "davon veraltet"] == STALE
+    assert entities.loc["Unternehmen", "Aktualität"] == "aktuell"
+    assert entities.loc["Lehrveranstaltungen", "Alter (Tage)"] == "60"  # text: the column has gaps
+    assert entities.loc["Arbeitsplätze", "Alter (Tage)"] == "–"
+    assert entities.loc["Lehrveranstaltungen", "Aktualität"] == "überfällig"
+    assert entities.loc["Arbeitsplätze", "Aktualität"] == "nie geliefert"
+
+    runs = table(at, 1)
+    assert runs["Lauf"].tolist() == [2, 1]
+    assert runs["Status"].tolist() == ["teilweise", "erfolgreich"]
+
+    files = table(at, 2).set_index("Datei")
+    assert files.loc["jobs.csv", "Status"] == "fehlgeschlagen"
+    assert files.loc["jobs.csv", "Fehler"] == "jobs.csv: Pflichtspalte fte fehlt."
+    assert files.loc["notes.txt", "Status"] == "übersprungen"
+
+    rejected = table(at, 3)
+    assert rejected["Zeile"].tolist() == [5, 9, 9]
+    assert rejected["Grund"].tolist() == [r[4] for r in REJECTED[:1]] + [
+        "joined_on ist kein Tag.",
+        "postal_code ist keine PLZ.",
+    ]
+
+
+def test_data_status_switches_to_english(warehouse: Path) -> None:
+    at = open_page(DATA_STATUS)
+    at.radio(key="app.language").set_value("en").run()
+    assert not at.exception
+    said = texts(at)
+    assert "Records: 1,241" in said
+    assert "Rejected rows: 2" in said
+    rejected = table(at, 3)
+    assert rejected["Reason"].tolist()[0] == "employees must not be below 0."
+    files = table(at, 2).set_index("File")
+    assert files.loc["jobs.csv", "Errors"] == "jobs.csv: required column fte is missing."
+
+
+def selectbox(at: AppTest, label: str) -> Any:
+    return next(box for box in at.selectbox if box.label == label)
+
+
+def test_data_status_filters_rejected_rows_by_entity_and_run(warehouse: Path) -> None:
+    at = open_page(DATA_STATUS)
+    assert selectbox(at, "Datenart").options == ["Alle Datenarten", "Unternehmen"]
+    selectbox(at, "Datenart").set_value("companies").run()
+    assert len(table(at, 3)) == 3
+    selectbox(at, "Ladelauf für Dateien und abgelehnte Zeilen").set_value(1).run()
+    assert not at.exception
+    assert "In diesem Lauf wurde keine Zeile abgelehnt." in texts(at)
+    assert table(at, 2)["Datei"].tolist() == ["courses.csv"]
+
+
+def test_chosen_run_survives_a_language_switch(warehouse: Path) -> None:
+    at = open_page(DATA_STATUS)
+    selectbox(at, "Ladelauf für Dateien und abgelehnte Zeilen").set_value(1).run()
+    at.radio(key="app.language").set_value("en").run()
+    assert not at.exception
+    run = selectbox(at, "Load run for files and rejected rows")
+    assert run.value == 1
+    assert run.options[run.index].startswith("Run 1 · ")
+    assert table(at, 2)["File"].tolist() == ["courses.csv"]
+
+
+def test_public_mode_shows_only_a_note(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zakid_metrics.settings import get_settings
+
+    monkeypatch.setenv("ZAKID_MODE", "public")
+    get_settings.cache_clear()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert "öffentliche Dashboard ist noch nicht gebaut" in at.info[0].value
+    assert not at.dataframe
+
+
+def test_unreadable_warehouse_is_explained_not_raised(data_dir: Path) -> None:
+    (data_dir / "warehouse.duckdb").write_bytes(b"this is not a duckdb file")
+    at = open_page(DATA_STATUS)
+    assert not at.exception
+    assert at.error[0].value == "Der veröffentlichte Datenbestand kann nicht gelesen werden."
+    assert "Laden Sie die Lieferung neu" in at.info[0].value
+
+
+# --- Components ---------------------------------------------------------------------------------
+
+
+def language_app() -> None:
+    import streamlit as st
+
+    from zakid_metrics.dashboard.components.language import current_language, language_switch
+
+    chosen = language_switch()
+    st.write(f"chosen={chosen} current={current_language()}")
+
+
+def test_language_switch_defaults_to_german_and_remembers_english(data_dir: Path) -> None:
+    at = AppTest.from_function(language_app, default_timeout=TIMEOUT).run()
+    assert at.radio(key="app.language").value == "de"
+    assert at.radio(key="app.language").options == ["Deutsch", "English"]
+    assert at.markdown[0].value == "chosen=de current=de"
+    at.radio(key="app.language").set_value("en").run()
+    assert at.markdown[0].value == "chosen=en current=en"
+    assert at.session_state["app.language"] == "en"
+
+
+def download_app() -> None:
+    import pandas as pd
+
+    from zakid_metrics.dashboard.components.tables import download_table
+
+    frame = pd.DataFrame({"value": ["=1+1", "ok", "-2", "@x"], "rows": [1234, 5, 6, 7]})
+    download_table(frame, "test.table", "de")
+
+
+@pytest.fixture
+def deferred_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], Any]]:
+    """The data callables of the download buttons rendered in an AppTest, by file name."""
+    captured: dict[str, Callable[[], Any]] = {}
+    original = MediaFileManager.add_deferred
+
+    def spy(self: MediaFileManager, data_callable: Callable[[], Any], *args: Any, **kw: Any) -> str:
+        captured[kw["file_name"]] = data_callable
+        return original(self, data_callable, *args, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return captured
+
+
+def test_download_table_escapes_formulas_in_csv_and_xlsx(
+    data_dir: Path, deferred_downloads: dict[str, Callable[[], Any]]
+) -> None:
+    at = AppTest.from_function(download_app, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert [b.label for b in at.get("download_button")] == ["CSV", "Excel"]
+    assert table(at, 0).columns.tolist() == ["Wert", "Datensätze"]
+
+    csv = deferred_downloads["test_table.csv"]()
+    assert csv == (
+        b"\xef\xbb\xbfWert;Datens\xc3\xa4tze\r\n'=1+1;1234\r\nok;5\r\n'-2;6\r\n'@x;7\r\n"
+    )
+
+    book = openpyxl.load_workbook(io.BytesIO(deferred_downloads["test_table.xlsx"]()))
+    cells = book.active["A2:B5"]
+    assert [(a.value, a.data_type, a.quotePrefix) for a, _ in cells] == [
+        ("=1+1", "s", True),
+        ("ok", "s", False),
+        ("-2", "s", True),
+        ("@x", "s", True),
+    ]
+    assert [b.value for _, b in cells] == [1234, 5, 6, 7]
+
+
+# --- Data layer ---------------------------------------------------------------------------------
+
+
+def test_cache_serves_reruns_and_sees_a_new_load(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import streamlit as st
+
+    from zakid_metrics.dashboard import data
+
+    st.cache_data.clear()
+    opened: list[Path] = []
+    read_snapshot = data.read_snapshot
+
+    def counting(data_dir: Path) -> Any:
+        opened.append(data_dir)
+        return read_snapshot(data_dir)
+
+    monkeypatch.setattr(data, "read_snapshot", counting)
+
+    def courses() -> int:
+        status = data.entity_status()
+        return int(status.loc[status["entity"] == "courses", "rows"].iloc[0])
+
+    assert courses() == COURSES
+    assert courses() == COURSES
+    assert len(opened) == 1, "the second read must come from the cache"
+
+    with next_snapshot(warehouse) as con:
+        con.execute(
+            "INSERT INTO courses (course_id, title, institution, semester, enrolled, "
+            "_run_id, _file, _line) "
+            "SELECT 'N' || i, 'Neu ' || i, 'UDE', 'SS 2026', 9, 3, 'courses.csv', i + 2 "
+            "FROM range(5) AS t(i)"
+        )
+    assert courses() == COURSES + 5
+    assert len(opened) == 2

@@ -1,0 +1,1 @@
+"""The internal Streamlit dashboard: the only package that imports streamlit."""

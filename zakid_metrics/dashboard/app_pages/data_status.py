@@ -1,0 +1,129 @@
+"""Datenstand: which snapshot is published, how fresh each entity is, what the loads rejected."""
+
+import streamlit as st
+
+from zakid_metrics.contract import ENTITIES
+from zakid_metrics.dashboard import data
+from zakid_metrics.dashboard.components.choice import select_one
+from zakid_metrics.dashboard.components.language import current_language
+from zakid_metrics.dashboard.components.start import require_snapshot
+from zakid_metrics.dashboard.components.tables import download_table
+from zakid_metrics.i18n import format_date, format_datetime, format_number, t
+from zakid_metrics.settings import get_settings
+
+lang = current_language()
+settings = get_settings()
+zone = settings.timezone
+st.title(t("page.data_status", lang))
+meta = require_snapshot(lang)
+st.caption(
+    t(
+        "data_status.as_of",
+        lang,
+        run_id=meta.run_id,
+        published_at=format_datetime(meta.published_at, lang),
+        timezone=zone,
+    )
+)
+
+entities = data.entity_status()
+runs = data.load_runs()
+snapshot_run = runs[runs["run_id"] == meta.run_id]
+overdue = entities[entities["freshness"] == "overdue"]
+never = entities[entities["freshness"] == "never"]
+
+tiles = st.columns(5)
+tiles[0].metric(t("data_status.metric.as_of", lang), format_date(meta.published_at, lang))
+tiles[1].metric(t("data_status.metric.rows", lang), format_number(entities["rows"].sum(), lang))
+tiles[2].metric(
+    t("data_status.metric.stale", lang), format_number(entities["stale_rows"].sum(), lang)
+)
+tiles[3].metric(t("data_status.metric.overdue", lang), format_number(len(overdue), lang))
+tiles[4].metric(
+    t("data_status.metric.rejected", lang),
+    format_number(snapshot_run["rows_rejected"].sum(), lang),
+    help=t("data_status.metric.rejected.help", lang, run_id=meta.run_id),
+)
+
+st.subheader(t("data_status.entities", lang))
+st.caption(t("data_status.entities.caption", lang, days=settings.freshness_warning_days))
+if len(overdue):
+    names = ", ".join(
+        f"{t(f'entity.{row.entity}', lang)} ({format_number(row.age_days, lang)})"
+        for row in overdue.itertuples()
+    )
+    st.warning(
+        t("data_status.overdue", lang, days=settings.freshness_warning_days, entities=names),
+        icon=":material/schedule:",
+    )
+if len(never):
+    names = ", ".join(t(f"entity.{name}", lang) for name in never["entity"])
+    st.info(t("data_status.never", lang, entities=names), icon=":material/inbox:")
+download_table(
+    entities[
+        ["entity", "rows", "stale_rows", "last_file", "last_loaded_at", "age_days", "freshness"]
+    ],
+    "data_status.entities",
+    lang,
+    values={"entity": "entity", "freshness": "freshness"},
+)
+
+st.subheader(t("data_status.runs", lang))
+st.caption(t("data_status.runs.caption", lang, count=len(runs), timezone=zone))
+download_table(runs, "data_status.runs", lang, values={"status": "run_status"})
+
+run_labels = {
+    run.run_id: t(
+        "data_status.run_option",
+        lang,
+        run_id=run.run_id,
+        finished_at=format_datetime(run.finished_at, lang),
+        status=t(f"run_status.{run.status}", lang),
+    )
+    for run in runs.itertuples()
+}
+run_id = select_one(
+    t("data_status.run", lang),
+    list(run_labels),
+    key="data_status.run",
+    lang=lang,
+    format_func=run_labels.__getitem__,
+)
+
+st.subheader(t("data_status.files", lang, run_id=run_id))
+download_table(
+    data.load_files(run_id, lang),
+    "data_status.files",
+    lang,
+    values={"entity": "entity", "status": "file_status"},
+    file_name=f"files_run_{run_id}",
+)
+
+st.subheader(t("data_status.rejected", lang, run_id=run_id))
+rejected_in_run = data.rejected_rows(run_id, lang)
+if rejected_in_run.empty:
+    st.success(t("data_status.rejected.none", lang), icon=":material/check_circle:")
+else:
+    entity = select_one(
+        t("data_status.rejected.entity", lang),
+        [None, *(name for name in ENTITIES if name in set(rejected_in_run["entity"]))],
+        key="data_status.rejected_entity",
+        lang=lang,
+        format_func=lambda e: t(f"entity.{e}", lang) if e else t("data_status.rejected.all", lang),
+    )
+    rejected = data.rejected_rows(run_id, lang, entity)
+    st.markdown(
+        t(
+            "data_status.rejected.summary",
+            lang,
+            rows=format_number(len(rejected[["file", "line"]].drop_duplicates()), lang),
+            problems=format_number(len(rejected), lang),
+        )
+    )
+    download_table(
+        rejected,
+        "data_status.rejected",
+        lang,
+        values={"entity": "entity"},
+        file_name=f"rejected_rows_run_{run_id}",
+    )

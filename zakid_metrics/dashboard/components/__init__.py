@@ -1,0 +1,1 @@
+"""Widgets that own their session-state key and return a value, shared by all pages."""

@@ -1,0 +1,31 @@
+"""The language switch: German by default, English on request, remembered per session."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from zakid_metrics.i18n import LANGUAGES, Language
+from zakid_metrics.settings import get_settings
+
+LANGUAGE_KEY = "app.language"
+LANGUAGE_NAMES: dict[str, str] = {"de": "Deutsch", "en": "English"}
+# Bilingual on purpose: whoever cannot read the current language still finds the switch.
+LANGUAGE_LABEL = "Sprache · Language"
+
+
+def language_switch() -> Language:
+    """Render the switch (once per run, in app.py) and return the chosen language."""
+    default = get_settings().language
+    return st.radio(
+        LANGUAGE_LABEL,
+        LANGUAGES,
+        index=LANGUAGES.index(default),
+        format_func=LANGUAGE_NAMES.__getitem__,
+        horizontal=True,
+        key=LANGUAGE_KEY,
+    )
+
+
+def current_language() -> Language:
+    """The language chosen in this session; the configured default before the switch ran."""
+    return st.session_state.get(LANGUAGE_KEY, get_settings().language)
