@@ -1,6 +1,36 @@
 """German texts (the default language). Keys must match en.py; a test checks it."""
 
 MESSAGES: dict[str, str] = {
+    # KPI registry (zakid_metrics/kpis): unit.<unit> unit names, forecast_status.<status>
+    # of jobs_forecast_end, error.<code> of the registry's errors
+    "unit.count": "Anzahl",
+    "unit.share": "Anteil",
+    "unit.eur": "Euro",
+    "unit.days": "Tage",
+    "unit.ratio": "Verhältnis",
+    "unit.fte": "Vollzeitäquivalente",
+    "unit.t_co2e_per_year": "t CO₂e pro Jahr",
+    "unit.mwh_per_year": "MWh pro Jahr",
+    "forecast_status.reached": "erreicht",
+    "forecast_status.on_track": "auf Kurs",
+    "forecast_status.moderately_off": "leicht verfehlt",
+    "forecast_status.off_track": "deutlich verfehlt",
+    "forecast_status.insufficient_data": "zu wenige Daten",
+    "error.kpi_definition": "Eine Kennzahl ist in der Software fehlerhaft definiert.",
+    "error.kpi_definition.hint": (
+        "Melden Sie die technische Angabe unten an das Entwicklungsteam; sie nennt Datei und Zeile."
+    ),
+    "error.unknown_kpi": "Diese Kennzahl gibt es nicht.",
+    "error.unknown_kpi.hint": "Die technische Angabe unten nennt ähnliche Kennzahlen.",
+    "error.kpi_parameter": "Die Kennzahl kann für diese Auswahl nicht berechnet werden.",
+    "error.kpi_parameter.hint": (
+        "Prüfen Sie Stichtag und Zeitraum (der Zeitraum muss vor seinem Ende beginnen)."
+    ),
+    "error.kpi_query": "Die Kennzahl konnte aus dem Datenbestand nicht berechnet werden.",
+    "error.kpi_query.hint": (
+        "Laden Sie die Lieferung neu (python -m pipelines ingest …). Hilft das nicht, melden Sie "
+        "die technische Angabe unten an das Betriebsteam."
+    ),
     # Accounts and audit (zakid_metrics.auth, zakid_metrics.audit): roles and login errors
     "role.viewer": "Lesen",
     "role.analyst": "Analyse",

@@ -1,6 +1,36 @@
 """English texts. Keys must match de.py; a test checks it."""
 
 MESSAGES: dict[str, str] = {
+    # KPI registry (zakid_metrics/kpis): unit.<unit> unit names, forecast_status.<status>
+    # of jobs_forecast_end, error.<code> of the registry's errors
+    "unit.count": "count",
+    "unit.share": "share",
+    "unit.eur": "euros",
+    "unit.days": "days",
+    "unit.ratio": "ratio",
+    "unit.fte": "full-time equivalents",
+    "unit.t_co2e_per_year": "t CO₂e per year",
+    "unit.mwh_per_year": "MWh per year",
+    "forecast_status.reached": "reached",
+    "forecast_status.on_track": "on track",
+    "forecast_status.moderately_off": "moderately off",
+    "forecast_status.off_track": "off track",
+    "forecast_status.insufficient_data": "too little data",
+    "error.kpi_definition": "A KPI is defined incorrectly in the software.",
+    "error.kpi_definition.hint": (
+        "Report the technical detail below to the development team; it names the file and line."
+    ),
+    "error.unknown_kpi": "There is no such KPI.",
+    "error.unknown_kpi.hint": "The technical detail below names similar KPIs.",
+    "error.kpi_parameter": "The KPI cannot be computed for this selection.",
+    "error.kpi_parameter.hint": (
+        "Check the as-of date and the period (the period must start before it ends)."
+    ),
+    "error.kpi_query": "The KPI could not be computed from the data.",
+    "error.kpi_query.hint": (
+        "Load the delivery again (python -m pipelines ingest …). If that does not help, report "
+        "the technical detail below to the operations team."
+    ),
     # Accounts and audit (zakid_metrics.auth, zakid_metrics.audit): roles and login errors
     "role.viewer": "Viewer",
     "role.analyst": "Analyst",

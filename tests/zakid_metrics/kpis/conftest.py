@@ -1,0 +1,357 @@
+"""The KPI tests' fixture delivery (tests as data) and a builder for real DuckDB warehouses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from zakid_metrics.contract import ENTITIES
+from zakid_metrics.warehouse import next_snapshot, read_snapshot
+
+Rows = list[dict[str, Any]]
+
+# The as-of date most cases use; rows dated exactly on it test the boundaries.
+D = dt.date(2026, 6, 30)
+
+# One delivery that every KPI case computes on. Comments say what a row is there for;
+# `_stale: True` marks a kept previous version (it still counts).
+# fmt: off
+DELIVERY: dict[str, Rows] = {
+    "companies": [
+        # small by turnover; a craft; in Duisburg
+        {"company_id": "C1", "name": "Müller Präzision", "employees": 12,
+         "annual_turnover_eur": "1800000.00", "is_craft": True, "craft_annex": "B1",
+         "postal_code": "47051", "joined_on": "2025-02-01"},
+        # micro by headcount alone; a UDE spin-off start-up; Duisburg's last postal code
+        {"company_id": "C2", "name": "Sensorik UG", "employees": 4, "is_startup": True,
+         "ude_spinoff": True, "postal_code": "47279", "joined_on": "2025-05-01"},
+        # large; outside Duisburg; a stale (kept previous) version
+        {"company_id": "C3", "name": "Stahl AG", "employees": 300,
+         "annual_turnover_eur": "60000000.00", "postal_code": "46045",
+         "joined_on": "2025-01-15", "_stale": True},
+        # small; a start-up that is no spin-off; outside Duisburg
+        {"company_id": "C4", "name": "Edge GmbH", "employees": 40,
+         "annual_turnover_eur": "8000000.00", "is_startup": True, "postal_code": "45127",
+         "joined_on": "2025-09-01"},
+        # medium craft in Duisburg, engaged only after D (its project starts on D + 1)
+        {"company_id": "C5", "name": "Elektro Schmitz", "employees": 100,
+         "annual_turnover_eur": "20000000.00", "is_craft": True, "craft_annex": "A",
+         "postal_code": "47198", "joined_on": "2026-06-01"},
+        # micro in Duisburg, engaged exactly on D
+        {"company_id": "C6", "name": "Hafen KI", "employees": 8,
+         "annual_turnover_eur": "1000000.00", "postal_code": "47057", "joined_on": "2026-06-30"},
+    ],
+    "projects": [
+        {"project_id": "P1", "title": "Lagerprognose", "company_id": "C1", "partner": "UDE",
+         "use_case": "predictive_maintenance", "status": "production",
+         "started_on": "2025-03-01", "public_funding_eur": "100000.00",
+         "own_contribution_eur": "50000.00", "builds_on_ude_research": True},
+        {"project_id": "P2", "title": "Sensorfusion", "company_id": "C2", "partner": "UDE",
+         "use_case": "condition_monitoring", "status": "pilot", "started_on": "2025-06-01",
+         "public_funding_eur": "40000.00", "own_contribution_eur": "10000.00",
+         "builds_on_ude_research": True},
+        {"project_id": "P3", "title": "Walzwerk", "company_id": "C3",
+         "partner": "Fraunhofer IMS", "use_case": "quality_inspection", "status": "completed",
+         "started_on": "2025-02-01", "ended_on": "2025-12-31", "public_funding_eur": "0.00",
+         "own_contribution_eur": "80000.00"},
+        {"project_id": "P4", "title": "Edge-Logistik", "company_id": "C4", "partner": "Krohne",
+         "use_case": "logistics", "status": "feasibility", "started_on": "2025-09-15",
+         "public_funding_eur": "20000.00", "own_contribution_eur": "5000.00"},
+        {"project_id": "P5", "title": "Abgebrochen", "company_id": "C1", "partner": "other",
+         "use_case": "other", "status": "cancelled", "started_on": "2025-05-01",
+         "public_funding_eur": "10000.00", "own_contribution_eur": "5000.00"},
+        # started exactly on D: counts
+        {"project_id": "P6", "title": "Hafenkran", "company_id": "C6", "partner": "UDE",
+         "use_case": "energy_management", "status": "inquiry", "started_on": "2026-06-30",
+         "builds_on_ude_research": True},
+        # started on D + 1: does not count
+        {"project_id": "P7", "title": "Werkstatt", "company_id": "C5", "partner": "UDE",
+         "use_case": "process_optimization", "status": "inquiry", "started_on": "2026-07-01",
+         "public_funding_eur": "30000.00", "own_contribution_eur": "30000.00",
+         "builds_on_ude_research": True},
+    ],
+    "jobs": [
+        {"job_id": "J1", "category": "project_related", "created_on": "2025-01-15", "fte": 1.0,
+         "annual_gross_salary_eur": "60000.00", "qualification": "academic"},
+        # ended exactly on D: created up to D, but no longer existing on D
+        {"job_id": "J2", "category": "project_related", "created_on": "2025-04-01",
+         "ended_on": "2026-06-30", "fte": 0.5, "annual_gross_salary_eur": "45000.00",
+         "qualification": "academic"},
+        # created exactly on D: counts and exists
+        {"job_id": "J3", "category": "project_related", "created_on": "2026-06-30",
+         "fte": 0.75, "qualification": "vocational"},
+        {"job_id": "J4", "category": "project_related", "created_on": "2026-07-01", "fte": 1.0,
+         "annual_gross_salary_eur": "30000.00", "qualification": "academic"},
+        {"job_id": "J5", "category": "external", "company_id": "C1", "project_id": "P1",
+         "created_on": "2025-06-01", "fte": 1.0, "annual_gross_salary_eur": "52000.00",
+         "qualification": "vocational"},
+        {"job_id": "J6", "category": "external", "company_id": "C2", "project_id": "P2",
+         "created_on": "2025-10-01", "ended_on": "2026-03-31", "fte": 1.0,
+         "annual_gross_salary_eur": "40000.00", "qualification": "academic"},
+        {"job_id": "J7", "category": "external", "company_id": "C3", "project_id": "P3",
+         "created_on": "2026-01-15", "fte": 0.5, "qualification": "other"},
+        # exactly the reference wage (48 000): well paid
+        {"job_id": "J8", "category": "external", "company_id": "C4", "created_on": "2026-06-30",
+         "fte": 0.25, "annual_gross_salary_eur": "48000.00"},
+        {"job_id": "J9", "category": "external", "company_id": "C5", "created_on": "2026-07-02",
+         "fte": 1.0, "annual_gross_salary_eur": "90000.00"},
+    ],
+    "deployments": [
+        {"deployment_id": "DP1", "project_id": "P1", "model_name": "lstm",
+         "went_live_on": "2025-09-01", "data_policy": "on_device_only"},
+        # decommissioned exactly on D: not live on D
+        {"deployment_id": "DP2", "project_id": "P1", "model_name": "lstm",
+         "went_live_on": "2025-11-15", "decommissioned_on": "2026-06-30",
+         "data_policy": "raw_upload"},
+        {"deployment_id": "DP3", "project_id": "P3", "model_name": "cnn",
+         "went_live_on": "2025-06-01", "data_policy": "aggregates_only"},
+        {"deployment_id": "DP4", "project_id": "P2", "model_name": "gru",
+         "went_live_on": "2026-07-15", "data_policy": "on_device_only"},
+        {"deployment_id": "DP5", "project_id": "P2", "model_name": "gru",
+         "data_policy": "raw_upload"},
+        # live exactly from D, without devices: in the total only
+        {"deployment_id": "DP6", "project_id": "P4", "model_name": "tree",
+         "went_live_on": "2026-06-30", "data_policy": "raw_upload"},
+    ],
+    "devices": [
+        {"device_id": "DV1", "deployment_id": "DP1", "device_class": "microcontroller",
+         "installed_on": "2025-08-20"},
+        # a second device of the same class: DP1 still counts once for it
+        {"device_id": "DV2", "deployment_id": "DP1", "device_class": "microcontroller"},
+        # removed exactly on D: not installed on D
+        {"device_id": "DV3", "deployment_id": "DP1", "device_class": "edge_gpu",
+         "installed_on": "2025-08-20", "removed_on": "2026-06-30"},
+        {"device_id": "DV4", "deployment_id": "DP3", "device_class": "fpga",
+         "installed_on": "2025-05-20"},
+        {"device_id": "DV5", "deployment_id": "DP3", "device_class": "microcontroller",
+         "installed_on": "2026-01-01"},
+        {"device_id": "DV6", "deployment_id": "DP2", "device_class": "smart_sensor"},
+        {"device_id": "DV7", "deployment_id": "DP1", "device_class": "edge_soc",
+         "installed_on": "2025-09-01"},
+        # installed after D
+        {"device_id": "DV8", "deployment_id": "DP3", "device_class": "industrial_pc",
+         "installed_on": "2026-07-01"},
+    ],
+    "sdg_contributions": [
+        {"contribution_id": "S1", "project_id": "P1", "sdg_goal": 9, "indicator": "CO2",
+         "value": 12.5, "unit": "t CO2e/a", "reported_on": "2025-10-01", "verified": True},
+        {"contribution_id": "S2", "project_id": "P1", "sdg_goal": 13, "indicator": "CO2",
+         "value": 3.25, "unit": "t CO2e/a", "reported_on": "2026-06-30", "verified": True},
+        {"contribution_id": "S3", "project_id": "P3", "sdg_goal": 7, "indicator": "Energie",
+         "value": 40.0, "unit": "MWh/a", "reported_on": "2026-01-10", "verified": True},
+        {"contribution_id": "S4", "project_id": "P3", "sdg_goal": 7, "indicator": "Energie",
+         "value": 100.0, "unit": "MWh/a", "reported_on": "2026-02-01"},
+        {"contribution_id": "S5", "project_id": "P2", "sdg_goal": 12, "indicator": "CO2",
+         "value": 5.0, "unit": "t CO2e/a", "reported_on": "2026-03-01"},
+        # verified, but the unit spelled differently: goal covered, no CO2e counted
+        {"contribution_id": "S6", "project_id": "P4", "sdg_goal": 8, "indicator": "CO2",
+         "value": 7.0, "unit": "t CO2e / a", "reported_on": "2026-04-01", "verified": True},
+        {"contribution_id": "S7", "project_id": "P1", "sdg_goal": 13, "indicator": "CO2",
+         "value": 100.0, "unit": "t CO2e/a", "reported_on": "2026-07-01", "verified": True},
+    ],
+    "courses": [
+        {"course_id": "K1", "title": "Embedded ML", "institution": "UDE",
+         "semester": "WS 2025/26", "enrolled": 40, "completed": 32},
+        {"course_id": "K2", "title": "TinyML Lab", "institution": "UDE", "semester": "SS 2026",
+         "enrolled": 25},
+        {"course_id": "K3", "title": "FPGA für KI", "institution": "UDE",
+         "semester": "WS 2025/26", "enrolled": 20, "completed": 18},
+        {"course_id": "K4", "title": "Statistik", "institution": "UDE", "semester": "SS 2026",
+         "enrolled": 100, "completed": 90, "embedded_ai": False},
+        # begins 1 October 2026, after D
+        {"course_id": "K5", "title": "Edge AI", "institution": "UDE", "semester": "WS 2026/27",
+         "enrolled": 30},
+        {"course_id": "K6", "title": "Sensorik", "institution": "UDE", "semester": "SS 2025",
+         "enrolled": 15, "completed": 15},
+    ],
+    "grants": [
+        {"grant_id": "G1", "recipient": "Stadt Duisburg", "sub_project": "Zentrum",
+         "programme": "STARK", "regime": "ANBest-P", "funding_rate": "1", "approved_eur":
+         "500000.00", "decided_on": "2024-12-01", "starts_on": "2025-01-01",
+         "ends_on": "2028-12-31"},
+        {"grant_id": "G2", "recipient": "Fraunhofer IMS", "sub_project": "Edge-Hardware",
+         "programme": "STARK", "regime": "ANBest-Gk", "funding_rate": "0.5",
+         "approved_eur": "200000.00", "decided_on": "2025-03-01", "starts_on": "2025-04-01",
+         "ends_on": "2027-12-31"},
+        # decided after D: not yet approved on D
+        {"grant_id": "G3", "recipient": "Krohne", "sub_project": "Messtechnik",
+         "programme": "STARK", "regime": "NKBF", "funding_rate": "0.4",
+         "approved_eur": "100000.00", "decided_on": "2026-09-01", "starts_on": "2026-10-01",
+         "ends_on": "2028-09-30"},
+    ],
+    "budget": [
+        {"budget_line_id": "B1", "grant_id": "G1", "category": "personnel", "year": 2025,
+         "planned_eur": "100000.00"},
+        {"budget_line_id": "B2", "grant_id": "G1", "category": "material", "year": 2025,
+         "planned_eur": "10000.00"},
+        {"budget_line_id": "B3", "grant_id": "G1", "category": "personnel", "year": 2026,
+         "planned_eur": "120000.00"},
+        {"budget_line_id": "B4", "grant_id": "G2", "category": "personnel", "year": 2025,
+         "planned_eur": "50000.00"},
+        {"budget_line_id": "B5", "grant_id": "G2", "category": "travel", "year": 2025,
+         "planned_eur": "2000.00"},
+        {"budget_line_id": "B6", "grant_id": "G1", "category": "travel", "year": 2025,
+         "planned_eur": "5000.00"},
+    ],
+    "expenditures": [
+        {"expenditure_id": "E1", "grant_id": "G1", "category": "personnel",
+         "paid_on": "2025-02-15", "amount_eur": "40000.00", "description": "Gehälter"},
+        {"expenditure_id": "E2", "grant_id": "G1", "category": "material",
+         "paid_on": "2025-03-10", "amount_eur": "12500.00", "description": "Boards"},
+        # a correction: material 2025 ends 21 % over plan
+        {"expenditure_id": "E3", "grant_id": "G1", "category": "material",
+         "paid_on": "2025-04-10", "amount_eur": "-400.00", "description": "Gutschrift"},
+        {"expenditure_id": "E4", "grant_id": "G1", "category": "personnel",
+         "paid_on": "2025-05-20", "amount_eur": "50000.00", "description": "Gehälter"},
+        # travel 2025 exactly 20 % over plan: over, but not flagged
+        {"expenditure_id": "E5", "grant_id": "G1", "category": "travel",
+         "paid_on": "2025-06-01", "amount_eur": "6000.00", "description": "Messe"},
+        {"expenditure_id": "E6", "grant_id": "G1", "category": "personnel",
+         "paid_on": "2026-02-01", "amount_eur": "60000.00", "description": "Gehälter"},
+        # paid after D
+        {"expenditure_id": "E7", "grant_id": "G1", "category": "personnel",
+         "paid_on": "2026-07-15", "amount_eur": "30000.00", "description": "Gehälter"},
+        {"expenditure_id": "E8", "grant_id": "G2", "category": "personnel",
+         "paid_on": "2025-05-31", "amount_eur": "20000.00", "description": "Gehälter"},
+        {"expenditure_id": "E9", "grant_id": "G2", "category": "travel",
+         "paid_on": "2025-07-01", "amount_eur": "3000.00", "description": "Konferenz"},
+        # no plan line for investment
+        {"expenditure_id": "E10", "grant_id": "G2", "category": "investment",
+         "paid_on": "2025-08-01", "amount_eur": "1000.00", "description": "Oszilloskop"},
+        {"expenditure_id": "E11", "grant_id": "G2", "category": "personnel",
+         "paid_on": "2025-11-30", "amount_eur": "30000.00", "description": "Gehälter"},
+    ],
+    "disbursements": [
+        {"disbursement_id": "DB1", "grant_id": "G1", "requested_on": "2025-01-20",
+         "received_on": "2025-02-01", "amount_eur": "50000.00"},
+        {"disbursement_id": "DB2", "grant_id": "G1", "requested_on": "2025-05-01",
+         "received_on": "2025-05-10", "amount_eur": "60000.00"},
+        {"disbursement_id": "DB3", "grant_id": "G1", "requested_on": "2026-01-10",
+         "received_on": "2026-01-20", "amount_eur": "70000.00"},
+        # requested, not received
+        {"disbursement_id": "DB4", "grant_id": "G1", "requested_on": "2026-06-20",
+         "amount_eur": "40000.00"},
+        {"disbursement_id": "DB5", "grant_id": "G2", "requested_on": "2025-05-15",
+         "received_on": "2025-06-01", "amount_eur": "15000.00"},
+        # received, window (2 months) still open on D
+        {"disbursement_id": "DB6", "grant_id": "G2", "requested_on": "2026-05-01",
+         "received_on": "2026-05-02", "amount_eur": "10000.00"},
+    ],
+    "targets": [
+        {"kpi_id": "jobs_project_related_created", "due_on": "2026-12-31", "target_value": 15},
+        {"kpi_id": "jobs_project_related_created", "due_on": "2028-12-31", "target_value": 30},
+        {"kpi_id": "jobs_external_created", "due_on": "2026-12-31", "target_value": 200},
+        {"kpi_id": "jobs_external_created", "due_on": "2028-12-31", "target_value": 500},
+        {"kpi_id": "companies_engaged", "due_on": "2028-12-31", "target_value": 40},
+    ],
+}
+# fmt: on
+
+# Load runs behind the fixture: everything in run 1, jobs again in run 2.
+LOADED_AT = {1: dt.datetime(2026, 6, 1, 10, 0), 2: dt.datetime(2026, 7, 1, 10, 0)}
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, entity: str, rows: Rows, run_id: int = 1) -> None:
+    """Rows validated by the contract's model (derived columns included), inserted set-wise."""
+    if not rows:
+        return
+    model = ENTITIES[entity].model
+    records = []
+    for line, row in enumerate(rows, start=2):
+        fields = {k: v for k, v in row.items() if k != "_stale"}
+        record = model.model_validate(fields).model_dump()
+        record.update(
+            _run_id=run_id, _file=f"{entity}.csv", _line=line, _stale=row.get("_stale", False)
+        )
+        records.append(record)
+    con.register("fixture_rows", pa.Table.from_pylist(records))
+    con.execute(f"INSERT INTO {entity} BY NAME SELECT * FROM fixture_rows")
+    con.unregister("fixture_rows")
+
+
+def record_loads(con: duckdb.DuckDBPyConnection, files: Mapping[int, list[str]]) -> None:
+    """load_runs and load_files rows, so that entity_status knows when each entity came."""
+    runs = [
+        {
+            "run_id": run,
+            "started_at": LOADED_AT[run],
+            "finished_at": LOADED_AT[run],
+            "status": "ok",
+            "triggered_by": "test",
+            "files": len(entities),
+            "rows_read": 0,
+            "rows_loaded": 0,
+            "rows_rejected": 0,
+            "rows_duplicate": 0,
+        }
+        for run, entities in files.items()
+    ]
+    loaded = [
+        {
+            "run_id": run,
+            "file": f"{entity}.csv",
+            "path": f"/delivery/{entity}.csv",
+            "entity": entity,
+            "status": "loaded",
+            "sha256": f"{run}{entity}",
+            "size_bytes": 1,
+            "rows_read": 0,
+            "rows_loaded": 0,
+            "rows_rejected": 0,
+            "rows_duplicate": 0,
+            "errors": [],
+            "errors_de": [],
+            "warnings": [],
+            "warnings_de": [],
+        }
+        for run, entities in files.items()
+        for entity in entities
+    ]
+    for table, rows in (("load_runs", runs), ("load_files", loaded)):
+        con.register("fixture_rows", pa.Table.from_pylist(rows))
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM fixture_rows")
+        con.unregister("fixture_rows")
+
+
+def build_warehouse(
+    data_dir: Path, delivery: Mapping[str, Rows], reloaded: Sequence[str] = ()
+) -> Path:
+    """A published warehouse in `data_dir` holding `delivery`, loaded in run 1; the entities
+    `reloaded` were delivered again in run 2."""
+    with next_snapshot(data_dir) as con:
+        for entity, rows in delivery.items():
+            insert_rows(con, entity, rows)
+        runs = {1: list(delivery), 2: list(reloaded)}
+        record_loads(con, {run: entities for run, entities in runs.items() if entities})
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def fixture_con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the fixture delivery's warehouse."""
+    data_dir = build_warehouse(tmp_path_factory.mktemp("kpis") / "data", DELIVERY, ["jobs"])
+    with read_snapshot(data_dir) as con:
+        yield con
+
+
+@pytest.fixture()
+def warehouse(
+    tmp_path: Path,
+) -> Iterator[Callable[[Mapping[str, Rows]], duckdb.DuckDBPyConnection]]:
+    """Build a small warehouse from rows and return a read-only connection to it."""
+    opened: list[duckdb.DuckDBPyConnection] = []
+
+    def build(delivery: Mapping[str, Rows]) -> duckdb.DuckDBPyConnection:
+        data_dir = build_warehouse(tmp_path / f"data{len(opened)}", delivery)
+        opened.append(duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True))
+        return opened[-1]
+
+    yield build
+    for con in opened:
+        con.close()

@@ -1,0 +1,553 @@
+"""The KPI registry: the one source of every figure in the app, the reports and the open data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import duckdb
+import pandas as pd
+
+from zakid_metrics.contract import ENTITIES, KPI_IDS
+from zakid_metrics.errors import ZakidError
+from zakid_metrics.kpis.forecast import Milestone, jobs_forecast
+from zakid_metrics.settings import get_settings
+
+Unit = Literal["count", "share", "eur", "days", "ratio", "fte", "t_co2e_per_year", "mwh_per_year"]
+UNITS: tuple[Unit, ...] = get_args(Unit)
+Audience = Literal["public", "internal", "funder"]
+AUDIENCES: tuple[Audience, ...] = get_args(Audience)
+Direction = Literal["higher", "lower"]
+DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
+Shape = Literal["scalar", "breakdown"]
+SHAPES: tuple[Shape, ...] = get_args(Shape)
+
+# One KPI per file sql/<kpi_id>.sql: a header that declares it, its SQL and optionally its
+# drill-down SQL (format: sql/README.md). The files are read and checked once, at import, so a
+# malformed header stops the import (and the tests) with a message naming file and line.
+SQL_DIR = Path(__file__).with_name("sql")
+SOURCE_ROWS_MARKER = "-- source_rows:"
+REQUIRED_KEYS = (
+    "id",
+    "name_de",
+    "name_en",
+    "unit",
+    "audience",
+    "direction",
+    "shape",
+    "definition_de",
+    "definition_en",
+    "source",
+)
+OPTIONAL_KEYS = ("dimensions", "postprocess")
+# The named parameters a KPI's SQL may use; compute() binds only those its SQL names.
+PARAMETERS = (
+    "as_of",
+    "period_from",
+    "period_to",
+    "reference_wage",
+    "k_min",
+    "funding_period_start",
+    "funding_period_end",
+)
+# Python steps a KPI may name in `-- postprocess:`: (its SQL's rows, the bound parameters, the
+# milestones of every KPI) -> the KPI's rows.
+Postprocess = Callable[
+    [list[dict[str, Any]], Mapping[str, Any], Mapping[str, tuple[Milestone, ...]]],
+    list[dict[str, Any]],
+]
+POSTPROCESSORS: dict[str, Postprocess] = {"jobs_forecast": jobs_forecast}
+
+Number = int | float | Decimal
+
+
+class KpiDefinitionError(ZakidError):
+    """A KPI file of the registry is malformed (a developer's error, found at import)."""
+
+    code = "kpi_definition"
+
+
+class UnknownKpiError(ZakidError):
+    """A KPI id that the registry does not have."""
+
+    code = "unknown_kpi"
+
+
+class KpiParameterError(ZakidError):
+    """A KPI was asked for with parameters that do not fit (period, wage, unknown name)."""
+
+    code = "kpi_parameter"
+
+
+class KpiQueryError(ZakidError):
+    """A KPI's SQL failed on the warehouse or returned rows of the wrong shape."""
+
+    code = "kpi_query"
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI as its file declares it."""
+
+    id: str
+    name_de: str
+    name_en: str
+    unit: Unit
+    audience: Audience
+    direction: Direction
+    shape: Shape
+    definition_de: str
+    definition_en: str
+    sources: tuple[str, ...]  # entity tables it reads (freshness, stale rows; 1st: drill-down)
+    dimensions: tuple[str, ...]  # breakdown columns; empty for scalar KPIs
+    sql: str
+    source_sql: str
+    params: frozenset[str]  # the named parameters `sql` uses
+    source_params: frozenset[str]  # ... and `source_sql`
+    postprocess: str | None = None
+    path: Path | None = None
+
+    def name(self, lang: str = "de") -> str:
+        return self.name_en if lang == "en" else self.name_de
+
+    def definition(self, lang: str = "de") -> str:
+        return self.definition_en if lang == "en" else self.definition_de
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    """A KPI computed for one as-of date: everything a tile, a report line or an export needs.
+
+    `value` is the headline figure: the scalar KPI's value, or a breakdown's total (its row
+    whose dimension columns are all NULL), None where not computable or without a total.
+    `breakdown` holds a breakdown's rows (dimension columns, `value`, further columns); money
+    columns hold `Decimal`, dates `datetime.date`, counts nullable Int64.
+    """
+
+    kpi: Kpi
+    as_of: dt.date
+    period: tuple[dt.date, dt.date] | None
+    value: Number | None
+    details: dict[str, Any]  # the headline row's other columns (e.g. `fte`, `approved_eur`)
+    breakdown: pd.DataFrame | None
+    milestones: tuple[Milestone, ...]  # from `targets`, by due date
+    target: Milestone | None  # the next milestone due on or after as_of, else the final one
+    final_target: Milestone | None  # the last milestone
+    progress: float | None  # value / final target value
+    stale_rows: int  # source rows that are kept previous versions (they count; flag them)
+    loaded_at: dt.datetime | None  # oldest last delivery of the sources (UTC); None = never
+
+
+# --- Reading the KPI files -----------------------------------------------------------------
+
+_KEY_LINE = re.compile(r"^-- (?P<key>[a-z_]+):(?P<value>.*)$")
+_CONTINUATION = re.compile(r"^--\s{2,}(?P<value>\S.*)$")
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_COMMENT = re.compile(r"--[^\n]*")
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+_HEADER_HINT = (
+    "Each header line is `-- key: value` (continued on lines starting with `--` and two or more "
+    "spaces); the keys and their values are described in zakid_metrics/kpis/sql/README.md."
+)
+
+
+def _definition_error(path: Path, message: str, line: int | None = None) -> KpiDefinitionError:
+    where = f"{path.name}, line {line}" if line else path.name
+    return KpiDefinitionError(f"KPI file {where}: {message}", _HEADER_HINT, file=str(path))
+
+
+def _parse_header(path: Path, lines: list[str]) -> tuple[dict[str, str], int]:
+    header: dict[str, str] = {}
+    key = None
+    for number, line in enumerate(lines, start=1):
+        if not line.startswith("--") or line.startswith(SOURCE_ROWS_MARKER):
+            return header, number - 1
+        continuation = _CONTINUATION.match(line)
+        if continuation and key is not None:
+            header[key] += " " + continuation["value"].strip()
+            continue
+        match = _KEY_LINE.match(line)
+        if not match:
+            raise _definition_error(path, f"`{line}` is not a `-- key: value` header line", number)
+        key = match["key"]
+        if key not in REQUIRED_KEYS + OPTIONAL_KEYS:
+            known = ", ".join(REQUIRED_KEYS + OPTIONAL_KEYS)
+            raise _definition_error(path, f"unknown key `{key}` (known: {known})", number)
+        if key in header:
+            raise _definition_error(path, f"key `{key}` is given twice", number)
+        header[key] = match["value"].strip()
+        if not header[key]:
+            raise _definition_error(path, f"key `{key}` has no value", number)
+    return header, len(lines)
+
+
+def _choice(path: Path, header: dict[str, str], key: str, options: tuple[str, ...]) -> Any:
+    if header[key] not in options:
+        allowed = ", ".join(options)
+        raise _definition_error(path, f"{key} `{header[key]}` is not one of: {allowed}")
+    return header[key]
+
+
+def _names(path: Path, header: dict[str, str], key: str) -> tuple[str, ...]:
+    names = tuple(part.strip() for part in header.get(key, "").split(",") if part.strip())
+    for name in names:
+        if not _IDENTIFIER.match(name):
+            raise _definition_error(path, f"{key} `{name}` is not a column or table name")
+    return names
+
+
+def _parameters(path: Path, sql: str) -> frozenset[str]:
+    # Comments are not part of the statement DuckDB binds, so a `$name` there must not count.
+    used = frozenset(_PARAMETER.findall(_COMMENT.sub("", sql)))
+    unknown = sorted(used - set(PARAMETERS))
+    if unknown:
+        raise _definition_error(
+            path,
+            f"unknown parameter(s) {', '.join('$' + p for p in unknown)}; "
+            f"known: {', '.join('$' + p for p in PARAMETERS)}",
+        )
+    return used
+
+
+def parse_kpi_file(path: Path) -> Kpi:
+    """One KPI file read and checked; KpiDefinitionError names what is wrong and where."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header, body_start = _parse_header(path, lines)
+    missing = [key for key in REQUIRED_KEYS if key not in header]
+    if missing:
+        raise _definition_error(path, f"header lacks {', '.join(missing)}")
+    if header["id"] != path.stem:
+        raise _definition_error(path, f"id `{header['id']}` differs from the file name")
+    if header["id"] not in KPI_IDS:
+        raise _definition_error(
+            path, f"id `{header['id']}` is not a KPI of the contract (contract.KPI_IDS)"
+        )
+    shape = _choice(path, header, "shape", SHAPES)
+    dimensions = _names(path, header, "dimensions")
+    if (shape == "breakdown") != bool(dimensions):
+        raise _definition_error(path, "a breakdown KPI needs `dimensions`, a scalar KPI has none")
+    sources = _names(path, header, "source")
+    unknown_sources = [name for name in sources if name not in ENTITIES]
+    if not sources or unknown_sources:
+        raise _definition_error(
+            path, f"source must name entity tables; unknown: {', '.join(unknown_sources)}"
+        )
+    postprocess = header.get("postprocess")
+    if postprocess is not None and postprocess not in POSTPROCESSORS:
+        raise _definition_error(path, f"postprocess `{postprocess}` is not in POSTPROCESSORS")
+    body = "\n".join(lines[body_start:])
+    sql, marker, source_sql = body.partition(SOURCE_ROWS_MARKER)
+    sql, source_sql = sql.strip().rstrip(";"), source_sql.strip().rstrip(";")
+    if not _COMMENT.sub("", sql).strip():
+        raise _definition_error(path, "there is no SQL after the header")
+    if marker and not _COMMENT.sub("", source_sql).strip():
+        raise _definition_error(path, f"there is no SQL after `{SOURCE_ROWS_MARKER}`")
+    if not marker:
+        # Without its own drill-down statement a KPI shows its first source table.
+        source_sql = f"SELECT * FROM {sources[0]}"
+    return Kpi(
+        id=header["id"],
+        name_de=header["name_de"],
+        name_en=header["name_en"],
+        unit=_choice(path, header, "unit", UNITS),
+        audience=_choice(path, header, "audience", AUDIENCES),
+        direction=_choice(path, header, "direction", DIRECTIONS),
+        shape=shape,
+        definition_de=header["definition_de"],
+        definition_en=header["definition_en"],
+        sources=sources,
+        dimensions=dimensions,
+        sql=sql,
+        source_sql=source_sql,
+        params=_parameters(path, sql),
+        source_params=_parameters(path, source_sql),
+        postprocess=postprocess,
+        path=path,
+    )
+
+
+def load_registry(folder: Path = SQL_DIR) -> dict[str, Kpi]:
+    """Every `*.sql` file of `folder` as a Kpi, by id."""
+    return {kpi.id: kpi for kpi in map(parse_kpi_file, sorted(folder.glob("*.sql")))}
+
+
+KPIS: dict[str, Kpi] = load_registry()
+
+
+def get(kpi_id: str) -> Kpi:
+    """The KPI `kpi_id`; UnknownKpiError with the closest ids when there is none."""
+    try:
+        return KPIS[kpi_id]
+    except KeyError:
+        close = difflib.get_close_matches(kpi_id, KPIS, n=3)
+        hint = f"Did you mean {', '.join(close)}?" if close else "See KPIS.md for the KPI ids."
+        raise UnknownKpiError(f"There is no KPI `{kpi_id}`.", hint, kpi_id=kpi_id) from None
+
+
+# --- Computing -----------------------------------------------------------------------------
+
+
+def _bind(
+    as_of: dt.date, period: tuple[dt.date, dt.date] | None, params: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Every parameter's value: the caller's, else the period's bounds and the settings."""
+    overridable = [p for p in PARAMETERS if p not in ("as_of", "period_from", "period_to")]
+    unknown = sorted(set(params) - set(overridable))
+    if unknown:
+        raise KpiParameterError(
+            f"Unknown KPI parameter(s): {', '.join(unknown)}.",
+            "Give the date as as_of=..., the period as period=(first day, last day); the other "
+            f"parameters are {', '.join(overridable)}.",
+        )
+    if not isinstance(as_of, dt.date):
+        raise KpiParameterError(f"as_of {as_of!r} is not a date.", "Pass a datetime.date.")
+    if isinstance(as_of, dt.datetime):
+        as_of = as_of.date()
+    # Without a period, period KPIs cover everything up to as_of.
+    period_from, period_to = period or (dt.date.min, dt.date.max)
+    if period_from > period_to:
+        raise KpiParameterError(
+            f"The period {period_from} – {period_to} ends before it starts.",
+            "Give the period as (first day, last day).",
+        )
+    settings = get_settings()
+    bound = {
+        "as_of": as_of,
+        "period_from": period_from,
+        "period_to": period_to,
+        "reference_wage": settings.regional_reference_wage_eur,
+        "k_min": settings.k_min,
+        "funding_period_start": settings.funding_period_start,
+        "funding_period_end": settings.funding_period_end,
+        **params,
+    }
+    wage = bound["reference_wage"]
+    try:
+        bound["reference_wage"] = Decimal(str(wage))
+    except InvalidOperation:
+        bound["reference_wage"] = Decimal(-1)
+    if isinstance(wage, bool) or bound["reference_wage"] < 0:
+        raise KpiParameterError(
+            f"reference_wage {wage!r} is not an amount in euros.",
+            "Give it as a non-negative number, e.g. Decimal('48000.00').",
+        )
+    k_min = bound["k_min"]
+    if isinstance(k_min, bool) or not isinstance(k_min, int) or k_min < 1:
+        raise KpiParameterError(f"k_min {k_min!r} is not a whole number >= 1.", "Give e.g. 3.")
+    for name in ("funding_period_start", "funding_period_end"):
+        if not isinstance(bound[name], dt.date):
+            raise KpiParameterError(
+                f"{name} {bound[name]!r} is not a date.", "Pass a datetime.date."
+            )
+    return bound
+
+
+_INTEGER_TYPES = frozenset(("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UBIGINT"))
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """A query's result as DuckDB returns it: column names, their types and the rows."""
+
+    columns: list[str]
+    types: list[str]
+    rows: list[tuple[Any, ...]]
+
+    @classmethod
+    def of_records(cls, records: list[dict[str, Any]], columns: list[str]) -> _Rows:
+        """Rows made in Python (a postprocess step); `columns` where there are none."""
+        names = list(records[0]) if records else columns
+        return cls(names, [""] * len(names), [tuple(r[n] for n in names) for r in records])
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    def frame(self) -> pd.DataFrame:
+        """As a DataFrame: money stays Decimal, dates date, whole numbers nullable Int64."""
+        frame = pd.DataFrame(self.rows, columns=self.columns)
+        for column, sql_type in zip(self.columns, self.types, strict=True):
+            if sql_type in _INTEGER_TYPES:
+                frame[column] = frame[column].astype("Int64")
+            elif sql_type == "BOOLEAN":
+                frame[column] = frame[column].astype("boolean")
+        return frame
+
+
+def _query(
+    con: duckdb.DuckDBPyConnection,
+    kpi: Kpi,
+    sql: str,
+    names: frozenset[str],
+    bound: Mapping[str, Any],
+) -> _Rows:
+    try:
+        result = con.execute(sql, {name: bound[name] for name in names})
+        rows = result.fetchall()
+    except duckdb.Error as error:
+        raise KpiQueryError(
+            f"KPI {kpi.id} could not be computed: {error}",
+            "Load the delivery again (python -m pipelines ingest ...); if that does not help, "
+            "report this message.",
+            kpi_id=kpi.id,
+        ) from error
+    description = result.description or []
+    return _Rows([d[0] for d in description], [str(d[1]) for d in description], rows)
+
+
+def _check_shape(kpi: Kpi, columns: list[str], rows: int) -> None:
+    missing = ({"value"} | set(kpi.dimensions)) - set(columns)
+    if missing or (kpi.shape == "scalar" and rows != 1):
+        expected = (
+            "one row with a column value"
+            if kpi.shape == "scalar"
+            else f"the columns {', '.join(kpi.dimensions)} and value"
+        )
+        raise KpiQueryError(
+            f"KPI {kpi.id} returned {rows} row(s) with the columns {', '.join(columns)}; "
+            f"expected {expected}.",
+            f"Fix the SQL in {kpi.path}.",
+            kpi_id=kpi.id,
+        )
+
+
+def _split_total(kpi: Kpi, result: _Rows) -> tuple[Any, dict[str, Any], pd.DataFrame]:
+    """(total value, the total row's other columns, the other rows) of a breakdown."""
+    dimensions = [result.columns.index(name) for name in kpi.dimensions]
+    total = next((row for row in result.rows if all(row[i] is None for i in dimensions)), None)
+    details: dict[str, Any] = {}
+    if total is not None:
+        details = {
+            name: value
+            for i, (name, value) in enumerate(zip(result.columns, total, strict=True))
+            if i not in dimensions
+        }
+    rows = _Rows(result.columns, result.types, [row for row in result.rows if row is not total])
+    return details.pop("value", None), details, rows.frame()
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
+    try:
+        return con.execute(sql).fetchall()
+    except duckdb.Error as error:
+        raise KpiQueryError(
+            f"The warehouse cannot give the KPIs' targets and freshness: {error}",
+            "Open a warehouse built by `python -m pipelines ingest ...` of this software version.",
+        ) from error
+
+
+def _milestones(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[Milestone, ...]]:
+    rows = _fetch(con, "SELECT kpi_id, due_on, target_value FROM targets ORDER BY kpi_id, due_on")
+    found: dict[str, list[Milestone]] = {}
+    for kpi_id, due_on, target_value in rows:
+        found.setdefault(kpi_id, []).append(Milestone(due_on, float(target_value)))
+    return {kpi_id: tuple(milestones) for kpi_id, milestones in found.items()}
+
+
+def _entity_status(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, dt.datetime | None]]:
+    rows = _fetch(con, "SELECT entity, stale_rows, last_loaded_at FROM entity_status")
+    return {entity: (stale, loaded_at) for entity, stale, loaded_at in rows}
+
+
+def _result(
+    con: duckdb.DuckDBPyConnection,
+    kpi: Kpi,
+    bound: Mapping[str, Any],
+    period: tuple[dt.date, dt.date] | None,
+    milestones: Mapping[str, tuple[Milestone, ...]],
+    status: Mapping[str, tuple[int, dt.datetime | None]],
+) -> KpiResult:
+    result = _query(con, kpi, kpi.sql, kpi.params, bound)
+    breakdown = None
+    if kpi.shape == "scalar":
+        _check_shape(kpi, result.columns, len(result.rows))
+        details = dict(zip(result.columns, result.rows[0], strict=True))
+        value = details.pop("value")
+    else:
+        if kpi.postprocess is not None:
+            records = POSTPROCESSORS[kpi.postprocess](result.records(), bound, milestones)
+            result = _Rows.of_records(records, result.columns)
+        _check_shape(kpi, result.columns, len(result.rows))
+        value, details, breakdown = _split_total(kpi, result)
+    own = milestones.get(kpi.id, ())
+    as_of = bound["as_of"]
+    final = own[-1] if own else None
+    target = next((m for m in own if m.due_on >= as_of), final)
+    progress = None
+    if value is not None and final is not None and final.target_value != 0:
+        progress = float(value) / final.target_value
+    sources = [status.get(name, (0, None)) for name in kpi.sources]
+    loaded = [loaded_at for _, loaded_at in sources]
+    return KpiResult(
+        kpi=kpi,
+        as_of=as_of,
+        period=period,
+        value=value,
+        details=details,
+        breakdown=breakdown,
+        milestones=own,
+        target=target,
+        final_target=final,
+        progress=progress,
+        stale_rows=sum(stale for stale, _ in sources),
+        loaded_at=None if None in loaded else min(loaded),
+    )
+
+
+def compute(
+    con: duckdb.DuckDBPyConnection,
+    kpi_id: str,
+    *,
+    as_of: dt.date,
+    period: tuple[dt.date, dt.date] | None = None,
+    **params: Any,
+) -> KpiResult:
+    """One KPI on the state valid on `as_of`; `period` (first, last day) limits period KPIs.
+
+    `params` overrides the settings' defaults: reference_wage (EUR), k_min,
+    funding_period_start and funding_period_end (used where no grant is loaded).
+    """
+    kpi = get(kpi_id)
+    bound = _bind(as_of, period, params)
+    return _result(con, kpi, bound, period, _milestones(con), _entity_status(con))
+
+
+def compute_all(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    as_of: dt.date,
+    period: tuple[dt.date, dt.date] | None = None,
+    audience: Audience | None = None,
+    **params: Any,
+) -> dict[str, KpiResult]:
+    """Every KPI (or those of one audience) on one connection: one query per KPI."""
+    if audience is not None and audience not in AUDIENCES:
+        raise KpiParameterError(
+            f"Unknown audience `{audience}`.", f"Use one of {', '.join(AUDIENCES)} or None."
+        )
+    bound = _bind(as_of, period, params)
+    milestones, status = _milestones(con), _entity_status(con)
+    return {
+        kpi.id: _result(con, kpi, bound, period, milestones, status)
+        for kpi in KPIS.values()
+        if audience is None or kpi.audience == audience
+    }
+
+
+def source_rows(
+    con: duckdb.DuckDBPyConnection,
+    kpi_id: str,
+    *,
+    as_of: dt.date,
+    period: tuple[dt.date, dt.date] | None = None,
+    **params: Any,
+) -> pd.DataFrame:
+    """The rows a KPI is computed from (its drill-down), with their provenance columns."""
+    kpi = get(kpi_id)
+    bound = _bind(as_of, period, params)
+    return _query(con, kpi, kpi.source_sql, kpi.source_params, bound).frame()

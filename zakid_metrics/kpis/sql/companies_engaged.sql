@@ -1,0 +1,34 @@
+-- id: companies_engaged
+-- name_de: Beteiligte Unternehmen nach Größenklasse
+-- name_en: Companies engaged by size class
+-- unit: count
+-- audience: public
+-- direction: higher
+-- shape: breakdown
+-- dimensions: size_class
+-- definition_de: Unternehmen mit mindestens einem Projekt, das am oder vor dem Stichtag begonnen
+--   hat (gleich welchen Status), nach Größenklasse der EU-KMU-Definition (Empfehlung
+--   2003/361/EG: Kleinst-, kleine, mittlere, große Unternehmen). Wo Umsatz und Bilanzsumme
+--   fehlen, entscheidet die Beschäftigtenzahl allein (Spalte by_headcount_only).
+-- definition_en: Companies with at least one project started on or before the as-of date (of
+--   any status), by size class of the EU SME definition (Recommendation 2003/361/EC: micro,
+--   small, medium, large). Where turnover and balance sheet are both missing, the headcount
+--   alone decides (column by_headcount_only).
+-- source: companies, projects
+
+SELECT size_class,
+       count(*) AS value,
+       count(*) FILTER (WHERE size_class_by_headcount_only) AS by_headcount_only
+FROM companies c
+WHERE EXISTS (
+    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
+)
+GROUP BY GROUPING SETS ((size_class), ())
+ORDER BY list_position(['micro', 'small', 'medium', 'large'], size_class) NULLS LAST
+-- source_rows:
+SELECT c.*
+FROM companies c
+WHERE EXISTS (
+    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
+)
+ORDER BY c.company_id

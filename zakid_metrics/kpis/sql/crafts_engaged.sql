@@ -1,0 +1,25 @@
+-- id: crafts_engaged
+-- name_de: Beteiligte Handwerksbetriebe
+-- name_en: Craft businesses engaged
+-- unit: count
+-- audience: public
+-- direction: higher
+-- shape: scalar
+-- definition_de: Zahl der beteiligten Unternehmen (mindestens ein am oder vor dem Stichtag
+--   begonnenes Projekt), die Handwerksbetriebe sind (is_craft).
+-- definition_en: Number of engaged companies (at least one project started on or before the
+--   as-of date) that are craft businesses (is_craft).
+-- source: companies, projects
+
+SELECT count(*) AS value
+FROM companies c
+WHERE c.is_craft AND EXISTS (
+    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
+)
+-- source_rows:
+SELECT c.*
+FROM companies c
+WHERE c.is_craft AND EXISTS (
+    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
+)
+ORDER BY c.company_id

@@ -1,0 +1,22 @@
+-- id: jobs_external_created
+-- name_de: Externe Arbeitsplätze geschaffen
+-- name_en: External jobs created
+-- unit: count
+-- audience: public
+-- direction: higher
+-- shape: scalar
+-- definition_de: Zahl der externen Arbeitsplätze (bei Unternehmen geschaffen), die bis
+--   einschließlich zum Stichtag geschaffen wurden (created_on ≤ Stichtag), auch wenn sie
+--   inzwischen wieder beendet sind. Ziel laut Förderantrag: 500 bis zum Ende der Förderung.
+-- definition_en: Number of external jobs (created at companies) created up to and including
+--   the as-of date (created_on ≤ as-of date), including jobs that have ended since. Target of
+--   the funding application: 500 by the end of the funding period.
+-- source: jobs
+SELECT count(*) AS value
+FROM jobs
+WHERE category = 'external' AND created_on <= $as_of
+-- source_rows:
+SELECT *
+FROM jobs
+WHERE category = 'external' AND created_on <= $as_of
+ORDER BY created_on, job_id

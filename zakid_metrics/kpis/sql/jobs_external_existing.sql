@@ -1,0 +1,24 @@
+-- id: jobs_external_existing
+-- name_de: Bestehende externe Arbeitsplätze
+-- name_en: Existing external jobs
+-- unit: count
+-- audience: public
+-- direction: higher
+-- shape: scalar
+-- definition_de: Zahl der externen Arbeitsplätze, die am Stichtag bestehen (geschaffen am oder
+--   vor dem Stichtag, ended_on leer oder nach dem Stichtag), und ihre Summe an
+--   Vollzeitäquivalenten (fte).
+-- definition_en: Number of external jobs that exist on the as-of date (created on or before
+--   it, ended_on empty or after it), and the sum of their full-time equivalents (fte).
+-- source: jobs
+SELECT count(*) AS value,
+       round(coalesce(sum(fte), 0), 4) AS fte
+FROM jobs
+WHERE category = 'external'
+  AND created_on <= $as_of AND (ended_on IS NULL OR ended_on > $as_of)
+-- source_rows:
+SELECT *
+FROM jobs
+WHERE category = 'external'
+  AND created_on <= $as_of AND (ended_on IS NULL OR ended_on > $as_of)
+ORDER BY created_on, job_id

@@ -1,0 +1,28 @@
+-- id: startups_engaged
+-- name_de: Beteiligte Start-ups
+-- name_en: Start-ups engaged
+-- unit: count
+-- audience: public
+-- direction: higher
+-- shape: scalar
+-- definition_de: Zahl der beteiligten Unternehmen (mindestens ein am oder vor dem Stichtag
+--   begonnenes Projekt), die Start-ups sind (is_startup), und davon die Ausgründungen aus der
+--   Universität Duisburg-Essen (ude_spinoffs).
+-- definition_en: Number of engaged companies (at least one project started on or before the
+--   as-of date) that are start-ups (is_startup), and of those the spin-offs of the University
+--   of Duisburg-Essen (ude_spinoffs).
+-- source: companies, projects
+
+SELECT count(*) AS value,
+       count(*) FILTER (WHERE ude_spinoff) AS ude_spinoffs
+FROM companies c
+WHERE c.is_startup AND EXISTS (
+    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
+)
+-- source_rows:
+SELECT c.*
+FROM companies c
+WHERE c.is_startup AND EXISTS (
+    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
+)
+ORDER BY c.company_id
