@@ -1,0 +1,278 @@
+"""The reading contract as running code: a fast per-request validator and set-wise SQL checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from zakid_metrics.contract import (
+    INT64_MAX,
+    READING_FIELDS,
+    READING_MAX_FUTURE,
+    READING_RULES,
+    NotLessThan,
+    Problem,
+    ReadingField,
+    RequiredWhenPositive,
+    parse_text,
+    problem,
+)
+
+FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in READING_FIELDS)
+FIELD_INDEX: dict[str, int] = {name: i for i, name in enumerate(FIELD_NAMES)}
+US_PER_S = 1_000_000
+MAX_FUTURE_US = int(READING_MAX_FUTURE.total_seconds()) * US_PER_S
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_ONE_US = dt.timedelta(microseconds=1)
+RFC3339 = r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})"
+_RFC3339 = re.compile(RFC3339)
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """Why a reading is rejected: the first field that breaks the contract and the rule."""
+
+    field: str
+    code: str
+    value: Any = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def problem(self) -> Problem:
+        """The reason in plain language, English and German (the `reason.<code>` texts)."""
+        params = {k: parse_text(v) if isinstance(v, float) else v for k, v in self.params.items()}
+        return problem(self.field, self.value, self.code, **params)
+
+
+Validator = Callable[[dict[str, Any], int | None, int], "tuple[Any, ...] | Invalid"]
+"""validate(reading, default interval_s, latest acceptable ts in µs) -> the row or Invalid.
+
+The row holds the fields in READING_FIELDS order; ts as microseconds since the epoch (UTC).
+"""
+
+
+def timestamp_us(text: str) -> int | None:
+    """Microseconds since the epoch of an RFC 3339 timestamp with offset; None if it is none."""
+    if _RFC3339.fullmatch(text) is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        try:  # RFC 3339 allows a lower-case t and z, which fromisoformat does not
+            moment = dt.datetime.fromisoformat(text.upper())
+        except ValueError:
+            return None
+    return (moment - _EPOCH) // _ONE_US
+
+
+def format_us(us: int) -> str:
+    """An RFC 3339 UTC text (`2026-11-24T13:05:00Z`) of microseconds since the epoch."""
+    moment = _EPOCH + dt.timedelta(microseconds=us)
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{text}.{moment.microsecond:06d}Z" if moment.microsecond else f"{text}Z"
+
+
+def _bound(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _field_source(i: int, f: ReadingField) -> list[str]:
+    """Python lines that check field `f` of reading `r` and leave its value in `f{i}`."""
+    name = repr(f.name)
+    if f.required:
+        absent = [f"    return Invalid({name}, 'missing')"]
+    elif f.default_from:
+        absent = ["    v = default_interval"]
+    else:
+        absent = [f"    v = {f.default!r}"]
+    lines = [f"v = get({name})"]
+    blank = " or v == ''" if f.kind == "text" else ""
+    lines += [f"if v is None{blank}:", *absent, "else:"]
+    body: list[str] = []
+    if f.kind == "text":
+        body += ["if type(v) is not str:", f"    return Invalid({name}, 'not_text', v)"]
+    elif f.kind == "int":
+        body += [
+            "if type(v) is not int:",
+            "    if type(v) is float and v.is_integer():",
+            "        v = int(v)",
+            "    elif type(v) is float:",
+            f"        return Invalid({name}, 'not_an_integer', v)",
+            "    else:",
+            f"        return Invalid({name}, 'not_a_number', v)",
+            f"if v > {INT64_MAX}:",
+            f"    return Invalid({name}, 'must_be_le', v, {{'bound': '{INT64_MAX}'}})",
+        ]
+    elif f.kind == "decimal":
+        body += [
+            "if type(v) is int:",
+            "    v = float(v)",
+            "elif type(v) is not float or v - v != 0:",
+            f"    return Invalid({name}, 'not_a_number', v)",
+        ]
+    elif f.kind == "timestamp":
+        body += [
+            "raw = v",
+            "v = timestamp_us(v) if type(v) is str else None",
+            "if v is None:",
+            f"    return Invalid({name}, 'not_a_timestamp', raw)",
+            "if v > max_ts_us:",
+            f"    return Invalid({name}, 'ts_in_future', raw, future_params(max_ts_us))",
+        ]
+    elif f.kind == "option":
+        options = ", ".join(f.options)
+        body += [
+            f"o = OPTIONS_{i}.get(v) if type(v) is str else None",
+            "if o is None and type(v) is str:",
+            f"    o = OPTIONS_{i}.get(v.lower())",
+            "if o is None:",
+            f"    return Invalid({name}, 'not_an_option', v, {{'options': {options!r}}})",
+            "v = o",
+        ]
+    for op, bound, code in (
+        ("<", f.ge, "must_be_ge"),
+        ("<=", f.gt, "must_be_gt"),
+        (">", f.le, "must_be_le"),
+    ):
+        if bound is not None:
+            params = f"{{'bound': {_bound(bound)!r}}}"
+            body += [f"if v {op} {bound!r}:", f"    return Invalid({name}, '{code}', v, {params})"]
+    lines += ["    " + line for line in body]
+    return [*lines, f"f{i} = v"]
+
+
+def _rule_source(rule: RequiredWhenPositive | NotLessThan) -> list[str]:
+    a = f"f{FIELD_INDEX[rule.field]}"
+    if isinstance(rule, RequiredWhenPositive):
+        b = f"f{FIELD_INDEX[rule.when]}"
+        params = f"{{'when': {rule.when!r}, 'when_value': {b}}}"
+        return [
+            f"if {b} is not None and {b} > 0 and {a} is None:",
+            f"    return Invalid({rule.field!r}, 'required_when_positive', None, {params})",
+        ]
+    b = f"f{FIELD_INDEX[rule.other]}"
+    params = f"{{'other': {rule.other!r}, 'other_value': {b}}}"
+    return [
+        f"if {a} is not None and {b} is not None and {a} < {b}:",
+        f"    return Invalid({rule.field!r}, 'less_than_field', {a}, {params})",
+    ]
+
+
+def future_params(max_ts_us: int) -> dict[str, Any]:
+    minutes = int(READING_MAX_FUTURE.total_seconds() // 60)
+    return {"minutes": minutes, "now": format_us(max_ts_us - MAX_FUTURE_US)}
+
+
+def compile_validator() -> Validator:
+    """Generate the per-reading validator from READING_FIELDS and READING_RULES.
+
+    Generated straight-line code, because a reading has to pass in a few microseconds (a
+    pydantic model per reading costs several times that); the first broken rule is reported.
+    """
+    lines = ["def validate(r, default_interval, max_ts_us):", "    get = r.get"]
+    for i, f in enumerate(READING_FIELDS):
+        lines += ["    " + line for line in _field_source(i, f)]
+    for rule in READING_RULES:
+        lines += ["    " + line for line in _rule_source(rule)]
+    lines.append(f"    return ({', '.join(f'f{i}' for i in range(len(READING_FIELDS)))},)")
+    namespace: dict[str, Any] = {
+        "Invalid": Invalid,
+        "timestamp_us": timestamp_us,
+        "future_params": future_params,
+    }
+    for i, f in enumerate(READING_FIELDS):
+        if f.options:
+            namespace[f"OPTIONS_{i}"] = {
+                **{o: o for o in f.options},
+                **{o.lower(): o for o in f.options},
+            }
+    exec(compile("\n".join(lines), "<reading validator>", "exec"), namespace)
+    return namespace["validate"]
+
+
+validate_reading: Validator = compile_validator()
+
+
+def reading_checks_sql(source: str) -> str:
+    """Set-wise validation of readings held as text columns (a history file read as VARCHAR).
+
+    Returns a query over the relation `source` (a trusted table name) with one parameter, the
+    latest acceptable ts (now + READING_MAX_FUTURE, TIMESTAMPTZ). Each row gets `_field` and
+    `_code` of its first broken rule, in the order of the per-request validator (NULL when
+    valid), and every field typed and defaulted as the collector stores it; interval_s stays
+    NULL when absent, to be filled from the device's report interval by the caller.
+    """
+    checks: list[tuple[str, str, str]] = []
+    typed: list[str] = []
+    for f in READING_FIELDS:
+        col = f'"{f.name}"'
+        text = f"NULLIF(trim({col}), '')"
+        if f.required:
+            checks.append((f.name, "missing", f"{text} IS NULL"))
+        num = f"TRY_CAST({text} AS DOUBLE)"
+        if f.kind in ("int", "decimal"):
+            checks.append(
+                (
+                    f.name,
+                    "not_a_number",
+                    f"{text} IS NOT NULL AND ({num} IS NULL OR NOT isfinite({num}))",
+                )
+            )
+            value = num
+        if f.kind == "int":
+            checks.append((f.name, "not_an_integer", f"{num} <> floor({num})"))
+            # Through DOUBLE for `1e3`, but exact text first: 2**63 - 1 is no double.
+            value = f"coalesce(TRY_CAST({text} AS BIGINT), TRY_CAST({num} AS BIGINT))"
+            checks.append((f.name, "must_be_le", f"{value} IS NULL AND {num} > 0"))
+            typed.append(f"{value} AS {col}")
+        elif f.kind == "decimal":
+            typed.append(f"{num} AS {col}")
+        elif f.kind == "timestamp":
+            value = f"TRY_CAST(upper({text}) AS TIMESTAMPTZ)"
+            checks.append(
+                (
+                    f.name,
+                    "not_a_timestamp",
+                    f"{text} IS NOT NULL AND (NOT regexp_full_match({text}, "
+                    f"'{RFC3339}') OR {value} IS NULL)",
+                )
+            )
+            checks.append((f.name, "ts_in_future", f"{value} > $1"))
+            typed.append(f"{value} AS {col}")
+        elif f.kind == "option":
+            options = ", ".join(f"'{o.lower()}'" for o in f.options)
+            checks.append(
+                (
+                    f.name,
+                    "not_an_option",
+                    f"{text} IS NOT NULL AND lower({text}) NOT IN ({options})",
+                )
+            )
+            cases = " ".join(f"WHEN '{o.lower()}' THEN '{o}'" for o in f.options)
+            default = "NULL" if f.default is None else f"'{f.default}'"
+            typed.append(f"coalesce(CASE lower({text}) {cases} END, {default}) AS {col}")
+        else:
+            typed.append(f"{text} AS {col}")
+        for op, bound, code in (
+            ("<", f.ge, "must_be_ge"),
+            ("<=", f.gt, "must_be_gt"),
+            (">", f.le, "must_be_le"),
+        ):
+            if bound is not None:
+                checks.append((f.name, code, f"{value} {op} {bound!r}"))
+    value_of = {f.name: typed[i].rsplit(" AS ", 1)[0] for i, f in enumerate(READING_FIELDS)}
+    for rule in READING_RULES:
+        a = value_of[rule.field]
+        if isinstance(rule, RequiredWhenPositive):
+            b = value_of[rule.when]
+            checks.append((rule.field, "required_when_positive", f"{b} > 0 AND {a} IS NULL"))
+        else:
+            checks.append((rule.field, "less_than_field", f"{a} < {value_of[rule.other]}"))
+    field_case = " ".join(f"WHEN {sql} THEN '{name}'" for name, _, sql in checks)
+    code_case = " ".join(f"WHEN {sql} THEN '{code}'" for _, code, sql in checks)
+    return (
+        f"SELECT CASE {field_case} END AS _field, CASE {code_case} END AS _code, "
+        f"{', '.join(typed)} FROM {source}"
+    )

@@ -1,0 +1,121 @@
+"""The collector's append-only log: a batch is acknowledged once its record is fsynced here."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import struct
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+MAGIC = b"ZKW1"
+HEADER = struct.Struct("<4sII")  # magic, payload length, CRC-32 of the payload
+LOG_GLOB = "wal-*.log"
+
+Batch = tuple[str, int, list[Any]]
+"""One record: (device_id, received_at in µs since the epoch, rows in READING_FIELDS order)."""
+
+
+def encode(device_id: str, received_us: int, rows: list[tuple[Any, ...]]) -> bytes:
+    """A framed record; the CRC lets replay tell a complete record from a torn tail."""
+    payload = orjson.dumps((device_id, received_us, rows))
+    return HEADER.pack(MAGIC, len(payload), zlib.crc32(payload)) + payload
+
+
+def read_log(path: Path) -> Iterator[Batch]:
+    """The complete records of one log file, stopping at the first torn or damaged one.
+
+    A record can only be damaged at the end of a file: after a failed write the writer never
+    appends to that file again.
+    """
+    data = path.read_bytes()
+    offset = 0
+    while offset + HEADER.size <= len(data):
+        magic, length, crc = HEADER.unpack_from(data, offset)
+        payload = data[offset + HEADER.size : offset + HEADER.size + length]
+        if magic != MAGIC or len(payload) != length or zlib.crc32(payload) != crc:
+            return
+        device_id, received_us, rows = orjson.loads(payload)
+        yield device_id, received_us, rows
+        offset += HEADER.size + length
+
+
+def generation(path: Path) -> int:
+    return int(path.stem.removeprefix("wal-"))
+
+
+def log_files(directory: Path) -> list[Path]:
+    """The log files of one instance, oldest generation first."""
+    return sorted(directory.glob(LOG_GLOB), key=generation)
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a created, renamed or removed directory entry durable."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class LogWriter:
+    """Appends records to numbered log files (generations); used from one thread at a time.
+
+    Rotation closes the current generation so that the segment flusher can turn every closed
+    generation into Parquet and then delete it, while new records go to the next one.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+        existing = log_files(directory)
+        self.generation = generation(existing[-1]) + 1 if existing else 1
+        self._fd: int | None = None
+
+    def append(self, records: list[bytes]) -> int:
+        """Write and fsync `records` as one group; returns the generation they are in."""
+        if self._fd is None:
+            path = self.directory / f"wal-{self.generation:012d}.log"
+            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+            fsync_dir(self.directory)
+        data = memoryview(b"".join(records))
+        while data:
+            written = os.write(self._fd, data)
+            data = data[written:]
+        os.fdatasync(self._fd)
+        return self.generation
+
+    def rotate(self) -> int:
+        """Close the current generation; returns the newest closed one (0 if none yet)."""
+        if self._fd is None:
+            return self.generation - 1
+        self.close()
+        self.generation += 1
+        return self.generation - 1
+
+    def abandon(self) -> None:
+        """After a failed write: never append to that file again (its tail may be torn)."""
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+        self.generation += 1
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def delete_through(self, closed: int) -> None:
+        """Remove the log files of generations <= `closed`, once their records are in segments."""
+        removed = False
+        for path in log_files(self.directory):
+            if generation(path) <= closed:
+                path.unlink()
+                removed = True
+        if removed:
+            fsync_dir(self.directory)

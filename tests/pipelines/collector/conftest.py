@@ -1,0 +1,169 @@
+"""A real collector process on a free port over a small warehouse built by the real ingest."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+
+from pipelines.collector.tokens import TokenStore
+from pipelines.ingest import ingest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+DELIVERY = {
+    "companies.csv": "company_id;name;employees;postal_code;joined_on\n"
+    "C1;Krohne Messtechnik GmbH;3000;47058;01.01.2025\n",
+    "projects.csv": "project_id;title;company_id;partner;use_case;status;started_on\n"
+    "P1;Durchflussmessung;C1;Krohne;predictive_maintenance;pilot;01.02.2025\n",
+    "deployments.csv": "deployment_id;project_id;model_name;data_policy\n"
+    "DEP1;P1;flow-anomaly;on_device_only\n",
+    # D3 leaves report_interval_s empty: the contract's default of 60 s applies.
+    "devices.csv": "device_id;deployment_id;device_class;report_interval_s\n"
+    "D1;DEP1;microcontroller;60\nD2;DEP1;edge_soc;30\nD3;DEP1;fpga;\n",
+}
+
+
+def make_data_dir(root: Path) -> Path:
+    """A data directory whose warehouse holds devices D1 (60 s), D2 (30 s) and D3 (default)."""
+    delivery = root / "delivery"
+    delivery.mkdir(parents=True)
+    for name, text in DELIVERY.items():
+        (delivery / name).write_text(text)
+    data = root / "data"
+    run = ingest([delivery], data)
+    assert [f.rows_rejected for f in run.files] == [0, 0, 0, 0]
+    return data
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def reading(
+    seq: int, ts: str = "2025-06-02T10:00:00+02:00", device: str = "D1", **fields: Any
+) -> dict[str, Any]:
+    base = {"device_id": device, "seq": seq, "ts": ts, "inferences": 0}
+    return {**base, **fields}
+
+
+class Collector:
+    """The collector as a child process, and an HTTP client to it."""
+
+    def __init__(self, data_dir: Path, *extra: str, limit_file_bytes: int | None = None) -> None:
+        self.data_dir = data_dir
+        self.extra = extra
+        self.limit_file_bytes = limit_file_bytes
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = data_dir.parent / f"collector-{self.port}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.http = httpx.Client(base_url=self.url, timeout=30)
+
+    def start(self) -> Collector:
+        limit = self.limit_file_bytes
+
+        def limit_files() -> None:
+            # A real write failure: files of this process cannot grow past `limit` bytes
+            # (EFBIG; Python ignores the SIGXFSZ that would otherwise kill it).
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "pipelines",
+                    "collector",
+                    "--data-dir",
+                    str(self.data_dir),
+                    "--port",
+                    str(self.port),
+                    *self.extra,
+                ],
+                cwd=ROOT,
+                stdout=log,
+                stderr=log,
+                preexec_fn=limit_files if limit else None,
+            )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if self.http.get("/healthz").status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            assert self.process.poll() is None, self.log.read_text()
+            assert time.monotonic() < deadline, "collector did not come up in 30 s"
+            time.sleep(0.05)
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        """SIGTERM: graceful (final flush into segments); SIGKILL: a crash."""
+        assert self.process is not None
+        self.process.send_signal(sig)
+        self.process.wait(timeout=30)
+        self.http.close()
+        self.http = httpx.Client(base_url=self.url, timeout=30)
+
+    def post(self, token: str | None, body: Any, ndjson: bool = False) -> httpx.Response:
+        headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+        if isinstance(body, bytes):
+            content = body
+        elif ndjson:
+            content = b"\n".join(orjson.dumps(r) for r in body) + b"\n"
+        else:
+            content = orjson.dumps(body)
+        return self.http.post("/v1/telemetry", content=content, headers=headers)
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path) -> Path:
+    return make_data_dir(tmp_path)
+
+
+@pytest.fixture()
+def tokens(data_dir: Path) -> dict[str, str]:
+    store = TokenStore(data_dir)
+    return {device: store.issue(device) for device in ("D1", "D2", "D3")}
+
+
+@pytest.fixture()
+def start(data_dir: Path) -> Iterator[Callable[..., Collector]]:
+    """Start collectors on `data_dir`; any still running at the end are killed."""
+    started: list[Collector] = []
+
+    def _start(*extra: str, limit_file_bytes: int | None = None) -> Collector:
+        collector = Collector(data_dir, *extra, limit_file_bytes=limit_file_bytes).start()
+        started.append(collector)
+        return collector
+
+    yield _start
+    for collector in started:
+        if collector.process is not None and collector.process.poll() is None:
+            os.kill(collector.process.pid, signal.SIGKILL)
+            collector.process.wait()
+        collector.http.close()

@@ -1,0 +1,293 @@
+"""The collector over real HTTP: auth, every rejection reason, body formats and limits, dedupe."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import duckdb
+import orjson
+
+from tests.pipelines.collector.conftest import Collector, reading, run_cli
+
+MAX_BODY = 5 * 1024 * 1024
+
+
+def stored(data_dir: Path, columns: str) -> list[tuple]:
+    """Rows of every segment, ordered by device and seq (after a graceful stop)."""
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    pattern = str(data_dir / "telemetry" / "readings" / "*" / "*.parquet")
+    return con.execute(
+        f"SELECT {columns} FROM read_parquet(?, hive_partitioning = true) ORDER BY device_id, seq",
+        [pattern],
+    ).fetchall()
+
+
+def stats(data_dir: Path) -> dict[str, tuple]:
+    done = run_cli("telemetry", "stats", "--json", "--data-dir", str(data_dir))
+    assert done.returncode == 0, done.stderr
+    return {
+        d["device_id"]: (d["readings"], d["inferences"], d["first_ts"], d["last_ts"])
+        for d in json.loads(done.stdout)["devices"]
+    }
+
+
+def test_missing_malformed_wrong_and_revoked_tokens_get_401(
+    start: Callable[..., Collector], tokens: dict[str, str], data_dir: Path
+) -> None:
+    collector = start()
+    assert collector.post(tokens["D1"], [reading(1)]).json() == {
+        "accepted": 1,
+        "duplicates": 0,
+        "rejected": [],
+    }
+    for headers, reason in [
+        ({}, "The Authorization header is missing."),
+        (
+            {"Authorization": f"Basic {tokens['D1']}"},
+            "The Authorization header is not of the form 'Bearer <token>'.",
+        ),
+        (
+            {"Authorization": "Bearer"},
+            "The Authorization header is not of the form 'Bearer <token>'.",
+        ),
+        (
+            {"Authorization": f"Bearer {tokens['D1']}x"},
+            "The token is not valid (unknown, mistyped or replaced).",
+        ),
+    ]:
+        answer = collector.http.post("/v1/telemetry", content=b"[]", headers=headers)
+        assert answer.status_code == 401
+        assert answer.headers["www-authenticate"] == "Bearer"
+        assert answer.json()["error"] == "unauthorized"
+        assert answer.json()["reason"] == reason
+    # Revoked while the collector runs: refused at once, no restart.
+    revoked = run_cli("devices", "revoke", "D1", "--data-dir", str(data_dir))
+    assert revoked.returncode == 0, revoked.stderr
+    answer = collector.post(tokens["D1"], [reading(2)])
+    assert answer.status_code == 401
+    assert answer.json()["reason"].startswith("The token of device 'D1' was revoked at 20")
+    # A new token works at once; the old one stays refused; other devices are unaffected.
+    issued = run_cli("devices", "token", "D1", "--data-dir", str(data_dir))
+    new_token = issued.stdout.splitlines()[-1]
+    assert len(new_token) == 43 and new_token != tokens["D1"]
+    assert collector.post(new_token, [reading(2)]).json()["accepted"] == 1
+    assert collector.post(tokens["D1"], [reading(3)]).status_code == 401
+    assert collector.post(tokens["D2"], [reading(1, device="D2")]).json()["accepted"] == 1
+    assert "token_sha256" in (data_dir / "telemetry" / "tokens.json").read_text()
+    assert new_token not in (data_dir / "telemetry" / "tokens.json").read_text()
+
+
+def test_each_rejection_reason(
+    start: Callable[..., Collector], tokens: dict[str, str], data_dir: Path
+) -> None:
+    collector = start()
+    future = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=6)).isoformat()
+    batch = [
+        reading(1),
+        reading(2, device="D2"),
+        {"seq": 3, "ts": "2025-06-02T10:00:00Z", "inferences": 0},
+        reading(-1),
+        reading("4"),
+        reading(5.5),
+        reading(6, ts="2025-06-02T10:00:00"),
+        reading(7, ts="2025-02-30T10:00:00Z"),
+        reading(8, interval_s=0),
+        {"device_id": "D1", "seq": 9, "ts": "2025-06-02T10:00:00Z"},
+        reading(10, inferences=5),
+        reading(11, inferences=5, latency_ms_mean=-1),
+        reading(12, inferences=5, latency_ms_mean=4, latency_ms_p95=3),
+        reading(13, inferences=5, latency_ms_mean=4, latency_ms_p95=6, latency_ms_max=5.5),
+        reading(14, temperature_c=150.5),
+        reading(15, temperature_c=-41),
+        reading(16, status="broken"),
+        reading(17, energy_mwh="1,5"),
+        reading(18, model_version=3),
+        reading(19, bytes_uplinked=-1),
+        reading(20, ts=future),
+        reading(
+            21,
+            ts="2025-06-02t08:00:00.5z",
+            inferences=5,
+            latency_ms_mean=4,
+            latency_ms_p95=4,
+            latency_ms_max=4,
+            status="Degraded",
+            temperature_c=-40,
+        ),
+    ]
+    answer = collector.post(tokens["D1"], batch)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert (body["accepted"], body["duplicates"]) == (2, 0)
+    assert [(r["index"], r["seq"], r["field"], r["code"]) for r in body["rejected"]] == [
+        (1, 2, "device_id", "foreign_device"),
+        (2, 3, "device_id", "missing"),
+        (3, -1, "seq", "must_be_ge"),
+        (4, None, "seq", "not_a_number"),
+        (5, None, "seq", "not_an_integer"),
+        (6, 6, "ts", "not_a_timestamp"),
+        (7, 7, "ts", "not_a_timestamp"),
+        (8, 8, "interval_s", "must_be_gt"),
+        (9, 9, "inferences", "missing"),
+        (10, 10, "latency_ms_mean", "required_when_positive"),
+        (11, 11, "latency_ms_mean", "must_be_ge"),
+        (12, 12, "latency_ms_p95", "less_than_field"),
+        (13, 13, "latency_ms_max", "less_than_field"),
+        (14, 14, "temperature_c", "must_be_le"),
+        (15, 15, "temperature_c", "must_be_ge"),
+        (16, 16, "status", "not_an_option"),
+        (17, 17, "energy_mwh", "not_a_number"),
+        (18, 18, "model_version", "not_text"),
+        (19, 19, "bytes_uplinked", "must_be_ge"),
+        (20, 20, "ts", "ts_in_future"),
+    ]
+    reasons = {r["index"]: r["reason"] for r in body["rejected"]}
+    assert reasons[1] == (
+        "The reading is for device 'D2', but the token belongs to device 'D1'. "
+        "Send each device's readings with its own token."
+    )
+    assert reasons[6] == (
+        "'2025-06-02T10:00:00' in 'ts' is not an RFC 3339 timestamp with "
+        "offset. Expected e.g. 2026-11-24T14:05:00+01:00."
+    )
+    assert reasons[10] == (
+        "'latency_ms_mean' is required when 'inferences' is greater than 0 (here 5)."
+    )
+    assert reasons[12] == "'latency_ms_p95' (3) must not be less than 'latency_ms_mean' (4)."
+    assert reasons[14] == "'150.5' in 'temperature_c' must not be greater than 150."
+    assert reasons[16] == "'broken' is not allowed in 'status'. Allowed: ok, degraded, error."
+    assert reasons[20].startswith(f"'{future}' in 'ts' is more than 5 minutes in the future")
+    collector.stop()
+    # Stored in UTC, status in its canonical spelling, interval_s from the device (60 s).
+    assert stored(
+        data_dir,
+        "device_id, seq, strftime(ts, '%Y-%m-%dT%H:%M:%S.%f'), interval_s, status, temperature_c",
+    ) == [
+        ("D1", 1, "2025-06-02T08:00:00.000000", 60, "ok", None),
+        ("D1", 21, "2025-06-02T08:00:00.500000", 60, "degraded", -40.0),
+    ]
+
+
+def test_json_array_and_ndjson_with_interval_defaults(
+    start: Callable[..., Collector], tokens: dict[str, str], data_dir: Path
+) -> None:
+    collector = start()
+    ndjson = [reading(1, device="D2"), reading(2, device="D2", interval_s=10)]
+    assert collector.post(tokens["D2"], ndjson, ndjson=True).json() == {
+        "accepted": 2,
+        "duplicates": 0,
+        "rejected": [],
+    }
+    # NDJSON with CRLF line ends and blank lines, as some clients write it.
+    crlf = b'\r\n{"device_id":"D3","seq":1,"ts":"2025-06-02T10:00:00Z","inferences":0}\r\n\r\n'
+    assert collector.post(tokens["D3"], crlf).json()["accepted"] == 1
+    assert collector.post(tokens["D3"], [reading(2, device="D3")]).json()["accepted"] == 1
+    collector.stop()
+    assert stored(data_dir, "device_id, seq, interval_s") == [
+        ("D2", 1, 30),
+        ("D2", 2, 10),
+        ("D3", 1, 60),
+        ("D3", 2, 60),
+    ]
+
+
+def test_retry_is_idempotent_and_seq_may_come_out_of_order(
+    start: Callable[..., Collector], tokens: dict[str, str], data_dir: Path
+) -> None:
+    collector = start()
+    batch = [reading(5, inferences=1, latency_ms_mean=2), reading(3), reading(4)]
+    assert collector.post(tokens["D1"], batch).json() == {
+        "accepted": 3,
+        "duplicates": 0,
+        "rejected": [],
+    }
+    assert collector.post(tokens["D1"], batch).json() == {
+        "accepted": 0,
+        "duplicates": 3,
+        "rejected": [],
+    }
+    # Older seqs arrive late; a repeat inside one batch is a duplicate too.
+    later = [reading(1, inferences=2, latency_ms_mean=1), reading(4), reading(2), reading(2)]
+    assert collector.post(tokens["D1"], later).json() == {
+        "accepted": 2,
+        "duplicates": 2,
+        "rejected": [],
+    }
+    assert stats(data_dir) == {"D1": (5, 3, "2025-06-02T08:00:00Z", "2025-06-02T08:00:00Z")}
+
+
+def test_body_over_5_mb_gets_413_while_streaming(
+    start: Callable[..., Collector], tokens: dict[str, str]
+) -> None:
+    collector = start()
+    headers = {"Authorization": f"Bearer {tokens['D1']}"}
+    exactly = orjson.dumps([reading(1)])
+    exactly += b" " * (MAX_BODY - len(exactly))
+    answer = collector.http.post("/v1/telemetry", content=exactly, headers=headers)
+    assert answer.json() == {"accepted": 1, "duplicates": 0, "rejected": []}
+    answer = collector.http.post("/v1/telemetry", content=exactly + b" ", headers=headers)
+    assert answer.status_code == 413
+    assert answer.json()["reason"] == "The body is larger than 5242880 bytes (5 MB)."
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: only the streamed size tells
+        yield b"["
+        for _ in range(6):
+            yield b" " * (1024 * 1024)
+
+    answer = collector.http.post("/v1/telemetry", content=chunks(), headers=headers)
+    assert answer.status_code == 413
+    assert collector.post(tokens["D1"], [reading(2)]).json()["accepted"] == 1
+
+
+def test_malformed_bodies_get_400_with_a_reason(
+    start: Callable[..., Collector], tokens: dict[str, str]
+) -> None:
+    collector = start()
+    for body, reason in [
+        (b"", "The body is empty."),
+        (b"[1, 2]", "Element 0 of the array is not a JSON object."),
+        (
+            b'[{"seq": 1}',
+            "The body is not valid JSON: unexpected end of data: line 1 column 12 (char 11).",
+        ),
+        (
+            b'{"seq": 1}\n{"seq": 2',
+            "Line 2 is not valid JSON: unexpected end of data: line 1 column 10 (char 9).",
+        ),
+        (b'{"seq": 1}\n[1]', "Line 2 is not a JSON object."),
+        (
+            b"hello",
+            "Line 1 is not valid JSON: unexpected character, expected a JSON value: "
+            "line 1 column 1 (char 0).",
+        ),
+    ]:
+        answer = collector.post(tokens["D1"], body)
+        assert answer.status_code == 400, body
+        assert answer.json() == {
+            "error": "malformed_body",
+            "reason": reason,
+            "hint": "Send a JSON array of reading objects, or NDJSON: one reading object per line.",
+        }
+    assert collector.post(tokens["D1"], b"[]").json() == {
+        "accepted": 0,
+        "duplicates": 0,
+        "rejected": [],
+    }
+
+
+def test_timestamps_up_to_5_minutes_ahead_are_accepted(
+    start: Callable[..., Collector], tokens: dict[str, str]
+) -> None:
+    collector = start()
+    now = dt.datetime.now(dt.UTC)
+    ahead = (now + dt.timedelta(minutes=4)).astimezone(dt.timezone(dt.timedelta(hours=1)))
+    too_far = (now + dt.timedelta(minutes=6)).isoformat()
+    body = collector.post(
+        tokens["D1"], [reading(1, ts=ahead.isoformat()), reading(2, ts=too_far)]
+    ).json()
+    assert body["accepted"] == 1
+    assert [(r["seq"], r["code"]) for r in body["rejected"]] == [(2, "ts_in_future")]

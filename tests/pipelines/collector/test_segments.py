@@ -1,0 +1,261 @@
+"""Segments and rollups on disk: UTC day partitions, hand-computed rollups, compaction, repair."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pytest
+
+from pipelines.collector import segments
+from pipelines.collector.segments import (
+    READING_SCHEMA,
+    append_readings,
+    batches_to_table,
+    compact,
+    connect,
+    prepare_segments,
+    recover,
+    segment_files,
+    telemetry_dir,
+    telemetry_lock,
+)
+from pipelines.collector.validation import timestamp_us
+from tests.pipelines.collector.conftest import Collector, reading, run_cli
+
+UTC = dt.UTC
+
+
+def utc(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
+    return con.execute(sql, params or []).fetchall()
+
+
+def test_segments_are_parquet_by_utc_day_with_hand_computed_rollups(
+    start: Callable[..., Collector], tokens: dict[str, str], data_dir: Path
+) -> None:
+    collector = start()
+    batch = [
+        # 01:30:10 in UTC+2 is 23:30:10 UTC of the day before: it belongs to day=2025-06-01.
+        reading(
+            1,
+            ts="2025-06-02T01:30:10+02:00",
+            inferences=10,
+            latency_ms_mean=2.0,
+            latency_ms_p95=3.0,
+            latency_ms_max=5.0,
+            energy_mwh=0.5,
+            bytes_on_device=1000,
+            bytes_uplinked=10,
+            temperature_c=40,
+            model_version="1.2",
+        ),
+        reading(
+            2,
+            ts="2025-06-01T23:30:50Z",
+            inferences=30,
+            latency_ms_mean=4.0,
+            latency_ms_p95=6.0,
+            latency_ms_max=9.0,
+            energy_mwh=1.5,
+            bytes_on_device=3000,
+            bytes_uplinked=30,
+            temperature_c=45,
+            status="degraded",
+        ),
+        reading(3, ts="2025-06-02T00:00:05Z", energy_mwh=0.1, status="error", interval_s=30),
+    ]
+    assert collector.post(tokens["D1"], batch).json()["accepted"] == 3
+    collector.stop()  # graceful: the final flush writes the segments
+    tdir = telemetry_dir(data_dir)
+    readings = segment_files(tdir)
+    assert [p.parent.name for p in readings] == ["day=2025-06-01", "day=2025-06-02"]
+    assert all(p.name.startswith("part-main-") for p in readings)
+    assert [p.relative_to(tdir / "rollups") for p in segment_files(tdir, "rollups")] == [
+        p.relative_to(tdir / "readings") for p in readings
+    ]
+    # Any Parquet engine: pyarrow's dataset API sees the hive partitions and the UTC schema.
+    dataset = ds.dataset(tdir / "readings", format="parquet", partitioning="hive")
+    table = dataset.to_table().sort_by("seq")
+    assert table.schema.field("ts").type == pa.timestamp("us", tz="UTC")
+    assert table.column("day").to_pylist() == ["2025-06-01", "2025-06-01", "2025-06-02"]
+    assert table.column("ts").to_pylist() == [
+        utc("2025-06-01T23:30:10"),
+        utc("2025-06-01T23:30:50"),
+        utc("2025-06-02T00:00:05"),
+    ]
+    assert table.column("interval_s").to_pylist() == [60, 60, 30]
+    con = connect()
+    rollup_rows = rows(
+        con,
+        "SELECT * EXCLUDE (last_received_at) FROM read_parquet(?, "
+        "hive_partitioning = true) ORDER BY minute",
+        [str(tdir / "rollups" / "*" / "*.parquet")],
+    )
+    assert rollup_rows == [
+        # readings, inferences, latency_ms_sum = 10 * 2.0 + 30 * 4.0, p95 max, max, energy,
+        # bytes kept, bytes sent, hottest, ok, degraded, error, interval_s, first, last, day
+        (
+            "D1",
+            utc("2025-06-01T23:30:00"),
+            2,
+            40,
+            140.0,
+            6.0,
+            9.0,
+            2.0,
+            4000,
+            40,
+            45.0,
+            1,
+            1,
+            0,
+            120,
+            utc("2025-06-01T23:30:10"),
+            utc("2025-06-01T23:30:50"),
+            dt.date(2025, 6, 1),
+        ),
+        (
+            "D1",
+            utc("2025-06-02T00:00:00"),
+            1,
+            0,
+            0.0,
+            None,
+            None,
+            0.1,
+            None,
+            None,
+            None,
+            0,
+            0,
+            1,
+            30,
+            utc("2025-06-02T00:00:05"),
+            utc("2025-06-02T00:00:05"),
+            dt.date(2025, 6, 2),
+        ),
+    ]
+    listed = run_cli("devices", "list", "--json", "--data-dir", str(data_dir))
+    devices = {d["device_id"]: d for d in json.loads(listed.stdout)["devices"]}
+    assert (devices["D1"]["token"], devices["D1"]["deployment_id"]) == ("active", "DEP1")
+    assert devices["D1"]["last_seen"].startswith(str(dt.date.today().year))
+    assert devices["D2"]["last_seen"] is None
+    unknown = run_cli("devices", "token", "D9", "--data-dir", str(data_dir))
+    assert unknown.returncode == 1
+    assert "Device 'D9' is not in the warehouse's devices table." in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+
+
+def table_of(device: str, seqs: range, day: str = "2025-06-01") -> pa.Table:
+    row = [device, 0, 0, 60, 2, 1.0, 2.0, 3.0, 0.25, 10, 1, 20.0, "ok", None]
+    rows_ = []
+    for seq in seqs:
+        row = list(row)
+        row[1], row[2] = seq, timestamp_us(f"{day}T10:{seq % 60:02d}:00Z")
+        rows_.append(row)
+    return batches_to_table([(device, timestamp_us("2025-06-03T00:00:00Z"), rows_)])
+
+
+def write(tdir: Path, table: pa.Table) -> None:
+    con = connect()
+    prepared = prepare_segments(tdir, table, "main", con)
+    with telemetry_lock(tdir, exclusive=True):
+        prepared.commit()
+
+
+def totals(con: duckdb.DuckDBPyConnection, tdir: Path) -> tuple[list[tuple], list[tuple]]:
+    raw = rows(
+        con,
+        "SELECT device_id, count(*), count(DISTINCT seq), sum(inferences) "
+        "FROM read_parquet(?) GROUP BY 1 ORDER BY 1",
+        [str(tdir / "readings" / "*" / "*.parquet")],
+    )
+    minutes = rows(
+        con,
+        "SELECT device_id, minute, sum(readings), sum(inferences), "
+        "sum(latency_ms_sum), sum(energy_mwh) FROM read_parquet(?) "
+        "GROUP BY ALL ORDER BY ALL",
+        [str(tdir / "rollups" / "*" / "*.parquet")],
+    )
+    return raw, minutes
+
+
+def test_compaction_merges_small_segments_and_keeps_every_reading_once(tmp_path: Path) -> None:
+    tdir = tmp_path / "telemetry"
+    for n in range(9):
+        write(tdir, table_of("D1", range(n * 10, n * 10 + 10)))
+    write(tdir, table_of("D2", range(3), day="2025-06-02"))
+    con = connect()
+    before = totals(con, tdir)
+    assert before[0] == [("D1", 90, 90, 180), ("D2", 3, 3, 6)]
+    assert compact(tdir, "main", con) == 1  # only 2025-06-01 has enough small segments
+    assert [p.parent.name for p in segment_files(tdir)] == ["day=2025-06-01", "day=2025-06-02"]
+    assert [p.parent.name for p in segment_files(tdir, "rollups")] == [
+        "day=2025-06-01",
+        "day=2025-06-02",
+    ]
+    assert totals(con, tdir) == before
+    # Merged rollups hold one row per device and minute: 90 readings over 60 minutes.
+    assert rows(
+        con,
+        "SELECT count(*), count(DISTINCT minute), sum(readings) FROM read_parquet(?)",
+        [str(tdir / "rollups" / "day=2025-06-01" / "*")],
+    ) == [(60, 60, 90)]
+
+
+def test_recovery_finishes_an_interrupted_compaction_and_repairs_rollups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tdir = tmp_path / "telemetry"
+    for n in range(8):
+        write(tdir, table_of("D1", range(n * 10, n * 10 + 10)))
+    con = connect()
+    before = totals(con, tdir)
+
+    class CrashError(Exception):
+        pass
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise CrashError  # the process dies after the intent is written, before any rename
+
+    monkeypatch.setattr(segments, "telemetry_lock", crash)
+    with pytest.raises(CrashError):
+        compact(tdir, "main", con)
+    monkeypatch.undo()
+    assert len(segment_files(tdir)) == 8
+    assert (tdir / "wal" / "main" / "compaction.json").exists()
+    recover(tdir, "main", con)
+    assert len(segment_files(tdir)) == 1
+    assert not (tdir / "wal" / "main" / "compaction.json").exists()
+    assert not list(tdir.rglob("*.tmp"))
+    assert totals(con, tdir) == before
+    # A rollup lost (crash between the two renames of a flush), and one whose segment is gone.
+    segment_files(tdir, "rollups")[0].unlink()
+    write(tdir, table_of("D9", range(1)))
+    gone = segment_files(tdir)[-1]
+    gone.unlink()
+    recover(tdir, "main", con)
+    assert [p.relative_to(tdir / "rollups") for p in segment_files(tdir, "rollups")] == [
+        p.relative_to(tdir / "readings") for p in segment_files(tdir)
+    ]
+    assert not (tdir / "rollups" / gone.parent.name / gone.name).exists()
+    assert totals(con, tdir) == before
+
+
+def test_bulk_append_skips_known_and_repeated_readings(tmp_path: Path) -> None:
+    write(telemetry_dir(tmp_path), table_of("D1", range(0, 5)))
+    incoming = pa.concat_tables([table_of("D1", range(3, 8)), table_of("D1", range(7, 9))])
+    result = append_readings(tmp_path, incoming)
+    assert (result.accepted, result.duplicates) == (4, 3)  # 5, 6, 7, 8 new; 3, 4, 7 again
+    con = connect()
+    assert totals(con, telemetry_dir(tmp_path))[0] == [("D1", 9, 9, 18)]
+    assert READING_SCHEMA.names[-1] == "received_at"
