@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
+from zakid_metrics import kpis, warehouse
 from zakid_metrics.contract import ENTITIES
+from zakid_metrics.open_data import PublicModeError
 from zakid_metrics.settings import get_settings
-from zakid_metrics.warehouse import read_snapshot, warehouse_path
+from zakid_metrics.warehouse import warehouse_path
 
 # Identity of the published file: a load publishes by os.replace, which gives a new inode.
 SnapshotId = tuple[int, int, int]  # (inode, mtime_ns, size)
@@ -26,6 +30,18 @@ _READ_LOCK = threading.Lock()
 
 # Which column holds a text in which language (reason/reason_de, errors/errors_de, ...).
 _SUFFIX = {"de": "_de", "en": ""}
+
+
+def read_snapshot(data_dir: Path) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """The warehouse, read-only; every read of this module goes through here, and the public
+    app may never read it (DESIGN.md decision 4: it reads DATA_DIR/public/ only)."""
+    if get_settings().mode == "public":
+        raise PublicModeError(
+            "The public app tried to read the warehouse.",
+            "Public pages read the open-data export only (dashboard/public_data.py); report "
+            "this as a bug.",
+        )
+    return warehouse.read_snapshot(data_dir)
 
 
 @dataclass(frozen=True)
@@ -144,3 +160,160 @@ def rejected_rows(run_id: int, lang: str, entity: str | None = None) -> pd.DataF
     if entity is not None:
         frame = frame[frame["entity"] == entity].reset_index(drop=True)
     return frame
+
+
+# --- KPIs and the rows behind them ----------------------------------------------------------
+
+Period = tuple[dt.date, dt.date]
+
+
+@dataclass(frozen=True)
+class DateBounds:
+    """The days the published data speaks about, and the funding period."""
+
+    first: dt.date  # the earliest event in the data (a company joined, a job was created, ...)
+    last: dt.date  # the latest event, or the latest delivery if that is later
+    period_start: dt.date
+    period_end: dt.date
+
+
+# Event dates: what happened on a day, as opposed to planned ones (ends_on, due dates).
+_EVENT_DATES = (
+    ("companies", "joined_on"),
+    ("projects", "started_on"),
+    ("jobs", "created_on"),
+    ("deployments", "went_live_on"),
+    ("sdg_contributions", "reported_on"),
+    ("expenditures", "paid_on"),
+    ("disbursements", "received_on"),
+    ("grants", "decided_on"),
+)
+
+
+def date_bounds() -> DateBounds:
+    """First and last day of the data and the funding period (grants, else the settings)."""
+    settings = get_settings()
+    events = " UNION ALL ".join(
+        f"SELECT min({column}) AS first, max({column}) AS last FROM {table}"
+        for table, column in _EVENT_DATES
+    )
+    frame = _read(
+        f"SELECT (SELECT min(first) FROM ({events})) AS first, "
+        f"(SELECT max(last) FROM ({events})) AS last, "
+        "(SELECT max(last_loaded_at) FROM entity_status) AS loaded_at, "
+        "(SELECT min(starts_on) FROM grants) AS period_start, "
+        "(SELECT max(ends_on) FROM grants) AS period_end"
+    )
+    row = frame.iloc[0]
+    today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
+    first = _day(row["first"]) or today
+    last = max(
+        day for day in (_day(row["last"]), _local_day(row["loaded_at"]), first) if day is not None
+    )
+    return DateBounds(
+        first=first,
+        last=last,
+        period_start=_day(row["period_start"]) or settings.funding_period_start,
+        period_end=_day(row["period_end"]) or settings.funding_period_end,
+    )
+
+
+def _day(value: Any) -> dt.date | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _local_day(value: Any) -> dt.date | None:
+    if pd.isna(value):
+        return None
+    zone = get_settings().timezone
+    return pd.Timestamp(value).tz_localize("UTC").tz_convert(zone).date()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _kpi_results(
+    data_dir: str, snapshot: SnapshotId, as_of: dt.date, period: Period | None
+) -> dict[str, kpis.KpiResult]:
+    with _READ_LOCK, read_snapshot(Path(data_dir)) as con:
+        return kpis.compute_all(con, as_of=as_of, period=period)
+
+
+def kpi_results(as_of: dt.date, period: Period | None) -> dict[str, kpis.KpiResult]:
+    """Every KPI of the registry on `as_of` over `period`, computed once per snapshot and choice.
+
+    A page calls this once and takes its figures from the result, never KPI by KPI.
+    """
+    settings = get_settings()
+    return _kpi_results(str(settings.data_dir), snapshot_id() or (0, 0, 0), as_of, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _kpi_result(
+    data_dir: str, snapshot: SnapshotId, kpi_id: str, as_of: dt.date, period: Period | None
+) -> kpis.KpiResult:
+    with _READ_LOCK, read_snapshot(Path(data_dir)) as con:
+        return kpis.compute(con, kpi_id, as_of=as_of, period=period)
+
+
+def kpi_result(kpi_id: str, as_of: dt.date, period: Period | None) -> kpis.KpiResult:
+    """One KPI, for a component that needs a single figure outside a page's kpi_results."""
+    settings = get_settings()
+    return _kpi_result(str(settings.data_dir), snapshot_id() or (0, 0, 0), kpi_id, as_of, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _source_rows(
+    data_dir: str, snapshot: SnapshotId, kpi_id: str, as_of: dt.date, period: Period | None
+) -> pd.DataFrame:
+    with _READ_LOCK, read_snapshot(Path(data_dir)) as con:
+        return kpis.source_rows(con, kpi_id, as_of=as_of, period=period)
+
+
+def source_rows(kpi_id: str, as_of: dt.date, period: Period | None) -> pd.DataFrame:
+    """The rows KPI `kpi_id` is computed from (its drill-down), with their provenance."""
+    settings = get_settings()
+    return _source_rows(str(settings.data_dir), snapshot_id() or (0, 0, 0), kpi_id, as_of, period)
+
+
+def jobs_trajectory(as_of: dt.date, period_start: dt.date) -> pd.DataFrame:
+    """Cumulative created jobs per category (`category`, `day`, `value`) up to `as_of`.
+
+    Each category starts at 0 on the funding period's start (or its first job, if earlier)
+    and ends on `as_of`, so the line covers the whole time shown.
+    """
+    jobs = source_rows("jobs_forecast_end", as_of, None)
+    parts = []
+    for category in ("project_related", "external"):
+        days = jobs.loc[jobs["category"] == category, "created_on"]
+        counts = days.value_counts().sort_index().cumsum()
+        start = min([period_start, *counts.index[:1]])
+        series = pd.DataFrame(
+            {"day": [start, *counts.index, as_of], "value": [0, *counts.tolist(), len(days)]}
+        )
+        series["category"] = category
+        parts.append(series.drop_duplicates("day", keep="last"))
+    frame = pd.concat(parts, ignore_index=True)[["category", "day", "value"]]
+    frame["value"] = frame["value"].astype("Int64")
+    return frame
+
+
+def entity_rows(entity: str) -> pd.DataFrame:
+    """Every current row of `entity` (a contract table), for names and classes in drill-downs."""
+    if entity not in ENTITIES:
+        raise ValueError(f"unknown entity {entity!r}")
+    return _read(f"SELECT * FROM {entity}")
+
+
+def stale_rows(entity: str) -> pd.DataFrame:
+    """The rows of `entity` kept in their previous version because a newer one was rejected."""
+    if entity not in ENTITIES:
+        raise ValueError(f"unknown entity {entity!r}")
+    key = ", ".join(ENTITIES[entity].key)
+    return _read(f"SELECT * FROM {entity} WHERE _stale ORDER BY {key}")
+
+
+def clear() -> None:
+    """Forget every cached read, e.g. after an upload published a new snapshot."""
+    _query.clear()
+    _kpi_results.clear()
+    _kpi_result.clear()
+    _source_rows.clear()

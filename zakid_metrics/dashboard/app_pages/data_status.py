@@ -1,4 +1,4 @@
-"""Datenstand: which snapshot is published, how fresh each entity is, what the loads rejected."""
+"""Datenqualität: the published snapshot, each entity's freshness, rejected and stale rows."""
 
 import streamlit as st
 
@@ -126,4 +126,29 @@ else:
         lang,
         values={"entity": "entity"},
         file_name=f"rejected_rows_run_{run_id}",
+        source_rows=True,
+    )
+
+# A stale row is a previous valid version kept because its newer version was rejected: it still
+# counts in every figure until a delivery corrects it, so the department needs to see each one.
+st.subheader(t("data_status.stale", lang))
+with_stale = entities[entities["stale_rows"] > 0]
+if with_stale.empty:
+    st.success(t("data_status.stale.none", lang), icon=":material/check_circle:")
+else:
+    st.caption(t("data_status.stale.caption", lang))
+    counts = dict(zip(with_stale["entity"], with_stale["stale_rows"], strict=True))
+    stale_entity = select_one(
+        t("data_status.stale.entity", lang),
+        list(counts),
+        key="data_status.stale_entity",
+        lang=lang,
+        format_func=lambda e: f"{t(f'entity.{e}', lang)} ({format_number(counts[e], lang)})",
+    )
+    download_table(
+        data.stale_rows(stale_entity),
+        "data_status.stale",
+        lang,
+        file_name=f"stale_rows_{stale_entity}",
+        source_rows=True,
     )

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from zakid_metrics.dashboard import data
 from zakid_metrics.i18n import t
-from zakid_metrics.settings import get_settings
+from zakid_metrics.settings import PROJECT_ROOT, get_settings
+
+UPLOAD_PAGE = str(PROJECT_ROOT / "zakid_metrics/dashboard/app_pages/upload.py")
 
 
 def require_snapshot(lang: str) -> data.SnapshotMeta:
@@ -17,6 +22,8 @@ def require_snapshot(lang: str) -> data.SnapshotMeta:
     data_dir = get_settings().data_dir
     st.subheader(t("start.title", lang))
     st.info(t("start.body", lang, data_dir=data_dir), icon=":material/info:")
+    with contextlib.suppress(StreamlitAPIException):  # a role that may not upload sees no link
+        st.page_link(UPLOAD_PAGE, label=t("start.upload", lang), icon=":material/upload_file:")
     st.markdown(t("start.make_run", lang))
     st.code("make run", language="bash")
     st.markdown(t("start.ingest", lang))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from numbers import Number
 from typing import Any
 
@@ -12,10 +13,17 @@ import pandas as pd
 import streamlit as st
 import xlsxwriter
 
+from zakid_metrics.dashboard.components.login import may
 from zakid_metrics.i18n import CATALOGS, format_date, format_datetime, format_number, t
 
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP: CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Contract columns that are business secrets or personal (CONTRACT.md): viewers may read them
+# on screen but not take them away as a file (README: role matrix).
+CONFIDENTIAL_COLUMNS = frozenset(
+    {"name", "company", "annual_gross_salary_eur", "annual_turnover_eur", "balance_sheet_eur",
+     "employees"}
+)  # fmt: skip
 # Numbers that are identifiers, not quantities: never shown with thousands separators.
 PLAIN_NUMBERS = frozenset({"run_id", "last_run_id", "line", "year", "sdg_goal"})
 MISSING = "–"
@@ -44,6 +52,11 @@ def localize(
     `<prefix>.<value>` (e.g. {"entity": "entity"} shows `companies` as „Unternehmen“)."""
     catalog = CATALOGS.get(lang, CATALOGS["de"])
     shown = frame.copy()
+    for column in shown.columns:
+        # Money arrives as Decimal; as floats it gets the user's separators on screen and in CSV.
+        cells = shown[column].dropna()
+        if len(cells) and cells.map(lambda v: isinstance(v, Decimal)).all():
+            shown[column] = shown[column].astype("Float64")
     for column, prefix in (values or {}).items():
         shown[column] = shown[column].map(
             lambda v, p=prefix: t(f"{p}.{v}", lang) if f"{p}.{v}" in catalog else v
@@ -190,11 +203,14 @@ def download_table(
     *,
     values: Mapping[str, str] | None = None,
     file_name: str | None = None,
+    source_rows: bool = False,
 ) -> None:
     """Show `frame` localized (see `localize`) with CSV and XLSX download buttons below it.
 
     `key` (page-prefixed, e.g. "data_status.runs") names the buttons' state keys and, unless
     `file_name` is given, the downloaded files. The files are built only when clicked.
+    Source rows (`source_rows`, or any table with a CONFIDENTIAL_COLUMNS column) are shown to
+    everyone but offered for download only to analysts and administrators.
     """
     if frame.empty:
         st.caption(t("table.empty", lang))
@@ -204,6 +220,20 @@ def download_table(
     # Short tables show every row; longer ones scroll inside Streamlit's default height.
     height = (len(frame) + 1) * ROW_PX + 3 if len(frame) <= FULL_HEIGHT_ROWS else "auto"
     st.dataframe(display, hide_index=True, column_config=config, height=height)
+    if (source_rows or CONFIDENTIAL_COLUMNS & set(frame.columns)) and not may("analyst"):
+        st.caption(t("table.download_restricted", lang))
+        return
+    download_buttons(shown, key, lang, file_name=file_name)
+
+
+def download_buttons(
+    shown: pd.DataFrame, key: str, lang: str, *, file_name: str | None = None
+) -> None:
+    """CSV and XLSX download buttons for `shown` (headers and values as the user reads them).
+
+    `key` names the buttons' state keys and, unless `file_name` is given, the files; the files
+    are built only when clicked.
+    """
     stem = file_name or key.replace(".", "_")
     with st.container(horizontal=True):
         st.download_button(

@@ -1,0 +1,75 @@
+"""The `report` subcommands of `python -m pipelines`: funder reports as XLSX, PDF and manifest."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from collections.abc import Callable
+from pathlib import Path
+
+from zakid_metrics.settings import get_settings
+
+EXIT_OK = 0
+AddCommand = Callable[..., argparse.ArgumentParser]
+"""The CLI's add(name, handler, help, data_dir=...) that creates a subcommand."""
+
+KINDS = {
+    "interim": "An interim report (Zwischennachweis) of one grant for one calendar year.",
+    "final": "The final report (Verwendungsnachweis) of one grant over its whole period.",
+    "summary": "The joint project over all grants, for one calendar year or the whole span.",
+}
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Build the report from the published snapshot, write its three files, print their paths."""
+    from zakid_metrics.reports import generate_report
+
+    generated = generate_report(
+        args.kind,
+        grant_id=getattr(args, "grant", None),
+        year=getattr(args, "year", None),
+        data_dir=args.data_dir,
+        out_dir=args.out,
+        user=f"cli:{_os_user()}",
+    )
+    for path in generated.paths:
+        print(path)
+    return EXIT_OK
+
+
+def add_commands(add: AddCommand) -> None:
+    """Register `report interim|final|summary` on the CLI's parser."""
+    settings = get_settings()
+    report = add(
+        "report",
+        cmd_report,
+        "Write a funder report (XLSX, PDF, manifest JSON) from the published snapshot.",
+        data_dir=False,
+    )
+    kinds = report.add_subparsers(dest="kind", required=True, metavar="KIND")
+    for kind, text in KINDS.items():
+        sub = kinds.add_parser(kind, help=text, description=text)
+        if kind != "summary":
+            sub.add_argument("--grant", required=True, help="the grant id (Förderkennzeichen)")
+        if kind == "interim":
+            sub.add_argument("--year", type=int, required=True, help="the calendar year")
+        if kind == "summary":
+            sub.add_argument("--year", type=int, help="a calendar year (default: the whole span)")
+        sub.add_argument(
+            "--out",
+            type=Path,
+            help="output folder (default: DATA_DIR/reports/)",
+        )
+        sub.add_argument(
+            "--data-dir",
+            type=Path,
+            default=settings.data_dir,
+            help="data directory (default: ZAKID_DATA_DIR or data/)",
+        )
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

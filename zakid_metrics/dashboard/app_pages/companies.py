@@ -1,0 +1,280 @@
+"""Unternehmen & Projekte: who takes part, how projects progress, and a drill-down by segment."""
+
+import pandas as pd
+import streamlit as st
+
+from zakid_metrics import charts
+from zakid_metrics.contract import PARTNERS, PROJECT_STATUSES, SIZE_CLASSES, USE_CASES
+from zakid_metrics.dashboard import data
+from zakid_metrics.dashboard.components.choice import select_one
+from zakid_metrics.dashboard.components.dates import as_of_and_period, dates_caption
+from zakid_metrics.dashboard.components.figures import show_chart
+from zakid_metrics.dashboard.components.language import current_language
+from zakid_metrics.dashboard.components.start import require_snapshot
+from zakid_metrics.dashboard.components.tables import download_table
+from zakid_metrics.dashboard.components.tiles import kpi_tile, missing_data_note
+from zakid_metrics.i18n import format_number, t
+
+FUNNEL = ("inquiry", "feasibility", "pilot", "production", "completed")
+
+lang = current_language()
+st.title(t("page.companies", lang))
+require_snapshot(lang)
+dates = as_of_and_period(lang)
+st.caption(dates_caption(dates, lang))
+results = data.kpi_results(*dates)
+status = data.entity_status()
+missing_data_note(["companies", "projects"], status, lang)
+
+
+def tile(kpi_id: str, **options: object) -> None:
+    kpi_tile(
+        results[kpi_id], lang, key=f"companies.{kpi_id}", dates=dates, status=status, **options
+    )
+
+
+startups = results["startups_engaged"]
+duisburg = results["companies_in_duisburg_share"]
+ude = results["ude_research_transfer"]
+pilots = results["pilot_to_production_rate"]
+first, second = st.columns(4), st.columns(4)
+with first[0]:
+    tile("companies_engaged")
+with first[1]:
+    tile("sme_share")
+with first[2]:
+    tile("crafts_engaged")
+with first[3]:
+    tile(
+        "startups_engaged",
+        note=t(
+            "companies.spinoffs",
+            lang,
+            spinoffs=format_number(startups.details.get("ude_spinoffs"), lang),
+        ),
+    )
+with second[0]:
+    tile(
+        "companies_in_duisburg_share",
+        note=t(
+            "companies.of_engaged",
+            lang,
+            part=format_number(duisburg.details.get("in_duisburg"), lang),
+            whole=format_number(duisburg.details.get("engaged"), lang),
+        ),
+    )
+with second[1]:
+    tile(
+        "ude_research_transfer",
+        note=t(
+            "companies.of_projects",
+            lang,
+            projects=format_number(ude.details.get("projects"), lang),
+        ),
+    )
+with second[2]:
+    tile(
+        "pilot_to_production_rate",
+        note=t(
+            "companies.pilots",
+            lang,
+            production=format_number(pilots.details.get("reached_production"), lang),
+            pilot=format_number(pilots.details.get("reached_pilot"), lang),
+        ),
+    )
+with second[3]:
+    tile("time_to_production_days")
+
+companies = data.source_rows("companies_engaged", *dates)
+projects = data.source_rows("projects_by_status", *dates)
+partners = (
+    projects[["project_id", "partner"]]
+    .assign(partner=projects["partner"].str.split(";"))
+    .explode("partner")
+)
+partners["partner"] = partners["partner"].str.strip()
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("companies.by_size", lang))
+    by_size = results["companies_engaged"].breakdown
+    frame = pd.DataFrame({"size_class": SIZE_CLASSES}).merge(by_size, on="size_class", how="left")
+    frame = frame.fillna(0).astype({"value": "int64", "by_headcount_only": "int64"})[
+        ["size_class", "value", "by_headcount_only"]
+    ]
+    show_chart(
+        charts.bars(
+            frame.assign(size_class=[t(f"size_class.{s}", lang) for s in SIZE_CLASSES]),
+            "size_class",
+            [("value", t("companies.companies", lang))],
+            lang,
+        ),
+        frame,
+        "companies.by_size",
+        lang,
+        values={"size_class": "size_class"},
+    )
+    st.caption(
+        t(
+            "companies.headcount_only",
+            lang,
+            companies=format_number(frame["by_headcount_only"].sum(), lang),
+        )
+    )
+with right:
+    st.subheader(t("companies.funnel", lang))
+    by_status = results["projects_by_status"].breakdown.set_index("status")["value"]
+    funnel = pd.DataFrame({"status": FUNNEL, "value": [int(by_status.get(s, 0)) for s in FUNNEL]})
+    show_chart(
+        charts.funnel([t(f"project_status.{s}", lang) for s in FUNNEL], funnel["value"], lang, ""),
+        funnel,
+        "companies.funnel",
+        lang,
+        values={"status": "project_status"},
+    )
+    st.caption(
+        t(
+            "companies.funnel.caption",
+            lang,
+            cancelled=format_number(int(by_status.get("cancelled", 0)), lang),
+        )
+    )
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("companies.use_cases", lang))
+    counts = projects["use_case"].value_counts()
+    frame = pd.DataFrame(
+        {"use_case": USE_CASES, "value": [int(counts.get(u, 0)) for u in USE_CASES]}
+    ).sort_values("value", ascending=False)
+    show_chart(
+        charts.bars(
+            frame.assign(use_case=[t(f"use_case.{u}", lang) for u in frame["use_case"]]),
+            "use_case",
+            [("value", t("companies.projects", lang))],
+            lang,
+            horizontal=True,
+        ),
+        frame,
+        "companies.use_cases",
+        lang,
+        values={"use_case": "use_case"},
+    )
+with right:
+    st.subheader(t("companies.partners", lang))
+    counts = partners["partner"].value_counts()
+    frame = pd.DataFrame({"partner": PARTNERS, "value": [int(counts.get(p, 0)) for p in PARTNERS]})
+    show_chart(
+        charts.bars(
+            frame.assign(partner=[t(f"partner.{p}", lang) for p in PARTNERS]),
+            "partner",
+            [("value", t("companies.projects", lang))],
+            lang,
+            horizontal=True,
+        ),
+        frame,
+        "companies.partners",
+        lang,
+        values={"partner": "partner"},
+    )
+    st.caption(t("companies.partners.caption", lang))
+
+# Drill-down: one segment, by a company's or a project's attribute, lists both sides.
+st.subheader(t("companies.drilldown", lang))
+segments: list[tuple[str, object]] = [
+    *(("size_class", s) for s in SIZE_CLASSES),
+    ("is_craft", True),
+    ("is_startup", True),
+    ("ude_spinoff", True),
+    ("in_duisburg", True),
+    *(("use_case", u) for u in USE_CASES),
+    *(("status", s) for s in PROJECT_STATUSES),
+    *(("partner", p) for p in PARTNERS),
+]
+value_prefix = {
+    "size_class": "size_class",
+    "use_case": "use_case",
+    "status": "project_status",
+    "partner": "partner",
+}
+
+
+def segment_label(segment: tuple[str, object]) -> str:
+    dimension, value = segment
+    if dimension in value_prefix:
+        return f"{t(f'segment.{dimension}', lang)}: {t(f'{value_prefix[dimension]}.{value}', lang)}"
+    return t(f"segment.{dimension}", lang)
+
+
+segment = select_one(
+    t("companies.segment", lang),
+    segments,
+    key="companies.segment",
+    lang=lang,
+    format_func=segment_label,
+)
+dimension, chosen = segment
+if dimension in ("use_case", "status"):
+    in_projects = projects[projects[dimension] == chosen]
+    in_companies = companies[companies["company_id"].isin(in_projects["company_id"])]
+elif dimension == "partner":
+    ids = partners.loc[partners["partner"] == chosen, "project_id"]
+    in_projects = projects[projects["project_id"].isin(ids)]
+    in_companies = companies[companies["company_id"].isin(in_projects["company_id"])]
+else:
+    in_companies = companies[companies[dimension] == chosen]
+    in_projects = projects[projects["company_id"].isin(in_companies["company_id"])]
+names = companies.set_index("company_id")["name"]
+project_counts = projects["company_id"].value_counts()
+st.markdown(
+    t(
+        "companies.segment_summary",
+        lang,
+        companies=format_number(len(in_companies), lang),
+        projects=format_number(len(in_projects), lang),
+    )
+)
+company_table = in_companies.assign(
+    projects=[int(project_counts.get(c, 0)) for c in in_companies["company_id"]]
+)[
+    [
+        "company_id",
+        "name",
+        "size_class",
+        "employees",
+        "postal_code",
+        "is_craft",
+        "is_startup",
+        "ude_spinoff",
+        "joined_on",
+        "projects",
+    ]
+]
+download_table(
+    company_table,
+    "companies.segment_companies",
+    lang,
+    values={"size_class": "size_class"},
+    file_name="companies_segment",
+)
+project_table = in_projects.assign(company=in_projects["company_id"].map(names))[
+    [
+        "project_id",
+        "title",
+        "company",
+        "use_case",
+        "status",
+        "partner",
+        "started_on",
+        "ended_on",
+        "public_funding_eur",
+        "own_contribution_eur",
+    ]
+]
+download_table(
+    project_table,
+    "companies.segment_projects",
+    lang,
+    values={"use_case": "use_case", "status": "project_status"},
+    file_name="projects_segment",
+)

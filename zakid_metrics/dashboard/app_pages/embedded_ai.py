@@ -1,0 +1,136 @@
+"""Eingebettete KI: live deployments by device class and data policy, and the live fleet."""
+
+import pandas as pd
+import streamlit as st
+
+from zakid_metrics import charts
+from zakid_metrics.contract import DATA_POLICIES, DEVICE_CLASSES
+from zakid_metrics.dashboard import data
+from zakid_metrics.dashboard.components.dates import as_of_and_period, dates_caption
+from zakid_metrics.dashboard.components.figures import show_chart
+from zakid_metrics.dashboard.components.language import current_language
+from zakid_metrics.dashboard.components.start import require_snapshot
+from zakid_metrics.dashboard.components.tables import download_table
+from zakid_metrics.dashboard.components.tiles import kpi_tile, missing_data_note
+from zakid_metrics.i18n import format_number, t
+
+# The fleet's KPIs come from the telemetry store; they show once the registry computes them.
+TELEMETRY_KPIS = (
+    "devices_online",
+    "inferences_24h",
+    "latency_p95_fleet",
+    "speedup_vs_cloud",
+    "data_kept_on_device_share",
+    "energy_per_inference_mwh",
+    "slo_breaches",
+)
+
+lang = current_language()
+st.title(t("page.embedded_ai", lang))
+require_snapshot(lang)
+dates = as_of_and_period(lang)
+st.caption(dates_caption(dates, lang))
+results = data.kpi_results(*dates)
+status = data.entity_status()
+missing_data_note(["deployments", "devices"], status, lang)
+
+
+def tile(kpi_id: str, **options: object) -> None:
+    kpi_tile(
+        results[kpi_id], lang, key=f"embedded_ai.{kpi_id}", dates=dates, status=status, **options
+    )
+
+
+privacy = results["privacy_policy_share"]
+live = data.source_rows("deployments_live", *dates)
+columns = st.columns(3)
+with columns[0]:
+    tile("deployments_live")
+with columns[1]:
+    tile(
+        "privacy_policy_share",
+        note=t(
+            "embedded_ai.privacy_note",
+            lang,
+            private=format_number(privacy.details.get("privacy_preserving"), lang),
+            live=format_number(privacy.details.get("live"), lang),
+        ),
+    )
+with columns[2]:
+    tile("time_to_production_days")
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("embedded_ai.by_device_class", lang))
+    by_class = results["deployments_live"].breakdown.set_index("device_class")["value"]
+    frame = pd.DataFrame(
+        {
+            "device_class": DEVICE_CLASSES,
+            "value": [int(by_class.get(c, 0)) for c in DEVICE_CLASSES],
+        }
+    )
+    show_chart(
+        charts.bars(
+            frame.assign(device_class=[t(f"device_class.{c}", lang) for c in DEVICE_CLASSES]),
+            "device_class",
+            [("value", t("embedded_ai.deployments", lang))],
+            lang,
+            horizontal=True,
+        ),
+        frame,
+        "embedded_ai.by_device_class",
+        lang,
+        values={"device_class": "device_class"},
+    )
+    st.caption(t("embedded_ai.by_device_class.caption", lang))
+with right:
+    st.subheader(t("embedded_ai.by_data_policy", lang))
+    counts = live["data_policy"].value_counts()
+    frame = pd.DataFrame(
+        {"data_policy": DATA_POLICIES, "value": [int(counts.get(p, 0)) for p in DATA_POLICIES]}
+    )
+    show_chart(
+        charts.bars(
+            frame.assign(data_policy=[t(f"data_policy.{p}", lang) for p in DATA_POLICIES]),
+            "data_policy",
+            [("value", t("embedded_ai.deployments", lang))],
+            lang,
+            horizontal=True,
+            colours=[charts.PALETTE[2]],
+        ),
+        frame,
+        "embedded_ai.by_data_policy",
+        lang,
+        values={"data_policy": "data_policy"},
+    )
+    st.caption(t("embedded_ai.by_data_policy.caption", lang))
+
+st.subheader(t("embedded_ai.live", lang))
+download_table(
+    live[
+        [
+            "deployment_id",
+            "project_id",
+            "model_name",
+            "model_version",
+            "device_classes",
+            "data_policy",
+            "went_live_on",
+            "cloud_baseline_latency_ms",
+            "latency_slo_ms",
+        ]
+    ].assign(device_classes=live["device_classes"].map(lambda c: ", ".join(c or []))),
+    "embedded_ai.live",
+    lang,
+    values={"data_policy": "data_policy"},
+)
+
+st.subheader(t("embedded_ai.fleet", lang))
+fleet = [results[k] for k in TELEMETRY_KPIS if k in results and results[k].value is not None]
+if not fleet:
+    st.info(t("embedded_ai.fleet_follows", lang), icon=":material/sensors:")
+else:
+    for start in range(0, len(fleet), 4):
+        for column, result in zip(st.columns(4), fleet[start : start + 4], strict=False):
+            with column:
+                tile(result.kpi.id)

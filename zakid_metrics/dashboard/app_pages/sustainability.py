@@ -1,0 +1,127 @@
+"""Nachhaltigkeit: which of the 17 goals the centre's projects serve, verified or not yet."""
+
+import streamlit as st
+
+from zakid_metrics import charts
+from zakid_metrics.dashboard import data
+from zakid_metrics.dashboard.components.choice import select_one
+from zakid_metrics.dashboard.components.dates import as_of_and_period, dates_caption
+from zakid_metrics.dashboard.components.figures import show_chart
+from zakid_metrics.dashboard.components.language import current_language
+from zakid_metrics.dashboard.components.sdg_grid import coverage, sdg_grid
+from zakid_metrics.dashboard.components.start import require_snapshot
+from zakid_metrics.dashboard.components.tables import download_table
+from zakid_metrics.dashboard.components.tiles import kpi_tile, missing_data_note
+from zakid_metrics.i18n import format_number, t
+from zakid_metrics.sdg import GOAL_COUNT, GOALS
+
+lang = current_language()
+st.title(t("page.sustainability", lang))
+require_snapshot(lang)
+dates = as_of_and_period(lang)
+st.caption(dates_caption(dates, lang))
+results = data.kpi_results(*dates)
+status = data.entity_status()
+missing_data_note(["sdg_contributions"], status, lang)
+
+
+def tile(kpi_id: str, **options: object) -> None:
+    kpi_tile(
+        results[kpi_id], lang, key=f"sustainability.{kpi_id}", dates=dates, status=status, **options
+    )
+
+
+covered = results["sdg_goals_covered"]
+contributions = results["sdg_contributions"]
+co2e = results["co2e_avoided_t_per_year"]
+energy = results["energy_saved_mwh_per_year"]
+columns = st.columns(4)
+with columns[0]:
+    tile(
+        "sdg_goals_covered",
+        value_text=t(
+            "overview.sdg_of", lang, covered=format_number(covered.value, lang), goals=GOAL_COUNT
+        ),
+    )
+with columns[1]:
+    tile(
+        "sdg_contributions",
+        note=t(
+            "sustainability.verified_note",
+            lang,
+            verified=format_number(contributions.details.get("verified"), lang),
+            unverified=format_number(contributions.details.get("unverified"), lang),
+        ),
+    )
+with columns[2]:
+    tile(
+        "co2e_avoided_t_per_year",
+        note=t(
+            "sustainability.counted",
+            lang,
+            contributions=format_number(co2e.details.get("contributions"), lang),
+        ),
+    )
+with columns[3]:
+    tile(
+        "energy_saved_mwh_per_year",
+        note=t(
+            "sustainability.counted",
+            lang,
+            contributions=format_number(energy.details.get("contributions"), lang),
+        ),
+    )
+
+st.subheader(t("sustainability.grid", lang))
+st.caption(t("sustainability.grid.caption", lang))
+sdg_grid(coverage(contributions.breakdown), lang)
+
+st.subheader(t("sustainability.by_goal", lang))
+by_goal = contributions.breakdown[["sdg_goal", "verified", "unverified", "value"]]
+goals = [charts.GoalStyle(g.number, g.colour, g.name(lang)) for g in GOALS]
+show_chart(
+    charts.sdg_contributions(
+        by_goal,
+        goals,
+        lang,
+        {
+            "verified": t("sustainability.verified", lang),
+            "unverified": t("sustainability.unverified", lang),
+            "title": "",
+        },
+    ),
+    by_goal,
+    "sustainability.by_goal",
+    lang,
+)
+
+st.subheader(t("sustainability.contributions", lang))
+rows = data.source_rows("sdg_contributions", *dates)
+kind = select_one(
+    t("sustainability.filter", lang),
+    ["all", "verified", "unverified"],
+    key="sustainability.filter",
+    lang=lang,
+    format_func=lambda k: t(f"sustainability.filter.{k}", lang),
+)
+if kind != "all":
+    rows = rows[rows["verified"] == (kind == "verified")]
+download_table(
+    rows[
+        [
+            "contribution_id",
+            "project_id",
+            "sdg_goal",
+            "sdg_target",
+            "indicator",
+            "value",
+            "unit",
+            "reported_on",
+            "verified",
+            "evidence",
+        ]
+    ],
+    "sustainability.contributions",
+    lang,
+    file_name=f"sdg_contributions_{kind}",
+)

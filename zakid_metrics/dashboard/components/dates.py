@@ -1,0 +1,100 @@
+"""The as-of date and the period in the sidebar: one choice for every page of a session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from zakid_metrics.dashboard import data
+from zakid_metrics.i18n import format_date, t
+from zakid_metrics.settings import get_settings
+
+# The choices live under these keys, apart from the widgets' own keys: a widget's state is
+# dropped on a page that does not draw it, and its label changes with the language.
+AS_OF_KEY = "app.as_of"
+PERIOD_KEY = "app.period"
+WIDGET_FORMATS = {"de": "DD.MM.YYYY", "en": "YYYY-MM-DD"}
+
+
+class Dates(NamedTuple):
+    """The day whose state counts and the period that period KPIs (budgets) cover."""
+
+    as_of: dt.date
+    period: tuple[dt.date, dt.date]
+
+
+def default_as_of(today: dt.date, bounds: data.DateBounds) -> dt.date:
+    """Today, clamped to the days the data speaks about."""
+    return min(max(today, bounds.first), bounds.last)
+
+
+def as_of_and_period(lang: str) -> Dates:
+    """Draw both pickers in the sidebar and return the chosen as-of date and period.
+
+    The as-of date defaults to today in the display time zone, clamped to the data; the period
+    defaults to the funding period. Both are remembered when the user moves between pages.
+    """
+    bounds = data.date_bounds()
+    today = dt.datetime.now(ZoneInfo(get_settings().timezone)).date()
+    lowest = min(bounds.first, bounds.period_start)
+    highest = bounds.last
+    kept = st.session_state.get(AS_OF_KEY)
+    if not isinstance(kept, dt.date) or not lowest <= kept <= highest:
+        kept = default_as_of(today, bounds)
+    kept_period = st.session_state.get(PERIOD_KEY)
+    if not isinstance(kept_period, tuple) or len(kept_period) != 2:
+        kept_period = (bounds.period_start, bounds.period_end)
+    period_low = min(lowest, kept_period[0])
+    period_high = max(bounds.period_end, kept_period[1])
+    bounds_id = f"{lang}.{lowest}.{highest}"
+    with st.sidebar:
+        chosen = st.date_input(
+            t("dates.as_of", lang),
+            value=kept,
+            min_value=lowest,
+            max_value=highest,
+            format=WIDGET_FORMATS.get(lang, WIDGET_FORMATS["en"]),
+            key=f"{AS_OF_KEY}.{bounds_id}",
+            help=t(
+                "dates.as_of.help",
+                lang,
+                first=format_date(lowest, lang),
+                last=format_date(highest, lang),
+            ),
+        )
+        period = st.date_input(
+            t("dates.period", lang),
+            value=kept_period,
+            min_value=period_low,
+            max_value=period_high,
+            format=WIDGET_FORMATS.get(lang, WIDGET_FORMATS["en"]),
+            key=f"{PERIOD_KEY}.{bounds_id}",
+            help=t(
+                "dates.period.help",
+                lang,
+                start=format_date(bounds.period_start, lang),
+                end=format_date(bounds.period_end, lang),
+            ),
+        )
+    as_of = chosen if isinstance(chosen, dt.date) else kept
+    # While the user picks the second day of a range, the widget holds only the first.
+    chosen_period = tuple(period) if isinstance(period, tuple | list) else ()
+    if len(chosen_period) != 2:
+        chosen_period = kept_period
+    st.session_state[AS_OF_KEY] = as_of
+    st.session_state[PERIOD_KEY] = chosen_period
+    return Dates(as_of, (chosen_period[0], chosen_period[1]))
+
+
+def dates_caption(dates: Dates, lang: str) -> str:
+    """`Stichtag 25.11.2026 · Zeitraum 01.06.2024–31.05.2028` for a page's subtitle."""
+    return t(
+        "dates.caption",
+        lang,
+        as_of=format_date(dates.as_of, lang),
+        start=format_date(dates.period[0], lang),
+        end=format_date(dates.period[1], lang),
+    )

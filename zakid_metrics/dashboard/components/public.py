@@ -1,0 +1,248 @@
+"""Building blocks of the public pages: the export, figures, protected tables and charts that
+say in words what they show (WCAG 2.1 AA / BITV 2.0), with `.` for every suppressed cell."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from zakid_metrics import charts, kpis
+from zakid_metrics.dashboard import public_data
+from zakid_metrics.disclosure import SUPPRESSED_SYMBOL, Rules
+from zakid_metrics.disclosure import legend as disclosure_legend
+from zakid_metrics.i18n import CATALOGS, format_date, format_number, t
+from zakid_metrics.open_data import LICENSE_NAME, PUBLISHER, SUPPRESSED, TOTAL, Export
+from zakid_metrics.sdg import goal
+
+OPEN_DATA_PAGE = "zakid_metrics/dashboard/public_pages/open_data.py"
+# Which i18n prefix names the values of a dimension (`size_class.micro` → „Kleinstunternehmen“).
+VALUE_LABELS = {
+    "category": "job_category",
+    "qualification": "qualification",
+    "size_class": "size_class",
+    "status": "project_status",
+    "use_case": "use_case",
+    "device_class": "device_class",
+    "data_policy": "data_policy",
+    "breakdown": "public.breakdown",
+    "group": "public.flag",
+    "verified": "public.flag",
+    "measure": "public.measure",
+}
+HEADERS = {
+    "category": "column.job_category",
+    "group": "public.header.group",
+    "measure": "public.header.measure",
+}
+# Outlines in the text colour give every bar a contrast of at least 3:1 (WCAG 1.4.11), also
+# the light SDG colours such as 7 (#FCC30B) on white.
+OUTLINE = charts.INK
+CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+TILES_PER_ROW = 3
+SERIES_COLOURS = (charts.PALETTE[0], charts.PALETTE[5], charts.PALETTE[2], charts.PALETTE[3])
+
+
+def require_export(lang: str) -> Export:
+    """The published export; without one, say so and stop the page."""
+    export = public_data.export()
+    if export is not None:
+        return export
+    st.info(t("public.no_export", lang), icon=":material/info:")
+    st.stop()
+    raise AssertionError("st.stop() returned")  # pragma: no cover - st.stop raises
+
+
+def as_of_caption(export: Export, lang: str) -> None:
+    as_of = pd.Timestamp(export.as_of).date()
+    st.caption(
+        t("public.as_of", lang, as_of=format_date(as_of, lang), publisher=PUBLISHER)
+        + " · "
+        + t("public.license", lang, license=LICENSE_NAME)
+    )
+
+
+def label(dim: str, value: str, lang: str) -> str:
+    """A dimension value as readers read it: „Kleinstunternehmen“, „13 Klimaschutz“, „gesamt“."""
+    if value == TOTAL:
+        return t("public.total", lang)
+    if dim == "sdg_goal":
+        found = goal(int(value))
+        return f"{found.number} {found.name(lang)}"
+    prefix = VALUE_LABELS.get(dim)
+    key = f"{prefix}.{value}"
+    if prefix and key in CATALOGS.get(lang, CATALOGS["de"]):
+        return t(key, lang)
+    return kpi_name(value, lang) if dim == "measure" else value
+
+
+def header(dim: str, lang: str) -> str:
+    key = HEADERS.get(dim, f"column.{dim}")
+    return t(key, lang) if key in CATALOGS.get(lang, CATALOGS["de"]) else dim
+
+
+def kpi_name(kpi_id: str, lang: str) -> str:
+    if kpi_id in kpis.KPIS:
+        return kpis.KPIS[kpi_id].name(lang)
+    key = f"public.kpi.{kpi_id}"
+    return t(key, lang) if key in CATALOGS.get(lang, CATALOGS["de"]) else kpi_id
+
+
+def show_value(value: object, suppressed: bool, unit: str, lang: str) -> str:
+    """`1.234`, `72,1 %`, `10,0×`, `.` where suppressed, `–` where there is no value."""
+    if suppressed:
+        return SUPPRESSED_SYMBOL
+    if value is None or pd.isna(value):
+        return "–"
+    number = float(value)
+    if unit == "share":
+        return f"{format_number(number * 100, lang, 1)} %"
+    if unit == "ratio":
+        return f"{format_number(number, lang, 1)}×"
+    if unit in ("t_co2e_per_year", "mwh_per_year"):
+        decimals = 0 if abs(number) >= 100 else 1
+        return f"{format_number(number, lang, decimals)} {t(f'public.unit.{unit}', lang)}"
+    return format_number(number, lang, 0 if number.is_integer() else 1)
+
+
+def legend(lang: str) -> None:
+    """The footnote for `.`, with the configured rules."""
+    st.caption(disclosure_legend(lang, Rules.from_settings()))
+
+
+def tiles(export: Export, kpi_ids: Sequence[str], lang: str) -> None:
+    """Key figures as tiles: value (`.` if suppressed), and the promise where one is set."""
+    figures = export.table("key_figures")
+    if figures is None:
+        return
+    figures = figures.set_index("kpi_id")
+    targets = export.table("targets")
+    shown = [kpi_id for kpi_id in kpi_ids if kpi_id in figures.index]
+    # At most three tiles a row, so that the KPIs' names fit.
+    columns = [c for _ in range(0, len(shown), TILES_PER_ROW) for c in st.columns(TILES_PER_ROW)]
+    for column, kpi_id in zip(columns, shown, strict=False):
+        row = figures.loc[kpi_id]
+        definition = kpis.KPIS[kpi_id].definition(lang) if kpi_id in kpis.KPIS else None
+        with column.container(border=True):
+            st.metric(
+                kpi_name(kpi_id, lang),
+                show_value(row["value"], bool(row[SUPPRESSED]), row["unit"], lang),
+                help=definition,
+            )
+            final = None
+            if targets is not None:
+                own = targets[targets["kpi_id"] == kpi_id].sort_values("due_on")
+                final = None if own.empty else own.iloc[-1]
+            if final is not None:
+                target = show_value(final["target_value"], False, row["unit"], lang)
+                due = format_date(pd.Timestamp(final["due_on"]).date(), lang)
+                text = t("public.target", lang, target=target, due_on=due)
+                if not row[SUPPRESSED] and pd.notna(row["value"]) and final["target_value"]:
+                    share = float(row["value"]) / float(final["target_value"]) * 100
+                    text += " · " + t("public.progress", lang, share=format_number(share, lang, 0))
+                st.caption(text)
+
+
+def cells(frame: pd.DataFrame, **where: str) -> pd.DataFrame:
+    """The rows of a long table matching `where` (e.g. measure="created")."""
+    for column, value in where.items():
+        frame = frame[frame[column] == value]
+    return frame.reset_index(drop=True)
+
+
+def protected_table(
+    frame: pd.DataFrame, dims: Sequence[str], lang: str, *, unit: str = "count", alt: str
+) -> None:
+    """A protected table as an HTML table (read by screen readers), `.` for suppressed cells.
+
+    Two dimensions are shown as a cross table (rows: the first, columns: the second).
+    """
+    dims = list(dims)
+    shown = frame.assign(
+        shown=[
+            show_value(v, bool(s), unit, lang)
+            for v, s in zip(frame["value"], frame[SUPPRESSED], strict=True)
+        ]
+    )
+    for dim in dims:
+        shown[dim] = [label(dim, v, lang) for v in shown[dim]]
+    if len(dims) == 2:
+        rows, columns = dims
+        order_rows = list(dict.fromkeys(shown[rows]))
+        order_columns = list(dict.fromkeys(shown[columns]))
+        table = shown.pivot(index=rows, columns=columns, values="shown")
+        table = table.loc[order_rows, order_columns]
+        table.index.name = header(rows, lang)
+        table.columns.name = None
+        table = table.reset_index()
+    else:
+        table = shown[[*dims, "shown"]].rename(
+            columns={**{d: header(d, lang) for d in dims}, "shown": t("column.value", lang)}
+        )
+    st.table(table, hide_index=True, alt=alt)
+    if frame[SUPPRESSED].any():
+        legend(lang)
+
+
+def summary(title: str, items: Sequence[tuple[str, str]], lang: str) -> str:
+    """One sentence saying what a chart shows and its figures, for everyone who cannot see it."""
+    listed = "; ".join(f"{name}: {value}" for name, value in items)
+    return t("public.chart_summary", lang, title=title, items=listed)
+
+
+def bar_chart(
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[object], Sequence[bool]]],
+    lang: str,
+    *,
+    colours: Sequence[Sequence[str]] | None = None,
+    patterns: Sequence[str] | None = None,
+    hover: Sequence[str] | None = None,
+    text: str,
+    key: str,
+) -> None:
+    """Bars per category for each (name, values, suppressed) series; a suppressed bar is drawn
+    as `.` on the axis, not as 0. `hover` names the categories in full where the axis shows
+    short labels; `text` is the chart's description (caption and alt text); the subheader above
+    the chart is its title."""
+    figure = go.Figure()
+    for index, (name, values, hidden) in enumerate(series):
+        numbers = [None if h or v is None or pd.isna(v) else float(v) for v, h in zip(
+            values, hidden, strict=True)]  # fmt: skip
+        labels = [
+            SUPPRESSED_SYMBOL if h else "" if not n else format_number(n, lang, 0)
+            for n, h in zip(numbers, hidden, strict=True)
+        ]
+        colour = list(colours[index]) if colours else SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        figure.add_trace(
+            go.Bar(
+                x=list(categories),
+                y=[0 if n is None else n for n in numbers],
+                name=name,
+                text=labels,
+                textposition="outside",
+                cliponaxis=False,
+                marker={
+                    "color": colour,
+                    "line": {"color": OUTLINE, "width": 1},
+                    "pattern": {"shape": patterns[index] if patterns else ""},
+                },
+                customdata=list(hover or categories),
+                hovertemplate="%{customdata}<br>" + name + ": %{y}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        template=charts.THEME,
+        separators=charts.SEPARATORS.get(lang, charts.SEPARATORS["en"]),
+        height=charts.HEIGHT,
+        barmode="group",
+        showlegend=len(series) > 1,
+    )
+    st.plotly_chart(figure, theme=None, key=key, config=CONFIG, alt=text)
+    st.caption(text)
+
+
+def to_open_data(lang: str) -> None:
+    st.page_link(OPEN_DATA_PAGE, label=t("public.to_open_data", lang), icon=":material/download:")

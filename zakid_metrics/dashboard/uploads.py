@@ -1,0 +1,129 @@
+"""Delivery files uploaded in the app: kept in a folder of their own and loaded by the CLI.
+
+The dashboard never imports the pipelines (DESIGN.md): the load runs as its own process,
+`python -m pipelines ingest DIR --data-dir DATA_DIR --json`, exactly as the department's
+scripts run it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from zakid_metrics.errors import ZakidError
+from zakid_metrics.settings import PROJECT_ROOT
+
+MAX_UPLOAD_MB = 50
+SUFFIXES = (".csv", ".xlsx")
+UPLOADS_DIR = "uploads"
+INGEST_TIMEOUT_S = 600
+POLL_S = 0.25
+_UNSAFE = re.compile(r"[^\w.-]+")  # \w keeps letters of any script (Ä, ß), digits and _
+MAX_STEM = 100
+
+
+class UploadError(ZakidError):
+    """An uploaded file cannot be stored or loaded (wrong type, load failed to run)."""
+
+    code = "upload_error"
+
+
+def safe_name(name: str) -> str:
+    """`name` as a plain file name that cannot leave its folder: no path, no hidden file.
+
+    Keeps the entity prefix readable (`Jobs 2026-11.xlsx` → `Jobs_2026-11.xlsx`); UploadError
+    for a type other than .csv or .xlsx.
+    """
+    base = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, suffix = base.rpartition(".")
+    suffix = f".{suffix.lower()}"
+    if not dot or suffix not in SUFFIXES:
+        raise UploadError(
+            f"{name}: only .csv and .xlsx files can be loaded.",
+            "Save the file as CSV UTF-8 or as an Excel workbook (*.xlsx) and upload it again.",
+            file=name,
+        )
+    stem = _UNSAFE.sub("_", stem).strip("._")[:MAX_STEM] or "upload"
+    return stem + suffix
+
+
+def store(files: Sequence[tuple[str, bytes]], data_dir: Path, now: dt.datetime) -> Path:
+    """Write the uploaded (name, content) pairs into a new folder DATA_DIR/uploads/<time>/."""
+    root = Path(data_dir) / UPLOADS_DIR
+    stamp = now.strftime("%Y-%m-%d_%H-%M-%S")
+    folder, number = root / stamp, 1
+    while folder.exists():
+        number += 1
+        folder = root / f"{stamp}_{number}"
+    names = [safe_name(name) for name, _ in files]
+    folder.mkdir(parents=True)
+    used: set[str] = set()
+    for name, (_, content) in zip(names, files, strict=True):
+        stem, suffix = name.rsplit(".", 1)
+        unique, count = name, 1
+        while unique.lower() in used:
+            count += 1
+            unique = f"{stem}_{count}.{suffix}"
+        used.add(unique.lower())
+        (folder / unique).write_bytes(content)
+    return folder
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What the load process said: its exit code, its JSON report, and its error text."""
+
+    exit_code: int
+    report: dict[str, Any] | None  # the CLI's --json object; None when it printed none
+    message: str  # standard error, e.g. "error: Another load ... is running"
+
+
+def run_ingest(
+    folder: Path,
+    data_dir: Path,
+    *,
+    on_wait: Callable[[float], None] | None = None,
+    timeout_s: float = INGEST_TIMEOUT_S,
+) -> IngestOutcome:
+    """Load `folder` into `data_dir` by the CLI in a subprocess, calling `on_wait(seconds)`."""
+    command = [sys.executable, "-m", "pipelines", "ingest", str(folder)]
+    command += ["--data-dir", str(data_dir), "--json"]
+    started = time.monotonic()
+    # Files, not pipes: a pipe that nobody reads while the process runs could fill and block it.
+    with (
+        tempfile.TemporaryFile("w+") as out,
+        tempfile.TemporaryFile("w+") as err,
+        subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=out, stderr=err, text=True) as process,
+    ):
+        while process.poll() is None:
+            waited = time.monotonic() - started
+            if waited > timeout_s:
+                process.kill()
+                process.wait()
+                raise UploadError(
+                    f"The load of {folder.name} did not finish within {timeout_s:.0f} s.",
+                    "Load the folder on the command line to see where it stops: "
+                    f"python -m pipelines ingest {folder}",
+                    seconds=int(timeout_s),
+                )
+            if on_wait is not None:
+                on_wait(waited)
+            time.sleep(POLL_S)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    try:
+        report = json.loads(stdout) if stdout.strip() else None
+    except json.JSONDecodeError:
+        report = None
+    return IngestOutcome(process.returncode, report, stderr.strip())

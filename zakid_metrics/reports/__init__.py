@@ -1,0 +1,40 @@
+"""Funder reports (BAFA): interim and final reports per grant and the joint-project summary."""
+
+from zakid_metrics.reports.builder import (
+    REPORT_KINDS,
+    Report,
+    ReportChoices,
+    ReportError,
+    ReportKind,
+    ReportPeriodError,
+    UnknownGrantError,
+    build_report,
+    report_choices,
+)
+from zakid_metrics.reports.generate import (
+    GeneratedReport,
+    ReportWriteError,
+    generate_report,
+    reports_dir,
+    write_report,
+)
+from zakid_metrics.reports.manifest import GeneratedFiles, list_generated
+
+__all__ = [
+    "REPORT_KINDS",
+    "GeneratedFiles",
+    "GeneratedReport",
+    "Report",
+    "ReportChoices",
+    "ReportError",
+    "ReportKind",
+    "ReportPeriodError",
+    "ReportWriteError",
+    "UnknownGrantError",
+    "build_report",
+    "generate_report",
+    "list_generated",
+    "report_choices",
+    "reports_dir",
+    "write_report",
+]
