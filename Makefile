@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DATA_DIR ?= $(or $(ZAKID_DATA_DIR),data)
 PORT ?= 8501
+PUBLIC_PORT ?= 8502
 
-.PHONY: setup run test lint bench sample clean
+.PHONY: setup run public test audit lint bench sample clean
 
 setup: $(VENV)/.installed
 
@@ -17,14 +18,27 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 run: setup
+	$(PY) -m pipelines serve --data-dir $(DATA_DIR) --port $(PORT)
+
+# The public app on another port, from a fresh open-data export (it reads DATA_DIR/public/ only).
+public: setup
 	@test -f $(DATA_DIR)/warehouse.duckdb || $(PY) -m pipelines ingest data/sample --data-dir $(DATA_DIR)
-	ZAKID_DATA_DIR=$(DATA_DIR) $(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m pipelines publish --data-dir $(DATA_DIR)
+	ZAKID_MODE=public ZAKID_DATA_DIR=$(DATA_DIR) $(PY) -m streamlit run app.py --server.port $(PUBLIC_PORT)
 
 test: setup
 	@test -x /usr/bin/chromium || { echo "Browser tests need Debian's chromium: apt-get install chromium"; exit 1; }
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
+
+# Known vulnerabilities of the pinned dependencies; a package it cannot check fails it too.
+audit: setup
+	@$(PY) -m pip_audit --requirement requirements.txt --strict --progress-spinner off || { \
+	  echo "make audit FAILED: a pinned dependency has a known vulnerability, or pip-audit could not"; \
+	  echo "check it against PyPI's advisory data (https://pypi.org/pypi/NAME/VERSION/json must be"; \
+	  echo "reachable). Nothing counts as audited until every package is: see the lines above."; \
+	  exit 1; }
 
 bench: setup
 	$(PY) bench/run.py

@@ -1,23 +1,26 @@
-"""The entry point: page setup, mode, language and navigation; everything else lives in pages."""
+"""The entry point: page setup, mode, language, login and navigation; the rest lives in pages."""
 
 import streamlit as st
 
 from zakid_metrics.dashboard.components.errors import error_boundary
 from zakid_metrics.dashboard.components.language import language_switch
-from zakid_metrics.dashboard.navigation import streamlit_pages
+from zakid_metrics.dashboard.components.login import require_login
+from zakid_metrics.dashboard.navigation import public_pages, streamlit_pages
 from zakid_metrics.i18n import t
 from zakid_metrics.settings import get_settings
 
-st.set_page_config(
-    page_title="ZaKI.D Wirkungsmonitor", page_icon=":material/memory:", layout="wide"
-)
 settings = get_settings()
+st.set_page_config(
+    page_title=t("app.title", settings.language), page_icon=":material/memory:", layout="wide"
+)
 with st.sidebar:
     lang = language_switch()
 
-if settings.mode == "public":
-    st.title(t("app.title", lang))
-    st.info(t("app.public_not_built", lang), icon=":material/construction:")
-else:
-    with error_boundary(lang):
-        st.navigation(streamlit_pages(lang)).run()
+with error_boundary(lang):
+    if settings.mode == "public":
+        # No login, and only the open-data export: the public pages never see the warehouse.
+        st.navigation(public_pages(lang)).run()
+    else:
+        # Before st.navigation: no internal page runs for anyone who has not logged in.
+        user = require_login(lang)
+        st.navigation(streamlit_pages(lang, user)).run()

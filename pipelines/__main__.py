@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -33,10 +34,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return EXIT_FAILED if run.any_failed else EXIT_OK
     _print_table(
         [
-            (f.file, f.entity or "-", f.status, f.rows_read, f.rows_loaded, f.rows_rejected)
+            (
+                f.file,
+                f.entity or "-",
+                f.status,
+                f.rows_read,
+                f.rows_loaded,
+                f.rows_rejected,
+                f.rows_duplicate,
+            )
             for f in run.files
         ],
-        ("file", "entity", "status", "read", "loaded", "rejected"),
+        ("file", "entity", "status", "read", "loaded", "rejected", "duplicate"),
     )
     for f in run.files:
         for message in f.errors:
@@ -123,6 +132,44 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from pipelines.publish import publish
+
+    result = publish(args.data_dir, args.as_of)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "path": str(result.path),
+                    "as_of": result.as_of.isoformat(),
+                    "run_id": result.run_id,
+                    "datasets": [
+                        {"name": d.name, "rows": d.rows, "suppressed": d.suppressed}
+                        for d in result.datasets
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    _print_table(
+        [(d.name, d.rows, d.suppressed) for d in result.datasets],
+        ("dataset", "rows", "suppressed cells"),
+    )
+    print(
+        f"\nPublished the open data as of {result.as_of} from load run {result.run_id} "
+        f"to {result.path} (CSV, JSON, Parquet and metadata.json)."
+    )
+    return EXIT_OK
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-24") from None
+
+
 def cmd_users(args: argparse.Namespace) -> int:
     from pipelines.users import run
 
@@ -161,6 +208,16 @@ def build_parser() -> argparse.ArgumentParser:
     rejects.add_argument("--json", action="store_true", help="print one JSON object")
     sample = add("sample", cmd_sample, "Write the deterministic sample delivery.", data_dir=False)
     sample.add_argument("--out", type=Path, default=settings.sample_dir, help="output folder")
+    publish = add(
+        "publish",
+        cmd_publish,
+        "Write the disclosure-controlled open data (CSV, JSON, Parquet, DCAT-AP.de metadata) "
+        "to DATA_DIR/public/, replacing the previous export atomically.",
+    )
+    publish.add_argument(
+        "--as-of", type=_date, help="the day whose state is published (default: today)"
+    )
+    publish.add_argument("--json", action="store_true", help="print one JSON object")
     from zakid_metrics.auth import ROLES
 
     users = add("users", cmd_users, "Manage the app's local user accounts.", data_dir=False)
@@ -192,6 +249,14 @@ def build_parser() -> argparse.ArgumentParser:
     from pipelines.collector.cli import add_commands as add_collector_commands
 
     add_collector_commands(add, _print_table)
+    from pipelines.serve import add_command as add_serve_command
+    from pipelines.simulate import add_command as add_simulate_command
+
+    add_simulate_command(add)
+    add_serve_command(add)
+    from pipelines.reports_cli import add_commands as add_report_commands
+
+    add_report_commands(add)
     return parser
 
 

@@ -13,6 +13,7 @@ from typing import Any, Literal
 import duckdb
 
 from pipelines.readers import RawTable, read_table, sha256_of
+from pipelines.telemetry_history import load_history
 from zakid_metrics.contract import (
     ENTITIES,
     TELEMETRY_PREFIX,
@@ -157,13 +158,19 @@ def ingest(
         results, plan = _classify(con, files)
         done = sum(1 for r in results if r.status != "loaded")
         rejected_keys: dict[str, set[Any]] = {}
-        # Entities in dependency order, so references see the state this run gives them.
+        # Entities in dependency order, so references see the state this run gives them;
+        # telemetry last, so its readings may name devices delivered in the same run.
         for name in ENTITIES:
             for result, path in plan.get(name, []):
                 if progress:
                     progress(done, len(files), path.name)
                 _load_file(con, run_id, ENTITIES[name], path, result, rejected_keys)
                 done += 1
+        for result, path in plan.get(TELEMETRY_PREFIX, []):
+            if progress:
+                progress(done, len(files), path.name)
+            _load_telemetry(con, run_id, path, result, Path(data_dir))
+            done += 1
         if progress:
             progress(len(files), len(files), "")
         results.sort(key=lambda r: files.index(Path(r.path)))
@@ -202,9 +209,6 @@ def _classify(
             result.errors.append(
                 Message.of(key, file=path.name, prefixes=", ".join(f"{n}*" for n in ENTITIES))
             )
-        elif entity == TELEMETRY_PREFIX:
-            result.status = "skipped"
-            result.errors.append(Message.of("ingest.telemetry_not_yet", file=path.name))
         else:
             candidates.setdefault(entity, []).append((result, path))
     last = {
@@ -215,6 +219,20 @@ def _classify(
         ).fetchall()
     }
     plan: dict[str, list[tuple[FileResult, Path]]] = {}
+    # Telemetry is appended, not a snapshot: each file loads once, whatever came before it.
+    loaded_telemetry = {
+        sha
+        for (sha,) in con.execute(
+            "SELECT DISTINCT sha256 FROM load_files WHERE entity = ? AND status = 'loaded'",
+            [TELEMETRY_PREFIX],
+        ).fetchall()
+    }
+    for result, path in candidates.get(TELEMETRY_PREFIX, []):
+        if result.sha256 in loaded_telemetry:
+            result.status = "unchanged"
+            result.warnings.append(Message.of("ingest.unchanged", file=result.file))
+        else:
+            plan.setdefault(TELEMETRY_PREFIX, []).append((result, path))
     for name, entity in ENTITIES.items():
         entries = candidates.get(name, [])
         if len(entries) > 1:
@@ -290,6 +308,34 @@ def _load_file(
     result.rows_rejected = len(rejections)
     _apply_snapshot(con, run_id, entity, path.name, rows, rejections)
     _store_rejections(con, run_id, entity, path.name, rejections)
+
+
+def _load_telemetry(
+    con: duckdb.DuckDBPyConnection, run_id: int, path: Path, result: FileResult, data_dir: Path
+) -> None:
+    """Validate a telemetry history file set-wise and append it to the telemetry store.
+
+    rows_read = rows_loaded + rows_rejected + rows_duplicate; see pipelines.telemetry_history
+    for why the store is written before the warehouse snapshot is published.
+    """
+    try:
+        loaded = load_history(con, run_id, path, data_dir)
+    except FileError as error:
+        _fail(result, error)
+        return
+    result.format, result.encoding, result.delimiter = (
+        loaded.format,
+        loaded.encoding,
+        loaded.delimiter,
+    )
+    result.rows_read, result.rows_loaded = loaded.rows_read, loaded.rows_loaded
+    result.rows_rejected, result.rows_duplicate = loaded.rows_rejected, loaded.rows_duplicate
+    if loaded.extra_columns:
+        result.warnings.append(
+            Message.of(
+                "ingest.extra_columns", file=path.name, columns=", ".join(loaded.extra_columns)
+            )
+        )
 
 
 def _fail(result: FileResult, error: FileError) -> None:

@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import xlsxwriter
+
+from pipelines.fleet_model import DEVICE_PROFILES, UPLINK_SHARE, working_load
 
 SAMPLE_AS_OF = dt.date(2026, 11, 20)
 """Export date of the sample delivery: everything is generated relative to it."""
@@ -1858,6 +1862,119 @@ def _targets_table() -> _Table:
     return _Table("targets.csv", columns, columns, rows)
 
 
+# --- Telemetry history ---------------------------------------------------------------------
+
+TELEMETRY_FILE = "telemetry_history.parquet"
+TELEMETRY_END = dt.datetime(2026, 11, 20, 6, 30, tzinfo=dt.UTC)
+"""The sample's telemetry ends at the export (07:30 in Duisburg) and covers the 7 days before."""
+TELEMETRY_DAYS = 7
+TELEMETRY_STEP_S = 300
+"""Every device's readings of its report interval, summed into one reading per 5 minutes."""
+# The history's stories: a device that was offline for six hours on the Tuesday, and one
+# whose latency rose over its objective for an afternoon.
+OFFLINE_STORY = (dt.datetime(2026, 11, 17, 9, 0, tzinfo=dt.UTC), dt.timedelta(hours=6))
+SLOW_STORY = (dt.datetime(2026, 11, 18, 12, 0, tzinfo=dt.UTC), dt.timedelta(hours=4))
+
+
+def _during(moment: dt.datetime, story: tuple[dt.datetime, dt.timedelta]) -> bool:
+    start, length = story
+    return start <= moment < start + length
+
+
+def _telemetry_history(deployments: _Table, devices: _Table) -> bytes:
+    """Five-minute readings of every device of a live deployment over TELEMETRY_DAYS days,
+    as Parquet (ts in UTC); deterministic to the byte."""
+    rng = random.Random(SEED + 8)
+    by_id = {row["deployment_id"]: row for row in deployments.rows}
+    start = TELEMETRY_END - dt.timedelta(days=TELEMETRY_DAYS)
+    steps = TELEMETRY_DAYS * 86_400 // TELEMETRY_STEP_S
+    moments = [start + dt.timedelta(seconds=TELEMETRY_STEP_S * (n + 1)) for n in range(steps)]
+    loads = [working_load(moment) for moment in moments]
+    day = TELEMETRY_END.date()
+    reporting = []
+    for device in devices.rows:
+        deployment = by_id[device["deployment_id"]]
+        live, gone = deployment["went_live_on"], deployment["decommissioned_on"]
+        installed, removed = device["installed_on"], device["removed_on"]
+        if (
+            _PLANTED in device
+            or not isinstance(live, dt.date)
+            or live > day
+            or (isinstance(gone, dt.date) and gone <= day)
+            or (isinstance(installed, dt.date) and installed > day)
+            or (isinstance(removed, dt.date) and removed <= day)
+        ):
+            continue
+        reporting.append((device, deployment))
+    offline = reporting[3][0]["device_id"]
+    slow = reporting[11][0]["device_id"]
+    columns: dict[str, list[object]] = {name: [] for name in _TELEMETRY_COLUMNS}
+    for device, deployment in reporting:
+        rate, rest_mw, per_inference, rest_c, input_bytes = DEVICE_PROFILES[
+            str(device["device_class"])
+        ]
+        rate *= rng.uniform(0.5, 1.5)
+        slo = float(deployment["latency_slo_ms"])
+        base = slo * rng.uniform(0.3, 0.55)
+        uplink = UPLINK_SHARE[str(deployment["data_policy"])]
+        seq = 0
+        for moment, load in zip(moments, loads, strict=True):
+            if device["device_id"] == offline and _during(moment, OFFLINE_STORY):
+                continue
+            jitter = rng.random()
+            burst = 3.0 if rng.random() < 0.01 else 1.0
+            inferences = round(rate * TELEMETRY_STEP_S * load * burst * (0.8 + 0.4 * jitter))
+            mean = base * (1 + 0.3 * load * burst) * (0.9 + 0.2 * rng.random())
+            status = "ok"
+            if device["device_id"] == slow and _during(moment, SLOW_STORY):
+                mean, status = slo * 1.6, "degraded"
+            p95 = mean * 1.45
+            kept = inferences * input_bytes
+            values = (
+                device["device_id"],
+                seq,
+                moment,
+                TELEMETRY_STEP_S,
+                inferences,
+                round(mean, 1),
+                round(p95, 1),
+                round(p95 * 1.6, 1),
+                round(rest_mw * TELEMETRY_STEP_S / 3_600 + per_inference * inferences, 3),
+                kept,
+                round(kept * uplink),
+                round(rest_c + 12 * load * burst + 2 * jitter, 1),
+                status,
+                deployment["model_version"],
+            )
+            for name, value in zip(_TELEMETRY_COLUMNS, values, strict=True):
+                columns[name].append(value)
+            seq += 1
+    table = pa.table(
+        {name: pa.array(columns[name], kind) for name, kind in _TELEMETRY_COLUMNS.items()}
+    )
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd", compression_level=19)
+    return buffer.getvalue()
+
+
+_TELEMETRY_COLUMNS = {
+    "device_id": pa.string(),
+    "seq": pa.int64(),
+    "ts": pa.timestamp("ms", tz="UTC"),
+    "interval_s": pa.int32(),
+    "inferences": pa.int64(),
+    "latency_ms_mean": pa.float32(),
+    "latency_ms_p95": pa.float32(),
+    "latency_ms_max": pa.float32(),
+    "energy_mwh": pa.float32(),
+    "bytes_on_device": pa.int64(),
+    "bytes_uplinked": pa.int64(),
+    "temperature_c": pa.float32(),
+    "status": pa.string(),
+    "model_version": pa.string(),
+}
+
+
 # --- Assembly ------------------------------------------------------------------------------
 
 _WRITERS: dict[str, Callable[[_Table], bytes]] = {
@@ -1916,10 +2033,15 @@ def write_sample(out_dir: Path) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for table in _build():
+    tables = _build()
+    for table in tables:
         path = out_dir / table.file
         path.write_bytes(_WRITERS[table.file](table))
         paths.append(path)
+    by_file = {table.file: table for table in tables}
+    path = out_dir / TELEMETRY_FILE
+    path.write_bytes(_telemetry_history(by_file["deployments.csv"], by_file["devices.csv"]))
+    paths.append(path)
     return sorted(paths)
 
 

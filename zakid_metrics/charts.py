@@ -303,3 +303,74 @@ def sdg_contributions(
     fig.update_yaxes(tickformat=",.0f", dtick=1)
     _layout(fig, lang, title=labels["title"])
     return fig
+
+
+TIME_FORMATS = {"de": "%d.%m. %H:%M", "en": "%m-%d %H:%M"}
+_DAY_MS = 86_400_000
+
+
+def timeline(
+    frame: pd.DataFrame,
+    time: str,
+    values: Sequence[tuple[str, str]],
+    lang: str,
+    *,
+    title: str | None = None,
+    bars: bool = False,
+    number: str = ",.0f",
+    limit: tuple[float, str] | None = None,
+    height: int = HEIGHT,
+) -> go.Figure:
+    """`frame[time]` (times in the display zone) against each `(column, label)` of `values`:
+    lines, or bars (counts per bucket); a gap where a value is missing.
+
+    `number` is the d3 format of the values; `limit` (value, label) draws a dashed line, e.g. a
+    latency objective.
+    """
+    fig = go.Figure()
+    hover_time = f"%{{x|{TIME_FORMATS.get(lang, TIME_FORMATS['en'])}}}"
+    for index, (column, label) in enumerate(values):
+        trace = go.Bar if bars else go.Scatter
+        colour = PALETTE[index % len(PALETTE)]
+        # Markers too: a minute that stands alone between gaps is a point, not a line.
+        style = (
+            {"marker": {"color": colour}}
+            if bars
+            else {
+                "mode": "lines+markers",
+                "line": {"color": colour, "width": 2},
+                "marker": {"color": colour, "size": 4},
+            }
+        )
+        fig.add_trace(
+            trace(
+                x=frame[time],
+                y=frame[column].astype(float),
+                name=label,
+                hovertemplate=f"{label}: %{{y:{number}}}<br>{hover_time}<extra></extra>",
+                **style,
+            )
+        )
+    fig.update_layout(
+        showlegend=len(values) > 1,
+        bargap=0.1,
+        legend={"y": -0.15, "yanchor": "top"},
+        margin={"t": 50},
+    )
+    fig.update_yaxes(tickformat=number)
+    fig.update_xaxes(
+        tickformatstops=[
+            {"dtickrange": [None, _DAY_MS], "value": "%H:%M"},
+            {"dtickrange": [_DAY_MS, None], "value": DATE_FORMATS.get(lang, DATE_FORMATS["en"])},
+        ]
+    )
+    if limit is not None:
+        fig.add_hline(
+            y=limit[0],
+            line={"color": TARGET, "dash": "dash", "width": 2},
+            annotation_text=limit[1],
+            annotation_font={"color": MUTED},
+            annotation_position="top left",
+        )
+    _layout(fig, lang, title=title, height=height)
+    return fig

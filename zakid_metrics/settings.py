@@ -59,6 +59,14 @@ class Settings(BaseSettings):
             "the value is suppressed."
         ),
     )
+    session_timeout_minutes: int = Field(
+        default=30,
+        ge=1,
+        description=(
+            "Internal app: minutes without any interaction after which a session ends and the "
+            "user has to log in again (the logout is audited)."
+        ),
+    )
     regional_reference_wage_eur: Decimal = Field(
         default=Decimal("48000.00"),
         ge=0,

@@ -1,24 +1,15 @@
-"""The telemetry store on disk: immutable Parquet segments and minute rollups, by day.
+"""The telemetry store's writing side: segments and rollups per UTC day, compaction, repair.
 
-Layout under DATA_DIR/telemetry/ (hive-partitioned, readable by any Parquet engine):
-    readings/day=YYYY-MM-DD/part-<instance>-<stamp>-<random>.parquet   one row per reading
-    rollups/day=YYYY-MM-DD/<same name>.parquet    per device and minute, from that segment
-    wal/<instance>/wal-<generation>.log           acknowledged, not yet in segments
-    .lock                                         readers share it, a commit takes it alone
-
-Every readings file has a rollup file of the same name, so rollups never need raw history.
-Rollup rows are partial sums: a reader groups them again by (device_id, minute).
+The layout, the lock protocol and the rollup rules are zakid_metrics.telemetry_store's, which
+the read side shares.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import os
 import re
 import secrets
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,57 +19,31 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipelines.collector.wal import Batch, fsync_dir, log_files, read_log
-from zakid_metrics.contract import READING_FIELDS, READING_KEY, READING_STATUSES
+from pipelines.collector.wal import fsync_dir
+from zakid_metrics.contract import READING_KEY
 from zakid_metrics.errors import UsageError
+from zakid_metrics.telemetry_store import (
+    READING_SCHEMA,
+    READINGS,
+    ROLLUP_ROW_GROUP_ROWS,
+    ROLLUP_SQL,
+    ROLLUPS,
+    US_PER_DAY,
+    WAL,
+    batches_to_table,
+    connect,
+    logged_batches,
+    rollup_sql,
+    segment_files,
+    telemetry_dir,
+    telemetry_lock,
+)
 
-TELEMETRY_DIR = "telemetry"
-READINGS = "readings"
-ROLLUPS = "rollups"
-WAL = "wal"
-LOCK_FILE = ".lock"
 INTENT_FILE = "compaction.json"
 TMP_SUFFIX = ".tmp"
 SMALL_SEGMENT_BYTES = 32 * 1024 * 1024
 COMPACT_MIN_FILES = 8
 _INSTANCE = re.compile(r"[A-Za-z0-9_]{1,40}")
-US_PER_DAY = 86_400 * 1_000_000
-
-TIMESTAMP = pa.timestamp("us", tz="UTC")
-_ARROW_TYPES = {
-    "text": pa.string(),
-    "int": pa.int64(),
-    "decimal": pa.float64(),
-    "timestamp": TIMESTAMP,
-    "option": pa.string(),
-}
-READING_SCHEMA = pa.schema(
-    [pa.field(f.name, _ARROW_TYPES[f.kind], nullable=not f.required) for f in READING_FIELDS]
-    + [pa.field("received_at", TIMESTAMP, nullable=False)]
-)
-"""A segment's columns: the contract's fields (ts in UTC) and when the collector got them."""
-
-_STATUS_COUNTS = ", ".join(
-    f"count(*) FILTER (WHERE status = '{s}') AS readings_{s}" for s in READING_STATUSES
-)
-ROLLUP_SQL = f"""
-SELECT device_id, date_trunc('minute', ts) AS minute,
-       count(*) AS readings,
-       sum(inferences) AS inferences,
-       sum(coalesce(latency_ms_mean, 0) * inferences) AS latency_ms_sum,  -- / inferences
-       max(latency_ms_p95) AS latency_ms_p95_max,
-       max(latency_ms_max) AS latency_ms_max,
-       sum(energy_mwh) AS energy_mwh,
-       sum(bytes_on_device) AS bytes_on_device,
-       sum(bytes_uplinked) AS bytes_uplinked,
-       max(temperature_c) AS temperature_c_max,
-       {_STATUS_COUNTS},
-       sum(interval_s) AS interval_s,
-       min(ts) AS first_ts,
-       max(ts) AS last_ts,
-       max(received_at) AS last_received_at
-FROM readings GROUP BY ALL ORDER BY device_id, minute
-"""
 
 
 def check_instance(name: str) -> str:
@@ -91,71 +56,26 @@ def check_instance(name: str) -> str:
     return name
 
 
-def telemetry_dir(data_dir: Path) -> Path:
-    return Path(data_dir) / TELEMETRY_DIR
-
-
 def wal_dir(tdir: Path, instance: str) -> Path:
     return tdir / WAL / instance
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that buckets and prints times in UTC, whatever the machine's zone."""
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    return con
-
-
-@contextmanager
-def telemetry_lock(tdir: Path, exclusive: bool = False) -> Iterator[None]:
-    """Readers that list and read files share it; a commit (renames, deletes) takes it alone.
-
-    So a reader never sees a segment together with the log records or the small segments it
-    replaces, and never loses a file it has listed.
-    """
-    tdir.mkdir(parents=True, exist_ok=True)
-    with open(tdir / LOCK_FILE, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def segment_files(tdir: Path, kind: str = READINGS, instance: str | None = None) -> list[Path]:
-    """The committed Parquet files of `kind`, optionally only those one instance wrote."""
-    prefix = f"part-{instance}-" if instance else "part-"
-    return sorted((tdir / kind).glob(f"day=*/{prefix}*.parquet"))
-
-
-def batches_to_table(batches: Iterable[Batch]) -> pa.Table:
-    """Validated rows, as the collector logs them, into a table of READING_SCHEMA."""
-    rows: list[list[object]] = []
-    received: list[int] = []
-    for _device, received_us, batch_rows in batches:
-        rows.extend(batch_rows)
-        received.extend([received_us] * len(batch_rows))
-    if not rows:
-        return READING_SCHEMA.empty_table()
-    columns = [
-        pa.array(values, type=f.type)
-        for values, f in zip(zip(*rows, strict=True), READING_SCHEMA, strict=False)
-    ]
-    columns.append(pa.array(received, type=TIMESTAMP))
-    return pa.Table.from_arrays(columns, schema=READING_SCHEMA)
-
-
-def _write_tmp(table: pa.Table, path: Path) -> Path:
-    """Write a Parquet file under a hidden temporary name next to `path`, fsynced."""
+def _write_tmp(table: pa.Table, path: Path, kind: str) -> Path:
+    """Write a Parquet file of `kind` under a hidden temporary name next to `path`, fsynced."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}{TMP_SUFFIX}")
-    pq.write_table(table, tmp, compression="zstd")
-    fd = os.open(tmp, os.O_RDONLY)
+    row_group_size = ROLLUP_ROW_GROUP_ROWS if kind == ROLLUPS else None
+    pq.write_table(table, tmp, compression="zstd", row_group_size=row_group_size)
+    _fsync(tmp)
+    return tmp
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
-    return tmp
 
 
 def rollup(con: duckdb.DuckDBPyConnection, readings: pa.Table) -> pa.Table:
@@ -213,7 +133,7 @@ def prepare_segments(
             name = segment_name(instance)
             for kind, table in ((READINGS, part), (ROLLUPS, rollup(con, part))):
                 final = tdir / kind / f"day={day.isoformat()}" / name
-                prepared.moves.append((_write_tmp(table, final), final))
+                prepared.moves.append((_write_tmp(table, final, kind), final))
     except BaseException:
         prepared.discard()
         raise
@@ -244,7 +164,7 @@ def compact(tdir: Path, instance: str, con: duckdb.DuckDBPyConnection) -> int:
         try:
             for kind, part in ((READINGS, table), (ROLLUPS, rollup(con, table))):
                 final = tdir / kind / day_dir.name / name
-                prepared.moves.append((_write_tmp(part, final), final))
+                prepared.moves.append((_write_tmp(part, final, kind), final))
         except BaseException:
             prepared.discard()
             raise
@@ -307,7 +227,7 @@ def recover(tdir: Path, instance: str, con: duckdb.DuckDBPyConnection) -> None:
     for missing in sorted(readings - rollups):
         table = pq.ParquetFile(tdir / READINGS / missing).read()
         final = tdir / ROLLUPS / missing
-        os.replace(_write_tmp(rollup(con, table), final), final)
+        os.replace(_write_tmp(rollup(con, table), final, ROLLUPS), final)
         fsync_dir(final.parent)
 
 
@@ -328,14 +248,6 @@ def seq_ranges(con: duckdb.DuckDBPyConnection, tdir: Path) -> list[tuple[str, in
     ).fetchall()
 
 
-def logged_batches(tdir: Path) -> Iterator[Batch]:
-    """Every record of every instance's log, oldest generation first per instance."""
-    for directory in sorted((tdir / WAL).glob("*")):
-        if directory.is_dir():
-            for path in log_files(directory):
-                yield from read_log(path)
-
-
 @dataclass(frozen=True)
 class AppendResult:
     accepted: int
@@ -349,32 +261,107 @@ def append_readings(data_dir: Path, readings: pa.Table, instance: str = "bulk") 
     in `readings` counts as a duplicate. Run it while no collector receives the same devices'
     live readings (a running collector does not see what this appends).
     """
-    tdir = telemetry_dir(data_dir)
     con = connect()
     try:
-        with telemetry_lock(tdir):
-            files = [str(p) for p in segment_files(tdir)]
-            logged = batches_to_table(logged_batches(tdir))
-        con.register("incoming", readings.select(READING_SCHEMA.names).cast(READING_SCHEMA))
-        con.register("logged", logged.select(list(READING_KEY)))
-        known = "SELECT device_id, seq FROM logged"
-        if files:
-            known += (
-                " UNION ALL SELECT device_id, seq FROM read_parquet(?, hive_partitioning = false)"
-            )
-        fresh = con.sql(
-            f"SELECT * EXCLUDE (_n) FROM ("
-            f"  SELECT *, row_number() OVER (PARTITION BY device_id, seq) AS _n FROM ("
-            f"    SELECT * FROM incoming ANTI JOIN ({known}) USING (device_id, seq))"
-            f") WHERE _n = 1",
-            params=[files] if files else [],
-        ).to_arrow_table()
-        prepared = prepare_segments(tdir, fresh, check_instance(instance), con)
-        with telemetry_lock(tdir, exclusive=True):
-            prepared.commit()
+        incoming = readings.select(READING_SCHEMA.names).cast(READING_SCHEMA)
+        con.register("incoming", incoming.append_column("_n", pa.array(range(len(incoming)))))
+        return append_relation(con, data_dir, "incoming", "_n", instance)
     finally:
         con.close()
-    return AppendResult(fresh.num_rows, readings.num_rows - fresh.num_rows)
+
+
+def _sql_path(path: Path) -> str:
+    """A file path as an SQL string literal (COPY takes no parameter for its target)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def append_relation(
+    con: duckdb.DuckDBPyConnection,
+    data_dir: Path,
+    relation: str,
+    first_by: str,
+    instance: str = "bulk",
+) -> AppendResult:
+    """append_readings for readings already in DuckDB, written set-wise by DuckDB itself.
+
+    `relation` (a trusted name on `con`) has READING_SCHEMA's columns and `first_by`: of
+    readings sharing (device_id, seq) the one with its smallest value counts (e.g. the line in
+    a file). Segments keep the relation's order. `con` must bucket in UTC (connect()).
+    """
+    tdir = telemetry_dir(data_dir)
+    check_instance(instance)
+    with telemetry_lock(tdir):
+        files = [str(p) for p in segment_files(tdir)]
+        logged = list(logged_batches(tdir))
+    known = ["SELECT NULL::VARCHAR AS device_id, NULL::BIGINT AS seq"]
+    params: dict[str, object] = {}
+    if logged:
+        con.register("_append_logged", batches_to_table(logged).select(list(READING_KEY)))
+        known.append("SELECT device_id, seq FROM _append_logged")
+    if files:
+        known.append("SELECT device_id, seq FROM read_parquet($files)")
+        params["files"] = files
+    try:
+        # The (usually few) keys already stored, and the copies after the first of a key:
+        # small sets, so the readings themselves are never copied before they are written.
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _append_known AS SELECT DISTINCT device_id, seq "
+            f"FROM {relation} SEMI JOIN ({' UNION ALL '.join(known)}) USING (device_id, seq)",
+            params,
+        )
+    finally:
+        if logged:
+            con.unregister("_append_logged")
+    # Hashes tell fast that no key repeats (the usual case); equal hashes need a closer look.
+    ((colliding,),) = con.execute(
+        f"SELECT count(*) - count(DISTINCT hash(device_id, seq)) FROM {relation}"
+    ).fetchall()
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _append_repeated AS SELECT device_id, seq, "
+        f"min({first_by}) AS _keep FROM {relation} WHERE {'true' if colliding else 'false'} "
+        "GROUP BY device_id, seq HAVING count(*) > 1"
+    )
+    columns = ", ".join(READING_SCHEMA.names)
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW _append_fresh AS "
+        f"SELECT {columns}, epoch_us(ts) // {US_PER_DAY} AS _day FROM {relation} r "
+        f"ANTI JOIN _append_known k ON k.device_id = r.device_id AND k.seq = r.seq "
+        f"ANTI JOIN _append_repeated d ON d.device_id = r.device_id AND d.seq = r.seq "
+        f"  AND d._keep <> r.{first_by}"
+    )
+    ((total,),) = con.execute(f"SELECT count(*) FROM {relation}").fetchall()
+    days = con.execute(
+        "SELECT _day, count(*) FROM _append_fresh GROUP BY _day ORDER BY _day"
+    ).fetchall()
+    prepared = Prepared()
+    try:
+        for day_index, _ in days:
+            day = dt.date(1970, 1, 1) + dt.timedelta(days=day_index)
+            name = segment_name(instance)
+            rows = f"SELECT {columns} FROM _append_fresh WHERE _day = {int(day_index)}"
+            for kind, sql, options in (
+                (READINGS, rows, ""),
+                (ROLLUPS, rollup_sql(f"({rows})"), f", ROW_GROUP_SIZE {ROLLUP_ROW_GROUP_ROWS}"),
+            ):
+                final = tdir / kind / f"day={day.isoformat()}" / name
+                final.parent.mkdir(parents=True, exist_ok=True)
+                tmp = final.with_name(f".{final.name}{TMP_SUFFIX}")
+                prepared.moves.append((tmp, final))
+                con.execute(
+                    f"COPY ({sql}) TO {_sql_path(tmp)} (FORMAT parquet, COMPRESSION zstd{options})"
+                )
+                _fsync(tmp)
+    except BaseException:
+        prepared.discard()
+        raise
+    finally:
+        con.execute("DROP VIEW _append_fresh")
+        con.execute("DROP TABLE _append_known")
+        con.execute("DROP TABLE _append_repeated")
+    with telemetry_lock(tdir, exclusive=True):
+        prepared.commit()
+    accepted = sum(count for _, count in days)
+    return AppendResult(accepted, total - accepted)
 
 
 @dataclass(frozen=True)
@@ -385,6 +372,7 @@ class DeviceStats:
     first_ts: dt.datetime
     last_ts: dt.datetime
     last_received_at: dt.datetime
+    last_seq: int
 
 
 def device_stats(data_dir: Path) -> list[DeviceStats]:
@@ -411,7 +399,8 @@ def device_stats(data_dir: Path) -> list[DeviceStats]:
                 f"fresh AS (SELECT DISTINCT ON (device_id, seq) {columns} FROM logged "
                 f"          ANTI JOIN stored USING (device_id, seq)) "
                 f"SELECT device_id, count(*), sum(inferences), min(ts), max(ts), "
-                f"max(received_at) FROM (SELECT * FROM stored UNION ALL SELECT * FROM fresh) "
+                f"max(received_at), max(seq) "
+                f"FROM (SELECT * FROM stored UNION ALL SELECT * FROM fresh) "
                 f"GROUP BY device_id ORDER BY device_id",
                 [files] if files else [],
             ).fetchall()

@@ -18,23 +18,28 @@ import duckdb
 import pyarrow as pa
 
 from pipelines.collector.segments import (
-    READING_SCHEMA,
-    TIMESTAMP,
-    batches_to_table,
     check_instance,
     compact,
-    connect,
     prepare_segments,
     recover,
     seq_ranges,
-    telemetry_dir,
-    telemetry_lock,
     wal_dir,
 )
 from pipelines.collector.tokens import registered_devices
 from pipelines.collector.validation import MAX_FUTURE_US, Invalid, validate_reading
-from pipelines.collector.wal import Batch, LogWriter, encode, log_files, read_log
+from pipelines.collector.wal import LogWriter, encode
 from zakid_metrics.errors import WarehouseError, ZakidError
+from zakid_metrics.telemetry_store import (
+    READING_SCHEMA,
+    TIMESTAMP,
+    Batch,
+    batches_to_table,
+    connect,
+    log_files,
+    read_log,
+    telemetry_dir,
+    telemetry_lock,
+)
 from zakid_metrics.warehouse import warehouse_path
 
 log = logging.getLogger("zakid.collector")

@@ -195,84 +195,113 @@ def compile_validator() -> Validator:
 validate_reading: Validator = compile_validator()
 
 
-def reading_checks_sql(source: str) -> str:
+def reading_checks_sql(
+    source: str, keep: tuple[str, ...] = (), typed: frozenset[str] = frozenset()
+) -> str:
     """Set-wise validation of readings held as text columns (a history file read as VARCHAR).
 
     Returns a query over the relation `source` (a trusted table name) with one parameter, the
     latest acceptable ts (now + READING_MAX_FUTURE, TIMESTAMPTZ). Each row gets `_field` and
     `_code` of its first broken rule, in the order of the per-request validator (NULL when
     valid), and every field typed and defaulted as the collector stores it; interval_s stays
-    NULL when absent, to be filled from the device's report interval by the caller.
+    NULL when absent, to be filled from the device's report interval by the caller. The
+    columns `keep` of `source` (trusted names, e.g. a line number) come along unchanged.
+
+    The number fields named in `typed` arrive as DOUBLE, from a reader that could cast every
+    cell (integers exact, so below 2**53; not as BIGINT, which DuckDB reads `2.5` into as 3);
+    only the rules a typed value can still break are checked for them.
+
+    Built in stages, so that each cell is trimmed, cast and looked at once: its text (t_),
+    its number (n_), its typed value, then one CASE naming the first broken check.
     """
+    texts: list[str] = []
+    numbers: list[str] = []
+    values: dict[str, str] = {}
     checks: list[tuple[str, str, str]] = []
-    typed: list[str] = []
     for f in READING_FIELDS:
-        col = f'"{f.name}"'
-        text = f"NULLIF(trim({col}), '')"
-        if f.required:
-            checks.append((f.name, "missing", f"{text} IS NULL"))
-        num = f"TRY_CAST({text} AS DOUBLE)"
-        if f.kind in ("int", "decimal"):
-            checks.append(
-                (
-                    f.name,
-                    "not_a_number",
-                    f"{text} IS NOT NULL AND ({num} IS NULL OR NOT isfinite({num}))",
-                )
+        col, t, n = f'"{f.name}"', f'"t_{f.name}"', f'"n_{f.name}"'
+        if f.name in typed and f.kind not in ("int", "decimal"):
+            raise ValueError(f"only number fields arrive typed, not {f.name}")
+        if f.name in typed:
+            texts.append(f"{col} AS {t}")
+        else:
+            # Trimming allocates: only cells with outer spaces pay for it.
+            texts.append(
+                f"CASE WHEN {col} LIKE ' %' OR {col} LIKE '% ' THEN NULLIF(trim({col}), '') "
+                f"ELSE NULLIF({col}, '') END AS {t}"
             )
-            value = num
-        if f.kind == "int":
-            checks.append((f.name, "not_an_integer", f"{num} <> floor({num})"))
-            # Through DOUBLE for `1e3`, but exact text first: 2**63 - 1 is no double.
-            value = f"coalesce(TRY_CAST({text} AS BIGINT), TRY_CAST({num} AS BIGINT))"
-            checks.append((f.name, "must_be_le", f"{value} IS NULL AND {num} > 0"))
-            typed.append(f"{value} AS {col}")
-        elif f.kind == "decimal":
-            typed.append(f"{num} AS {col}")
+        if f.required:
+            checks.append((f.name, "missing", f"{t} IS NULL"))
+        if f.name in typed:
+            checks.append((f.name, "not_a_number", f"NOT isfinite({t})"))
+            values[f.name] = t
+            if f.kind == "int":
+                checks.append((f.name, "not_an_integer", f"{t} <> floor({t})"))
+                values[f.name] = f"TRY_CAST({t} AS BIGINT)"
+        elif f.kind in ("int", "decimal"):
+            numbers.append(f"TRY_CAST({t} AS DOUBLE) AS {n}")
+            checks.append(
+                (f.name, "not_a_number", f"{t} IS NOT NULL AND ({n} IS NULL OR NOT isfinite({n}))")
+            )
+            if f.kind == "int":
+                checks.append((f.name, "not_an_integer", f"{n} <> floor({n})"))
+                # Through DOUBLE for `1e3`, but exact text first: 2**63 - 1 is no double.
+                values[f.name] = f"coalesce(TRY_CAST({t} AS BIGINT), TRY_CAST({n} AS BIGINT))"
+                checks.append((f.name, "must_be_le", f"{col} IS NULL AND {n} > 0"))
+            else:
+                values[f.name] = n
         elif f.kind == "timestamp":
-            value = f"TRY_CAST(upper({text}) AS TIMESTAMPTZ)"
+            values[f.name] = (
+                f"coalesce(TRY_CAST({t} AS TIMESTAMPTZ), TRY_CAST(upper({t}) AS TIMESTAMPTZ))"
+            )
             checks.append(
                 (
                     f.name,
                     "not_a_timestamp",
-                    f"{text} IS NOT NULL AND (NOT regexp_full_match({text}, "
-                    f"'{RFC3339}') OR {value} IS NULL)",
+                    f"{t} IS NOT NULL AND (NOT regexp_full_match({t}, '{RFC3339}') "
+                    f"OR {col} IS NULL)",
                 )
             )
-            checks.append((f.name, "ts_in_future", f"{value} > $1"))
-            typed.append(f"{value} AS {col}")
+            checks.append((f.name, "ts_in_future", f"{col} > $1"))
         elif f.kind == "option":
-            options = ", ".join(f"'{o.lower()}'" for o in f.options)
-            checks.append(
-                (
-                    f.name,
-                    "not_an_option",
-                    f"{text} IS NOT NULL AND lower({text}) NOT IN ({options})",
-                )
-            )
-            cases = " ".join(f"WHEN '{o.lower()}' THEN '{o}'" for o in f.options)
-            default = "NULL" if f.default is None else f"'{f.default}'"
-            typed.append(f"coalesce(CASE lower({text}) {cases} END, {default}) AS {col}")
+            checks.append((f.name, "not_an_option", f"{t} IS NOT NULL AND {col} IS NULL"))
+            exact = " ".join(f"WHEN '{o}' THEN '{o}'" for o in f.options)
+            folded = " ".join(f"WHEN '{o.lower()}' THEN '{o}'" for o in f.options)
+            values[f.name] = f"CASE {t} {exact} ELSE CASE lower({t}) {folded} END END"
         else:
-            typed.append(f"{text} AS {col}")
+            values[f.name] = t
         for op, bound, code in (
             ("<", f.ge, "must_be_ge"),
             ("<=", f.gt, "must_be_gt"),
             (">", f.le, "must_be_le"),
         ):
             if bound is not None:
-                checks.append((f.name, code, f"{value} {op} {bound!r}"))
-    value_of = {f.name: typed[i].rsplit(" AS ", 1)[0] for i, f in enumerate(READING_FIELDS)}
+                checks.append((f.name, code, f"{col} {op} {bound!r}"))
     for rule in READING_RULES:
-        a = value_of[rule.field]
+        a = f'"{rule.field}"'
         if isinstance(rule, RequiredWhenPositive):
-            b = value_of[rule.when]
+            b = f'"{rule.when}"'
             checks.append((rule.field, "required_when_positive", f"{b} > 0 AND {a} IS NULL"))
         else:
-            checks.append((rule.field, "less_than_field", f"{a} < {value_of[rule.other]}"))
-    field_case = " ".join(f"WHEN {sql} THEN '{name}'" for name, _, sql in checks)
-    code_case = " ".join(f"WHEN {sql} THEN '{code}'" for _, code, sql in checks)
+            checks.append((rule.field, "less_than_field", f'{a} < "{rule.other}"'))
+    kept = "".join(f', "{name}"' for name in keep)
+    stage1 = f"SELECT {', '.join(texts)}{kept} FROM {source}"
+    stage2 = f"SELECT *, {', '.join(numbers)} FROM ({stage1})" if numbers else stage1
+    typed_values = ", ".join(f'{sql} AS "{name}"' for name, sql in values.items())
+    stage3 = f"SELECT *, {typed_values} FROM ({stage2})"
+    first = " ".join(f"WHEN {sql} THEN {i}" for i, (_, _, sql) in enumerate(checks, start=1))
+    stage4 = f"SELECT *, CASE {first} END AS _check FROM ({stage3})"
+    fields = ", ".join(f"'{name}'" for name, _, _ in checks)
+    codes = ", ".join(f"'{code}'" for _, code, _ in checks)
+    # Options store their canonical spelling, or the default when the cell is empty.
+    defaults = {f.name: f.default for f in READING_FIELDS if f.kind == "option"}
+    out = [
+        f'coalesce("{name}", \'{defaults[name]}\') AS "{name}"'
+        if defaults.get(name) is not None
+        else f'"{name}"'
+        for name in values
+    ]
     return (
-        f"SELECT CASE {field_case} END AS _field, CASE {code_case} END AS _code, "
-        f"{', '.join(typed)} FROM {source}"
+        f"SELECT [{fields}][_check] AS _field, [{codes}][_check] AS _code, "
+        f"{', '.join(out)}{kept} FROM ({stage4})"
     )

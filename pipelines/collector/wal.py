@@ -4,53 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import os
-import struct
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-MAGIC = b"ZKW1"
-HEADER = struct.Struct("<4sII")  # magic, payload length, CRC-32 of the payload
-LOG_GLOB = "wal-*.log"
-
-Batch = tuple[str, int, list[Any]]
-"""One record: (device_id, received_at in µs since the epoch, rows in READING_FIELDS order)."""
+from zakid_metrics.telemetry_store import HEADER, MAGIC, generation, log_files
 
 
 def encode(device_id: str, received_us: int, rows: list[tuple[Any, ...]]) -> bytes:
     """A framed record; the CRC lets replay tell a complete record from a torn tail."""
     payload = orjson.dumps((device_id, received_us, rows))
     return HEADER.pack(MAGIC, len(payload), zlib.crc32(payload)) + payload
-
-
-def read_log(path: Path) -> Iterator[Batch]:
-    """The complete records of one log file, stopping at the first torn or damaged one.
-
-    A record can only be damaged at the end of a file: after a failed write the writer never
-    appends to that file again.
-    """
-    data = path.read_bytes()
-    offset = 0
-    while offset + HEADER.size <= len(data):
-        magic, length, crc = HEADER.unpack_from(data, offset)
-        payload = data[offset + HEADER.size : offset + HEADER.size + length]
-        if magic != MAGIC or len(payload) != length or zlib.crc32(payload) != crc:
-            return
-        device_id, received_us, rows = orjson.loads(payload)
-        yield device_id, received_us, rows
-        offset += HEADER.size + length
-
-
-def generation(path: Path) -> int:
-    return int(path.stem.removeprefix("wal-"))
-
-
-def log_files(directory: Path) -> list[Path]:
-    """The log files of one instance, oldest generation first."""
-    return sorted(directory.glob(LOG_GLOB), key=generation)
 
 
 def fsync_dir(directory: Path) -> None:

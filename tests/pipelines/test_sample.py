@@ -12,10 +12,20 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
-from pipelines.sample import PLANTED_ERRORS, write_sample
+from pipelines.sample import (
+    OFFLINE_STORY,
+    PLANTED_ERRORS,
+    SLOW_STORY,
+    TELEMETRY_END,
+    TELEMETRY_FILE,
+    write_sample,
+)
 from zakid_metrics.contract import ENTITIES
 
 COMMITTED = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -25,7 +35,8 @@ GERMAN_EXCEL = (
     "projects.csv",
 )  # fmt: skip
 TOOL_EXPORTS = ("courses.csv", "deployments.csv", "devices.csv", "targets.csv")
-FILES = sorted((*GERMAN_EXCEL, *TOOL_EXPORTS, "jobs.xlsx", "sdg_contributions.csv"))
+TABLES = sorted((*GERMAN_EXCEL, *TOOL_EXPORTS, "jobs.xlsx", "sdg_contributions.csv"))
+FILES = sorted((*TABLES, TELEMETRY_FILE))
 # encoding, delimiter of each CSV
 CSV_FORMATS = {
     **dict.fromkeys(GERMAN_EXCEL, ("cp1252", ";")),
@@ -264,7 +275,7 @@ def test_nothing_refers_to_a_planted_row(sample: Path) -> None:
 # (4) Counts
 
 
-@pytest.mark.parametrize("name", FILES)
+@pytest.mark.parametrize("name", TABLES)
 def test_row_counts(sample: Path, name: str) -> None:
     _, rows = read_rows(sample, name)
     assert len(rows) == ROW_COUNTS[name]
@@ -316,3 +327,65 @@ def test_one_recent_call_is_not_yet_received(sample: Path) -> None:
     _, calls = read_rows(sample, "disbursements.csv")
     pending = [row["disbursement_id"] for row in calls.values() if not row["received_on"]]
     assert pending == ["MA-IMS-15"]
+
+
+# (6) Telemetry history: what the live page shows as the past
+
+
+def test_telemetry_history_covers_the_live_devices_for_a_week(sample: Path) -> None:
+    path = sample / TELEMETRY_FILE
+    assert path.stat().st_size < 3_000_000
+    table = pq.read_table(path)
+    assert table.schema.names == [
+        "device_id", "seq", "ts", "interval_s", "inferences", "latency_ms_mean",
+        "latency_ms_p95", "latency_ms_max", "energy_mwh", "bytes_on_device", "bytes_uplinked",
+        "temperature_c", "status", "model_version",
+    ]  # fmt: skip
+    assert table.schema.field("ts").type == pa.timestamp("ms", tz="UTC")
+    con = duckdb.connect()
+    con.register("history", table)
+    ((devices, rows, first, last, gaps),) = con.execute(
+        "SELECT count(DISTINCT device_id), count(*), min(ts), max(ts), "
+        "count(*) FILTER (WHERE seq <> prev + 1) FROM ("
+        "  SELECT *, lag(seq, 1, -1) OVER (PARTITION BY device_id ORDER BY ts) AS prev "
+        "  FROM history)"
+    ).fetchall()
+    # Every device of a deployment live on the export day, installed and not removed: 130,
+    # each with a reading every 5 minutes of the 7 days (2 016), one of them 6 hours (72) less.
+    assert (devices, rows) == (130, 130 * 2016 - 72)
+    assert (last, first) == (TELEMETRY_END, TELEMETRY_END - dt.timedelta(days=7, minutes=-5))
+    assert gaps == 0, "seq counts up per device without gaps"
+    _, rows_by_device = _csv_rows(sample, "devices.csv")
+    assert set(table.column("device_id").to_pylist()) <= rows_by_device
+
+
+def test_telemetry_history_tells_its_stories(sample: Path) -> None:
+    con = duckdb.connect()
+    con.register("history", pq.read_table(sample / TELEMETRY_FILE))
+    start, length = OFFLINE_STORY
+    silent = con.execute(
+        "SELECT device_id FROM history GROUP BY device_id "
+        "HAVING count(*) FILTER (WHERE ts >= ? AND ts < ?) = 0",
+        [start, start + length],
+    ).fetchall()
+    assert len(silent) == 1
+    start, length = SLOW_STORY
+    ((slow, slo_breaches),) = con.execute(
+        "SELECT count(DISTINCT device_id), count(*) FILTER (WHERE ts >= ? AND ts < ?) "
+        "FROM history WHERE status = 'degraded'",
+        [start, start + length],
+    ).fetchall()
+    assert (slow, slo_breaches) == (1, 48)
+    # Daily rhythm: a working hour in Duisburg sees several times the inferences of a night.
+    ((day, night),) = con.execute(
+        "SELECT sum(inferences) FILTER (WHERE hour(ts AT TIME ZONE 'Europe/Berlin') = 10), "
+        "sum(inferences) FILTER (WHERE hour(ts AT TIME ZONE 'Europe/Berlin') = 3) "
+        "FROM history WHERE dayofweek(ts AT TIME ZONE 'Europe/Berlin') BETWEEN 1 AND 5"
+    ).fetchall()
+    assert day > 5 * night
+
+
+def _csv_rows(folder: Path, name: str) -> tuple[list[str], set[str]]:
+    header, rows = read_rows(folder, name)
+    planted = {e.line for e in PLANTED_ERRORS if e.file == name}
+    return header, {row["device_id"] for line, row in rows.items() if line not in planted}

@@ -7,8 +7,10 @@ import io
 from collections import Counter
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
+from pipelines.collector.segments import device_stats
 from pipelines.ingest import RunResult, ingest
 from pipelines.readers import read_table
 from pipelines.sample import PLANTED_ERRORS
@@ -99,3 +101,17 @@ def test_loading_the_sample_again_changes_nothing(loaded: tuple[Path, RunResult]
     assert {f.status for f in again.files if entity_for_file(f.file) != "telemetry"} == {
         "unchanged"
     }
+
+
+def test_the_telemetry_history_loads_whole(loaded: tuple[Path, RunResult]) -> None:
+    data, run = loaded
+    (history,) = [f for f in run.files if f.entity == "telemetry"]
+    rows = pq.ParquetFile(SAMPLE / history.file).metadata.num_rows
+    assert (history.status, history.format, history.rows_read, history.rows_loaded) == (
+        "loaded",
+        "parquet",
+        rows,
+        rows,
+    )
+    stats = device_stats(data)
+    assert (len(stats), sum(s.readings for s in stats)) == (130, rows)

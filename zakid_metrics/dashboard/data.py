@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from zakid_metrics import kpis, warehouse
+from zakid_metrics import kpis, telemetry, warehouse
 from zakid_metrics.contract import ENTITIES
 from zakid_metrics.open_data import PublicModeError
 from zakid_metrics.settings import get_settings
@@ -311,8 +311,34 @@ def stale_rows(entity: str) -> pd.DataFrame:
     return _read(f"SELECT * FROM {entity} WHERE _stale ORDER BY {key}")
 
 
+FLEET_TTL_S = 2
+"""The live fleet view refreshes every 5 s; a read serves every session for 2 s."""
+
+
+@st.cache_data(show_spinner=False, ttl=FLEET_TTL_S, max_entries=16)
+def _fleet(
+    data_dir: str,
+    snapshot: SnapshotId,
+    window: str,
+    custom: tuple[dt.datetime, dt.datetime] | None,
+) -> telemetry.FleetSummary:
+    chosen = telemetry.Window.between(*custom) if custom else telemetry.Window.named(window)
+    with _READ_LOCK, read_snapshot(Path(data_dir)) as con:
+        return telemetry.fleet_summary(con, Path(data_dir), chosen)
+
+
+def fleet(
+    window: str, custom: tuple[dt.datetime, dt.datetime] | None = None
+) -> telemetry.FleetSummary:
+    """The live fleet in a preset `window` (telemetry.WINDOW_LENGTHS) up to now, or in
+    `custom` (start, end); at most FLEET_TTL_S seconds old."""
+    settings = get_settings()
+    return _fleet(str(settings.data_dir), snapshot_id() or (0, 0, 0), window, custom)
+
+
 def clear() -> None:
     """Forget every cached read, e.g. after an upload published a new snapshot."""
+    _fleet.clear()
     _query.clear()
     _kpi_results.clear()
     _kpi_result.clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -19,7 +19,18 @@ from zakid_metrics.errors import ZakidError
 from zakid_metrics.kpis.forecast import Milestone, jobs_forecast
 from zakid_metrics.settings import get_settings
 
-Unit = Literal["count", "share", "eur", "days", "ratio", "fte", "t_co2e_per_year", "mwh_per_year"]
+Unit = Literal[
+    "count",
+    "share",
+    "eur",
+    "days",
+    "ratio",
+    "fte",
+    "t_co2e_per_year",
+    "mwh_per_year",
+    "ms",
+    "milliwatt_hours",
+]
 UNITS: tuple[Unit, ...] = get_args(Unit)
 Audience = Literal["public", "internal", "funder"]
 AUDIENCES: tuple[Audience, ...] = get_args(Audience)
@@ -63,6 +74,12 @@ Postprocess = Callable[
     list[dict[str, Any]],
 ]
 POSTPROCESSORS: dict[str, Postprocess] = {"jobs_forecast": jobs_forecast}
+# Telemetry KPIs name the source `telemetry`: they read the temporary tables that
+# zakid_metrics.telemetry.load_window creates on the connection before the query
+# (telemetry_window, telemetry_devices; sql/README.md). Without them such a KPI is not
+# computed (value None), and its freshness is the last reading the window received.
+TELEMETRY_SOURCE = "telemetry"
+TELEMETRY_WINDOW_TABLE = "telemetry_window"
 
 Number = int | float | Decimal
 
@@ -104,7 +121,7 @@ class Kpi:
     shape: Shape
     definition_de: str
     definition_en: str
-    sources: tuple[str, ...]  # entity tables it reads (freshness, stale rows; 1st: drill-down)
+    sources: tuple[str, ...]  # entity tables (or `telemetry`) it reads: freshness, stale rows
     dimensions: tuple[str, ...]  # breakdown columns; empty for scalar KPIs
     sql: str
     source_sql: str
@@ -118,6 +135,10 @@ class Kpi:
 
     def definition(self, lang: str = "de") -> str:
         return self.definition_en if lang == "en" else self.definition_de
+
+    @property
+    def reads_telemetry(self) -> bool:
+        return TELEMETRY_SOURCE in self.sources
 
 
 @dataclass(frozen=True)
@@ -233,10 +254,12 @@ def parse_kpi_file(path: Path) -> Kpi:
     if (shape == "breakdown") != bool(dimensions):
         raise _definition_error(path, "a breakdown KPI needs `dimensions`, a scalar KPI has none")
     sources = _names(path, header, "source")
-    unknown_sources = [name for name in sources if name not in ENTITIES]
+    unknown_sources = [n for n in sources if n not in ENTITIES and n != TELEMETRY_SOURCE]
     if not sources or unknown_sources:
         raise _definition_error(
-            path, f"source must name entity tables; unknown: {', '.join(unknown_sources)}"
+            path,
+            f"source must name entity tables or `{TELEMETRY_SOURCE}`; unknown: "
+            f"{', '.join(unknown_sources)}",
         )
     postprocess = header.get("postprocess")
     if postprocess is not None and postprocess not in POSTPROCESSORS:
@@ -248,6 +271,8 @@ def parse_kpi_file(path: Path) -> Kpi:
         raise _definition_error(path, "there is no SQL after the header")
     if marker and not _COMMENT.sub("", source_sql).strip():
         raise _definition_error(path, f"there is no SQL after `{SOURCE_ROWS_MARKER}`")
+    if not marker and sources[0] == TELEMETRY_SOURCE:
+        raise _definition_error(path, f"a telemetry KPI needs its own `{SOURCE_ROWS_MARKER}`")
     if not marker:
         # Without its own drill-down statement a KPI shows its first source table.
         source_sql = f"SELECT * FROM {sources[0]}"
@@ -449,9 +474,26 @@ def _milestones(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[Milestone, ..
     return {kpi_id: tuple(milestones) for kpi_id, milestones in found.items()}
 
 
+def telemetry_loaded(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a telemetry window was loaded on `con` (zakid_metrics.telemetry.load_window)."""
+    ((found,),) = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
+        [TELEMETRY_WINDOW_TABLE],
+    ).fetchall()
+    return bool(found)
+
+
 def _entity_status(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, dt.datetime | None]]:
+    """Per source: stale rows and last delivery (UTC); telemetry's is its last received reading."""
     rows = _fetch(con, "SELECT entity, stale_rows, last_loaded_at FROM entity_status")
-    return {entity: (stale, loaded_at) for entity, stale, loaded_at in rows}
+    status = {entity: (stale, loaded_at) for entity, stale, loaded_at in rows}
+    if telemetry_loaded(con):
+        (received,) = _fetch(
+            con,
+            f"SELECT timezone('UTC', last_received_at) FROM {TELEMETRY_WINDOW_TABLE}",
+        )[0]
+        status[TELEMETRY_SOURCE] = (0, received)
+    return status
 
 
 def _result(
@@ -462,6 +504,8 @@ def _result(
     milestones: Mapping[str, tuple[Milestone, ...]],
     status: Mapping[str, tuple[int, dt.datetime | None]],
 ) -> KpiResult:
+    if kpi.reads_telemetry and TELEMETRY_SOURCE not in status:
+        return _not_computed(kpi, bound, period, milestones)
     result = _query(con, kpi, kpi.sql, kpi.params, bound)
     breakdown = None
     if kpi.shape == "scalar":
@@ -474,10 +518,7 @@ def _result(
             result = _Rows.of_records(records, result.columns)
         _check_shape(kpi, result.columns, len(result.rows))
         value, details, breakdown = _split_total(kpi, result)
-    own = milestones.get(kpi.id, ())
-    as_of = bound["as_of"]
-    final = own[-1] if own else None
-    target = next((m for m in own if m.due_on >= as_of), final)
+    own, target, final = _targets(kpi, bound["as_of"], milestones)
     progress = None
     if value is not None and final is not None and final.target_value != 0:
         progress = float(value) / final.target_value
@@ -485,7 +526,7 @@ def _result(
     loaded = [loaded_at for _, loaded_at in sources]
     return KpiResult(
         kpi=kpi,
-        as_of=as_of,
+        as_of=bound["as_of"],
         period=period,
         value=value,
         details=details,
@@ -496,6 +537,39 @@ def _result(
         progress=progress,
         stale_rows=sum(stale for stale, _ in sources),
         loaded_at=None if None in loaded else min(loaded),
+    )
+
+
+def _targets(
+    kpi: Kpi, as_of: dt.date, milestones: Mapping[str, tuple[Milestone, ...]]
+) -> tuple[tuple[Milestone, ...], Milestone | None, Milestone | None]:
+    """The KPI's milestones, the next one due on or after as_of (else the last), the last."""
+    own = milestones.get(kpi.id, ())
+    final = own[-1] if own else None
+    return own, next((m for m in own if m.due_on >= as_of), final), final
+
+
+def _not_computed(
+    kpi: Kpi,
+    bound: Mapping[str, Any],
+    period: tuple[dt.date, dt.date] | None,
+    milestones: Mapping[str, tuple[Milestone, ...]],
+) -> KpiResult:
+    """A telemetry KPI on a connection without a telemetry window: no value, no error."""
+    own, target, final = _targets(kpi, bound["as_of"], milestones)
+    return KpiResult(
+        kpi=kpi,
+        as_of=bound["as_of"],
+        period=period,
+        value=None,
+        details={},
+        breakdown=None if kpi.shape == "scalar" else pd.DataFrame(),
+        milestones=own,
+        target=target,
+        final_target=final,
+        progress=None,
+        stale_rows=0,
+        loaded_at=None,
     )
 
 
@@ -523,18 +597,24 @@ def compute_all(
     as_of: dt.date,
     period: tuple[dt.date, dt.date] | None = None,
     audience: Audience | None = None,
+    kpi_ids: Iterable[str] | None = None,
     **params: Any,
 ) -> dict[str, KpiResult]:
-    """Every KPI (or those of one audience) on one connection: one query per KPI."""
+    """Every KPI (or those of one audience, or the `kpi_ids`) on one connection: one query each.
+
+    Telemetry KPIs are None unless a telemetry window was loaded on `con` first
+    (zakid_metrics.telemetry.load_window).
+    """
     if audience is not None and audience not in AUDIENCES:
         raise KpiParameterError(
             f"Unknown audience `{audience}`.", f"Use one of {', '.join(AUDIENCES)} or None."
         )
+    chosen = list(KPIS.values()) if kpi_ids is None else [get(kpi_id) for kpi_id in kpi_ids]
     bound = _bind(as_of, period, params)
     milestones, status = _milestones(con), _entity_status(con)
     return {
         kpi.id: _result(con, kpi, bound, period, milestones, status)
-        for kpi in KPIS.values()
+        for kpi in chosen
         if audience is None or kpi.audience == audience
     }
 
@@ -550,4 +630,11 @@ def source_rows(
     """The rows a KPI is computed from (its drill-down), with their provenance columns."""
     kpi = get(kpi_id)
     bound = _bind(as_of, period, params)
+    if kpi.reads_telemetry and not telemetry_loaded(con):
+        raise KpiParameterError(
+            f"KPI {kpi.id} reads the telemetry store, and no telemetry window is loaded.",
+            "Load one on the connection first: zakid_metrics.telemetry.load_window(con, "
+            "data_dir, window).",
+            kpi_id=kpi.id,
+        )
     return _query(con, kpi, kpi.source_sql, kpi.source_params, bound).frame()

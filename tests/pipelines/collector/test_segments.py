@@ -101,7 +101,8 @@ def test_segments_are_parquet_by_utc_day_with_hand_computed_rollups(
         [str(tdir / "rollups" / "*" / "*.parquet")],
     )
     assert rollup_rows == [
-        # readings, inferences, latency_ms_sum = 10 * 2.0 + 30 * 4.0, p95 max, max, energy,
+        # readings, inferences, latency_ms_sum = 10 * 2.0 + 30 * 4.0, latency_ms_p95_sum =
+        # 10 * 3.0 + 30 * 6.0 over inferences_p95, p95 max, max, energy over inferences_energy,
         # bytes kept, bytes sent, hottest, ok, degraded, error, interval_s, first, last, day
         (
             "D1",
@@ -109,9 +110,12 @@ def test_segments_are_parquet_by_utc_day_with_hand_computed_rollups(
             2,
             40,
             140.0,
+            210.0,
+            40,
             6.0,
             9.0,
             2.0,
+            40,
             4000,
             40,
             45.0,
@@ -130,8 +134,11 @@ def test_segments_are_parquet_by_utc_day_with_hand_computed_rollups(
             0,
             0.0,
             None,
+            0,
+            None,
             None,
             0.1,
+            0,
             None,
             None,
             None,

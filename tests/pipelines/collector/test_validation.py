@@ -72,9 +72,11 @@ def set_wise(cases: list[dict[str, Any]]) -> list[tuple[str, str] | None]:
     )
     con = duckdb.connect()
     con.register("history", history)
-    sql = reading_checks_sql("history") + " ORDER BY _line"
+    sql = reading_checks_sql("history", keep=("_line",))
     latest = format_us(MAX_TS)
-    found = con.execute(sql.replace("SELECT ", "SELECT _line, ", 1), [latest]).fetchall()
+    found = con.execute(
+        f"SELECT _line, _field, _code FROM ({sql}) ORDER BY _line", [latest]
+    ).fetchall()
     return [None if row[2] is None else (row[1], row[2]) for row in found]
 
 

@@ -104,13 +104,15 @@ DELIVERY: dict[str, Rows] = {
     ],
     "deployments": [
         {"deployment_id": "DP1", "project_id": "P1", "model_name": "lstm",
-         "went_live_on": "2025-09-01", "data_policy": "on_device_only"},
+         "went_live_on": "2025-09-01", "data_policy": "on_device_only",
+         "cloud_baseline_latency_ms": 120.0, "latency_slo_ms": 20.0},
         # decommissioned exactly on D: not live on D
         {"deployment_id": "DP2", "project_id": "P1", "model_name": "lstm",
          "went_live_on": "2025-11-15", "decommissioned_on": "2026-06-30",
          "data_policy": "raw_upload"},
         {"deployment_id": "DP3", "project_id": "P3", "model_name": "cnn",
-         "went_live_on": "2025-06-01", "data_policy": "aggregates_only"},
+         "went_live_on": "2025-06-01", "data_policy": "aggregates_only",
+         "cloud_baseline_latency_ms": 250.0, "latency_slo_ms": 40.0},
         {"deployment_id": "DP4", "project_id": "P2", "model_name": "gru",
          "went_live_on": "2026-07-15", "data_policy": "on_device_only"},
         {"deployment_id": "DP5", "project_id": "P2", "model_name": "gru",
@@ -355,3 +357,108 @@ def warehouse(
     yield build
     for con in opened:
         con.close()
+
+
+# Telemetry of the fixture fleet, for the window of the hour up to MOMENT (11:01 to 12:01 UTC
+# on D). The fleet on D: DV1, DV2, DV4, DV5, DV6, DV7 (DV3 was removed on D, DV8 comes
+# later); every device reports every 60 s (the default), so online means a reading at or after
+# 11:57:30. Readings go through the real segment writer, in the files listed here; LOG holds
+# what the collector acknowledged but has not flushed into a segment yet.
+MOMENT = dt.datetime(2026, 6, 30, 12, 0, 30, tzinfo=dt.UTC)
+RECEIVED = dt.datetime(2026, 6, 30, 12, 0, 31, tzinfo=dt.UTC)
+
+
+def _reading(device: str, seq: int, ts: str, inferences: int, **fields: Any) -> dict[str, Any]:
+    return {
+        "device_id": device,
+        "seq": seq,
+        "ts": dt.datetime.fromisoformat(ts).replace(tzinfo=dt.UTC),
+        "interval_s": 60,
+        "inferences": inferences,
+        "status": "ok",
+        "received_at": RECEIVED,
+        **fields,
+    }
+
+
+def _latency(mean: float, p95: float, peak: float) -> dict[str, float]:
+    return {"latency_ms_mean": mean, "latency_ms_p95": p95, "latency_ms_max": peak}
+
+
+# fmt: off
+TELEMETRY_FILES: list[list[dict[str, Any]]] = [
+    [
+        # DV1 (DP1): 11:58 is split over this file and the next (partial rollup rows)
+        _reading("DV1", 1, "2026-06-30T11:58:00", 100, **_latency(5, 10, 20), energy_mwh=0.5,
+                 bytes_on_device=1000, bytes_uplinked=10),
+        _reading("DV1", 2, "2026-06-30T12:00:00", 100, **_latency(7, 14, 25), energy_mwh=0.5,
+                 bytes_on_device=1000, bytes_uplinked=10),
+        # DV2 (DP1): its last reading 30 s too early to be online; one before the window
+        _reading("DV2", 1, "2026-06-30T10:30:00", 1000, **_latency(1, 2, 3), energy_mwh=9.0,
+                 bytes_on_device=9000, bytes_uplinked=9000),
+        _reading("DV2", 2, "2026-06-30T11:57:00", 200, **_latency(10, 30, 40), energy_mwh=2.0,
+                 bytes_on_device=2000, bytes_uplinked=2000),
+        # DV4 (DP3): over its deployment's objective of 40 ms
+        _reading("DV4", 1, "2026-06-30T11:50:00", 100, **_latency(20, 40, 50), energy_mwh=1.0,
+                 bytes_on_device=1000, bytes_uplinked=0),
+        # DV7 (DP1): an error reading without inferences
+        _reading("DV7", 1, "2026-06-30T11:59:00", 0, energy_mwh=0.1, status="error"),
+        # DV3 (DP1): removed on D, not in the fleet, but it reported in the window
+        _reading("DV3", 1, "2026-06-30T11:30:00", 50, **_latency(4, 8, 9), energy_mwh=0.25,
+                 bytes_on_device=500, bytes_uplinked=5, status="degraded"),
+    ],
+    [
+        _reading("DV1", 4, "2026-06-30T11:58:40", 300, **_latency(6, 12, 30), energy_mwh=1.5,
+                 bytes_on_device=3000, bytes_uplinked=30),
+    ],
+    [
+        # DV6 (DP2) reported only the day before; 12:30 lies after a window ending at 12:01
+        _reading("DV6", 1, "2026-06-29T12:00:00", 10, **_latency(1, 2, 3)),
+        _reading("DV6", 2, "2026-06-29T12:30:00", 10, **_latency(1, 2, 3)),
+    ],
+]
+# DV4's second reading makes it online (exactly 3 intervals before the moment); DV1's first
+# is a copy of a stored reading (left by a crash between flushing and deleting the log).
+TELEMETRY_LOG: list[dict[str, Any]] = [
+    _reading("DV4", 2, "2026-06-30T11:57:30", 100, **_latency(30, 60, 70), energy_mwh=1.0,
+             bytes_on_device=1000, bytes_uplinked=0),
+    _reading("DV1", 1, "2026-06-30T11:58:00", 100, **_latency(5, 10, 20), energy_mwh=0.5,
+             bytes_on_device=1000, bytes_uplinked=10),
+]
+# fmt: on
+
+
+def build_telemetry(data_dir: Path) -> Path:
+    """The fixture telemetry in `data_dir/telemetry`: segments by the real writer, then the
+    log (its records received before the segments were written, as after a crash)."""
+    from pipelines.collector.segments import append_readings
+    from pipelines.collector.wal import LogWriter, encode
+    from zakid_metrics.contract import READING_FIELDS
+    from zakid_metrics.telemetry_store import READING_SCHEMA, telemetry_dir
+
+    received_us = int(dt.datetime.now(dt.UTC).timestamp() * 1_000_000) - 1_000_000
+    for readings in TELEMETRY_FILES:
+        table = pa.Table.from_pylist(readings, schema=READING_SCHEMA)
+        assert append_readings(data_dir, table, instance="test").accepted == len(readings)
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    records = []
+    for reading in TELEMETRY_LOG:
+        values = {**reading, "ts": (reading["ts"] - epoch) // dt.timedelta(microseconds=1)}
+        row = [values.get(f.name) for f in READING_FIELDS]
+        records.append(encode(reading["device_id"], received_us, [row]))
+    LogWriter(telemetry_dir(data_dir) / "wal" / "main").append(records)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def telemetry_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture delivery's warehouse with the fixture telemetry next to it."""
+    data_dir = build_warehouse(tmp_path_factory.mktemp("telemetry") / "data", DELIVERY, ["jobs"])
+    return build_telemetry(data_dir)
+
+
+@pytest.fixture(scope="session")
+def telemetry_con(telemetry_data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to that warehouse; tests load their telemetry window on it."""
+    with read_snapshot(telemetry_data_dir) as con:
+        yield con

@@ -5,30 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 import pytest
 
-from tests.zakid_metrics.kpis.conftest import LOADED_AT, D
+from tests.zakid_metrics.kpis.conftest import LOADED_AT, MOMENT, D
 from zakid_metrics.contract import KPI_IDS
-from zakid_metrics.kpis import KPIS, Milestone, compute, compute_all, source_rows
-
-# Telemetry, added with the collector: these KPIs read the telemetry store, not the warehouse.
-TELEMETRY_KPIS = frozenset(
-    {
-        "devices_online",
-        "inferences_24h",
-        "latency_p95_fleet",
-        "speedup_vs_cloud",
-        "data_kept_on_device_share",
-        "energy_per_inference_mwh",
-        "slo_breaches",
-    }
+from zakid_metrics.kpis import (
+    KPIS,
+    KpiParameterError,
+    Milestone,
+    compute,
+    compute_all,
+    source_rows,
 )
+from zakid_metrics.telemetry import Window, load_window
 
 WAGE = {"reference_wage": Decimal("48000.00"), "k_min": 3}  # independent of the settings
+
+
+# The hour up to conftest.MOMENT (12:00:30 UTC on D): 11:01 to 12:01
+HOUR = Window.last(dt.timedelta(hours=1), MOMENT)
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,14 @@ class Case:
     as_of: dt.date = D
     period: tuple[dt.date, dt.date] | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    # telemetry KPIs: the window loaded first
+    window: Window = HOUR
+
+
+# The day before D, 11:00 to 12:01 UTC: its moment is the end, 12:01
+DAY_BEFORE = Window.between(
+    dt.datetime(2026, 6, 29, 11, 0, tzinfo=dt.UTC), dt.datetime(2026, 6, 29, 12, 1, tzinfo=dt.UTC)
+)
 
 
 E = Decimal  # money in the expected values
@@ -147,6 +155,39 @@ CASES: dict[str, list[Case]] = {
     ],
     # DP1 on_device_only, DP3 aggregates_only, DP6 raw_upload
     "privacy_policy_share": [Case(2 / 3, {"privacy_preserving": 2, "live": 3})],
+    # Telemetry (conftest.TELEMETRY_FILES and TELEMETRY_LOG), the hour 11:01 to 12:01 on D.
+    # Online from 11:57:30: DV1 (12:00), DV4 (11:57:30, from the log), DV7 (11:59); offline:
+    # DV2 (11:57), DV5 (never), DV6 (the day before). On the day before, at 12:01, only DV6
+    # (12:00; its 12:30 lies after the end) of seven (DV3 was not yet removed).
+    "devices_online": [
+        Case(3, {"devices_offline": 3, "devices_in_fleet": 6}),
+        Case(1, {"devices_offline": 6, "devices_in_fleet": 7}, window=DAY_BEFORE),
+    ],
+    # DV1 100 + 300 + 100 (its log copy of seq 1 counts once), DV2 200 (10:30 is before the
+    # window), DV4 100 + 100, DV7 0 (error), DV3 50 (degraded; removed, but it reported)
+    "inferences_24h": [
+        Case(950, {"readings": 8, "readings_degraded": 1, "readings_error": 1}),
+        Case(10, {"readings": 1, "readings_degraded": 0, "readings_error": 0},
+             window=DAY_BEFORE),
+    ],
+    # p95 x inferences: DV1 1 000 + 3 600 + 1 400, DV2 6 000, DV4 4 000 + 6 000, DV3 400 =
+    # 22 400 over 950; mean: DV1 3 000, DV2 2 000, DV4 5 000, DV3 200 = 10 200 over 950
+    "latency_p95_fleet": [
+        Case(22400 / 950,
+             {"latency_ms_mean": 10200 / 950, "latency_ms_p95_worst": 60.0, "inferences": 950}),
+    ],
+    # DP1 (DV1, DV2, DV3, DV7): 120 ms / (5 200 / 750 ms); DP3 (DV4): 250 ms / 25 ms
+    "speedup_vs_cloud": [Case((120 / (5200 / 750) + 250 / 25) / 2, {"deployments": 2})],
+    # kept 5 000 + 2 000 + 2 000 + 500, sent 50 + 2 000 + 0 + 5
+    "data_kept_on_device_share": [
+        Case(9500 / 11555, {"bytes_on_device": 9500, "bytes_uplinked": 2055}),
+    ],
+    # 2.5 + 2.0 + 2.0 + 0.1 (DV7, no inferences) + 0.25 mWh over 950 inferences
+    "energy_per_inference_mwh": [
+        Case(6.85 / 950, {"energy_mwh": 6.85, "inferences": 950}),
+    ],
+    # DP1: 12 400 / 750 = 16.5 ms within 20 ms; DP3: 50 ms over 40 ms
+    "slo_breaches": [Case(1, {"deployments_measured": 2})],
     # verified up to D: goals 9, 13 (S2 on D), 7, 8; goal 12 only unverified
     "sdg_goals_covered": [
         Case(4, {"goals_reported": 5}),
@@ -268,8 +309,15 @@ def records(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[tuple[Any, ..
     [(kpi_id, case) for kpi_id, cases in CASES.items() for case in cases],
     ids=[f"{kpi_id}-{n}" for kpi_id, cases in CASES.items() for n in range(len(cases))],
 )
-def test_kpi_case(fixture_con: duckdb.DuckDBPyConnection, kpi_id: str, case: Case) -> None:
-    result = compute(fixture_con, kpi_id, as_of=case.as_of, period=case.period, **case.params)
+def test_kpi_case(
+    fixture_con: duckdb.DuckDBPyConnection, request: pytest.FixtureRequest, kpi_id: str, case: Case
+) -> None:
+    con = fixture_con
+    if KPIS[kpi_id].reads_telemetry:
+        data_dir = request.getfixturevalue("telemetry_data_dir")
+        con = request.getfixturevalue("telemetry_con")
+        load_window(con, data_dir, case.window)
+    result = compute(con, kpi_id, as_of=case.as_of, period=case.period, **case.params)
     assert result.value == case.value
     assert type(result.value) is type(case.value)
     assert result.details == case.details
@@ -279,12 +327,11 @@ def test_kpi_case(fixture_con: duckdb.DuckDBPyConnection, kpi_id: str, case: Cas
 
 
 def test_every_kpi_has_a_case() -> None:
-    assert set(CASES) == set(KPIS) - TELEMETRY_KPIS
+    assert set(CASES) == set(KPIS)
 
 
 def test_registry_and_contract_name_the_same_kpis() -> None:
-    assert set(KPIS) == set(KPI_IDS) - TELEMETRY_KPIS
-    assert not TELEMETRY_KPIS - set(KPI_IDS)
+    assert set(KPIS) == set(KPI_IDS)
 
 
 def test_targets_give_next_and_final_milestone_and_progress(
@@ -352,3 +399,38 @@ def test_source_rows_carry_provenance(fixture_con: duckdb.DuckDBPyConnection) ->
     rows = source_rows(fixture_con, "companies_engaged", as_of=D)
     stale = rows.loc[rows["company_id"] == "C3", ["_file", "_line", "_stale"]]
     assert stale.values.tolist() == [["companies.csv", 4, True]]
+
+
+@pytest.mark.parametrize(
+    ("kpi_id", "ids"),
+    [
+        # online first: DV1, DV4, DV7; then the offline DV2, DV5, DV6
+        ("devices_online", ["DV1", "DV4", "DV7", "DV2", "DV5", "DV6"]),
+        # by inferences: DV1 500, DV2 200, DV4 200, DV3 50, DV7 0
+        ("inferences_24h", ["DV1", "DV2", "DV4", "DV3", "DV7"]),
+        ("slo_breaches", ["DP3", "DP1"]),
+        ("speedup_vs_cloud", ["DP1", "DP3"]),
+    ],
+)
+def test_telemetry_source_rows_are_the_rows_counted(
+    telemetry_data_dir: Path,
+    telemetry_con: duckdb.DuckDBPyConnection,
+    kpi_id: str,
+    ids: list[str],
+) -> None:
+    load_window(telemetry_con, telemetry_data_dir, HOUR)
+    rows = source_rows(telemetry_con, kpi_id, as_of=D)
+    assert list(rows.iloc[:, 0]) == ids
+    assert {"_file", "_line", "_stale"} <= set(rows.columns)
+
+
+def test_telemetry_kpis_without_a_window_are_none_and_their_rows_a_clear_error(
+    fixture_con: duckdb.DuckDBPyConnection,
+) -> None:
+    results = compute_all(fixture_con, as_of=D, kpi_ids=["devices_online", "slo_breaches"])
+    assert [(r.value, r.details, r.loaded_at) for r in results.values()] == [
+        (None, {}, None),
+        (None, {}, None),
+    ]
+    with pytest.raises(KpiParameterError, match="no telemetry window is loaded"):
+        source_rows(fixture_con, "devices_online", as_of=D)

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from pipelines.ingest import ingest
+from pipelines.sample import TELEMETRY_END
 from tests.zakid_metrics.kpis.conftest import D
 from zakid_metrics.kpis import (
     KPIS,
@@ -24,6 +25,7 @@ from zakid_metrics.kpis import (
     parse_kpi_file,
     source_rows,
 )
+from zakid_metrics.telemetry import Window, load_window
 from zakid_metrics.warehouse import read_snapshot
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -92,6 +94,7 @@ def without(key: str) -> dict[str, str]:
         ({**HEADER, "dimensions": "size_class"}, SQL, "a scalar KPI has none"),
         ({**HEADER, "source": "customers"}, SQL, "unknown: customers"),
         ({**HEADER, "source": "companies; jobs"}, SQL, "is not a column or table name"),
+        ({**HEADER, "source": "telemetry"}, SQL, "a telemetry KPI needs its own `-- source_rows:`"),
         ({**HEADER, "postprocess": "magic"}, SQL, "postprocess `magic`"),
         ({**HEADER, "id": "crafts"}, SQL, "is not a KPI of the contract"),
         (HEADER, "SELECT $today AS value", "unknown parameter(s) $today"),
@@ -203,6 +206,8 @@ def sample_con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.Duck
     run = ingest([SAMPLE], data_dir)
     assert not run.any_failed
     with read_snapshot(data_dir) as con:
+        # The telemetry KPIs read the day up to the end of the sample's telemetry history.
+        load_window(con, data_dir, Window.last(dt.timedelta(hours=24), TELEMETRY_END))
         yield con
 
 

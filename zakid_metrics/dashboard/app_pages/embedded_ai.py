@@ -8,22 +8,12 @@ from zakid_metrics.contract import DATA_POLICIES, DEVICE_CLASSES
 from zakid_metrics.dashboard import data
 from zakid_metrics.dashboard.components.dates import as_of_and_period, dates_caption
 from zakid_metrics.dashboard.components.figures import show_chart
+from zakid_metrics.dashboard.components.fleet import fleet_view
 from zakid_metrics.dashboard.components.language import current_language
 from zakid_metrics.dashboard.components.start import require_snapshot
 from zakid_metrics.dashboard.components.tables import download_table
 from zakid_metrics.dashboard.components.tiles import kpi_tile, missing_data_note
 from zakid_metrics.i18n import format_number, t
-
-# The fleet's KPIs come from the telemetry store; they show once the registry computes them.
-TELEMETRY_KPIS = (
-    "devices_online",
-    "inferences_24h",
-    "latency_p95_fleet",
-    "speedup_vs_cloud",
-    "data_kept_on_device_share",
-    "energy_per_inference_mwh",
-    "slo_breaches",
-)
 
 lang = current_language()
 st.title(t("page.embedded_ai", lang))
@@ -126,11 +116,4 @@ download_table(
 )
 
 st.subheader(t("embedded_ai.fleet", lang))
-fleet = [results[k] for k in TELEMETRY_KPIS if k in results and results[k].value is not None]
-if not fleet:
-    st.info(t("embedded_ai.fleet_follows", lang), icon=":material/sensors:")
-else:
-    for start in range(0, len(fleet), 4):
-        for column, result in zip(st.columns(4), fleet[start : start + 4], strict=False):
-            with column:
-                tile(result.kpi.id)
+fleet_view(lang)
