@@ -315,7 +315,6 @@ class Simulator:
         seed: int,
         log: Callable[[str], None],
     ) -> None:
-        Poster(url)  # a wrong URL is a usage error before any thread starts
         self.fleet = fleet
         self.url = url
         self.clock = clock
@@ -438,6 +437,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         )
     if args.duration is not None and args.duration <= 0:
         raise UsageError("--duration must be positive.", "Give the seconds to run, e.g. 600.")
+    Poster(args.collector)  # a wrong URL says so before any token is issued
     rng = random.Random(args.seed)
     fleet = build_fleet(args.data_dir, rng, _say)
     simulator = Simulator(fleet, args.collector, SimClock(args.speedup), args.seed, _say)

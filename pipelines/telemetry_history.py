@@ -7,6 +7,11 @@ name registered devices, and the valid ones are appended to the telemetry store 
 store's de-duplication on (device_id, seq): a reading already stored, or earlier in the file,
 counts as a duplicate. Rejected rows go to the warehouse's rejected_rows like other files.
 
+Reading: a regular UTF-8 CSV (one record per line) goes through DuckDB's parallel CSV reader,
+numbers typed by it; if it turns a cell away, through the same reader as text; anything else
+(Windows-1252, empty lines, line breaks in cells, XLSX) through the exact delivery reader of
+pipelines.readers. Parquet is read by DuckDB, its row number standing for the line.
+
 Ordering: the readings are committed to the telemetry store while the load run still builds
 its warehouse snapshot, which is published afterwards. If the publish fails, a rerun finds
 the readings stored and counts them as duplicates: nothing is lost and nothing doubled. (The
@@ -86,7 +91,7 @@ class _Read:
     delimiter: str | None
     decimal: str
     columns: tuple[str, ...]  # normalised header names, in file order
-    relation: str  # _line, _extra_cells and the contract's fields as text
+    relation: str  # _line, _extra_cells and the contract's fields, as text unless `typed`
     typed: frozenset[str] = frozenset()  # number fields the reader cast itself
 
 

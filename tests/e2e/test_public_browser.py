@@ -171,9 +171,15 @@ def settle(page: Page, heading: str) -> None:
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=WAIT_MS)
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=WAIT_MS)
+    # The previous page's charts may still be in the DOM for a moment: wait until every chart
+    # container of this page holds exactly one drawn plot.
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length === "
+        "document.querySelectorAll('.js-plotly-plot').length",
+        timeout=WAIT_MS,
+    )
     charts = page.get_by_test_id("stPlotlyChart").count()
     plots = page.locator(".js-plotly-plot")
-    expect(plots).to_have_count(charts, timeout=WAIT_MS)
     for index in range(charts):
         expect(plots.nth(index).locator(".main-svg").first).to_be_visible(timeout=WAIT_MS)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import random
 import signal
 import subprocess
 import sys
@@ -14,6 +16,7 @@ import httpx
 import pytest
 
 from pipelines.collector.tokens import TokenStore
+from pipelines.simulate import SimDevice, reading
 from tests.pipelines.collector.conftest import ROOT, Collector, free_port, make_data_dir, run_cli
 
 
@@ -109,3 +112,41 @@ def test_readings_wait_for_a_collector_that_comes_late_and_ctrl_c_stops(
     assert "Retrying in 0.5 s; readings kept." in output
     assert "3 reading(s) sent, 3 accepted" in output
     assert "Traceback" not in output
+
+
+class FixedClock:
+    """Simulated time at a working hour in Duisburg, `elapsed` after the start."""
+
+    def __init__(self, elapsed: dt.timedelta) -> None:
+        self._elapsed = elapsed
+
+    def now(self) -> dt.datetime:
+        return dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)  # a Tuesday, 10:00 in Duisburg
+
+    def elapsed(self) -> dt.timedelta:
+        return self._elapsed
+
+
+def device(role: str, policy: str = "on_device_only") -> SimDevice:
+    return SimDevice(
+        "D1", "edge_gpu", 60, 40.0, policy, "1.0", "token", 7, 10.0, 10.0, 1, role=role
+    )
+
+
+def test_the_degrading_device_creeps_over_its_objective() -> None:
+    rng = random.Random(3)
+    start = reading(device("degrading"), FixedClock(dt.timedelta(0)), rng)  # type: ignore[arg-type]
+    assert (start["status"], start["latency_ms_p95"] < 40.0) == ("ok", True)
+    later = device("degrading")
+    after = reading(later, FixedClock(dt.timedelta(minutes=12)), rng)  # type: ignore[arg-type]
+    # fully crept: p95 three times the 40 ms objective
+    assert (after["status"], after["latency_ms_p95"]) == ("degraded", 120.0)
+    assert (after["seq"], later.seq) == (7, 8)
+
+
+def test_only_raw_upload_sends_the_data_off_the_device() -> None:
+    rng = random.Random(5)
+    kept = reading(device("normal"), FixedClock(dt.timedelta(0)), rng)  # type: ignore[arg-type]
+    sent = reading(device("normal", "raw_upload"), FixedClock(dt.timedelta(0)), rng)  # type: ignore[arg-type]
+    assert kept["bytes_uplinked"] == 0 < kept["bytes_on_device"]
+    assert sent["bytes_uplinked"] == round(sent["bytes_on_device"] * 0.85)

@@ -284,3 +284,12 @@ def test_a_failed_publish_after_the_append_loses_and_doubles_nothing(
     assert [(s.device_id, s.readings, s.inferences) for s in device_stats(data_dir)] == [
         ("D2", 4, 8)
     ]
+
+
+def test_seqs_beyond_double_precision_stay_exact(delivery: Path, tmp_path: Path) -> None:
+    # 2**62 + 1 and + 2 are the same number as a DOUBLE: the file is read again as text.
+    big = 2**62
+    telemetry_file(delivery, [f"D1,{big + n},2026-11-20T10:0{n}:00Z,1,1,1,,ok," for n in (1, 2)])
+    result = only(ingest([delivery], tmp_path / "data"))
+    assert (result.rows_loaded, result.rows_duplicate) == (2, 0)
+    assert [row[1] for row in stored(tmp_path / "data")] == [big + 1, big + 2]
