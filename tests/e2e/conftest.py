@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from zakid_metrics.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags chromium keeps dialling out into a closed network.
@@ -90,3 +92,34 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> None:
+    """Run `python -m pipelines ARGS` as operations would; fail the test with its output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines", *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, f"pipelines {args[0]} failed:\n{done.stdout}\n{done.stderr}"
+
+
+def sample_data(data_dir: Path, *, user: str = "", role: str = "", password: str = "") -> Path:
+    """`data_dir` with the bundled sample delivery loaded, and optionally one account."""
+    sample = Settings().sample_dir  # data/sample unless ZAKID_SAMPLE_DIR says otherwise
+    assert any(sample.iterdir()), f"{sample} is empty: write it with `python -m pipelines sample`"
+    cli("ingest", str(sample), "--data-dir", str(data_dir))
+    if user:
+        cli("users", "add", user, "--role", role, "--data-dir", str(data_dir),
+            env={"ZAKID_NEW_PASSWORD": password})  # fmt: skip
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def load_sample() -> Callable[..., Path]:
+    """The sample loader, for module-scoped data-directory fixtures."""
+    return sample_data

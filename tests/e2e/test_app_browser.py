@@ -5,11 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
-import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -18,7 +15,6 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from zakid_metrics.i18n import format_number
-from zakid_metrics.settings import Settings
 
 if TYPE_CHECKING:
     from tests.e2e.conftest import StartApp
@@ -42,32 +38,13 @@ class Figures(NamedTuple):
 
 
 @pytest.fixture(scope="module")
-def sample_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, load_sample: Callable[..., Path]
+) -> Path:
     """A data directory with the bundled sample delivery loaded by the real CLI."""
-    sample = Settings().sample_dir  # data/sample unless ZAKID_SAMPLE_DIR says otherwise
-    assert any(sample.iterdir()), f"{sample} is empty: write it with `python -m pipelines sample`"
-    data_dir = tmp_path_factory.mktemp("e2e") / "data"
-    done = subprocess.run(
-        [sys.executable, "-m", "pipelines", "ingest", str(sample), "--data-dir", str(data_dir)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    return load_sample(
+        tmp_path_factory.mktemp("e2e") / "data", user=USER, role="admin", password=PASSWORD
     )
-    assert done.returncode == 0, f"ingest failed:\n{done.stdout}\n{done.stderr}"
-    # An administrator (the upload page is theirs), added by the CLI as operations would.
-    added = subprocess.run(
-        [sys.executable, "-m", "pipelines", "users", "add", USER, "--role", "admin",
-         "--data-dir", str(data_dir)],
-        cwd=ROOT,
-        env={**os.environ, "ZAKID_NEW_PASSWORD": PASSWORD},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )  # fmt: skip
-    assert added.returncode == 0, added.stderr
-    return data_dir
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +15,6 @@ from playwright.sync_api import Browser, Page, expect
 
 from zakid_metrics.audit import read_audit
 from zakid_metrics.auth import list_users
-from zakid_metrics.settings import Settings
 
 if TYPE_CHECKING:
     from tests.e2e.conftest import StartApp
@@ -29,16 +28,11 @@ ADMIN_PAGES = ("Lieferung hochladen", "Gerätezugänge")
 
 
 @pytest.fixture(scope="module")
-def sample_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, load_sample: Callable[..., Path]
+) -> Path:
     """The sample delivery loaded by the real CLI, and no account yet."""
-    data_dir = tmp_path_factory.mktemp("e2e_login") / "data"
-    done = subprocess.run(
-        [sys.executable, "-m", "pipelines", "ingest", str(Settings().sample_dir),
-         "--data-dir", str(data_dir)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, f"ingest failed:\n{done.stdout}\n{done.stderr}"
-    return data_dir
+    return load_sample(tmp_path_factory.mktemp("e2e_login") / "data")
 
 
 @pytest.fixture(scope="module")
