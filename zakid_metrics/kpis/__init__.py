@@ -56,7 +56,11 @@ REQUIRED_KEYS = (
     "definition_en",
     "source",
 )
-OPTIONAL_KEYS = ("dimensions", "postprocess")
+OPTIONAL_KEYS = ("dimensions", "postprocess", "overview", "open_data")
+# `overview: N` puts the KPI's tile on the overview pages at position N; `open_data:
+# key_figure` exports its value as a key figure of the open data (public KPIs only).
+OpenDataRole = Literal["key_figure"]
+OPEN_DATA_ROLES: tuple[OpenDataRole, ...] = get_args(OpenDataRole)
 # The named parameters a KPI's SQL may use; compute() binds only those its SQL names.
 PARAMETERS = (
     "as_of",
@@ -128,6 +132,8 @@ class Kpi:
     params: frozenset[str]  # the named parameters `sql` uses
     source_params: frozenset[str]  # ... and `source_sql`
     postprocess: str | None = None
+    overview: int | None = None  # tile position on the overview pages
+    open_data: OpenDataRole | None = None  # exported into the open data as this
     path: Path | None = None
 
     def name(self, lang: str = "de") -> str:
@@ -264,6 +270,14 @@ def parse_kpi_file(path: Path) -> Kpi:
     postprocess = header.get("postprocess")
     if postprocess is not None and postprocess not in POSTPROCESSORS:
         raise _definition_error(path, f"postprocess `{postprocess}` is not in POSTPROCESSORS")
+    overview = header.get("overview")
+    if overview is not None and not (overview.isdigit() and int(overview) >= 1):
+        raise _definition_error(path, f"overview `{overview}` is not a position 1, 2, 3, ...")
+    open_data = header.get("open_data")
+    if open_data is not None:
+        _choice(path, header, "open_data", OPEN_DATA_ROLES)
+        if header["audience"] != "public":
+            raise _definition_error(path, "only a KPI of audience `public` goes into open data")
     body = "\n".join(lines[body_start:])
     sql, marker, source_sql = body.partition(SOURCE_ROWS_MARKER)
     sql, source_sql = sql.strip().rstrip(";"), source_sql.strip().rstrip(";")
@@ -293,6 +307,8 @@ def parse_kpi_file(path: Path) -> Kpi:
         params=_parameters(path, sql),
         source_params=_parameters(path, source_sql),
         postprocess=postprocess,
+        overview=int(overview) if overview is not None else None,
+        open_data=open_data,
         path=path,
     )
 
