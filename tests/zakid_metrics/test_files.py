@@ -1,0 +1,66 @@
+"""The durable file plumbing: atomic write, locks and the directory swap."""
+
+from __future__ import annotations
+
+import multiprocessing
+import stat
+from pathlib import Path
+
+import pytest
+
+from zakid_metrics.files import atomic_write, file_lock, swap_directory
+
+
+def test_atomic_write_replaces_content_with_private_mode(tmp_path: Path) -> None:
+    target = tmp_path / "state.json"
+    target.write_bytes(b"old")
+    atomic_write(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]
+
+
+def _hold(path: str, ready, release) -> None:  # type: ignore[no-untyped-def]
+    with file_lock(Path(path)):
+        ready.set()
+        release.wait(30)
+
+
+def test_exclusive_lock_times_out_while_another_process_holds_it(tmp_path: Path) -> None:
+    lock = tmp_path / ".lock"
+    ready, release = multiprocessing.Event(), multiprocessing.Event()
+    holder = multiprocessing.Process(target=_hold, args=(str(lock), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(30)
+        with pytest.raises(TimeoutError, match="stayed locked"), file_lock(lock, timeout_s=0.2):
+            pass
+        with (
+            pytest.raises(KeyError),
+            file_lock(lock, timeout_s=0.2, on_timeout=lambda: KeyError("x")),
+        ):
+            pass
+    finally:
+        release.set()
+        holder.join(30)
+    with file_lock(lock, timeout_s=5):
+        pass
+
+
+def test_shared_locks_admit_each_other(tmp_path: Path) -> None:
+    lock = tmp_path / ".lock"
+    with file_lock(lock, exclusive=False), file_lock(lock, exclusive=False, timeout_s=0.2):
+        pass
+
+
+def test_swap_directory_exchanges_and_keeps_the_old_one(tmp_path: Path) -> None:
+    target, building = tmp_path / "public", tmp_path / "public.next"
+    building.mkdir()
+    (building / "a.csv").write_text("first")
+    swap_directory(building, target)
+    assert (target / "a.csv").read_text() == "first" and not building.exists()
+    building.mkdir()
+    (building / "a.csv").write_text("second")
+    swap_directory(building, target)
+    assert (target / "a.csv").read_text() == "second"
+    assert (building / "a.csv").read_text() == "first"

@@ -1,0 +1,138 @@
+"""Durable file plumbing, the one copy of each: fsync, atomic write, file locks, directory swap.
+
+Every module that must survive a crash or share a file with another process uses these, so the
+crash story (write a temporary file, fsync it, rename it, fsync the folder) is told once.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+# Private data (warehouse, uploads, accounts, tokens, logs) is readable by its owner only.
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIR_MODE = 0o700
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_POLL_S = 0.05
+
+
+def fsync_path(path: Path) -> None:
+    """fsync a file or a folder by name (a folder's fsync makes renames inside it durable)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes, mode: int = PRIVATE_FILE_MODE) -> None:
+    """Replace `path` by `data` so that a reader or a crash sees the old or the new bytes only.
+
+    The bytes go to a temporary file beside `path` (created with `mode`), which is fsynced,
+    renamed over `path`, and the folder fsynced.
+    """
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    fsync_path(path.parent)
+
+
+def replace_durably(source: Path, target: Path) -> None:
+    """Rename a finished, closed file over `target` durably (fsync the file, rename, fsync dir)."""
+    fsync_path(source)
+    os.replace(source, target)
+    fsync_path(Path(target).parent)
+
+
+@contextmanager
+def file_lock(
+    path: Path,
+    exclusive: bool = True,
+    timeout_s: float | None = None,
+    on_timeout: Callable[[], BaseException] | None = None,
+) -> Iterator[None]:
+    """Hold an advisory `flock` on `path` (created when missing) for the block.
+
+    Shared locks (`exclusive=False`) admit each other and exclude an exclusive one. Without
+    `timeout_s` the call waits as long as it takes; with it, `on_timeout()` is raised when the
+    lock is not had by then (TimeoutError by default).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    operation = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    with open(path, "a+") as handle:
+        if timeout_s is None:
+            fcntl.flock(handle, operation)
+        else:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    fcntl.flock(handle, operation | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise (on_timeout or _lock_timeout(path, timeout_s))() from None
+                    time.sleep(_POLL_S)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _lock_timeout(path: Path, timeout_s: float) -> Callable[[], BaseException]:
+    return lambda: TimeoutError(f"{path} stayed locked for over {timeout_s:.0f} s")
+
+
+def swap_directory(building: Path, target: Path) -> None:
+    """Make the folder `building` the published `target`; afterwards `building` holds the old one.
+
+    Linux exchanges the two folders in one step (renameat2 RENAME_EXCHANGE), so a reader finds
+    either the old or the new content at `target`, never none. Where the file system cannot
+    exchange, the old one is moved aside first: a reader may then find nothing for an instant,
+    but never a half-written folder. The parent folder is fsynced afterwards.
+    """
+    building, target = Path(building), Path(target)
+    if not target.exists():
+        os.rename(building, target)
+    elif not _exchange(building, target):
+        aside = building.with_name(building.name + ".old")
+        shutil.rmtree(aside, ignore_errors=True)
+        os.rename(target, aside)
+        os.rename(building, target)
+        os.rename(aside, building)
+    fsync_path(target.parent)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    done = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
