@@ -5,28 +5,13 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
+from pipelines.sample.catalogue import CATALOGUE
 from pipelines.sample.planted import plant
 from pipelines.sample.rows import Row
 
-# fmt: off
 SEMESTERS = ("WS 2024/25", "SS 2025", "WS 2025/26", "SS 2026", "WS 2026/27")
-_UDE, _HRW = "UDE", "Hochschule Ruhr West"
-# key: (title, institution, ects, embedded AI, enrolment in the first semester)
-_COURSE_CATALOGUE = {
-    "tinyml": ("Eingebettete KI auf Mikrocontrollern (TinyML)", _UDE, "6", True, 60),
-    "ml": ("Maschinelles Lernen für eingebettete Systeme", _UDE, "6", True, 75),
-    "lectures": ("Ringvorlesung KI im Mittelstand", _UDE, "3", True, 110),
-    "data": ("Grundlagen der Datenanalyse für Ingenieurwissenschaften", _UDE, "5", False, 140),
-    "hardware": ("Energieeffiziente Hardware für neuronale Netze", _UDE, "5", True, 35),
-    "sensors": ("Sensorik, Signalverarbeitung und KI", _UDE, "6", True, 50),
-    "fpga": ("Praktikum FPGA-basierte KI-Beschleuniger", _UDE, "6", True, 24),
-    "seminar": ("Projektseminar Edge AI in der Industrie", _UDE, "4", True, 18),
-    "series": ("Deep Learning für Zeitreihen in der Prozessindustrie", _UDE, "5", True, 40),
-    "codesign": ("Hardware-Software-Codesign für KI-Systeme", _UDE, "6", True, 30),
-    "privacy": ("Datenschutz und Sicherheit eingebetteter KI", _UDE, "2.5", True, 45),
-    "vision": ("Industrielle Bildverarbeitung mit KI", _HRW, "5", True, 38),
-    "automation": ("Embedded Systems und KI in der Automatisierung", _HRW, "5", True, 32),
-}
+_COURSES = CATALOGUE["courses"]
+_INSTITUTIONS = CATALOGUE["institutions"]
 COURSES_BY_SEMESTER = {
     "WS 2024/25": ("tinyml", "ml", "lectures", "data", "vision"),
     "SS 2025": ("fpga", "seminar", "series"),
@@ -34,7 +19,6 @@ COURSES_BY_SEMESTER = {
     "SS 2026": ("fpga", "seminar", "series", "codesign", "privacy", "automation"),
     "WS 2026/27": ("tinyml", "ml", "lectures", "data", "hardware", "sensors", "vision"),
 }
-# fmt: on
 
 
 def course_rows(rng: random.Random) -> list[Row]:
@@ -44,10 +28,10 @@ def course_rows(rng: random.Random) -> list[Row]:
         code = term + years.replace("/", "")[2:]
         numbers: dict[str, int] = {}
         for key in COURSES_BY_SEMESTER[semester]:
-            title, institution, ects, embedded, base = _COURSE_CATALOGUE[key]
-            short = "HRW" if institution == _HRW else "UDE"
+            course = _COURSES[key]
+            short = course["institution"]
             numbers[short] = numbers.get(short, 0) + 1
-            enrolled = round(base * (1 + 0.12 * age) * rng.uniform(0.85, 1.15))
+            enrolled = round(course["enrolled"] * (1 + 0.12 * age) * rng.uniform(0.85, 1.15))
             # The current semester has no completions yet.
             completed = None
             if semester != SEMESTERS[-1]:
@@ -55,13 +39,13 @@ def course_rows(rng: random.Random) -> list[Row]:
             rows.append(
                 {
                     "course_id": f"{short}-{code}-{numbers[short]:02d}",
-                    "title": title,
-                    "institution": institution,
+                    "title": course["title"],
+                    "institution": _INSTITUTIONS[short],
                     "semester": semester,
-                    "ects": Decimal(ects),
+                    "ects": Decimal(str(course["ects"])),
                     "enrolled": enrolled,
                     "completed": completed,
-                    "embedded_ai": embedded,
+                    "embedded_ai": course["embedded_ai"],
                 }
             )
     # Enrolled and completed swapped in one row.

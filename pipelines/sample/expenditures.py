@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from pipelines.sample.catalogue import CATALOGUE
 from pipelines.sample.dates import (
     GRANT_START,
     SAMPLE_AS_OF,
@@ -22,129 +23,12 @@ from pipelines.sample.projects import Project
 from pipelines.sample.rows import Eur, Row
 from zakid_metrics.contract import COST_CATEGORIES
 
-# fmt: off
 # Vouchers per month and grant; in the export month only the first half is paid by then.
 MATERIAL_PER_MONTH = {"SDU": 5, "IMS": 8, "UDE": 7, "KRO": 5}
 TRAVEL_PER_MONTH = {"SDU": 2, "IMS": 3, "UDE": 3, "KRO": 2}
 SUBCONTRACTING_PER_MONTH = {"SDU": 2, "IMS": 1, "UDE": 1, "KRO": 1}
-# (year, month, weight, vendor, description); the December 2026 items are still to come.
-INVESTMENTS = {
-    "SDU": (
-        (2024, 9, 1.0, "Messebau Kleinewefers GmbH", "Mobiler Messe- und Demonstratorstand"),
-        (2025, 2, 1.4, "Bechtle AG", "Medientechnik Showroom ZaKI.D (Displays, Konferenzsystem)"),
-        (2025, 6, 0.8, "Lütkenhaus Automation GmbH", "Demonstrator Edge-AI-Fertigungszelle"),
-        (2026, 3, 1.0, "Bechtle AG", "Server für die Datenplattform Wirkungsmonitoring"),
-        (2026, 12, 1.0, "Bechtle AG", "Erweiterung Showroom"),
-    ),
-    "IMS": (
-        (2024, 8, 1.0, "Keysight Technologies Deutschland GmbH", "Mixed-Signal-Oszilloskop"),
-        (2024, 11, 1.2, "Weiss Technik GmbH", "Klimaprüfschrank für Zuverlässigkeitstests"),
-        (2025, 2, 2.5, "Dell Technologies",
-         "GPU-Rechencluster (4 Knoten) für Modelltraining, vorgezogene Beschaffung"),
-        (2025, 5, 1.0, "Rohde & Schwarz GmbH & Co. KG", "Leistungsmessplatz Energieaufnahme"),
-        (2025, 9, 0.8, "Formlabs GmbH", "3D-Drucker für Gehäuseprototypen"),
-        (2025, 11, 0.7, "Carl Zeiss Microscopy GmbH", "Stereomikroskop für Baugruppenprüfung"),
-        (2026, 4, 1.0, "FormFactor GmbH", "Erweiterung Wafer-Prober für KI-Chip-Tests"),
-        (2026, 12, 1.0, "Keysight Technologies Deutschland GmbH", "Protokollanalysator"),
-    ),
-    "UDE": (
-        (2024, 10, 1.0, "Dell Technologies", "GPU-Workstations für das Lehrlabor"),
-        (2025, 3, 1.2, "Bechtle AG", "Laborausstattung Edge-AI-Praktikum (20 Arbeitsplätze)"),
-        (2025, 10, 0.8, "Avnet Silica", "FPGA-Beschleunigerkarten für Forschungsserver"),
-        (2026, 2, 1.0, "igus GmbH", "Robotik-Demonstrator für Lehre und Transfer"),
-        (2026, 12, 1.0, "Dell Technologies", "Speichersystem Forschungsdaten"),
-    ),
-    "KRO": (
-        (2024, 11, 1.0, "Hoppe Anlagenbau GmbH", "Erweiterung Prüfstand Durchflussmessung"),
-        (2025, 4, 1.0, "Siemens AG", "Industrie-PC und Steuerung für die Teststrecke"),
-        (2026, 5, 1.0, "Hoppe Anlagenbau GmbH", "Teststrecke Mehrphasenströmung"),
-        (2026, 12, 1.0, "Hoppe Anlagenbau GmbH", "Klimakammer für Feldgeräte"),
-    ),
-}
-_MATERIAL = {
-    "SDU": (
-        ("Duisburg Kontor Hallenmanagement GmbH",
-         'Raummiete Mercatorhalle, Transferforum "KI im Mittelstand"'),
-        ("Partyservice Schäfer GmbH", "Catering Netzwerkabend ZaKI.D"),
-        ("Druckerei Peters & Söhne", "Druck Flyer und Broschüren ZaKI.D"),
-        ("Büromarkt Böttcher AG", "Büromaterial"),
-        ("Bechtle AG", "Notebooks und Monitore für das Projektpersonal"),
-        ("Microsoft Ireland Operations Ltd.", "Softwarelizenzen Microsoft 365"),
-        ("FUNKE Medien NRW GmbH", "Anzeige Veranstaltungshinweis KI-Sprechstunde"),
-        ("Deutsche Post AG", "Porto Einladungen Jahreskonferenz"),
-        ("Landschaftspark Duisburg-Nord GmbH", "Raummiete Gebläsehalle, Jahreskonferenz ZaKI.D"),
-        ("Messebau Kleinewefers GmbH", "Roll-ups und Messewand"),
-    ),
-    "IMS": (
-        ("Mouser Electronics Inc.", "Elektronische Bauelemente für Sensorknoten-Demonstrator"),
-        ("Digi-Key Electronics", "Mikrocontroller-Evaluationsboards (STM32, nRF54)"),
-        ("Reichelt Elektronik GmbH", "Laborbedarf und Kleinteile"),
-        ("Bürklin GmbH & Co. KG", "Steckverbinder und Kabel"),
-        ("Farnell GmbH", "Entwicklungskits KI-Beschleuniger"),
-        ("MathWorks GmbH", "Softwarelizenz MATLAB/Simulink mit Embedded Coder"),
-        ("Würth Elektronik eiSos GmbH & Co. KG", "Passive Bauelemente Musteraufbau"),
-        ("Beta LAYOUT GmbH", "Leiterplatten-Prototypen Sensorboard Rev. B"),
-        ("Hetzner Online GmbH", "Cloud-Server für Vergleichsmessungen Cloud vs. Edge"),
-        ("Avnet Silica", "FPGA-Entwicklungsboards"),
-        ("Carl Roth GmbH + Co. KG", "Verbrauchsmaterial Reinraum"),
-    ),
-    "UDE": (
-        ("Reichelt Elektronik GmbH", "Bauteile für Praktikumsaufbauten Edge AI"),
-        ("Conrad Electronic SE", "Sensor-Kits für die Lehrveranstaltung TinyML"),
-        ("Sertronics GmbH (BerryBase)", "Einplatinenrechner und Kameramodule für Studierende"),
-        ("Arrow Central Europe GmbH", "NVIDIA Jetson Orin Nano Developer Kits"),
-        ("Springer Nature", "Fachliteratur Embedded Machine Learning"),
-        ("JetBrains s.r.o.", "Softwarelizenzen Entwicklungsumgebung"),
-        ("IEEE", "Open-Access-Publikationsgebühr"),
-        ("Mouser Electronics Inc.", "Sensorik und Funkmodule für Forschungsdemonstrator"),
-        ("Universitätsbibliothek Duisburg-Essen", "Normen und Datenbankzugänge"),
-    ),
-    "KRO": (
-        ("Phoenix Contact Deutschland GmbH", "Klemmen und Steuerungskomponenten Prüfstand"),
-        ("Siemens AG", "SPS-Komponenten für den Teststand"),
-        ("Würth Industrie Service GmbH & Co. KG", "Befestigungsmaterial Prüfstand"),
-        ("Mouser Electronics Inc.", "Elektronikkomponenten Messumformer-Prototyp"),
-        ("Analog Devices GmbH", "Evaluationsboards Signalaufbereitung"),
-        ("MathWorks GmbH", "Softwarewartung MATLAB"),
-        ("Hoppe Anlagenbau GmbH", "Rohrleitungsteile und Flansche für die Teststrecke"),
-    ),
-}
-_TRAVEL = (
-    ("Deutsche Bahn Fernverkehr AG", "Dienstreise Berlin, Statusseminar {programme}"),
-    ("Deutsche Bahn Fernverkehr AG", "Bahnfahrt Nürnberg, embedded world {year}"),
-    ("NürnbergMesse GmbH", "Teilnahmegebühr embedded world Conference {year}"),
-    ("Motel One Nürnberg-Plärrer", "Übernachtung embedded world {year}"),
-    ("Deutsche Messe AG", "Eintritt Hannover Messe {year}"),
-    ("Deutsche Lufthansa AG", "Flug München, Fachkonferenz Edge AI Summit {year}"),
-    ("tinyML Foundation", "Registrierung tinyML EMEA Innovation Forum {year}"),
-    ("VDE Verband der Elektrotechnik", "Tagungsgebühr VDE-Fachtagung Eingebettete KI"),
-    ("", "Fahrtkosten Firmenbesuche Duisburg-Hochfeld und Rheinhausen"),
-    ("", "Dienstreise Dortmund, Netzwerktreffen Mittelstand-Digital"),
-    ("Deutsche Bahn Fernverkehr AG", "Dienstreise Brüssel; Vernetzungstreffen EU-Projekte"),
-    ("Intercity Hotel Berlin Hauptbahnhof", "Übernachtung Projektträgertreffen Berlin"),
-)
-_SUBCONTRACTING = {
-    "SDU": (
-        ("Agentur Rheinwerk Kommunikation GmbH", "Konzeption und Pflege der Projektwebsite"),
-        ("Kanzlei Hölters & Partner", "Rechtsberatung Beihilferecht (De-minimis)"),
-        ("Veranstaltungstechnik Lüttgen GmbH", "Veranstaltungstechnik Jahreskonferenz"),
-        ("Dr. Sabine Kühn Moderation", "Moderation Transferworkshop"),
-        ("Übersetzungsbüro Schmitz", "Übersetzung Projektbroschüre (Englisch, Türkisch)"),
-    ),
-    "IMS": (
-        ("Beta LAYOUT GmbH", "Bestückung Sensorboards (Auftragsfertigung)"),
-        ("EMV-Prüflabor Rhein-Ruhr GmbH", "EMV-Vorprüfung Demonstrator"),
-    ),
-    "UDE": (
-        ("Institut für Evaluationsforschung Essen", "Externe Evaluation des Lehrangebots"),
-        ("Softwarehaus Neudorf GmbH", "Programmierleistungen Lernplattform Edge AI"),
-    ),
-    "KRO": (
-        ("TÜV Rheinland Industrie Service GmbH", "ATEX-Konformitätsbewertung Prototyp"),
-        ("Prüflabor Durchfluss Niederrhein GmbH", "Feldtests Durchflussmessung, Kalibrierung"),
-    ),
-}
-# fmt: on
+INVESTMENTS = CATALOGUE["investments"]
+_VOUCHERS = CATALOGUE["vouchers"]
 # The one budget line clearly over plan, so the funder view has something to flag.
 OVER_PLAN_LINE = ("IMS", "investment", 2025)
 _OVER_PLAN_FACTOR = 1.42
@@ -202,9 +86,9 @@ def _voucher_plan(rng: random.Random, grant: Grant) -> list[_Voucher]:
                 )
             )
         for category, per_month, catalogue in (
-            ("material", MATERIAL_PER_MONTH, _MATERIAL[grant.code]),
-            ("travel", TRAVEL_PER_MONTH, _TRAVEL),
-            ("subcontracting", SUBCONTRACTING_PER_MONTH, _SUBCONTRACTING[grant.code]),
+            ("material", MATERIAL_PER_MONTH, _VOUCHERS["material"][grant.code]),
+            ("travel", TRAVEL_PER_MONTH, _VOUCHERS["travel"]),
+            ("subcontracting", SUBCONTRACTING_PER_MONTH, _VOUCHERS["subcontracting"][grant.code]),
         ):
             for day in _voucher_days(rng, month, per_month[grant.code]):
                 vendor, text = rng.choice(catalogue)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,10 +15,10 @@ import xlsxwriter
 from pipelines.sample.planted import PLANTED
 from pipelines.sample.rows import Eur, Row
 from zakid_metrics.contract import ENTITIES
+from zakid_metrics.files import normalised_zip
 
 # The workbook's document properties would otherwise carry the time of generation.
 _XLSX_CREATED = dt.datetime(2026, 11, 20, 7, 30, 0)
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # Parts of a column name people write in capitals in a spreadsheet header.
 _CAPITALISED = frozenset({"id", "eur", "fte", "sdg", "ude"})
 
@@ -172,25 +171,7 @@ class Workbook:
                     sheet.write_string(index, position, str(value))
         sheet.set_column(0, len(layout.columns) - 1, 16)
         workbook.close()
-        return _normalised_zip(buffer.getvalue())
-
-
-def _normalised_zip(data: bytes) -> bytes:
-    """The same archive with stored entries and fixed metadata, identical on every machine.
-
-    Deflated bytes depend on the zlib build (zlib-ng differs), ZipInfo on the platform.
-    """
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target,
-    ):
-        for member in source.infolist():
-            info = zipfile.ZipInfo(member.filename, _ZIP_EPOCH)
-            info.create_system = 0
-            info.external_attr = 0
-            target.writestr(info, source.read(member))
-    return out.getvalue()
+        return normalised_zip(buffer.getvalue())
 
 
 @dataclass(frozen=True)
@@ -226,11 +207,13 @@ class Layout:
         return self.format.cell(row[column], self.bools.get(column))
 
     def write(self, rows: Sequence[Row]) -> bytes:
+        """The file's bytes; every row must have a value (None for empty) for every column."""
         columns = set(self.columns)
         for row in rows:
-            if set(row) - {PLANTED} != columns:
+            missing, unknown = columns - set(row), set(row) - columns - {PLANTED}
+            if missing or unknown:
                 raise ValueError(
-                    f"{self.file}: a row has {sorted(set(row) - {PLANTED})}, "
-                    f"the file has the columns {sorted(columns)}"
+                    f"{self.file}: a row lacks the columns {sorted(missing)} "
+                    f"and has the unknown {sorted(unknown)}"
                 )
         return self.format.write(self, rows)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
+from pipelines.sample.catalogue import CATALOGUE
 from pipelines.sample.dates import GRANT_END, GRANT_START
 from pipelines.sample.rows import Eur, Row, record
 from zakid_metrics.contract import COST_CATEGORIES
@@ -51,27 +52,16 @@ class Grant:
         return Eur(int((Decimal(self.eligible_eur * 100) * self.funding_rate).to_integral_value()))
 
 
-# fmt: off
-GRANTS = (
-    Grant("SDU", "03STK0187A", "Stadt Duisburg",
-          "Koordination, Transferstelle und regionale Vernetzung des Zentrums für angewandte "
-          "eingebettete KI Duisburg",
-          "ANBest-Gk", Decimal("0.9"), 6_012_400, dt.date(2024, 4, 18),
-          (0.42, 0.15, 0.04, 0.27, 0.02, 0.10)),
-    Grant("IMS", "03STK0187B", "Fraunhofer IMS",
-          "Energieeffiziente KI-Hardware und TinyML-Plattformen für den Mittelstand",
-          "ANBest-P", Decimal("1.0"), 5_587_300, dt.date(2024, 4, 25),
-          (0.58, 0.12, 0.15, 0.05, 0.03, 0.07)),
-    Grant("UDE", "03STK0187C", "Universität Duisburg-Essen",
-          "Forschungstransfer, Lehre und Qualifizierung in eingebetteter KI",
-          "ANBest-P", Decimal("1.0"), 4_796_800, dt.date(2024, 5, 8),
-          (0.66, 0.09, 0.10, 0.05, 0.04, 0.06)),
-    Grant("KRO", "03STK0187D", "KROHNE Messtechnik GmbH",
-          "KI-gestützte Prozessmesstechnik und Zustandsüberwachung im Feld",
-          "NKBF", Decimal("0.5"), 4_418_600, dt.date(2024, 5, 16),
-          (0.45, 0.20, 0.12, 0.11, 0.02, 0.10)),
+GRANTS = tuple(
+    Grant(
+        **{
+            **entry,
+            "funding_rate": Decimal(str(entry["funding_rate"])),
+            "shares": tuple(entry["shares"]),
+        }
+    )
+    for entry in CATALOGUE["grants"]
 )
-# fmt: on
 
 
 def financing_plan(grant: Grant) -> dict[tuple[str, int], int]:
