@@ -150,3 +150,4 @@ STAFF = (
     Staff("KRO", "Data Scientist", 1.1, 3, None, None),
     Staff("KRO", "Projektleitung", 1.35, 6, None, ("1", "academic", 84_500)),
 )
+# fmt: on
