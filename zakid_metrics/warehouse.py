@@ -81,7 +81,7 @@ CREATE TABLE rejected_rows (
 )""",
     "schema_migrations": """
 CREATE TABLE schema_migrations (
-    migration_id INTEGER NOT NULL,    -- 1 created the warehouse
+    migration_id INTEGER NOT NULL,    -- 1, 2, ... in the order applied
     applied_at TIMESTAMP NOT NULL,    -- UTC
     contract_version INTEGER NOT NULL,
     statements VARCHAR[] NOT NULL,    -- in the order applied
