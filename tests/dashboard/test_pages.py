@@ -298,19 +298,18 @@ def test_download_table_escapes_formulas_in_csv_and_xlsx(
 def test_cache_serves_reruns_and_sees_a_new_load(
     warehouse: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import streamlit as st
-
+    from zakid_metrics import warehouse as warehouse_module
     from zakid_metrics.dashboard import data
 
-    st.cache_data.clear()
+    data.clear()
     opened: list[Path] = []
-    read_snapshot = data.read_snapshot
+    read_snapshot = warehouse_module.read_snapshot
 
     def counting(data_dir: Path) -> Any:
         opened.append(data_dir)
         return read_snapshot(data_dir)
 
-    monkeypatch.setattr(data, "read_snapshot", counting)
+    monkeypatch.setattr(warehouse_module, "read_snapshot", counting)
 
     def courses() -> int:
         status = data.entity_status()

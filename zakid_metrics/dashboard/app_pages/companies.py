@@ -1,37 +1,22 @@
 """Unternehmen & Projekte: who takes part, how projects progress, and a drill-down by segment."""
 
-import pandas as pd
 import streamlit as st
 
 from zakid_metrics import charts
-from zakid_metrics.contract import PARTNERS, PROJECT_STATUSES, SIZE_CLASSES, USE_CASES
+from zakid_metrics.contract import PARTNERS, SIZE_CLASSES, USE_CASES
 from zakid_metrics.dashboard import data
 from zakid_metrics.dashboard.components.choice import select_one
-from zakid_metrics.dashboard.components.dates import as_of_and_period, dates_caption
 from zakid_metrics.dashboard.components.figures import show_chart
-from zakid_metrics.dashboard.components.language import current_language
-from zakid_metrics.dashboard.components.start import require_snapshot
+from zakid_metrics.dashboard.components.page import kpi_page
 from zakid_metrics.dashboard.components.tables import download_table
-from zakid_metrics.dashboard.components.tiles import kpi_tile, missing_data_note
 from zakid_metrics.i18n import format_number, t
+from zakid_metrics.segments import SEGMENTS, Segment, project_partners, segment_rows
+from zakid_metrics.tallies import counts, in_order
 
 FUNNEL = ("inquiry", "feasibility", "pilot", "production", "completed")
 
-lang = current_language()
-st.title(t("page.companies", lang))
-require_snapshot(lang)
-dates = as_of_and_period(lang)
-st.caption(dates_caption(dates, lang))
-results = data.kpi_results(*dates)
-status = data.entity_status()
-missing_data_note(["companies", "projects"], status, lang)
-
-
-def tile(kpi_id: str, **options: object) -> None:
-    kpi_tile(
-        results[kpi_id], lang, key=f"companies.{kpi_id}", dates=dates, status=status, **options
-    )
-
+page = kpi_page("companies", sources=["companies", "projects"])
+lang, results, tile = page.lang, page.results, page.tile
 
 startups = results["startups_engaged"]
 duisburg = results["companies_in_duisburg_share"]
@@ -85,23 +70,18 @@ with second[2]:
 with second[3]:
     tile("time_to_production_days")
 
-companies = data.source_rows("companies_engaged", *dates)
-projects = data.source_rows("projects_by_status", *dates)
-partners = (
-    projects[["project_id", "partner"]]
-    .assign(partner=projects["partner"].str.split(";"))
-    .explode("partner")
-)
-partners["partner"] = partners["partner"].str.strip()
+companies = data.source_rows("companies_engaged", *page.dates)
+projects = data.source_rows("projects_by_status", *page.dates)
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("companies.by_size", lang))
-    by_size = results["companies_engaged"].breakdown
-    frame = pd.DataFrame({"size_class": SIZE_CLASSES}).merge(by_size, on="size_class", how="left")
-    frame = frame.fillna(0).astype({"value": "int64", "by_headcount_only": "int64"})[
-        ["size_class", "value", "by_headcount_only"]
-    ]
+    frame = in_order(
+        results["companies_engaged"].breakdown,
+        "size_class",
+        SIZE_CLASSES,
+        ("value", "by_headcount_only"),
+    )
     show_chart(
         charts.bars(
             frame.assign(size_class=[t(f"size_class.{s}", lang) for s in SIZE_CLASSES]),
@@ -123,8 +103,8 @@ with left:
     )
 with right:
     st.subheader(t("companies.funnel", lang))
-    by_status = results["projects_by_status"].breakdown.set_index("status")["value"]
-    funnel = pd.DataFrame({"status": FUNNEL, "value": [int(by_status.get(s, 0)) for s in FUNNEL]})
+    by_status = results["projects_by_status"].breakdown
+    funnel = in_order(by_status, "status", FUNNEL)
     show_chart(
         charts.funnel([t(f"project_status.{s}", lang) for s in FUNNEL], funnel["value"], lang, ""),
         funnel,
@@ -136,17 +116,16 @@ with right:
         t(
             "companies.funnel.caption",
             lang,
-            cancelled=format_number(int(by_status.get("cancelled", 0)), lang),
+            cancelled=format_number(in_order(by_status, "status", ["cancelled"])["value"][0], lang),
         )
     )
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("companies.use_cases", lang))
-    counts = projects["use_case"].value_counts()
-    frame = pd.DataFrame(
-        {"use_case": USE_CASES, "value": [int(counts.get(u, 0)) for u in USE_CASES]}
-    ).sort_values("value", ascending=False)
+    frame = counts(projects["use_case"], USE_CASES, "use_case").sort_values(
+        "value", ascending=False
+    )
     show_chart(
         charts.bars(
             frame.assign(use_case=[t(f"use_case.{u}", lang) for u in frame["use_case"]]),
@@ -162,8 +141,7 @@ with left:
     )
 with right:
     st.subheader(t("companies.partners", lang))
-    counts = partners["partner"].value_counts()
-    frame = pd.DataFrame({"partner": PARTNERS, "value": [int(counts.get(p, 0)) for p in PARTNERS]})
+    frame = counts(project_partners(projects)["partner"], PARTNERS, "partner")
     show_chart(
         charts.bars(
             frame.assign(partner=[t(f"partner.{p}", lang) for p in PARTNERS]),
@@ -181,16 +159,6 @@ with right:
 
 # Drill-down: one segment, by a company's or a project's attribute, lists both sides.
 st.subheader(t("companies.drilldown", lang))
-segments: list[tuple[str, object]] = [
-    *(("size_class", s) for s in SIZE_CLASSES),
-    ("is_craft", True),
-    ("is_startup", True),
-    ("ude_spinoff", True),
-    ("in_duisburg", True),
-    *(("use_case", u) for u in USE_CASES),
-    *(("status", s) for s in PROJECT_STATUSES),
-    *(("partner", p) for p in PARTNERS),
-]
 value_prefix = {
     "size_class": "size_class",
     "use_case": "use_case",
@@ -199,7 +167,7 @@ value_prefix = {
 }
 
 
-def segment_label(segment: tuple[str, object]) -> str:
+def segment_label(segment: Segment) -> str:
     dimension, value = segment
     if dimension in value_prefix:
         return f"{t(f'segment.{dimension}', lang)}: {t(f'{value_prefix[dimension]}.{value}', lang)}"
@@ -208,24 +176,12 @@ def segment_label(segment: tuple[str, object]) -> str:
 
 segment = select_one(
     t("companies.segment", lang),
-    segments,
+    list(SEGMENTS),
     key="companies.segment",
     lang=lang,
     format_func=segment_label,
 )
-dimension, chosen = segment
-if dimension in ("use_case", "status"):
-    in_projects = projects[projects[dimension] == chosen]
-    in_companies = companies[companies["company_id"].isin(in_projects["company_id"])]
-elif dimension == "partner":
-    ids = partners.loc[partners["partner"] == chosen, "project_id"]
-    in_projects = projects[projects["project_id"].isin(ids)]
-    in_companies = companies[companies["company_id"].isin(in_projects["company_id"])]
-else:
-    in_companies = companies[companies[dimension] == chosen]
-    in_projects = projects[projects["company_id"].isin(in_companies["company_id"])]
-names = companies.set_index("company_id")["name"]
-project_counts = projects["company_id"].value_counts()
+in_companies, in_projects = segment_rows(segment, companies, projects)
 st.markdown(
     t(
         "companies.segment_summary",
@@ -234,9 +190,7 @@ st.markdown(
         projects=format_number(len(in_projects), lang),
     )
 )
-company_table = in_companies.assign(
-    projects=[int(project_counts.get(c, 0)) for c in in_companies["company_id"]]
-)[
+company_table = in_companies[
     [
         "company_id",
         "name",
@@ -257,7 +211,7 @@ download_table(
     values={"size_class": "size_class"},
     file_name="companies_segment",
 )
-project_table = in_projects.assign(company=in_projects["company_id"].map(names))[
+project_table = in_projects[
     [
         "project_id",
         "title",
