@@ -328,3 +328,15 @@ def test_cache_serves_reruns_and_sees_a_new_load(
         )
     assert courses() == COURSES + 5
     assert len(opened) == 2
+
+
+def test_each_cached_read_has_its_own_cache(warehouse: Path) -> None:
+    """kpi_result and source_rows take the same arguments: they must not share a cache."""
+    from zakid_metrics.dashboard import data
+
+    data.clear()
+    day = dt.date(2026, 11, 25)
+    result = data.kpi_result("courses_offered", day, None)
+    rows = data.source_rows("courses_offered", day, None)
+    assert result.value == COURSES
+    assert isinstance(rows, pd.DataFrame) and len(rows) == COURSES
