@@ -6,7 +6,7 @@ from zakid_metrics import charts
 from zakid_metrics.contract import PARTNERS, SIZE_CLASSES, USE_CASES
 from zakid_metrics.dashboard import data
 from zakid_metrics.dashboard.components.choice import select_one
-from zakid_metrics.dashboard.components.figures import show_chart
+from zakid_metrics.dashboard.components.figures import bars_by, show_chart
 from zakid_metrics.dashboard.components.page import kpi_page
 from zakid_metrics.dashboard.components.tables import download_table
 from zakid_metrics.i18n import format_number, t
@@ -18,10 +18,6 @@ FUNNEL = ("inquiry", "feasibility", "pilot", "production", "completed")
 page = kpi_page("companies", sources=["companies", "projects"])
 lang, results, tile = page.lang, page.results, page.tile
 
-startups = results["startups_engaged"]
-duisburg = results["companies_in_duisburg_share"]
-ude = results["ude_research_transfer"]
-pilots = results["pilot_to_production_rate"]
 first, second = st.columns(4), st.columns(4)
 with first[0]:
     tile("companies_engaged")
@@ -32,39 +28,31 @@ with first[2]:
 with first[3]:
     tile(
         "startups_engaged",
-        note=t(
-            "companies.spinoffs",
-            lang,
-            spinoffs=format_number(startups.details.get("ude_spinoffs"), lang),
-        ),
+        note=page.note("startups_engaged", "companies.spinoffs", spinoffs="ude_spinoffs"),
     )
 with second[0]:
     tile(
         "companies_in_duisburg_share",
-        note=t(
+        note=page.note(
+            "companies_in_duisburg_share",
             "companies.of_engaged",
-            lang,
-            part=format_number(duisburg.details.get("in_duisburg"), lang),
-            whole=format_number(duisburg.details.get("engaged"), lang),
+            part="in_duisburg",
+            whole="engaged",
         ),
     )
 with second[1]:
     tile(
         "ude_research_transfer",
-        note=t(
-            "companies.of_projects",
-            lang,
-            projects=format_number(ude.details.get("projects"), lang),
-        ),
+        note=page.note("ude_research_transfer", "companies.of_projects", projects="projects"),
     )
 with second[2]:
     tile(
         "pilot_to_production_rate",
-        note=t(
+        note=page.note(
+            "pilot_to_production_rate",
             "companies.pilots",
-            lang,
-            production=format_number(pilots.details.get("reached_production"), lang),
-            pilot=format_number(pilots.details.get("reached_pilot"), lang),
+            production="reached_production",
+            pilot="reached_pilot",
         ),
     )
 with second[3]:
@@ -82,17 +70,12 @@ with left:
         SIZE_CLASSES,
         ("value", "by_headcount_only"),
     )
-    show_chart(
-        charts.bars(
-            frame.assign(size_class=[t(f"size_class.{s}", lang) for s in SIZE_CLASSES]),
-            "size_class",
-            [("value", t("companies.companies", lang))],
-            lang,
-        ),
+    bars_by(
         frame,
+        "size_class",
+        [("value", t("companies.companies", lang))],
         "companies.by_size",
         lang,
-        values={"size_class": "size_class"},
     )
     st.caption(
         t(
@@ -126,34 +109,24 @@ with left:
     frame = counts(projects["use_case"], USE_CASES, "use_case").sort_values(
         "value", ascending=False
     )
-    show_chart(
-        charts.bars(
-            frame.assign(use_case=[t(f"use_case.{u}", lang) for u in frame["use_case"]]),
-            "use_case",
-            [("value", t("companies.projects", lang))],
-            lang,
-            horizontal=True,
-        ),
+    bars_by(
         frame,
+        "use_case",
+        [("value", t("companies.projects", lang))],
         "companies.use_cases",
         lang,
-        values={"use_case": "use_case"},
+        horizontal=True,
     )
 with right:
     st.subheader(t("companies.partners", lang))
     frame = counts(project_partners(projects)["partner"], PARTNERS, "partner")
-    show_chart(
-        charts.bars(
-            frame.assign(partner=[t(f"partner.{p}", lang) for p in PARTNERS]),
-            "partner",
-            [("value", t("companies.projects", lang))],
-            lang,
-            horizontal=True,
-        ),
+    bars_by(
         frame,
+        "partner",
+        [("value", t("companies.projects", lang))],
         "companies.partners",
         lang,
-        values={"partner": "partner"},
+        horizontal=True,
     )
     st.caption(t("companies.partners.caption", lang))
 

@@ -7,31 +7,23 @@ from zakid_metrics.dashboard import data
 from zakid_metrics.dashboard.components.figures import show_chart
 from zakid_metrics.dashboard.components.page import kpi_page
 from zakid_metrics.dashboard.components.tables import download_table
-from zakid_metrics.i18n import format_number, t
+from zakid_metrics.i18n import t
 
 page = kpi_page("education", sources=["courses"])
 lang, results, tile = page.lang, page.results, page.tile
 
-completed = results["students_completed"]
-enrolled = results["students_enrolled"]
 columns = st.columns(3)
 with columns[0]:
     tile("courses_offered")
 with columns[1]:
     tile(
         "students_enrolled",
-        note=t(
-            "education.courses", lang, courses=format_number(enrolled.details.get("courses"), lang)
-        ),
+        note=page.note("students_enrolled", "education.courses", courses="courses"),
     )
 with columns[2]:
     tile(
         "students_completed",
-        note=t(
-            "education.reported",
-            lang,
-            courses=format_number(completed.details.get("courses_reported"), lang),
-        ),
+        note=page.note("students_completed", "education.reported", courses="courses_reported"),
     )
 
 st.subheader(t("education.by_semester", lang))

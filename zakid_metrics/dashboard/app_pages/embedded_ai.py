@@ -5,17 +5,16 @@ import streamlit as st
 from zakid_metrics import charts
 from zakid_metrics.contract import DATA_POLICIES, DEVICE_CLASSES
 from zakid_metrics.dashboard import data
-from zakid_metrics.dashboard.components.figures import show_chart
+from zakid_metrics.dashboard.components.figures import bars_by
 from zakid_metrics.dashboard.components.fleet import fleet_view
 from zakid_metrics.dashboard.components.page import kpi_page
 from zakid_metrics.dashboard.components.tables import download_table
-from zakid_metrics.i18n import format_number, t
+from zakid_metrics.i18n import t
 from zakid_metrics.tallies import counts, in_order
 
 page = kpi_page("embedded_ai", sources=["deployments", "devices"])
 lang, results, tile = page.lang, page.results, page.tile
 
-privacy = results["privacy_policy_share"]
 live = data.source_rows("deployments_live", *page.dates)
 columns = st.columns(3)
 with columns[0]:
@@ -23,11 +22,11 @@ with columns[0]:
 with columns[1]:
     tile(
         "privacy_policy_share",
-        note=t(
+        note=page.note(
+            "privacy_policy_share",
             "embedded_ai.privacy_note",
-            lang,
-            private=format_number(privacy.details.get("privacy_preserving"), lang),
-            live=format_number(privacy.details.get("live"), lang),
+            private="privacy_preserving",
+            live="live",
         ),
     )
 with columns[2]:
@@ -37,36 +36,26 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("embedded_ai.by_device_class", lang))
     frame = in_order(results["deployments_live"].breakdown, "device_class", DEVICE_CLASSES)
-    show_chart(
-        charts.bars(
-            frame.assign(device_class=[t(f"device_class.{c}", lang) for c in DEVICE_CLASSES]),
-            "device_class",
-            [("value", t("embedded_ai.deployments", lang))],
-            lang,
-            horizontal=True,
-        ),
+    bars_by(
         frame,
+        "device_class",
+        [("value", t("embedded_ai.deployments", lang))],
         "embedded_ai.by_device_class",
         lang,
-        values={"device_class": "device_class"},
+        horizontal=True,
     )
     st.caption(t("embedded_ai.by_device_class.caption", lang))
 with right:
     st.subheader(t("embedded_ai.by_data_policy", lang))
     frame = counts(live["data_policy"], DATA_POLICIES, "data_policy")
-    show_chart(
-        charts.bars(
-            frame.assign(data_policy=[t(f"data_policy.{p}", lang) for p in DATA_POLICIES]),
-            "data_policy",
-            [("value", t("embedded_ai.deployments", lang))],
-            lang,
-            horizontal=True,
-            colours=[charts.PALETTE[2]],
-        ),
+    bars_by(
         frame,
+        "data_policy",
+        [("value", t("embedded_ai.deployments", lang))],
         "embedded_ai.by_data_policy",
         lang,
-        values={"data_policy": "data_policy"},
+        horizontal=True,
+        colours=[charts.PALETTE[2]],
     )
     st.caption(t("embedded_ai.by_data_policy.caption", lang))
 

@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from zakid_metrics import charts
 from zakid_metrics.contract import QUALIFICATIONS, SIZE_CLASSES
 from zakid_metrics.dashboard import data
-from zakid_metrics.dashboard.components.figures import show_chart
+from zakid_metrics.dashboard.components.figures import bars_by
 from zakid_metrics.dashboard.components.jobs import jobs_outlook
 from zakid_metrics.dashboard.components.page import kpi_page
 from zakid_metrics.dashboard.components.tiles import format_value
@@ -18,7 +17,6 @@ lang, results, tile = page.lang, page.results, page.tile
 settings = get_settings()
 
 existing = results["jobs_external_existing"]
-fte = results["jobs_project_related_fte"]
 well_paid = results["jobs_well_paid_share"]
 columns = st.columns(5)
 with columns[0]:
@@ -33,7 +31,7 @@ with columns[2]:
 with columns[3]:
     tile(
         "jobs_project_related_fte",
-        note=t("jobs.fte_jobs", lang, jobs=format_number(fte.details.get("jobs"), lang)),
+        note=page.note("jobs_project_related_fte", "jobs.fte_jobs", jobs="jobs"),
     )
 with columns[4]:
     wage = format_value(settings.regional_reference_wage_eur, "eur", lang)
@@ -71,24 +69,16 @@ with left:
         QUALIFICATIONS,
         ("project_related", "external", "value"),
     )
-    shown = frame.assign(
-        qualification=[t(f"qualification.{q}", lang) for q in frame["qualification"]]
-    )
-    show_chart(
-        charts.bars(
-            shown,
-            "qualification",
-            [
-                ("project_related", t("job_category.project_related", lang)),
-                ("external", t("job_category.external", lang)),
-            ],
-            lang,
-            stacked=True,
-        ),
+    bars_by(
         frame,
+        "qualification",
+        [
+            ("project_related", t("job_category.project_related", lang)),
+            ("external", t("job_category.external", lang)),
+        ],
         "jobs.by_qualification",
         lang,
-        values={"qualification": "qualification"},
+        stacked=True,
     )
 with right:
     st.subheader(t("jobs.by_size_class", lang))
@@ -98,16 +88,11 @@ with right:
         "size_class",
         SIZE_CLASSES,
     )
-    show_chart(
-        charts.bars(
-            frame.assign(size_class=[t(f"size_class.{s}", lang) for s in SIZE_CLASSES]),
-            "size_class",
-            [("value", t("jobs.external_jobs", lang))],
-            lang,
-        ),
+    bars_by(
         frame,
+        "size_class",
+        [("value", t("jobs.external_jobs", lang))],
         "jobs.by_size_class",
         lang,
-        values={"size_class": "size_class"},
     )
     st.caption(t("jobs.by_size_class.caption", lang))

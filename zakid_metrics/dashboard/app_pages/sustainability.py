@@ -17,8 +17,6 @@ lang, results, tile = page.lang, page.results, page.tile
 
 covered = results["sdg_goals_covered"]
 contributions = results["sdg_contributions"]
-co2e = results["co2e_avoided_t_per_year"]
-energy = results["energy_saved_mwh_per_year"]
 columns = st.columns(4)
 with columns[0]:
     tile(
@@ -30,29 +28,25 @@ with columns[0]:
 with columns[1]:
     tile(
         "sdg_contributions",
-        note=t(
+        note=page.note(
+            "sdg_contributions",
             "sustainability.verified_note",
-            lang,
-            verified=format_number(contributions.details.get("verified"), lang),
-            unverified=format_number(contributions.details.get("unverified"), lang),
+            verified="verified",
+            unverified="unverified",
         ),
     )
 with columns[2]:
     tile(
         "co2e_avoided_t_per_year",
-        note=t(
-            "sustainability.counted",
-            lang,
-            contributions=format_number(co2e.details.get("contributions"), lang),
+        note=page.note(
+            "co2e_avoided_t_per_year", "sustainability.counted", contributions="contributions"
         ),
     )
 with columns[3]:
     tile(
         "energy_saved_mwh_per_year",
-        note=t(
-            "sustainability.counted",
-            lang,
-            contributions=format_number(energy.details.get("contributions"), lang),
+        note=page.note(
+            "energy_saved_mwh_per_year", "sustainability.counted", contributions="contributions"
         ),
     )
 

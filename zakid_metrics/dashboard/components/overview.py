@@ -24,15 +24,7 @@ def overview_ids(registry: Mapping[str, Kpi]) -> list[str]:
 
 
 def _sme_note(page: Page) -> dict[str, Any]:
-    sme = page.results["sme_share"]
-    return {
-        "note": t(
-            "overview.sme_note",
-            page.lang,
-            smes=format_number(sme.details.get("smes"), page.lang),
-            engaged=format_number(sme.details.get("engaged"), page.lang),
-        )
-    }
+    return {"note": page.note("sme_share", "overview.sme_note", smes="smes", engaged="engaged")}
 
 
 def _goals_of_17(page: Page) -> dict[str, Any]:
@@ -42,11 +34,7 @@ def _goals_of_17(page: Page) -> dict[str, Any]:
         "value_text": t(
             "overview.sdg_of", lang, covered=format_number(covered.value, lang), goals=GOAL_COUNT
         ),
-        "note": t(
-            "overview.sdg_note",
-            lang,
-            reported=format_number(covered.details.get("goals_reported"), lang),
-        ),
+        "note": page.note("sdg_goals_covered", "overview.sdg_note", reported="goals_reported"),
     }
 
 

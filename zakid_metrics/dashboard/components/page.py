@@ -15,7 +15,7 @@ from zakid_metrics.dashboard.components.language import current_language
 from zakid_metrics.dashboard.components.login import may
 from zakid_metrics.dashboard.components.start import require_snapshot
 from zakid_metrics.dashboard.components.tiles import kpi_tile, missing_data_note
-from zakid_metrics.i18n import t
+from zakid_metrics.i18n import format_number, t
 from zakid_metrics.kpis import KpiResult
 
 
@@ -57,6 +57,13 @@ class Page:
             status=self.status,
             **options,
         )
+
+    def note(self, kpi_id: str, key: str, **details: str) -> str:
+        """The text `key`, each placeholder set to a number among the details of KPI `kpi_id`:
+        `note("sme_share", "overview.sme_note", smes="smes")`."""
+        found = self.results[kpi_id].details
+        numbers = {name: format_number(found.get(d), self.lang) for name, d in details.items()}
+        return t(key, self.lang, **numbers)
 
     def missing(self, sources: Sequence[str]) -> bool:
         """Say which of `sources` were never delivered; True when none of them was."""
