@@ -5,6 +5,7 @@
 -- audience: public
 -- direction: higher
 -- shape: breakdown
+-- overview: 3
 -- dimensions: size_class
 -- definition_de: Unternehmen mit mindestens einem Projekt, das am oder vor dem Stichtag begonnen
 --   hat (gleich welchen Status), nach Größenklasse der EU-KMU-Definition (Empfehlung

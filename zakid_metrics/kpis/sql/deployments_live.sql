@@ -5,6 +5,7 @@
 -- audience: public
 -- direction: higher
 -- shape: breakdown
+-- overview: 6
 -- dimensions: device_class
 -- definition_de: KI-Einsätze, die am Stichtag in Betrieb sind (went_live_on am oder vor dem
 --   Stichtag, decommissioned_on leer oder danach), nach der Klasse ihrer am Stichtag
