@@ -8,6 +8,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -188,13 +189,34 @@ def insert_columns(
     )
 
 
+# The rules several queries share (engaged companies, fleet devices, plan vs actual, ...) as
+# TEMP macros, in one file beside the KPI files that use them most. It is read here, not via
+# the registry, so that every reader of the warehouse gets them without loading the KPIs.
+SHARED_SQL = Path(__file__).with_name("kpis") / "shared.sql"
+
+
+@cache
+def _shared_sql() -> str:
+    return SHARED_SQL.read_text(encoding="utf-8")
+
+
+def install_shared_sql(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the shared macros of kpis/shared.sql on `con` (again on the same one: harmless).
+
+    They are bound to the tables when created, so `con` must already see the warehouse's
+    tables; read-only connections can create them (TEMP).
+    """
+    con.execute(_shared_sql())
+
+
 def warehouse_path(data_dir: Path) -> Path:
     return Path(data_dir) / WAREHOUSE_FILE
 
 
 @contextmanager
 def read_snapshot(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the published snapshot, closed after the batch of queries.
+    """A read-only connection to the published snapshot, closed after the batch of queries,
+    with the shared macros (install_shared_sql).
 
     Close it promptly: a load replaces the file, and only a new connection sees the new one.
     """
@@ -205,9 +227,13 @@ def read_snapshot(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             "Load a delivery first: python -m pipelines ingest data/sample",
             path=str(path),
         )
+    con = None
     try:
         con = duckdb.connect(str(path), read_only=True)
+        install_shared_sql(con)
     except duckdb.Error as error:
+        if con is not None:
+            con.close()
         raise WarehouseError(
             f"The warehouse at {path} cannot be opened: {error}",
             "Reload the delivery into a fresh data directory.",
