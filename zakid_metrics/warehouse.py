@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import time
@@ -193,20 +194,27 @@ def insert_columns(
 # TEMP macros, in one file beside the KPI files that use them most. It is read here, not via
 # the registry, so that every reader of the warehouse gets them without loading the KPIs.
 SHARED_SQL = Path(__file__).with_name("kpis") / "shared.sql"
+# A session variable, like the TEMP macros per connection: the digest of the file installed.
+_SHARED_SQL_VARIABLE = "zakid_shared_sql"
 
 
 @cache
-def _shared_sql() -> str:
-    return SHARED_SQL.read_text(encoding="utf-8")
+def _shared_sql() -> tuple[str, str]:
+    text = SHARED_SQL.read_text(encoding="utf-8")
+    return text, hashlib.sha256(text.encode()).hexdigest()
 
 
 def install_shared_sql(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the shared macros of kpis/shared.sql on `con` (again on the same one: harmless).
+    """Create the shared macros of kpis/shared.sql on `con`, unless it has them already.
 
     They are bound to the tables when created, so `con` must already see the warehouse's
     tables; read-only connections can create them (TEMP).
     """
-    con.execute(_shared_sql())
+    sql, digest = _shared_sql()
+    ((installed,),) = con.execute("SELECT getvariable(?)", [_SHARED_SQL_VARIABLE]).fetchall()
+    if installed != digest:
+        con.execute(sql)
+        con.execute(f"SET VARIABLE {_SHARED_SQL_VARIABLE} = ?", [digest])
 
 
 def warehouse_path(data_dir: Path) -> Path:
