@@ -115,7 +115,7 @@ def rfc3339(moment: dt.datetime) -> str:
 
 
 def _registered(data_dir: Path, today: dt.date) -> list[tuple[Any, ...]]:
-    """The devices not removed by `today`, with their deployment's objective and policy."""
+    """The fleet on `today` (kpis/shared.sql), with their deployment's objective and policy."""
     from zakid_metrics.warehouse import read_snapshot
 
     with read_snapshot(data_dir) as con:
@@ -123,8 +123,8 @@ def _registered(data_dir: Path, today: dt.date) -> list[tuple[Any, ...]]:
             "SELECT v.device_id, v.device_class, v.report_interval_s, p.latency_slo_ms, "
             "p.cloud_baseline_latency_ms, p.data_policy, p.model_version, "
             "count(*) OVER (PARTITION BY v.deployment_id) AS siblings "
-            "FROM devices v JOIN deployments p USING (deployment_id) "
-            "WHERE v.removed_on IS NULL OR v.removed_on > ? ORDER BY v.device_id",
+            "FROM fleet_devices(?) v JOIN deployments p USING (deployment_id) "
+            "ORDER BY v.device_id",
             [today],
         ).fetchall()
 

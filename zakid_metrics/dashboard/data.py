@@ -125,16 +125,11 @@ def snapshot_meta() -> SnapshotMeta | None:
     """The published snapshot's load run and time; None without a warehouse or load."""
     if snapshot_id() is None:
         return None
-    meta = _read(
-        "SELECT max(value) FILTER (WHERE key = 'snapshot_run_id') AS run_id, "
-        "max(value) FILTER (WHERE key = 'published_at') AS published_at FROM meta"
-    )
-    run_id, published_at = meta.iloc[0]
-    if pd.isna(run_id) or pd.isna(published_at):
+    meta = _read("SELECT run_id, published_at FROM published_snapshot()")
+    if meta.empty:
         return None
-    published = dt.datetime.fromisoformat(published_at)
-    if published.tzinfo is None:  # stored as UTC without zone, like every timestamp
-        published = published.replace(tzinfo=dt.UTC)
+    run_id, published_at = meta.iloc[0]
+    published = published_at.to_pydatetime().replace(tzinfo=dt.UTC)  # stored as UTC
     return SnapshotMeta(int(run_id), published.astimezone(ZoneInfo(get_settings().timezone)))
 
 

@@ -372,23 +372,13 @@ def safe_file_part(text: str) -> str:
 
 def snapshot_facts(con: duckdb.DuckDBPyConnection) -> Snapshot:
     """The snapshot's last load run and publishing time; WarehouseError when nothing was loaded."""
-    meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-    if "snapshot_run_id" in meta and "published_at" in meta:
-        run_id, published = (
-            int(meta["snapshot_run_id"]),
-            dt.datetime.fromisoformat(meta["published_at"]),
+    row = con.execute("SELECT run_id, published_at FROM published_snapshot()").fetchone()
+    if row is None:
+        raise WarehouseError(
+            "The warehouse holds no load run, so there is nothing to report on.",
+            "Load a delivery first: python -m pipelines ingest data/sample",
         )
-    else:
-        row = con.execute(
-            "SELECT run_id, finished_at FROM load_runs ORDER BY run_id DESC LIMIT 1"
-        ).fetchone()
-        if row is None:
-            raise WarehouseError(
-                "The warehouse holds no load run, so there is nothing to report on.",
-                "Load a delivery first: python -m pipelines ingest data/sample",
-            )
-        run_id, published = int(row[0]), row[1]
-    published = published.replace(tzinfo=None)
+    run_id, published = row
     local = published.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(get_settings().timezone))
     return Snapshot(run_id, published, local.date())
 

@@ -96,7 +96,7 @@ def without(key: str) -> dict[str, str]:
         ({**HEADER, "source": "companies; jobs"}, SQL, "is not a column or table name"),
         ({**HEADER, "source": "telemetry"}, SQL, "a telemetry KPI needs its own `-- source_rows:`"),
         ({**HEADER, "postprocess": "magic"}, SQL, "postprocess `magic`"),
-        ({**HEADER, "id": "crafts"}, SQL, "is not a KPI of the contract"),
+        ({**HEADER, "id": "Crafts-2"}, SQL, "id `Crafts-2` is no KPI id"),
         (HEADER, "SELECT $today AS value", "unknown parameter(s) $today"),
         (HEADER, "\n-- nothing but a comment", "no SQL after the header"),
         (HEADER, SQL + "\n-- source_rows:\n", "no SQL after `-- source_rows:`"),

@@ -20,16 +20,10 @@
 SELECT size_class,
        count(*) AS value,
        count(*) FILTER (WHERE size_class_by_headcount_only) AS by_headcount_only
-FROM companies c
-WHERE EXISTS (
-    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
-)
+FROM engaged_companies($as_of) c
 GROUP BY GROUPING SETS ((size_class), ())
 ORDER BY list_position(['micro', 'small', 'medium', 'large'], size_class) NULLS LAST
 -- source_rows:
 SELECT c.*
-FROM companies c
-WHERE EXISTS (
-    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
-)
+FROM engaged_companies($as_of) c
 ORDER BY c.company_id
