@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,8 +14,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from pipelines.collector.connections import ConnectionLimits, guarded_protocol, reserve_descriptors
 from pipelines.collector.store import Collector, NotDurableError
 from pipelines.collector.tokens import TokenStore
+from zakid_metrics.settings import Settings, get_settings
 
 log = logging.getLogger("zakid.collector")
 MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -31,11 +34,12 @@ class RequestError(Exception):
         self.status, self.error, self.reason, self.hint = status, error, reason, hint
         self.headers = headers or {}
 
-    def response(self) -> Response:
+    def response(self, close: bool = False) -> Response:
+        """The answer; `close` when the request's body was not read to its end (the
+        connection then closes, reading and dropping the rest: see connections.py)."""
+        headers = {**self.headers, "Connection": "close"} if close else self.headers
         return json_response(
-            {"error": self.error, "reason": self.reason, "hint": self.hint},
-            self.status,
-            self.headers,
+            {"error": self.error, "reason": self.reason, "hint": self.hint}, self.status, headers
         )
 
 
@@ -76,8 +80,9 @@ def authenticate(tokens: TokenStore, header: str | None) -> str:
     return record.device_id
 
 
-async def read_body(request: Request) -> bytes:
-    """The request body, refused with 413 as soon as it grows past MAX_BODY_BYTES."""
+async def read_body(request: Request, timeout_s: float) -> bytes:
+    """The request body, refused with 413 as soon as it grows past MAX_BODY_BYTES, and with
+    408 when it pauses for more than `timeout_s`."""
     too_large = RequestError(
         413,
         "too_large",
@@ -89,12 +94,24 @@ async def read_body(request: Request) -> bytes:
         raise too_large
     chunks = []
     size = 0
-    async for chunk in request.stream():
+    stream = request.stream()
+    while True:
+        try:
+            async with asyncio.timeout(timeout_s):
+                chunk = await anext(stream)
+        except StopAsyncIteration:
+            return b"".join(chunks)
+        except TimeoutError:
+            raise RequestError(
+                408,
+                "body_timeout",
+                f"The body paused for more than {timeout_s:g} s.",
+                "Send the whole body without pausing; check the network.",
+            ) from None
         size += len(chunk)
         if size > MAX_BODY_BYTES:
             raise too_large
         chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _malformed(reason: str) -> RequestError:
@@ -136,17 +153,21 @@ def parse_readings(body: bytes) -> list[dict[str, Any]]:
     return readings
 
 
-def create_app(collector: Collector) -> Starlette:
+def create_app(collector: Collector, settings: Settings | None = None) -> Starlette:
     """The ASGI app over an opened collector; its lifespan flushes the store on shutdown."""
     tokens = TokenStore(collector.data_dir)
+    body_timeout_s = (settings or get_settings()).collector_body_timeout_s
 
     async def telemetry(request: Request) -> Response:
+        body_read = False
         try:
             device = authenticate(tokens, request.headers.get("authorization"))
-            readings = parse_readings(await read_body(request))
+            body = await read_body(request, body_timeout_s)
+            body_read = True
+            readings = parse_readings(body)
             receipt = await collector.receive(device, readings)
         except RequestError as error:
-            return error.response()
+            return error.response(close=not body_read)
         except NotDurableError as error:
             return RequestError(
                 503, "not_durable", error.message, error.hint, {"Retry-After": "1"}
@@ -154,7 +175,8 @@ def create_app(collector: Collector) -> Starlette:
         return json_response(receipt.public())
 
     async def healthz(request: Request) -> Response:
-        return json_response({"status": "ok", **collector.status()})
+        status = collector.status()
+        return json_response(status, 503 if status["status"] == "failing" else 200)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -171,7 +193,7 @@ def create_app(collector: Collector) -> Starlette:
     )
 
 
-def serve(collector: Collector, host: str, port: int) -> None:
+def serve(collector: Collector, host: str, port: int, settings: Settings | None = None) -> None:
     """Run the collector until SIGINT/SIGTERM; a graceful stop flushes the log into segments.
 
     Opening (recovery and replay) happens first, so a missing warehouse or an unusable data
@@ -179,6 +201,9 @@ def serve(collector: Collector, host: str, port: int) -> None:
     """
     import uvicorn
 
+    settings = settings or get_settings()
+    limits = ConnectionLimits.of(settings)
+    reserve_descriptors(limits)
     replayed = collector.open()
     log.warning(
         "collector %s: %d reading(s) replayed from the log; listening on http://%s:%d",
@@ -188,11 +213,12 @@ def serve(collector: Collector, host: str, port: int) -> None:
         port,
     )
     uvicorn.run(
-        create_app(collector),
+        create_app(collector, settings),
         host=host,
         port=port,
         loop="uvloop",
-        http="httptools",
+        http=guarded_protocol(limits),
+        timeout_keep_alive=limits.idle_timeout_s,  # type: ignore[arg-type]
         access_log=False,
         log_level="warning",
         lifespan="on",

@@ -733,6 +733,8 @@ MESSAGES: dict[str, str] = {
     "reason.required_when_positive": "„{column}“ ist Pflicht, wenn „{when}“ größer als 0 ist (hier {when_value}).",
     "reason.less_than_field": "„{column}“ ({value}) darf nicht kleiner als „{other}“ ({other_value}) sein.",
     "reason.ts_in_future": "„{value}“ in „{column}“ liegt mehr als {minutes} Minuten in der Zukunft (empfangen um {now}). Bitte die Uhr des Geräts prüfen.",
+    "reason.ts_too_old": "„{value}“ in „{column}“ liegt mehr als {days} Tage in der Vergangenheit (empfangen um {now}). Bitte die Uhr des Geräts prüfen; ältere Messwerte als Telemetrie-Verlaufsdatei laden.",
+    "reason.seq_not_increasing": "„{value}“ in „{column}“ ist nicht größer als {last}, die höchste gespeicherte seq des Geräts, und kein Messwert mit dieser seq ist gespeichert. Die seq eines Geräts muss steigen.",
     "reason.foreign_device": "Der Messwert gehört zu Gerät „{value}“, das Token aber zu Gerät „{device}“. Messwerte jedes Geräts mit dessen eigenem Token senden.",
     "reason.unknown_device": "„{value}“ in „{column}“ ist kein registriertes Gerät. Bitte zuerst in devices.csv liefern.",
     # Dashboard (zakid_metrics/dashboard): app.* shell, page.<page> navigation titles,

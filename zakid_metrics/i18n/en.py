@@ -724,6 +724,8 @@ MESSAGES: dict[str, str] = {
     "reason.required_when_positive": "'{column}' is required when '{when}' is greater than 0 (here {when_value}).",
     "reason.less_than_field": "'{column}' ({value}) must not be less than '{other}' ({other_value}).",
     "reason.ts_in_future": "'{value}' in '{column}' is more than {minutes} minutes in the future (received at {now}). Check the device's clock.",
+    "reason.ts_too_old": "'{value}' in '{column}' is more than {days} days in the past (received at {now}). Check the device's clock; load older readings as a telemetry history file.",
+    "reason.seq_not_increasing": "'{value}' in '{column}' is not greater than {last}, the device's highest stored seq, and no reading with this seq is stored. A device's seq must increase.",
     "reason.foreign_device": "The reading is for device '{value}', but the token belongs to device '{device}'. Send each device's readings with its own token.",
     "reason.unknown_device": "'{value}' in '{column}' is not a registered device. Deliver it in devices.csv first.",
     # Dashboard (zakid_metrics/dashboard): app.* shell, page.<page> navigation titles,

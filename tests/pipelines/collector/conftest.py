@@ -69,13 +69,24 @@ def reading(
     return {**base, **fields}
 
 
+TEST_SETTINGS = {"ZAKID_TELEMETRY_MAX_AGE_DAYS": "3650"}
+"""The tests' readings are dated 2025-06-02: the collector accepts ts up to ten years back."""
+
+
 class Collector:
     """The collector as a child process, and an HTTP client to it."""
 
-    def __init__(self, data_dir: Path, *extra: str, limit_file_bytes: int | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *extra: str,
+        limit_file_bytes: int | None = None,
+        settings: dict[str, str] | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.extra = extra
         self.limit_file_bytes = limit_file_bytes
+        self.env = {**os.environ, **TEST_SETTINGS, **(settings or {})}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = data_dir.parent / f"collector-{self.port}.log"
@@ -108,12 +119,13 @@ class Collector:
                 cwd=ROOT,
                 stdout=log,
                 stderr=log,
+                env=self.env,
                 preexec_fn=limit_files if limit else None,
             )
         deadline = time.monotonic() + 30
         while True:
             try:
-                if self.http.get("/healthz").status_code == 200:
+                if self.http.get("/healthz").status_code in (200, 503):
                     return self
             except httpx.TransportError:
                 pass
@@ -156,8 +168,12 @@ def start(data_dir: Path) -> Iterator[Callable[..., Collector]]:
     """Start collectors on `data_dir`; any still running at the end are killed."""
     started: list[Collector] = []
 
-    def _start(*extra: str, limit_file_bytes: int | None = None) -> Collector:
-        collector = Collector(data_dir, *extra, limit_file_bytes=limit_file_bytes).start()
+    def _start(
+        *extra: str, limit_file_bytes: int | None = None, settings: dict[str, str] | None = None
+    ) -> Collector:
+        collector = Collector(
+            data_dir, *extra, limit_file_bytes=limit_file_bytes, settings=settings
+        ).start()
         started.append(collector)
         return collector
 

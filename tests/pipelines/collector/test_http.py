@@ -195,10 +195,11 @@ def test_json_array_and_ndjson_with_interval_defaults(
     ]
 
 
-def test_retry_is_idempotent_and_seq_may_come_out_of_order(
+def test_retry_is_idempotent_and_seq_must_increase(
     start: Callable[..., Collector], tokens: dict[str, str], data_dir: Path
 ) -> None:
     collector = start()
+    # Within a batch the order is free.
     batch = [reading(5, inferences=1, latency_ms_mean=2), reading(3), reading(4)]
     assert collector.post(tokens["D1"], batch).json() == {
         "accepted": 3,
@@ -210,14 +211,29 @@ def test_retry_is_idempotent_and_seq_may_come_out_of_order(
         "duplicates": 3,
         "rejected": [],
     }
-    # Older seqs arrive late; a repeat inside one batch is a duplicate too.
-    later = [reading(1, inferences=2, latency_ms_mean=1), reading(4), reading(2), reading(2)]
+    # Seqs below the highest stored one (5) that are not stored are refused; a repeat is
+    # a duplicate, a repeat inside one batch too.
+    later = [reading(1, inferences=2, latency_ms_mean=1), reading(4), reading(6), reading(6)]
+    reason = (
+        "'1' in 'seq' is not greater than 5, the device's highest stored seq, and no reading "
+        "with this seq is stored. A device's seq must increase."
+    )
     assert collector.post(tokens["D1"], later).json() == {
-        "accepted": 2,
+        "accepted": 1,
         "duplicates": 2,
-        "rejected": [],
+        "rejected": [
+            {"index": 0, "seq": 1, "field": "seq", "code": "seq_not_increasing", "reason": reason}
+        ],
     }
-    assert stats(data_dir) == {"D1": (5, 3, "2025-06-02T08:00:00Z", "2025-06-02T08:00:00Z")}
+    assert stats(data_dir) == {"D1": (4, 1, "2025-06-02T08:00:00Z", "2025-06-02T08:00:00Z")}
+    # The rule holds across a restart: the highest stored seq comes from the segments.
+    collector.stop()
+    collector = start()
+    answer = collector.post(tokens["D1"], [reading(2), reading(7)]).json()
+    assert (answer["accepted"], [r["code"] for r in answer["rejected"]]) == (
+        1,
+        ["seq_not_increasing"],
+    )
 
 
 def test_body_over_5_mb_gets_413_while_streaming(
