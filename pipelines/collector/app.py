@@ -14,7 +14,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pipelines.collector.connections import ConnectionLimits, guarded_protocol, reserve_descriptors
+from pipelines.collector.connections import (
+    ConnectionCounts,
+    ConnectionLimits,
+    guarded_protocol,
+    reserve_descriptors,
+)
 from pipelines.collector.store import Collector, NotDurableError
 from pipelines.collector.tokens import TokenStore
 from zakid_metrics.settings import Settings, get_settings
@@ -78,6 +83,17 @@ def authenticate(tokens: TokenStore, header: str | None) -> str:
             f"Ask the operator for a new token. {issue_hint}",
         )
     return record.device_id
+
+
+def check_encoding(header: str | None) -> None:
+    """Refuse a body in a content coding (gzip, ...) before reading it."""
+    if header and header.strip().lower() != "identity":
+        raise RequestError(
+            400,
+            "unsupported_encoding",
+            f"The body is sent with Content-Encoding '{header}'; only plain bodies are read.",
+            "Send the body uncompressed, without a Content-Encoding header.",
+        )
 
 
 async def read_body(request: Request, timeout_s: float) -> bytes:
@@ -153,8 +169,13 @@ def parse_readings(body: bytes) -> list[dict[str, Any]]:
     return readings
 
 
-def create_app(collector: Collector, settings: Settings | None = None) -> Starlette:
-    """The ASGI app over an opened collector; its lifespan flushes the store on shutdown."""
+def create_app(
+    collector: Collector, settings: Settings | None = None, counts: ConnectionCounts | None = None
+) -> Starlette:
+    """The ASGI app over an opened collector; its lifespan flushes the store on shutdown.
+
+    /healthz answers 200 with `status` ok or degraded (damaged log bytes in quarantine), 503
+    while flushes fail, with the flush's and the connections' figures."""
     tokens = TokenStore(collector.data_dir)
     body_timeout_s = (settings or get_settings()).collector_body_timeout_s
 
@@ -162,6 +183,7 @@ def create_app(collector: Collector, settings: Settings | None = None) -> Starle
         body_read = False
         try:
             device = authenticate(tokens, request.headers.get("authorization"))
+            check_encoding(request.headers.get("content-encoding"))
             body = await read_body(request, body_timeout_s)
             body_read = True
             readings = parse_readings(body)
@@ -176,6 +198,8 @@ def create_app(collector: Collector, settings: Settings | None = None) -> Starle
 
     async def healthz(request: Request) -> Response:
         status = collector.status()
+        if counts is not None:
+            status["connections"] = counts.public()
         return json_response(status, 503 if status["status"] == "failing" else 200)
 
     @asynccontextmanager
@@ -203,6 +227,7 @@ def serve(collector: Collector, host: str, port: int, settings: Settings | None 
 
     settings = settings or get_settings()
     limits = ConnectionLimits.of(settings)
+    counts = ConnectionCounts(limits.max_connections)
     reserve_descriptors(limits)
     replayed = collector.open()
     log.warning(
@@ -213,11 +238,11 @@ def serve(collector: Collector, host: str, port: int, settings: Settings | None 
         port,
     )
     uvicorn.run(
-        create_app(collector, settings),
+        create_app(collector, settings, counts),
         host=host,
         port=port,
         loop="uvloop",
-        http=guarded_protocol(limits),
+        http=guarded_protocol(limits, counts),
         timeout_keep_alive=limits.idle_timeout_s,  # type: ignore[arg-type]
         access_log=False,
         log_level="warning",

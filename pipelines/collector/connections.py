@@ -4,7 +4,8 @@ uvicorn (0.54) bounds neither a connection that never sends a request, nor how l
 large a request's headers may be, nor how many connections are open; and closing a socket
 whose client is still sending makes the kernel answer with a reset, so a client that sends
 its whole body before reading (urllib) never sees an early 401 or 413. Here:
-- at most `max_connections` are open; one more is answered 503 and closed at once;
+- at most `max_connections` are open; one more is answered 503 and closed at once (without
+  lingering, so refused connections hold no descriptors);
 - a connection without a request in progress is closed after `idle_timeout_s` without a byte
   (uvicorn's keep-alive timeout covers the time between requests, this the first request);
 - a request's line and headers must be complete within `header_timeout_s` of the connection
@@ -30,8 +31,6 @@ MAX_HEADER_BYTES = 64 * 1024
 """Request line and headers at most (a device sends a few hundred bytes)."""
 LINGER_BYTES = 64 * 1024 * 1024
 """At most this much of a body is read and dropped after an early answer."""
-REFUSED_LINGER_S = 1.0
-"""How long a connection refused at the cap may linger (so it cannot hold its descriptor)."""
 FD_RESERVE = 256
 """File descriptors kept free of connections: the log, segments, DuckDB, the token store."""
 
@@ -51,6 +50,24 @@ class ConnectionLimits:
             settings.collector_header_timeout_s,
             settings.collector_body_timeout_s,
         )
+
+
+@dataclass
+class ConnectionCounts:
+    """What /healthz reports about connections."""
+
+    max: int
+    open: int = 0
+    refused: int = 0  # at the cap
+    timed_out: int = 0  # idle or header timeout
+
+    def public(self) -> dict[str, int]:
+        return {
+            "open": self.open,
+            "max": self.max,
+            "refused": self.refused,
+            "timed_out": self.timed_out,
+        }
 
 
 def reserve_descriptors(limits: ConnectionLimits) -> None:
@@ -108,7 +125,8 @@ class _LingeringTransport:
 class GuardedProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with the guards of the module docstring."""
 
-    limits: ConnectionLimits  # set on the subclass guarded_protocol() makes
+    limits: ConnectionLimits  # both set on the subclass guarded_protocol() makes
+    counts: ConnectionCounts
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -117,13 +135,14 @@ class GuardedProtocol(HttpToolsProtocol):
         self._linger_timer: asyncio.TimerHandle | None = None
         self._header_bytes: int | None = None  # None while no request line and headers are due
         self._dropped = 0
-        self._linger_s = self.limits.linger_s
         self._raw: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._raw = transport
         super().connection_made(_LingeringTransport(transport, self))  # type: ignore[arg-type]
+        self.counts.open = len(self.connections)
         if len(self.connections) > self.limits.max_connections:
+            self.counts.refused += 1
             transport.write(
                 _refusal(
                     503,
@@ -132,8 +151,8 @@ class GuardedProtocol(HttpToolsProtocol):
                     b"retry-after: 1\r\n",
                 )
             )
-            self._linger_s = REFUSED_LINGER_S
-            self.transport.close()
+            # Closed at once, not lingering: refused connections must not hold descriptors.
+            transport.close()
             return
         self._idle_timer = self.loop.call_later(self.limits.idle_timeout_s, self._expire)
         self._await_headers()
@@ -143,6 +162,7 @@ class GuardedProtocol(HttpToolsProtocol):
             if timer is not None:
                 timer.cancel()
         super().connection_lost(exc)
+        self.counts.open = len(self.connections)
 
     def data_received(self, data: bytes) -> None:
         if self.transport.lingering:  # type: ignore[attr-defined]
@@ -185,19 +205,26 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def _expire(self) -> None:
         """An idle or header timeout: close (lingering, the client may still be sending)."""
+        if self.transport.is_closing():
+            return
+        self.counts.timed_out += 1
         if self.cycle is None or self.cycle.response_complete:
             self.transport.close()
         else:  # a request whose headers came: its answer closes the connection
             self.cycle.keep_alive = False
 
+    def timeout_keep_alive_handler(self) -> None:
+        """uvicorn's idle timeout between requests: counted like the others."""
+        self._expire()
+
     def linger(self) -> None:
-        self._linger_timer = self.loop.call_later(self._linger_s, self._close_now)
+        self._linger_timer = self.loop.call_later(self.limits.linger_s, self._close_now)
 
     def _close_now(self) -> None:
         if self._raw is not None and not self._raw.is_closing():
             self._raw.close()
 
 
-def guarded_protocol(limits: ConnectionLimits) -> type[GuardedProtocol]:
-    """The protocol class to hand uvicorn (`http=`), bound to `limits`."""
-    return type("GuardedHttpProtocol", (GuardedProtocol,), {"limits": limits})
+def guarded_protocol(limits: ConnectionLimits, counts: ConnectionCounts) -> type[GuardedProtocol]:
+    """The protocol class to hand uvicorn (`http=`), bound to `limits` and `counts`."""
+    return type("GuardedHttpProtocol", (GuardedProtocol,), {"limits": limits, "counts": counts})
