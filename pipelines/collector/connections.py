@@ -10,8 +10,9 @@ its whole body before reading (urllib) never sees an early 401 or 413. Here:
   (uvicorn's keep-alive timeout covers the time between requests, this the first request);
 - a request's line and headers must be complete within `header_timeout_s` of the connection
   being ready for it, and at most MAX_HEADER_BYTES long (else 431);
-- every close lingers: the answer is sent, the sending side shut (FIN), and what the client
-  still sends is read and dropped, until it closes, LINGER_BYTES were dropped or
+- a close while the client may still be sending (an answer before the body was read, a
+  request cut off) lingers: the answer is sent, the sending side shut (FIN), and what the
+  client still sends is read and dropped, until it closes, LINGER_BYTES were dropped or
   `linger_s` passed.
 """
 
@@ -113,10 +114,10 @@ class _LingeringTransport:
         transport = self._transport
         if self.lingering or transport.is_closing():
             return
-        self.lingering = True
-        if not transport.can_write_eof():
+        if not self._protocol.client_sending() or not transport.can_write_eof():
             transport.close()
             return
+        self.lingering = True
         transport.write_eof()  # after what is buffered: the answer reaches the client
         transport.resume_reading()
         self._protocol.linger()
@@ -212,6 +213,11 @@ class GuardedProtocol(HttpToolsProtocol):
             self.transport.close()
         else:  # a request whose headers came: its answer closes the connection
             self.cycle.keep_alive = False
+
+    def client_sending(self) -> bool:
+        """Whether the client may be sending: a request body not read to its end, or part
+        of the next request's headers."""
+        return bool(self._header_bytes) or (self.cycle is not None and self.cycle.more_body)
 
     def timeout_keep_alive_handler(self) -> None:
         """uvicorn's idle timeout between requests: counted like the others."""

@@ -113,21 +113,25 @@ def test_a_pausing_body_gets_408(start: Callable[..., Collector], tokens: dict[s
     }
 
 
-def keep_alive_healthz(sock: socket.socket) -> dict | None:
-    """/healthz on a raw keep-alive connection; None when the connection was refused (503)."""
-    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+def read_response(sock: socket.socket) -> tuple[bytes, bytes]:
+    """The head and body of one answer with a Content-Length on a keep-alive connection."""
     received = b""
     while b"\r\n\r\n" not in received:
         chunk = sock.recv(65536)
         assert chunk, received
         received += chunk
     head, _, body = received.partition(b"\r\n\r\n")
-    if head.startswith(b"HTTP/1.1 503 Service Unavailable"):
-        return None
     length = int(re.search(rb"content-length: (\d+)", head).group(1))  # type: ignore[union-attr]
     while len(body) < length:
         body += sock.recv(65536)
-    return json.loads(body)
+    return head, body
+
+
+def keep_alive_healthz(sock: socket.socket) -> dict | None:
+    """/healthz on a raw keep-alive connection; None when the connection was refused (503)."""
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    head, body = read_response(sock)
+    return None if head.startswith(b"HTTP/1.1 503 Service Unavailable") else json.loads(body)
 
 
 def still_open(sock: socket.socket) -> bool:
@@ -182,7 +186,9 @@ def test_the_connection_cap_keeps_the_collector_working(
         body = orjson.dumps([reading(1)])
         head = f"Authorization: Bearer {tokens['D1']}\r\nContent-Length: {len(body)}\r\n\r\n"
         probe.sendall(b"POST /v1/telemetry HTTP/1.1\r\nHost: x\r\n" + head.encode() + body)
-        assert b'{"accepted":1,"duplicates":0,"rejected":[]}' in probe.recv(65536)
+        head, answer = read_response(probe)
+        assert head.startswith(b"HTTP/1.1 200 OK\r\n")
+        assert json.loads(answer) == {"accepted": 1, "duplicates": 0, "rejected": []}
         wait_for(lambda: list(segments.glob("*/*.parquet")) != [], "a segment")
         assert all(still_open(sock) for sock in idle)
         # The idle connections are closed by the server after the idle timeout.
