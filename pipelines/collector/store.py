@@ -25,6 +25,7 @@ from pipelines.collector.segments import (
     prepare_segments,
     recover,
     seq_ranges,
+    upgrade_rollups,
     wal_dir,
 )
 from pipelines.collector.tokens import registered_devices
@@ -366,6 +367,7 @@ class Collector:
         con = connect()
         try:
             recover(self.tdir, self.instance, con)
+            upgrade_rollups(self.tdir, con)
             with telemetry_lock(self.tdir):
                 ranges = seq_ranges(con, self.tdir)
             for device, first, last in ranges:
