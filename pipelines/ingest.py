@@ -477,8 +477,8 @@ def _check_references(
                             "year_outside_period",
                             via=check.via,
                             ref=ref_key,
-                            start=start.isoformat(),
-                            end=end.isoformat(),
+                            start=start,
+                            end=end,
                         )
                     )
         for check in entity.same_as:
