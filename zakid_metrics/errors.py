@@ -50,3 +50,9 @@ class LoadInProgressError(ZakidError):
     """Another load run holds the writer lock."""
 
     code = "load_in_progress"
+
+
+class BaseRateMissingError(ZakidError):
+    """A funding figure needs the base rate (Basiszinssatz) of a day the reference data lacks."""
+
+    code = "base_rate_missing"
