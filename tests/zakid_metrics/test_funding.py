@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-D = Decimal
-
 import pytest
 
 from zakid_metrics.errors import BaseRateMissingError
 from zakid_metrics.funding import (
     REGIMES,
+    BaseRate,
+    BaseRates,
     Call,
     GrantFacts,
     PlanLine,
@@ -31,6 +31,7 @@ from zakid_metrics.funding import (
     revenues,
 )
 
+D = Decimal
 RATES = load_base_rates()
 Y2025 = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 Y2026 = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
@@ -255,9 +256,7 @@ def test_use_windows_per_regime(regime: str, received_on: str, paid_on: str, idl
     assert bool(parts) is idle
 
 
-def load_base_rates_extended():  # type: ignore[no-untyped-def]
-    from zakid_metrics.funding import BaseRate, BaseRates
-
+def load_base_rates_extended() -> BaseRates:
     return BaseRates([*RATES.rates, BaseRate(dt.date(2026, 1, 1), D("1.27"), "test")])
 
 
