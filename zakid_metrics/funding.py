@@ -687,3 +687,150 @@ def interim_due_on(year: int) -> dt.date:
 def final_due_on(ends_on: dt.date) -> dt.date:
     """Verwendungsnachweis: the last day of the sixth month after the month of ends_on."""
     return add_months(ends_on.replace(day=1), 7) - dt.timedelta(days=1)
+
+
+# --- A report's figures ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FundingInputs:
+    """Everything the rules need of one grant, as the snapshot has it."""
+
+    grant: GrantFacts
+    plan: tuple[PlanLine, ...]
+    vouchers: tuple[Voucher, ...]
+    calls: tuple[Call, ...]
+    revenues: tuple[Revenue, ...] = ()
+
+
+@dataclass(frozen=True)
+class FundingFigures:
+    """The figures of one report (CONTRACT.md section 4, "The report's figures as data").
+
+    Amounts are exact; `as_json` rounds each one half up to the cent, once.
+    """
+
+    grant: GrantFacts
+    kind: ReportKind
+    period: tuple[dt.date, dt.date]
+    lines: tuple[Einzelansatz, ...]
+    total_planned_eur: Decimal
+    total_actual_eur: Decimal
+    grant_share_eur: Decimal
+    received_eur: Decimal
+    refund_due_eur: Decimal | None
+    idle_funds: tuple[IdlePart, ...]
+    premature_calls: tuple[PrematureCall, ...]
+    revenues: Revenues
+
+    @property
+    def interest_eur(self) -> Decimal:
+        """Idle parts and premature calls together, from the exact figures (rounded by cents)."""
+        return sum((p.interest_eur for p in (*self.idle_funds, *self.premature_calls)), Decimal(0))
+
+    def as_json(self) -> dict[str, object]:
+        """The `report --json` object, exactly as CONTRACT.md section 4 names its fields."""
+        return {
+            "grant_id": self.grant.grant_id,
+            "kind": self.kind,
+            "period_from": self.period[0].isoformat(),
+            "period_to": self.period[1].isoformat(),
+            "regime": self.grant.regime,
+            "basis": self.grant.rules.basis,
+            "lines": [
+                {
+                    "category": line.category,
+                    "planned_eur": _money(line.planned_eur),
+                    "actual_eur": _money(line.actual_eur),
+                    "period_actual_eur": _money(line.period_actual_eur),
+                    "deviation_share": _share(line.deviation_share),
+                    "status": line.status,
+                }
+                for line in self.lines
+            ],
+            "total_planned_eur": _money(self.total_planned_eur),
+            "total_actual_eur": _money(self.total_actual_eur),
+            "grant_share_eur": _money(self.grant_share_eur),
+            "received_eur": _money(self.received_eur),
+            "refund_due_eur": _money(self.refund_due_eur),
+            "idle_funds": [
+                {
+                    "disbursement_id": part.disbursement_id,
+                    "amount_eur": _money(part.amount_eur),
+                    "received_on": part.received_on.isoformat(),
+                    "used_on": part.used_on.isoformat() if part.used_on else None,
+                    "days_idle": part.days_idle,
+                    "interest_eur": _money(part.interest_eur),
+                }
+                for part in self.idle_funds
+            ],
+            "interest_eur": _money(self.interest_eur),
+            "premature_calls": [
+                {
+                    "disbursement_id": call.disbursement_id,
+                    "excess_eur": _money(call.excess_eur),
+                    "days_until_covered": call.days_until_covered,
+                    "interest_eur": _money(call.interest_eur),
+                }
+                for call in self.premature_calls
+            ],
+            "revenues": [
+                {
+                    "kind": line.kind,
+                    "planned_eur": _money(line.planned_eur),
+                    "actual_eur": _money(line.actual_eur),
+                }
+                for line in self.revenues.lines
+            ],
+        }
+
+
+def _money(amount: Decimal | None) -> str | None:
+    """An amount as the interface writes it: a string with two decimals ("1234.50")."""
+    return None if amount is None else f"{cents(amount):.2f}"
+
+
+def _share(share: Decimal | None) -> float | None:
+    return None if share is None else float(round(share, 6))
+
+
+def report_period(grant: GrantFacts, kind: ReportKind, year: int | None) -> tuple[dt.date, dt.date]:
+    """An interim report covers one calendar year clipped to the grant; a final one all of it."""
+    if kind == "final":
+        return grant.starts_on, grant.ends_on
+    if year is None:
+        raise ValueError("an interim report needs its year")
+    return max(dt.date(year, 1, 1), grant.starts_on), min(dt.date(year, 12, 31), grant.ends_on)
+
+
+def report_figures(
+    inputs: FundingInputs,
+    kind: ReportKind,
+    period: tuple[dt.date, dt.date],
+    rates: BaseRates,
+) -> FundingFigures:
+    """Every figure of one report, each by its rule; cumulative from the grant's start.
+
+    Idle parts and premature calls are those of the whole grant up to the period's end, with
+    days and interest counted to the day of use (or the period's end): the figures as they
+    stand at the end of the period.
+    """
+    grant, last = inputs.grant, period[1]
+    lines = einzelansaetze(grant, inputs.plan, inputs.vouchers, period, kind)
+    received_eur = received(inputs.calls, last)
+    return FundingFigures(
+        grant=grant,
+        kind=kind,
+        period=period,
+        lines=tuple(lines),
+        total_planned_eur=sum((line.planned_eur for line in lines), Decimal(0)),
+        total_actual_eur=sum((line.actual_eur for line in lines), Decimal(0)),
+        grant_share_eur=grant_share(grant, inputs.vouchers, period),
+        received_eur=received_eur,
+        refund_due_eur=(
+            refund_due(grant, inputs.vouchers, received_eur) if kind == "final" else None
+        ),
+        idle_funds=tuple(idle_funds(grant, inputs.calls, inputs.vouchers, last, rates)),
+        premature_calls=tuple(premature_calls(grant, inputs.calls, inputs.vouchers, last, rates)),
+        revenues=revenues(inputs.revenues, None if kind == "final" else last.year),
+    )
