@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import os
 import shutil
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +15,7 @@ import duckdb
 
 from zakid_metrics.contract import CONTRACT_VERSION, ENTITIES, Entity
 from zakid_metrics.errors import LoadInProgressError, WarehouseError
+from zakid_metrics.files import file_lock, replace_durably
 
 WAREHOUSE_FILE = "warehouse.duckdb"
 LOCK_FILE = ".load.lock"
@@ -473,24 +471,15 @@ def read_snapshot(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 @contextmanager
 def writer_lock(data_dir: Path, timeout_s: float = 60.0) -> Iterator[None]:
     """One load at a time per data directory; others wait up to `timeout_s`."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / LOCK_FILE, "a+") as handle:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise LoadInProgressError(
-                        f"Another load into {data_dir} has run for over {timeout_s:.0f} s.",
-                        "Wait for it to finish, then run the load again.",
-                    ) from None
-                time.sleep(0.1)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def in_progress() -> LoadInProgressError:
+        return LoadInProgressError(
+            f"Another load into {data_dir} has run for over {timeout_s:.0f} s.",
+            "Wait for it to finish, then run the load again.",
+        )
+
+    with file_lock(data_dir / LOCK_FILE, timeout_s=timeout_s, on_timeout=in_progress):
+        yield
 
 
 @contextmanager
@@ -520,14 +509,4 @@ def next_snapshot(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             building.unlink(missing_ok=True)
             raise
         con.close()
-        _fsync(building)
-        os.replace(building, published)
-        _fsync(data_dir)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        replace_durably(building, published)

@@ -15,7 +15,12 @@ import duckdb
 import pandas as pd
 
 from zakid_metrics.contract import ENTITIES, KPI_SQL_DIR
-from zakid_metrics.errors import ZakidError
+from zakid_metrics.errors import (
+    KpiDefinitionError,
+    KpiParameterError,
+    KpiQueryError,
+    UnknownKpiError,
+)
 from zakid_metrics.kpis.forecast import Milestone, jobs_forecast
 from zakid_metrics.settings import get_settings
 from zakid_metrics.warehouse import install_shared_sql
@@ -88,30 +93,6 @@ TELEMETRY_SOURCE = "telemetry"
 TELEMETRY_WINDOW_TABLE = "telemetry_window"
 
 Number = int | float | Decimal
-
-
-class KpiDefinitionError(ZakidError):
-    """A KPI file of the registry is malformed (a developer's error, found at import)."""
-
-    code = "kpi_definition"
-
-
-class UnknownKpiError(ZakidError):
-    """A KPI id that the registry does not have."""
-
-    code = "unknown_kpi"
-
-
-class KpiParameterError(ZakidError):
-    """A KPI was asked for with parameters that do not fit (period, wage, unknown name)."""
-
-    code = "kpi_parameter"
-
-
-class KpiQueryError(ZakidError):
-    """A KPI's SQL failed on the warehouse or returned rows of the wrong shape."""
-
-    code = "kpi_query"
 
 
 @dataclass(frozen=True)
