@@ -72,7 +72,7 @@ from zakid_metrics.open_data import (
 from zakid_metrics.settings import get_settings
 from zakid_metrics.telemetry import Window, load_window
 from zakid_metrics.telemetry_store import ROLLUPS, segment_files, telemetry_dir, telemetry_lock
-from zakid_metrics.warehouse import warehouse_path
+from zakid_metrics.warehouse import install_shared_sql, warehouse_path
 
 YES, NO = "yes", "no"
 GOALS = tuple(str(goal) for goal in range(1, 18))
@@ -189,25 +189,20 @@ def public_state(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             # Identifiers from the warehouse's own catalogue, not from any user input.
             current = " WHERE NOT _stale" if name in ENTITIES else ""
             con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM warehouse.main."{name}"{current}')
+        install_shared_sql(con)
         yield con
     finally:
         con.close()
 
 
 def _snapshot(con: duckdb.DuckDBPyConnection) -> tuple[int, dt.datetime]:
-    row = con.execute(
-        "SELECT max(value) FILTER (WHERE key = 'snapshot_run_id'), "
-        "max(value) FILTER (WHERE key = 'published_at') FROM meta"
-    ).fetchone()
-    if row is None or row[0] is None or row[1] is None:
+    row = con.execute("SELECT run_id, published_at FROM published_snapshot()").fetchone()
+    if row is None:
         raise PublishError(
             "The warehouse has no published load run yet.",
             "Load a delivery first: python -m pipelines ingest data/sample",
         )
-    published = dt.datetime.fromisoformat(row[1])
-    if published.tzinfo is None:  # stored as UTC without zone, like every timestamp
-        published = published.replace(tzinfo=dt.UTC)
-    return int(row[0]), published
+    return row[0], row[1].replace(tzinfo=dt.UTC)  # stored as UTC without zone
 
 
 # --- Cells and protection --------------------------------------------------------------------

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
@@ -24,6 +26,10 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from zakid_metrics.i18n import format_date, t
+
+CONTRACT_VERSION = 1
+"""The version of CONTRACT.md these declarations implement; a warehouse records the version
+its schema was migrated to (`warehouse.migrate`)."""
 
 # --- Closed option sets (Literal type + tuple constant, one name for one thing) -------------
 
@@ -63,48 +69,11 @@ SizeClass = Literal["micro", "small", "medium", "large"]
 SIZE_CLASSES: tuple[SizeClass, ...] = get_args(SizeClass)
 ReadingStatus = Literal["ok", "degraded", "error"]
 READING_STATUSES: tuple[ReadingStatus, ...] = get_args(ReadingStatus)
-KpiId = Literal[
-    "jobs_project_related_created",
-    "jobs_project_related_fte",
-    "jobs_external_created",
-    "jobs_external_existing",
-    "jobs_well_paid_share",
-    "jobs_by_qualification",
-    "jobs_forecast_end",
-    "companies_engaged",
-    "sme_share",
-    "crafts_engaged",
-    "startups_engaged",
-    "companies_in_duisburg_share",
-    "projects_by_status",
-    "pilot_to_production_rate",
-    "time_to_production_days",
-    "ude_research_transfer",
-    "private_leverage",
-    "deployments_live",
-    "devices_online",
-    "inferences_24h",
-    "latency_p95_fleet",
-    "speedup_vs_cloud",
-    "data_kept_on_device_share",
-    "privacy_policy_share",
-    "energy_per_inference_mwh",
-    "slo_breaches",
-    "sdg_goals_covered",
-    "sdg_contributions",
-    "co2e_avoided_t_per_year",
-    "energy_saved_mwh_per_year",
-    "courses_offered",
-    "students_enrolled",
-    "students_completed",
-    "budget_utilisation",
-    "budget_line_deviation",
-    "funds_drawn",
-    "idle_funds",
-    "public_cost_per_external_job",
-    "reports_due",
-]
-KPI_IDS: tuple[KpiId, ...] = get_args(KpiId)
+# The KPI ids are the names of the KPI registry's files (zakid_metrics/kpis/sql/<kpi_id>.sql):
+# a new KPI file is a new id, here too. Read from the folder, as the registry sits above the
+# contract and is not imported by it.
+KPI_SQL_DIR = Path(__file__).with_name("kpis") / "sql"
+KPI_IDS: tuple[str, ...] = tuple(sorted(path.stem for path in KPI_SQL_DIR.glob("*.sql")))
 
 DUISBURG_POSTAL_CODES = (47051, 47279)
 # Drawdown windows of the side conditions: called funds must be spent within this interval.
@@ -851,7 +820,7 @@ def key_of(entity: Entity, raw: Mapping[str, Any], decimal: str = ".") -> tuple[
     """The key of a row even when the row itself is invalid; None when a key cell is unusable."""
     values = []
     for column in entity.key:
-        adapter = _KEY_ADAPTERS[(entity.name, column)]
+        adapter = _key_adapter(entity, column)
         value = raw.get(column)
         if value is None:
             return None
@@ -862,17 +831,12 @@ def key_of(entity: Entity, raw: Mapping[str, Any], decimal: str = ".") -> tuple[
     return tuple(values)
 
 
+@functools.cache
 def _key_adapter(entity: Entity, column: str) -> Callable[[Any, str], Any]:
+    """Built on first use, so an entity declared later (a test's, a new contract's) needs none."""
     info = entity.model.model_fields[column]
     adapter = TypeAdapter(Annotated[info.annotation, *info.metadata])
     return lambda value, decimal: adapter.validate_python(value, context={"decimal": decimal})
-
-
-_KEY_ADAPTERS = {
-    (entity.name, column): _key_adapter(entity, column)
-    for entity in ENTITIES.values()
-    for column in entity.key
-}
 
 
 # --- Telemetry readings (section 3) ----------------------------------------------------------

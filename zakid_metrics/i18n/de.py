@@ -142,6 +142,19 @@ MESSAGES: dict[str, str] = {
     "error.unknown_device.hint": "Liefern Sie es in devices.csv und laden Sie die Lieferung.",
     "error.no_token": "Dieses Gerät hat keinen gültigen Zugang.",
     "error.no_token.hint": "Es gibt nichts zu widerrufen.",
+    # The collector's answers to devices and the simulator's (pipelines.collector, .simulate)
+    "error.not_durable": "Die Messwerte konnten nicht sicher gespeichert werden und wurden nicht angenommen.",
+    "error.not_durable.hint": "Das Gerät sendet sie gleich noch einmal. Bleibt der Fehler, prüfen Sie, ob der Collector genug freien Speicherplatz hat.",
+    "error.request_error": "Der Collector hat die Sendung eines Geräts abgelehnt.",
+    "error.request_error.hint": "Die technische Angabe unten nennt den Grund.",
+    "error.unauthorized": "Das Gerät hat sich nicht mit einem gültigen Zugang gemeldet.",
+    "error.unauthorized.hint": "Stellen Sie einen neuen Zugang aus (Seite Gerätezugänge oder python -m pipelines devices token GERÄT) und tragen Sie ihn im Gerät ein.",
+    "error.too_large": "Die Sendung des Geräts ist zu groß (mehr als 5 MB).",
+    "error.too_large.hint": "Das Gerät muss seine Messwerte in kleineren Paketen senden.",
+    "error.malformed_body": "Die Sendung des Geräts ist nicht lesbar.",
+    "error.malformed_body.hint": "Das Gerät muss eine JSON-Liste von Messwerten senden oder NDJSON: einen Messwert je Zeile.",
+    "error.collector_unreachable": "Der Collector ist nicht erreichbar.",
+    "error.collector_unreachable.hint": "Die Messwerte gehen nicht verloren, sie werden später gesendet. Prüfen Sie, ob der Collector läuft (make run startet ihn).",
     "page.open_data": "Offene Daten",
     "page.devices": "Gerätezugänge",
     "device_class.no_devices": "ohne Geräte",
@@ -284,7 +297,7 @@ MESSAGES: dict[str, str] = {
         "Jedes Gerät meldet seine Telemetrie mit einem eigenen Zugang (Token). Ein neuer Zugang "
         "ersetzt den alten sofort; ein widerrufener wird vom Collector sofort abgewiesen."
     ),
-    "devices.admin_only": "Diese Seite ist der Administration vorbehalten.",
+    "page.admin_only": "Diese Seite ist der Administration vorbehalten.",
     "devices.none": "Der Datenbestand enthält noch keine Geräte.",
     "devices.device": "Gerät",
     "devices.issue": "Zugang ausstellen",
@@ -810,8 +823,16 @@ MESSAGES: dict[str, str] = {
         "Lieferordner). Nennt die technische Angabe unten eine neuere Schema-Version, "
         "aktualisieren Sie die Software (git pull && make setup)."
     ),
+    "error.base_rate_missing": "Für einen Tag fehlt der Basiszinssatz: {day}.",
+    "error.base_rate_missing.hint": "Tragen Sie den ab diesem Tag geltenden Basiszinssatz der Deutschen Bundesbank als Zeile `valid_from,rate_percent,source` in {file} ein und erstellen Sie den Bericht erneut.",
     "error.load_in_progress": "Gerade läuft ein anderer Ladevorgang.",
     "error.load_in_progress.hint": "Warten Sie, bis er fertig ist, und laden Sie die Seite neu.",
+    "error.usage_error": "Der Befehl passt nicht zu den angegebenen Werten.",
+    "error.usage_error.hint": "Die technische Angabe unten nennt die richtige Form; alle Befehle zeigt python -m pipelines --help.",
+    "error.file_error": "Eine Lieferdatei kann nicht gelesen werden.",
+    "error.file_error.hint": "Die technische Angabe unten nennt die Datei und was an ihr zu ändern ist.",
+    "error.serve_error": "Ein Teil des Systems ist nicht gestartet oder hat sich beendet.",
+    "error.serve_error.hint": "Die technische Angabe unten nennt den Teil. Seine letzten Meldungen stehen in der Ausgabe darüber: Beheben Sie, was dort steht, und starten Sie neu mit make run.",
     "data_status.as_of": (
         "Veröffentlichter Stand aus Ladelauf {run_id}, veröffentlicht am {published_at} "
         "({timezone})."

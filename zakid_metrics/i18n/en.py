@@ -142,6 +142,19 @@ MESSAGES: dict[str, str] = {
     "error.unknown_device.hint": "Deliver it in devices.csv and load the delivery.",
     "error.no_token": "This device has no valid token.",
     "error.no_token.hint": "There is nothing to revoke.",
+    # The collector's answers to devices and the simulator's (pipelines.collector, .simulate)
+    "error.not_durable": "The readings could not be stored safely and were not accepted.",
+    "error.not_durable.hint": "The device sends them again shortly. If the error stays, check that the collector has enough free disk space.",
+    "error.request_error": "The collector refused a device's request.",
+    "error.request_error.hint": "The technical detail below gives the reason.",
+    "error.unauthorized": "The device did not present a valid token.",
+    "error.unauthorized.hint": "Issue a new token (page Device tokens or python -m pipelines devices token DEVICE) and enter it on the device.",
+    "error.too_large": "The device's request is too large (over 5 MB).",
+    "error.too_large.hint": "The device must send its readings in smaller batches.",
+    "error.malformed_body": "The device's request cannot be read.",
+    "error.malformed_body.hint": "The device must send a JSON array of readings or NDJSON: one reading per line.",
+    "error.collector_unreachable": "The collector cannot be reached.",
+    "error.collector_unreachable.hint": "The readings are not lost; they are sent later. Check that the collector is running (make run starts it).",
     "page.open_data": "Open data",
     "page.devices": "Device tokens",
     "device_class.no_devices": "without devices",
@@ -281,7 +294,7 @@ MESSAGES: dict[str, str] = {
         "Every device reports its telemetry with a token of its own. A new token replaces the "
         "old one at once; the collector refuses a revoked one at once."
     ),
-    "devices.admin_only": "This page is for administrators only.",
+    "page.admin_only": "This page is for administrators only.",
     "devices.none": "The data has no devices yet.",
     "devices.device": "Device",
     "devices.issue": "Issue a token",
@@ -799,8 +812,16 @@ MESSAGES: dict[str, str] = {
         "folder). If the technical detail below names a newer schema version, update the "
         "software (git pull && make setup)."
     ),
+    "error.base_rate_missing": "The base rate (Basiszinssatz) for a day is missing: {day}.",
+    "error.base_rate_missing.hint": "Add the base rate in force from that day (Deutsche Bundesbank) as a line `valid_from,rate_percent,source` to {file}, then make the report again.",
     "error.load_in_progress": "Another load is running right now.",
     "error.load_in_progress.hint": "Wait until it has finished, then reload the page.",
+    "error.usage_error": "The command does not fit the values given.",
+    "error.usage_error.hint": "The technical detail below gives the right form; python -m pipelines --help lists every command.",
+    "error.file_error": "A delivery file cannot be read.",
+    "error.file_error.hint": "The technical detail below names the file and what to change in it.",
+    "error.serve_error": "A part of the system did not start or has stopped.",
+    "error.serve_error.hint": "The technical detail below names the part. Its last messages are in the output above: fix what they say and start again with make run.",
     "data_status.as_of": (
         "Published snapshot from load run {run_id}, published on {published_at} ({timezone})."
     ),

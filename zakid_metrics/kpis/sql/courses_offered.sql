@@ -15,9 +15,7 @@
 -- source: courses
 
 WITH courses_begun AS (
-    SELECT *,
-           make_date(CAST(substr(semester, 4, 4) AS INTEGER),
-                     CASE WHEN semester LIKE 'WS %' THEN 10 ELSE 4 END, 1) AS semester_starts_on
+    SELECT *, semester_starts_on(semester) AS semester_starts_on
     FROM courses
     WHERE embedded_ai
 )
@@ -33,7 +31,5 @@ ORDER BY semester_starts_on, semester NULLS LAST
 -- source_rows:
 SELECT *
 FROM courses
-WHERE embedded_ai
-  AND make_date(CAST(substr(semester, 4, 4) AS INTEGER),
-                CASE WHEN semester LIKE 'WS %' THEN 10 ELSE 4 END, 1) <= $as_of
+WHERE embedded_ai AND semester_starts_on(semester) <= $as_of
 ORDER BY semester, course_id

@@ -5,6 +5,7 @@
 -- audience: public
 -- direction: higher
 -- shape: scalar
+-- overview: 2
 -- definition_de: Zahl der externen Arbeitsplätze (bei Unternehmen geschaffen), die bis
 --   einschließlich zum Stichtag geschaffen wurden (created_on ≤ Stichtag), auch wenn sie
 --   inzwischen wieder beendet sind. Ziel laut Förderantrag: 500 bis zum Ende der Förderung.

@@ -13,12 +13,10 @@
 -- source: jobs
 SELECT count(*) AS value,
        round(coalesce(sum(fte), 0), 4) AS fte
-FROM jobs
+FROM existing_jobs($as_of)
 WHERE category = 'external'
-  AND created_on <= $as_of AND (ended_on IS NULL OR ended_on > $as_of)
 -- source_rows:
 SELECT *
-FROM jobs
+FROM existing_jobs($as_of)
 WHERE category = 'external'
-  AND created_on <= $as_of AND (ended_on IS NULL OR ended_on > $as_of)
 ORDER BY created_on, job_id

@@ -20,10 +20,8 @@ SELECT count(*) FILTER (WHERE data_policy IN ('on_device_only', 'aggregates_only
        count(*) FILTER (WHERE data_policy IN ('on_device_only', 'aggregates_only'))
            AS privacy_preserving,
        count(*) AS live
-FROM deployments
-WHERE went_live_on <= $as_of AND (decommissioned_on IS NULL OR decommissioned_on > $as_of)
+FROM live_deployments($as_of)
 -- source_rows:
 SELECT *
-FROM deployments
-WHERE went_live_on <= $as_of AND (decommissioned_on IS NULL OR decommissioned_on > $as_of)
+FROM live_deployments($as_of)
 ORDER BY data_policy, deployment_id

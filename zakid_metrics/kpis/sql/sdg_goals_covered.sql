@@ -5,6 +5,7 @@
 -- audience: public
 -- direction: higher
 -- shape: scalar
+-- overview: 7
 -- definition_de: Zahl der 17 UN-Nachhaltigkeitsziele (SDGs), zu denen mindestens ein
 --   verifizierter Beitrag am oder vor dem Stichtag gemeldet wurde (reported_on ≤ Stichtag).
 --   Unverifizierte Beiträge zählen nicht.

@@ -15,14 +15,10 @@
 
 SELECT count(*) AS value,
        count(*) FILTER (WHERE ude_spinoff) AS ude_spinoffs
-FROM companies c
-WHERE c.is_startup AND EXISTS (
-    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
-)
+FROM engaged_companies($as_of) c
+WHERE c.is_startup
 -- source_rows:
 SELECT c.*
-FROM companies c
-WHERE c.is_startup AND EXISTS (
-    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
-)
+FROM engaged_companies($as_of) c
+WHERE c.is_startup
 ORDER BY c.company_id

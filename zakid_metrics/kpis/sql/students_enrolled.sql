@@ -15,13 +15,9 @@
 
 SELECT coalesce(sum(enrolled), 0) AS value, count(*) AS courses
 FROM courses
-WHERE embedded_ai
-  AND make_date(CAST(substr(semester, 4, 4) AS INTEGER),
-                CASE WHEN semester LIKE 'WS %' THEN 10 ELSE 4 END, 1) <= $as_of
+WHERE embedded_ai AND semester_starts_on(semester) <= $as_of
 -- source_rows:
 SELECT *
 FROM courses
-WHERE embedded_ai
-  AND make_date(CAST(substr(semester, 4, 4) AS INTEGER),
-                CASE WHEN semester LIKE 'WS %' THEN 10 ELSE 4 END, 1) <= $as_of
+WHERE embedded_ai AND semester_starts_on(semester) <= $as_of
 ORDER BY semester, course_id
