@@ -50,3 +50,21 @@ class LoadInProgressError(ZakidError):
     """Another load run holds the writer lock."""
 
     code = "load_in_progress"
+
+
+class OpenDataError(ZakidError):
+    """The open-data export is missing, incomplete or does not match its metadata."""
+
+    code = "open_data"
+
+
+class PublicModeError(ZakidError):
+    """Something in the public app tried to read the warehouse, which it must never do."""
+
+    code = "public_mode"
+
+
+class ExportError(ZakidError):
+    """The open-data export cannot be built from the published data."""
+
+    code = "export_error"

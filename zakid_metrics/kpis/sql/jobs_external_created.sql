@@ -3,6 +3,7 @@
 -- name_en: External jobs created
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Zahl der externen Arbeitsplätze (bei Unternehmen geschaffen), die bis
