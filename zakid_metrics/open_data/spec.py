@@ -174,13 +174,7 @@ DATASETS: tuple[DatasetSpec, ...] = (
             for name, _ in BREAKDOWNS
         ),
     ),
-    DatasetSpec(
-        "companies_named",
-        (),
-        None,
-        ("name", "size_class", "use_cases"),
-        source="companies_engaged",
-    ),
+    DatasetSpec("companies_named", (), None, ("name", "size_class", "use_cases")),
     DatasetSpec(
         "projects",
         ("status", "use_case"),
