@@ -598,7 +598,9 @@ def _record(con: duckdb.DuckDBPyConnection, run: RunResult, triggered_by: str) -
         },
     )
     con.execute(
-        "INSERT INTO load_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO load_runs (run_id, started_at, finished_at, status, triggered_by, files, "
+        "rows_read, rows_loaded, rows_rejected, rows_duplicate) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             run.run_id,
             run.started_at,
@@ -613,6 +615,7 @@ def _record(con: duckdb.DuckDBPyConnection, run: RunResult, triggered_by: str) -
         ],
     )
     con.execute(
-        "INSERT OR REPLACE INTO meta VALUES ('snapshot_run_id', ?), ('published_at', ?)",
+        "INSERT OR REPLACE INTO meta (key, value) "
+        "VALUES ('snapshot_run_id', ?), ('published_at', ?)",
         [str(run.run_id), run.finished_at.isoformat()],
     )

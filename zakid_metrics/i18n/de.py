@@ -284,7 +284,7 @@ MESSAGES: dict[str, str] = {
         "Jedes Gerät meldet seine Telemetrie mit einem eigenen Zugang (Token). Ein neuer Zugang "
         "ersetzt den alten sofort; ein widerrufener wird vom Collector sofort abgewiesen."
     ),
-    "devices.admin_only": "Diese Seite ist der Administration vorbehalten.",
+    "page.admin_only": "Diese Seite ist der Administration vorbehalten.",
     "devices.none": "Der Datenbestand enthält noch keine Geräte.",
     "devices.device": "Gerät",
     "devices.issue": "Zugang ausstellen",

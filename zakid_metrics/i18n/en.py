@@ -281,7 +281,7 @@ MESSAGES: dict[str, str] = {
         "Every device reports its telemetry with a token of its own. A new token replaces the "
         "old one at once; the collector refuses a revoked one at once."
     ),
-    "devices.admin_only": "This page is for administrators only.",
+    "page.admin_only": "This page is for administrators only.",
     "devices.none": "The data has no devices yet.",
     "devices.device": "Device",
     "devices.issue": "Issue a token",

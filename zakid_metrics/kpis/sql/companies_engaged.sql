@@ -6,6 +6,7 @@
 -- open_data: key_figure
 -- direction: higher
 -- shape: breakdown
+-- overview: 3
 -- dimensions: size_class
 -- definition_de: Unternehmen mit mindestens einem Projekt, das am oder vor dem Stichtag begonnen
 --   hat (gleich welchen Status), nach Größenklasse der EU-KMU-Definition (Empfehlung

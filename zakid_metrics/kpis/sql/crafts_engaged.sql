@@ -6,6 +6,7 @@
 -- open_data: key_figure
 -- direction: higher
 -- shape: scalar
+-- overview: 5
 -- definition_de: Zahl der beteiligten Unternehmen (mindestens ein am oder vor dem Stichtag
 --   begonnenes Projekt), die Handwerksbetriebe sind (is_craft).
 -- definition_en: Number of engaged companies (at least one project started on or before the

@@ -6,6 +6,7 @@
 -- open_data: key_figure
 -- direction: higher
 -- shape: breakdown
+-- overview: 6
 -- dimensions: device_class
 -- definition_de: KI-Einsätze, die am Stichtag in Betrieb sind (went_live_on am oder vor dem
 --   Stichtag, decommissioned_on leer oder danach), nach der Klasse ihrer am Stichtag

@@ -6,6 +6,7 @@
 -- open_data: key_figure
 -- direction: higher
 -- shape: scalar
+-- overview: 7
 -- definition_de: Zahl der 17 UN-Nachhaltigkeitsziele (SDGs), zu denen mindestens ein
 --   verifizierter Beitrag am oder vor dem Stichtag gemeldet wurde (reported_on ≤ Stichtag).
 --   Unverifizierte Beiträge zählen nicht.

@@ -6,6 +6,7 @@
 -- open_data: key_figure
 -- direction: higher
 -- shape: scalar
+-- overview: 4
 -- definition_de: Anteil der kleinen und mittleren Unternehmen (EU-KMU-Definition, Empfehlung
 --   2003/361/EG) an den beteiligten Unternehmen, also den Unternehmen mit mindestens einem am
 --   oder vor dem Stichtag begonnenen Projekt. Ohne beteiligte Unternehmen kein Wert.
