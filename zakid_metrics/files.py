@@ -1,4 +1,4 @@
-"""Durable file plumbing, the one copy of each: fsync, atomic write, file locks, directory swap.
+"""File plumbing, the one copy of each: fsync, atomic write, file locks, directory swap, zips.
 
 Every module that must survive a crash or share a file with another process uses these, so the
 crash story (write a temporary file, fsync it, rename it, fsync the folder) is told once.
@@ -9,9 +9,11 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import io
 import os
 import shutil
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +25,9 @@ PRIVATE_DIR_MODE = 0o700
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 _POLL_S = 0.05
+# Zip entries get a fixed time and are stored, not deflated: deflated bytes depend on the
+# zlib build (zlib-ng differs), so only stored entries are the same on every machine.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 def fsync_path(path: Path) -> None:
@@ -136,3 +141,18 @@ def _exchange(first: Path, second: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
         return False
     raise OSError(code, os.strerror(code), str(second))
+
+
+def normalised_zip(data: bytes) -> bytes:
+    """The same archive with stored entries and fixed metadata, identical on every machine."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target,
+    ):
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, ZIP_EPOCH)
+            info.create_system = 0
+            info.external_attr = 0
+            target.writestr(info, source.read(member))
+    return out.getvalue()
