@@ -47,7 +47,7 @@ MESSAGES: dict[str, str] = {
     "column.latency_ms_p95": "Latenz p95 (ms)",
     "column.readings_error": "Fehlermeldungen",
     "column.bucket": "Zeit",
-    # Open data, public app, login, device tokens (pipelines/publish.py, open_data.py,
+    # Open data, public app, login, device tokens (pipelines/export.py, open_data/,
     # dashboard/public_pages, components/public.py, components/login.py, app_pages/devices.py)
     "open_data.catalog.title": "ZaKI.D Wirkungsmonitor – offene Daten",
     "open_data.catalog.description": (
@@ -133,11 +133,11 @@ MESSAGES: dict[str, str] = {
     "open_data.column.verified": "yes oder no: ob der Beitrag verifiziert ist",
     "open_data.column.semester": "Semester, z. B. WS 2025/26",
     "error.open_data": "Die offenen Daten können nicht gelesen werden.",
-    "error.open_data.hint": "Veröffentlichen Sie sie neu: python -m pipelines publish",
+    "error.open_data.hint": "Erstellen Sie den Export neu: python -m pipelines export",
     "error.public_mode": "Die öffentliche Ansicht darf den internen Datenbestand nicht lesen.",
     "error.public_mode.hint": "Bitte melden Sie diesen Fehler dem Betriebsteam.",
-    "error.publish_error": "Die offenen Daten können nicht erstellt werden.",
-    "error.publish_error.hint": "Die technische Angabe unten nennt den Grund.",
+    "error.export_error": "Die offenen Daten können nicht erstellt werden.",
+    "error.export_error.hint": "Die technische Angabe unten nennt den Grund.",
     "error.unknown_device": "Dieses Gerät ist im Datenbestand nicht bekannt.",
     "error.unknown_device.hint": "Liefern Sie es in devices.csv und laden Sie die Lieferung.",
     "error.no_token": "Dieses Gerät hat keinen gültigen Zugang.",
@@ -175,7 +175,7 @@ MESSAGES: dict[str, str] = {
     ),
     "public.no_export": (
         "Die offenen Daten sind noch nicht veröffentlicht. Sobald das Team sie veröffentlicht "
-        "hat (python -m pipelines publish), erscheinen sie hier."
+        "hat (python -m pipelines export), erscheinen sie hier."
     ),
     "public.as_of": "Stand: {as_of} · Herausgeber: {publisher}",
     "public.license": "Lizenz: {license}",

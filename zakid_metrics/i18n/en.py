@@ -47,7 +47,7 @@ MESSAGES: dict[str, str] = {
     "column.latency_ms_p95": "Latency p95 (ms)",
     "column.readings_error": "Error reports",
     "column.bucket": "Time",
-    # Open data, public app, login, device tokens (pipelines/publish.py, open_data.py,
+    # Open data, public app, login, device tokens (pipelines/export.py, open_data/,
     # dashboard/public_pages, components/public.py, components/login.py, app_pages/devices.py)
     "open_data.catalog.title": "ZaKI.D impact monitor – open data",
     "open_data.catalog.description": (
@@ -133,11 +133,11 @@ MESSAGES: dict[str, str] = {
     "open_data.column.verified": "yes or no: whether the contribution is verified",
     "open_data.column.semester": "Semester, e.g. WS 2025/26",
     "error.open_data": "The open data cannot be read.",
-    "error.open_data.hint": "Publish it again: python -m pipelines publish",
+    "error.open_data.hint": "Export it again: python -m pipelines export",
     "error.public_mode": "The public view must not read the internal data.",
     "error.public_mode.hint": "Please report this error to the operations team.",
-    "error.publish_error": "The open data cannot be created.",
-    "error.publish_error.hint": "The technical detail below gives the reason.",
+    "error.export_error": "The open data cannot be created.",
+    "error.export_error.hint": "The technical detail below gives the reason.",
     "error.unknown_device": "This device is not in the data.",
     "error.unknown_device.hint": "Deliver it in devices.csv and load the delivery.",
     "error.no_token": "This device has no valid token.",
@@ -173,7 +173,7 @@ MESSAGES: dict[str, str] = {
     ),
     "public.no_export": (
         "The open data is not published yet. It appears here as soon as the team has published "
-        "it (python -m pipelines publish)."
+        "it (python -m pipelines export)."
     ),
     "public.as_of": "As of {as_of} · Publisher: {publisher}",
     "public.license": "Licence: {license}",

@@ -3,6 +3,7 @@
 -- name_en: Embedded-AI courses by semester
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: breakdown
 -- dimensions: semester
