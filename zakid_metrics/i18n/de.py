@@ -642,6 +642,7 @@ MESSAGES: dict[str, str] = {
     "column.reported_on": "Gemeldet am",
     "column.evidence": "Nachweis",
     "column.semester": "Semester",
+    "column.semester_starts_on": "Semesterbeginn",
     "column.courses": "Lehrveranstaltungen",
     "column.enrolled": "Eingeschrieben",
     "column.completed": "Abgeschlossen",

@@ -638,6 +638,7 @@ MESSAGES: dict[str, str] = {
     "column.reported_on": "Reported on",
     "column.evidence": "Evidence",
     "column.semester": "Semester",
+    "column.semester_starts_on": "Semester starts",
     "column.courses": "Courses",
     "column.enrolled": "Enrolled",
     "column.completed": "Completed",

@@ -58,7 +58,7 @@ from zakid_metrics.open_data.spec import (
 from zakid_metrics.settings import get_settings
 from zakid_metrics.telemetry import Window, load_window
 from zakid_metrics.telemetry_store import ROLLUPS, segment_files, telemetry_dir, telemetry_lock
-from zakid_metrics.warehouse import warehouse_path
+from zakid_metrics.warehouse import install_shared_sql, warehouse_path
 
 
 @dataclass(frozen=True)
@@ -108,22 +108,20 @@ def public_state(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             # Identifiers from the warehouse's own catalogue, not from any user input.
             current = " WHERE NOT _stale" if name in ENTITIES else ""
             con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM warehouse.main."{name}"{current}')
+        install_shared_sql(con)
         yield con
     finally:
         con.close()
 
 
 def _snapshot(con: duckdb.DuckDBPyConnection) -> tuple[int, dt.datetime]:
-    row = con.execute(
-        "SELECT max(value) FILTER (WHERE key = 'snapshot_run_id'), "
-        "max(value) FILTER (WHERE key = 'published_at') FROM meta"
-    ).fetchone()
+    row = con.execute("SELECT run_id, published_at FROM published_snapshot()").fetchone()
     if row is None or row[0] is None or row[1] is None:
         raise ExportError(
             "The warehouse has no published load run yet.",
             "Load a delivery first: python -m pipelines ingest data/sample",
         )
-    published = dt.datetime.fromisoformat(row[1])
+    published = row[1]
     if published.tzinfo is None:  # stored as UTC without zone, like every timestamp
         published = published.replace(tzinfo=dt.UTC)
     return int(row[0]), published
@@ -326,7 +324,7 @@ def _sdg_effects(rows: pd.DataFrame, context: Context) -> dict[str | None, pd.Da
 
 def _courses(rows: pd.DataFrame, context: Context) -> dict[str | None, pd.DataFrame]:
     counted = rows.assign(
-        starts=[_semester_start(s) for s in rows["semester"]],
+        starts=rows["semester_starts_on"],
         completed=rows["completed"].fillna(0).astype("int64"),
         enrolled=rows["enrolled"].astype("int64"),
     )
@@ -344,11 +342,6 @@ UNIT_ROWS: dict[str, UnitRows] = {
     "sdg_effects": _sdg_effects,
     "courses": _courses,
 }
-
-
-def _semester_start(semester: str) -> dt.date:
-    year = int(semester[3:7])
-    return dt.date(year, 10 if semester.startswith("WS") else 4, 1)
 
 
 def _present(value: Any) -> bool:

@@ -26,6 +26,7 @@ from tests.zakid_metrics.open_data.conftest import (
     write_export,
 )
 from zakid_metrics import kpis
+from zakid_metrics.contract import KPI_SQL_DIR
 from zakid_metrics.disclosure import Rules
 from zakid_metrics.errors import ExportError
 from zakid_metrics.open_data.build import public_state
@@ -238,7 +239,7 @@ def registry_with_marked(folder: Path, kpi_id: str) -> dict[str, kpis.Kpi]:
     """The registry's files in `folder`, with KPI `kpi_id` made public and marked for the open
     data by its header alone."""
     folder.mkdir()
-    for path in kpis.SQL_DIR.glob("*.sql"):
+    for path in KPI_SQL_DIR.glob("*.sql"):
         shutil.copy(path, folder / path.name)
     path = folder / f"{kpi_id}.sql"
     text = path.read_text(encoding="utf-8")

@@ -30,7 +30,7 @@ WHERE semester_starts_on <= $as_of
 GROUP BY GROUPING SETS ((semester), ())
 ORDER BY semester_starts_on, semester NULLS LAST
 -- source_rows:
-SELECT *
+SELECT *, semester_starts_on(semester) AS semester_starts_on
 FROM courses
 WHERE embedded_ai AND semester_starts_on(semester) <= $as_of
 ORDER BY semester, course_id
