@@ -9,6 +9,7 @@ import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
@@ -72,48 +73,11 @@ SizeClass = Literal["micro", "small", "medium", "large"]
 SIZE_CLASSES: tuple[SizeClass, ...] = get_args(SizeClass)
 ReadingStatus = Literal["ok", "degraded", "error"]
 READING_STATUSES: tuple[ReadingStatus, ...] = get_args(ReadingStatus)
-KpiId = Literal[
-    "jobs_project_related_created",
-    "jobs_project_related_fte",
-    "jobs_external_created",
-    "jobs_external_existing",
-    "jobs_well_paid_share",
-    "jobs_by_qualification",
-    "jobs_forecast_end",
-    "companies_engaged",
-    "sme_share",
-    "crafts_engaged",
-    "startups_engaged",
-    "companies_in_duisburg_share",
-    "projects_by_status",
-    "pilot_to_production_rate",
-    "time_to_production_days",
-    "ude_research_transfer",
-    "private_leverage",
-    "deployments_live",
-    "devices_online",
-    "inferences_24h",
-    "latency_p95_fleet",
-    "speedup_vs_cloud",
-    "data_kept_on_device_share",
-    "privacy_policy_share",
-    "energy_per_inference_mwh",
-    "slo_breaches",
-    "sdg_goals_covered",
-    "sdg_contributions",
-    "co2e_avoided_t_per_year",
-    "energy_saved_mwh_per_year",
-    "courses_offered",
-    "students_enrolled",
-    "students_completed",
-    "budget_utilisation",
-    "budget_line_deviation",
-    "funds_drawn",
-    "idle_funds",
-    "public_cost_per_external_job",
-    "reports_due",
-]
-KPI_IDS: tuple[KpiId, ...] = get_args(KpiId)
+# The KPI ids are the names of the KPI registry's files (zakid_metrics/kpis/sql/<kpi_id>.sql):
+# a new KPI file is a new id, here too. Read from the folder, as the registry sits above the
+# contract and is not imported by it.
+KPI_SQL_DIR = Path(__file__).with_name("kpis") / "sql"
+KPI_IDS: tuple[str, ...] = tuple(sorted(path.stem for path in KPI_SQL_DIR.glob("*.sql")))
 
 DUISBURG_POSTAL_CODES = (47051, 47279)
 # The basis of each regime (CONTRACT.md section 2, grants.regime): the one mapping from regime

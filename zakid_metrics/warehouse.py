@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
+import hashlib
 import shutil
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import duckdb
 
 from zakid_metrics.contract import CONTRACT_VERSION, ENTITIES, Entity, FirstValue
 from zakid_metrics.errors import LoadInProgressError, WarehouseError
+from zakid_metrics.files import file_lock, replace_durably
 from zakid_metrics.settings import get_settings
 
 WAREHOUSE_FILE = "warehouse.duckdb"
@@ -439,13 +439,41 @@ def insert_columns(
     )
 
 
+# The rules several queries share (engaged companies, fleet devices, plan vs actual, ...) as
+# TEMP macros, in one file beside the KPI files that use them most. It is read here, not via
+# the registry, so that every reader of the warehouse gets them without loading the KPIs.
+SHARED_SQL = Path(__file__).with_name("kpis") / "shared.sql"
+# A session variable, like the TEMP macros per connection: the digest of the file installed.
+_SHARED_SQL_VARIABLE = "zakid_shared_sql"
+
+
+@cache
+def _shared_sql() -> tuple[str, str]:
+    text = SHARED_SQL.read_text(encoding="utf-8")
+    return text, hashlib.sha256(text.encode()).hexdigest()
+
+
+def install_shared_sql(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the shared macros of kpis/shared.sql on `con`, unless it has them already.
+
+    They are bound to the tables when created, so `con` must already see the warehouse's
+    tables; read-only connections can create them (TEMP).
+    """
+    sql, digest = _shared_sql()
+    ((installed,),) = con.execute("SELECT getvariable(?)", [_SHARED_SQL_VARIABLE]).fetchall()
+    if installed != digest:
+        con.execute(sql)
+        con.execute(f"SET VARIABLE {_SHARED_SQL_VARIABLE} = ?", [digest])
+
+
 def warehouse_path(data_dir: Path) -> Path:
     return Path(data_dir) / WAREHOUSE_FILE
 
 
 @contextmanager
 def read_snapshot(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the published snapshot, closed after the batch of queries.
+    """A read-only connection to the published snapshot, closed after the batch of queries,
+    with the shared macros (install_shared_sql).
 
     Close it promptly: a load replaces the file, and only a new connection sees the new one.
     """
@@ -456,9 +484,13 @@ def read_snapshot(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             "Load a delivery first: python -m pipelines ingest data/sample",
             path=str(path),
         )
+    con = None
     try:
         con = duckdb.connect(str(path), read_only=True)
+        install_shared_sql(con)
     except duckdb.Error as error:
+        if con is not None:
+            con.close()
         raise WarehouseError(
             f"The warehouse at {path} cannot be opened: {error}",
             "Reload the delivery into a fresh data directory.",
@@ -473,24 +505,15 @@ def read_snapshot(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 @contextmanager
 def writer_lock(data_dir: Path, timeout_s: float = 60.0) -> Iterator[None]:
     """One load at a time per data directory; others wait up to `timeout_s`."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / LOCK_FILE, "a+") as handle:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise LoadInProgressError(
-                        f"Another load into {data_dir} has run for over {timeout_s:.0f} s.",
-                        "Wait for it to finish, then run the load again.",
-                    ) from None
-                time.sleep(0.1)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def in_progress() -> LoadInProgressError:
+        return LoadInProgressError(
+            f"Another load into {data_dir} has run for over {timeout_s:.0f} s.",
+            "Wait for it to finish, then run the load again.",
+        )
+
+    with file_lock(data_dir / LOCK_FILE, timeout_s=timeout_s, on_timeout=in_progress):
+        yield
 
 
 @contextmanager
@@ -520,14 +543,4 @@ def next_snapshot(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             building.unlink(missing_ok=True)
             raise
         con.close()
-        _fsync(building)
-        os.replace(building, published)
-        _fsync(data_dir)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        replace_durably(building, published)

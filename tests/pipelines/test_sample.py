@@ -26,7 +26,10 @@ from pipelines.sample import (
     TELEMETRY_FILE,
     write_sample,
 )
-from zakid_metrics.contract import ENTITIES
+from pipelines.sample.delivery import LAYOUTS
+from pipelines.sample.formats import GERMAN_EXCEL_CSV, Layout, spreadsheet_header
+from pipelines.sample.rows import eur
+from zakid_metrics.contract import ENTITIES, Bool, Entity, Grant
 
 COMMITTED = Path(__file__).resolve().parents[2] / "data" / "sample"
 
@@ -114,11 +117,58 @@ def test_generating_twice_gives_the_same_bytes_as_the_committed_sample(tmp_path:
         assert a.read_bytes() == b.read_bytes(), a.name
         committed = COMMITTED / a.name
         assert committed.read_bytes() == a.read_bytes(), (
-            f"data/sample/{a.name} differs from the generator's: run `python -m pipelines.sample`"
+            f"data/sample/{a.name} differs from the generator's: run `python -m pipelines sample`"
         )
 
 
-# (2) Formats as real deliveries come
+# (2) Columns from the contract
+
+
+def test_every_entity_has_one_file() -> None:
+    assert sorted(layout.entity for layout in LAYOUTS) == sorted(ENTITIES)
+    assert sorted(layout.file for layout in LAYOUTS) == TABLES
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_headers_are_the_contract_columns_as_typed(sample: Path, name: str) -> None:
+    header, _ = read_rows(sample, name)
+    extra = ["bemerkung_intern"] if name == "sdg_contributions.csv" else []
+    entity = name.rsplit(".", 1)[0]
+    assert [cell.strip().lower() for cell in header] == [*ENTITIES[entity].columns, *extra]
+
+
+def test_spreadsheet_headers_capitalise_words_and_abbreviations() -> None:
+    assert spreadsheet_header("annual_gross_salary_eur") == "Annual_Gross_Salary_EUR"
+    assert spreadsheet_header("builds_on_ude_research") == "Builds_On_UDE_Research"
+    assert spreadsheet_header("sdg_goal") == "SDG_Goal"
+
+
+class GrantWithVat(Grant):
+    vat_deductible: Bool = False
+
+
+def test_a_new_contract_column_is_written_without_restating_the_columns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(ENTITIES, "grants", Entity("grants", GrantWithVat, ("grant_id",)))
+    layout = Layout("grants", GERMAN_EXCEL_CSV, {"recipient": "Recipient "})
+    row = {
+        "grant_id": "G-1", "recipient": "Stadt", "sub_project": "Transfer", "programme": "STARK",
+        "regime": "NKBF", "funding_rate": Decimal("0.5"), "approved_eur": eur(1_234.5),
+        "decided_on": dt.date(2024, 5, 16), "starts_on": dt.date(2024, 6, 1),
+        "ends_on": dt.date(2028, 5, 31), "vat_deductible": True,
+    }  # fmt: skip
+    assert layout.write([row]).decode("cp1252").split("\r\n")[:2] == [
+        "Grant_ID;Recipient ;Sub_Project;Programme;Regime;Funding_Rate;Approved_EUR;Decided_On;"
+        "Starts_On;Ends_On;Vat_Deductible",
+        "G-1;Stadt;Transfer;STARK;NKBF;0,5;1.234,50;16.05.2024;01.06.2024;31.05.2028;ja",
+    ]
+    del row["vat_deductible"]
+    with pytest.raises(ValueError, match="vat_deductible"):
+        layout.write([row])
+
+
+# (3) Formats as real deliveries come
 
 
 @pytest.mark.parametrize("name", GERMAN_EXCEL)
@@ -215,7 +265,7 @@ def test_xlsx_container_carries_no_time_of_generation(sample: Path) -> None:
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
-# (3) Planted errors
+# (4) Planted errors
 
 
 def test_planted_errors_point_at_the_stated_value(sample: Path) -> None:
@@ -272,7 +322,7 @@ def test_nothing_refers_to_a_planted_row(sample: Path) -> None:
     assert ids("devices.csv", "deployment_id") <= refs("deployments.csv", "deployment_id")
 
 
-# (4) Counts
+# (5) Counts
 
 
 @pytest.mark.parametrize("name", TABLES)
@@ -288,7 +338,7 @@ def test_planted_errors_per_file() -> None:
     }  # fmt: skip
 
 
-# (5) The plan and the stories the funder view tells
+# (6) The plan and the stories the funder view tells
 
 
 def test_approved_total_is_about_18_million(sample: Path) -> None:
@@ -329,7 +379,7 @@ def test_one_recent_call_is_not_yet_received(sample: Path) -> None:
     assert pending == ["MA-IMS-15"]
 
 
-# (6) Telemetry history: what the live page shows as the past
+# (7) Telemetry history: what the live page shows as the past
 
 
 def test_telemetry_history_covers_the_live_devices_for_a_week(sample: Path) -> None:
