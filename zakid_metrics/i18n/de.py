@@ -158,6 +158,7 @@ MESSAGES: dict[str, str] = {
     "page.open_data": "Offene Daten",
     "page.devices": "Gerätezugänge",
     "device_class.no_devices": "ohne Geräte",
+    "public.overview.more": "Weitere Kennzahlen",
     "public.overview.title": "ZaKI.D – was das Zentrum bewirkt",
     "public.overview.intro": (
         "Das Zentrum für angewandte eingebettete KI in Duisburg (ZaKI.D) – getragen von der Stadt "

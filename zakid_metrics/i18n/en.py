@@ -158,6 +158,7 @@ MESSAGES: dict[str, str] = {
     "page.open_data": "Open data",
     "page.devices": "Device tokens",
     "device_class.no_devices": "without devices",
+    "public.overview.more": "Further key figures",
     "public.overview.title": "ZaKI.D – what the centre achieves",
     "public.overview.intro": (
         "The centre for applied embedded AI in Duisburg (ZaKI.D) – run by the City of Duisburg, "
