@@ -20,8 +20,18 @@ from pipelines.collector.connections import (
     guarded_protocol,
     reserve_descriptors,
 )
-from pipelines.collector.store import Collector, NotDurableError
+from pipelines.collector.store import Collector
 from pipelines.collector.tokens import TokenStore
+from zakid_metrics.errors import (
+    BodyTimeoutError,
+    BodyTooLargeError,
+    ErrorCode,
+    MalformedBodyError,
+    NotDurableError,
+    RequestError,
+    UnauthorizedError,
+    UnsupportedEncodingError,
+)
 from zakid_metrics.settings import Settings, get_settings
 
 log = logging.getLogger("zakid.collector")
@@ -29,56 +39,46 @@ MAX_BODY_BYTES = 5 * 1024 * 1024
 """At most 5 MB (MiB) per request, checked while the body streams in."""
 
 
-class RequestError(Exception):
-    """A request the collector answers with an error status and a JSON reason."""
-
-    def __init__(
-        self, status: int, error: str, reason: str, hint: str, headers: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(reason)
-        self.status, self.error, self.reason, self.hint = status, error, reason, hint
-        self.headers = headers or {}
-
-    def response(self, close: bool = False) -> Response:
-        """The answer; `close` when the request's body was not read to its end (the
-        connection then closes, reading and dropping the rest: see connections.py)."""
-        headers = {**self.headers, "Connection": "close"} if close else self.headers
-        return json_response(
-            {"error": self.error, "reason": self.reason, "hint": self.hint}, self.status, headers
-        )
+# How the collector answers a refused request: HTTP status and extra headers per error code;
+# the JSON body names the code, the reason and the hint.
+ANSWERS: dict[ErrorCode, tuple[int, dict[str, str]]] = {
+    "unauthorized": (401, {"WWW-Authenticate": "Bearer"}),
+    "too_large": (413, {}),
+    "body_timeout": (408, {}),
+    "malformed_body": (400, {}),
+    "unsupported_encoding": (400, {}),
+    "request_error": (400, {}),
+    "not_durable": (503, {"Retry-After": "1"}),
+}
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(orjson.dumps(body), status, headers, media_type="application/json")
 
 
-def _unauthorized(reason: str, hint: str) -> RequestError:
-    return RequestError(401, "unauthorized", reason, hint, {"WWW-Authenticate": "Bearer"})
-
-
 def authenticate(tokens: TokenStore, header: str | None) -> str:
     """The device a request's bearer token belongs to."""
     issue_hint = "Issue one with `python -m pipelines devices token DEVICE_ID`."
     if not header:
-        raise _unauthorized(
+        raise UnauthorizedError(
             "The Authorization header is missing.",
             f"Send 'Authorization: Bearer <device token>'. {issue_hint}",
         )
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or " " in token:
-        raise _unauthorized(
+        raise UnauthorizedError(
             "The Authorization header is not of the form 'Bearer <token>'.",
             "Send exactly one device token after 'Bearer '.",
         )
     record = tokens.lookup(token)
     if record is None:
-        raise _unauthorized(
+        raise UnauthorizedError(
             "The token is not valid (unknown, mistyped or replaced).",
             f"Use the device's current token. {issue_hint}",
         )
     if not record.active:
-        raise _unauthorized(
+        raise UnauthorizedError(
             f"The token of device {record.device_id!r} was revoked at {record.revoked_at}.",
             f"Ask the operator for a new token. {issue_hint}",
         )
@@ -88,9 +88,7 @@ def authenticate(tokens: TokenStore, header: str | None) -> str:
 def check_encoding(header: str | None) -> None:
     """Refuse a body in a content coding (gzip, ...) before reading it."""
     if header and header.strip().lower() != "identity":
-        raise RequestError(
-            400,
-            "unsupported_encoding",
+        raise UnsupportedEncodingError(
             f"The body is sent with Content-Encoding '{header}'; only plain bodies are read.",
             "Send the body uncompressed, without a Content-Encoding header.",
         )
@@ -99,9 +97,7 @@ def check_encoding(header: str | None) -> None:
 async def read_body(request: Request, timeout_s: float) -> bytes:
     """The request body, refused with 413 as soon as it grows past MAX_BODY_BYTES, and with
     408 when it pauses for more than `timeout_s`."""
-    too_large = RequestError(
-        413,
-        "too_large",
+    too_large = BodyTooLargeError(
         f"The body is larger than {MAX_BODY_BYTES} bytes (5 MB).",
         "Send the readings in smaller batches.",
     )
@@ -118,9 +114,7 @@ async def read_body(request: Request, timeout_s: float) -> bytes:
         except StopAsyncIteration:
             return b"".join(chunks)
         except TimeoutError:
-            raise RequestError(
-                408,
-                "body_timeout",
+            raise BodyTimeoutError(
                 f"The body paused for more than {timeout_s:g} s.",
                 "Send the whole body without pausing; check the network.",
             ) from None
@@ -130,12 +124,9 @@ async def read_body(request: Request, timeout_s: float) -> bytes:
         chunks.append(chunk)
 
 
-def _malformed(reason: str) -> RequestError:
-    return RequestError(
-        400,
-        "malformed_body",
-        reason,
-        "Send a JSON array of reading objects, or NDJSON: one reading object per line.",
+def _malformed(reason: str) -> MalformedBodyError:
+    return MalformedBodyError(
+        reason, "Send a JSON array of reading objects, or NDJSON: one reading object per line."
     )
 
 
@@ -188,12 +179,14 @@ def create_app(
             body_read = True
             readings = parse_readings(body)
             receipt = await collector.receive(device, readings)
-        except RequestError as error:
-            return error.response(close=not body_read)
-        except NotDurableError as error:
-            return RequestError(
-                503, "not_durable", error.message, error.hint, {"Retry-After": "1"}
-            ).response()
+        except (RequestError, NotDurableError) as error:
+            status, headers = ANSWERS[error.code]
+            if not body_read:
+                # The rest of the body is read and dropped as the connection closes (see
+                # connections.py), so that a client still sending it sees this answer.
+                headers = {**headers, "Connection": "close"}
+            body = {"error": error.code, "reason": error.message, "hint": error.hint}
+            return json_response(body, status, headers)
         return json_response(receipt.public())
 
     async def healthz(request: Request) -> Response:

@@ -31,7 +31,7 @@ from pipelines.collector.segments import (
 from pipelines.collector.tokens import registered_devices
 from pipelines.collector.validation import Invalid, TsWindow, validate_reading
 from pipelines.collector.wal import LogWriter, encode
-from zakid_metrics.errors import WarehouseError, ZakidError
+from zakid_metrics.errors import NotDurableError, WarehouseError
 from zakid_metrics.files import atomic_write
 from zakid_metrics.settings import Settings, get_settings
 from zakid_metrics.telemetry_store import (
@@ -54,12 +54,6 @@ log = logging.getLogger("zakid.collector")
 FLUSH_ROWS = 250_000
 """Unflushed readings that trigger a flush before the interval is up (bounds memory and replay)."""
 _SEQ = 1  # position of seq in a validated row (READING_FIELDS order)
-
-
-class NotDurableError(ZakidError):
-    """The log could not be written or fsynced: the batch is not acknowledged."""
-
-    code = "not_durable"
 
 
 class SeqRuns:
