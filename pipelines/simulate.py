@@ -14,7 +14,6 @@ import argparse
 import datetime as dt
 import heapq
 import http.client
-import os
 import random
 import signal
 import threading
@@ -28,7 +27,8 @@ from typing import Any
 import orjson
 
 from pipelines.fleet_model import DEVICE_PROFILES, UPLINK_SHARE, working_load
-from zakid_metrics.errors import UsageError, ZakidError
+from zakid_metrics.errors import CollectorUnreachableError, UsageError
+from zakid_metrics.files import atomic_write
 
 TOKENS_FILE = "tokens.json"
 SIMULATOR_DIR = "simulator"
@@ -44,12 +44,6 @@ p95 is three times its objective."""
 OFFLINE_AFTER = dt.timedelta(minutes=3)
 DEFAULT_SLO_MS = 40.0
 DEFAULT_BASELINE_MS = 250.0
-
-
-class CollectorUnreachableError(ZakidError):
-    """The collector refused or dropped the connection; readings are kept and sent later."""
-
-    code = "collector_unreachable"
 
 
 @dataclass
@@ -157,14 +151,7 @@ def _tokens(data_dir: Path, devices: list[str], log: Callable[[str], None]) -> d
             + (" ..." if len(foreign) > 5 else "")
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{TOKENS_FILE}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, orjson.dumps(tokens, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    atomic_write(path, orjson.dumps(tokens, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     return tokens
 
 

@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from zakid_metrics.errors import ZakidError
+from zakid_metrics.errors import TelemetryWindowError
 from zakid_metrics.kpis import KPIS, TELEMETRY_WINDOW_TABLE, KpiResult, compute_all
 from zakid_metrics.settings import get_settings
 from zakid_metrics.telemetry_store import (
@@ -66,12 +66,6 @@ TELEMETRY_KPIS = tuple(kpi.id for kpi in KPIS.values() if kpi.reads_telemetry)
 # A log record can reach a segment only after it was received; this covers clock steps.
 _CLOCK_SLACK_S = 2.0
 _STATUS = "CASE WHEN {errors} > 0 THEN 'error' WHEN {degraded} > 0 THEN 'degraded' ELSE 'ok' END"
-
-
-class TelemetryWindowError(ZakidError):
-    """A window that cannot be shown: reversed, too long, or without a time zone."""
-
-    code = "telemetry_window"
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import os
 import shutil
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,8 +13,10 @@ from typing import Any
 
 import duckdb
 
-from zakid_metrics.contract import CONTRACT_VERSION, ENTITIES, Entity
+from zakid_metrics.contract import CONTRACT_VERSION, ENTITIES, Entity, FirstValue
 from zakid_metrics.errors import LoadInProgressError, WarehouseError
+from zakid_metrics.files import file_lock, replace_durably
+from zakid_metrics.settings import get_settings
 
 WAREHOUSE_FILE = "warehouse.duckdb"
 LOCK_FILE = ".load.lock"
@@ -332,6 +331,7 @@ def migrate(
         for entity in entities:
             if entity.name in migration.backfill:
                 _derive(con, entity, migration.backfill[entity.name])
+                fill_defaults(con, entity, migration.backfill[entity.name])
         con.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
             [str(CONTRACT_VERSION)],
@@ -385,6 +385,38 @@ def _derive(con: duckdb.DuckDBPyConnection, entity: Entity, columns: tuple[str, 
         f"WHERE {entity.name}.rowid = d.row_id"
     )
     con.execute("DROP TABLE _derived")
+
+
+def fill_defaults(
+    con: duckdb.DuckDBPyConnection, entity: Entity, columns: Iterable[str] | None = None
+) -> None:
+    """Fill the empty cells of the entity's declared `defaults`, set-wise, in all its rows.
+
+    These defaults come from other rows (a job's workplace from its company), so a load applies
+    them once its rows are stored, and a migration to the rows already stored when it adds the
+    column. A `FirstValue` column here takes the row's own source: carrying over an earlier
+    load's value is the load's part (`pipelines.ingest`), as only it knows the earlier rows.
+    """
+    wanted = None if columns is None else set(columns)
+    for default in entity.defaults:
+        if wanted is not None and default.column not in wanted:
+            continue
+        params: list[Any] = []
+        if isinstance(default, FirstValue):
+            value = f'"{default.source}"'
+        else:
+            (ref,) = [r for r in entity.references if r.column == default.via]
+            key = ENTITIES[ref.entity].key[0]
+            value = (
+                f'coalesce((SELECT r."{default.source}" FROM {ref.entity} r '
+                f'WHERE r."{key}" = {entity.name}."{default.via}"), ?)'
+            )
+            params.append(getattr(get_settings(), default.fallback))
+        con.execute(
+            f'UPDATE {entity.name} SET "{default.column}" = {value} '
+            f'WHERE "{default.column}" IS NULL',
+            params,
+        )
 
 
 def insert_columns(
@@ -473,24 +505,15 @@ def read_snapshot(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 @contextmanager
 def writer_lock(data_dir: Path, timeout_s: float = 60.0) -> Iterator[None]:
     """One load at a time per data directory; others wait up to `timeout_s`."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / LOCK_FILE, "a+") as handle:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise LoadInProgressError(
-                        f"Another load into {data_dir} has run for over {timeout_s:.0f} s.",
-                        "Wait for it to finish, then run the load again.",
-                    ) from None
-                time.sleep(0.1)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def in_progress() -> LoadInProgressError:
+        return LoadInProgressError(
+            f"Another load into {data_dir} has run for over {timeout_s:.0f} s.",
+            "Wait for it to finish, then run the load again.",
+        )
+
+    with file_lock(data_dir / LOCK_FILE, timeout_s=timeout_s, on_timeout=in_progress):
+        yield
 
 
 @contextmanager
@@ -520,14 +543,4 @@ def next_snapshot(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             building.unlink(missing_ok=True)
             raise
         con.close()
-        _fsync(building)
-        os.replace(building, published)
-        _fsync(data_dir)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        replace_durably(building, published)

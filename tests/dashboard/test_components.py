@@ -18,7 +18,8 @@ from zakid_metrics.dashboard.components.sdg_grid import coverage
 from zakid_metrics.dashboard.components.tiles import Freshness, format_value, tile_texts
 from zakid_metrics.dashboard.data import DateBounds
 from zakid_metrics.dashboard.navigation import PAGES
-from zakid_metrics.dashboard.uploads import UploadError, safe_name, store
+from zakid_metrics.dashboard.uploads import safe_name, store
+from zakid_metrics.errors import UploadError
 from zakid_metrics.kpis import KPIS, KpiResult, Milestone, get
 from zakid_metrics.warehouse import next_snapshot
 

@@ -15,7 +15,12 @@ import duckdb
 import pandas as pd
 
 from zakid_metrics.contract import ENTITIES, KPI_SQL_DIR
-from zakid_metrics.errors import ZakidError
+from zakid_metrics.errors import (
+    KpiDefinitionError,
+    KpiParameterError,
+    KpiQueryError,
+    UnknownKpiError,
+)
 from zakid_metrics.kpis.forecast import Milestone, jobs_forecast
 from zakid_metrics.settings import get_settings
 from zakid_metrics.warehouse import install_shared_sql
@@ -88,30 +93,6 @@ TELEMETRY_SOURCE = "telemetry"
 TELEMETRY_WINDOW_TABLE = "telemetry_window"
 
 Number = int | float | Decimal
-
-
-class KpiDefinitionError(ZakidError):
-    """A KPI file of the registry is malformed (a developer's error, found at import)."""
-
-    code = "kpi_definition"
-
-
-class UnknownKpiError(ZakidError):
-    """A KPI id that the registry does not have."""
-
-    code = "unknown_kpi"
-
-
-class KpiParameterError(ZakidError):
-    """A KPI was asked for with parameters that do not fit (period, wage, unknown name)."""
-
-    code = "kpi_parameter"
-
-
-class KpiQueryError(ZakidError):
-    """A KPI's SQL failed on the warehouse or returned rows of the wrong shape."""
-
-    code = "kpi_query"
 
 
 @dataclass(frozen=True)
@@ -323,12 +304,14 @@ def load_registry(folder: Path = KPI_SQL_DIR) -> dict[str, Kpi]:
 KPIS: dict[str, Kpi] = load_registry()
 
 
-def get(kpi_id: str) -> Kpi:
-    """The KPI `kpi_id`; UnknownKpiError with the closest ids when there is none."""
+def get(kpi_id: str, registry: Mapping[str, Kpi] | None = None) -> Kpi:
+    """The KPI `kpi_id` of `registry` (default: KPIS); UnknownKpiError with the closest ids
+    when there is none."""
+    registry = KPIS if registry is None else registry
     try:
-        return KPIS[kpi_id]
+        return registry[kpi_id]
     except KeyError:
-        close = difflib.get_close_matches(kpi_id, KPIS, n=3)
+        close = difflib.get_close_matches(kpi_id, registry, n=3)
         hint = f"Did you mean {', '.join(close)}?" if close else "See KPIS.md for the KPI ids."
         raise UnknownKpiError(f"There is no KPI `{kpi_id}`.", hint, kpi_id=kpi_id) from None
 
@@ -392,6 +375,12 @@ def _bind(
 
 
 _INTEGER_TYPES = frozenset(("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UBIGINT"))
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _fits_int64(values: pd.Series) -> bool:
+    """Whether whole numbers fit pandas' Int64; wider sums (HUGEINT) stay Python ints."""
+    return all(pd.isna(v) or _INT64_MIN <= v <= _INT64_MAX for v in values)
 
 
 @dataclass(frozen=True)
@@ -415,7 +404,7 @@ class _Rows:
         """As a DataFrame: money stays Decimal, dates date, whole numbers nullable Int64."""
         frame = pd.DataFrame(self.rows, columns=self.columns)
         for column, sql_type in zip(self.columns, self.types, strict=True):
-            if sql_type in _INTEGER_TYPES:
+            if sql_type in _INTEGER_TYPES and _fits_int64(frame[column]):
                 frame[column] = frame[column].astype("Int64")
             elif sql_type == "BOOLEAN":
                 frame[column] = frame[column].astype("boolean")
@@ -635,18 +624,25 @@ def compute_all(
     period: tuple[dt.date, dt.date] | None = None,
     audience: Audience | None = None,
     kpi_ids: Iterable[str] | None = None,
+    registry: Mapping[str, Kpi] | None = None,
     **params: Any,
 ) -> dict[str, KpiResult]:
     """Every KPI (or those of one audience, or the `kpi_ids`) on one connection: one query each.
 
     Telemetry KPIs are None unless a telemetry window was loaded on `con` first
-    (zakid_metrics.telemetry.load_window).
+    (zakid_metrics.telemetry.load_window). `registry` replaces KPIS, e.g. by
+    `load_registry(folder)`.
     """
     if audience is not None and audience not in AUDIENCES:
         raise KpiParameterError(
             f"Unknown audience `{audience}`.", f"Use one of {', '.join(AUDIENCES)} or None."
         )
-    chosen = list(KPIS.values()) if kpi_ids is None else [get(kpi_id) for kpi_id in kpi_ids]
+    registry = KPIS if registry is None else registry
+    chosen = (
+        list(registry.values())
+        if kpi_ids is None
+        else [get(kpi_id, registry) for kpi_id in kpi_ids]
+    )
     bound = _bind(as_of, period, params)
     milestones, status = _milestones(con), _entity_status(con)
     _prepare(con)
@@ -663,10 +659,11 @@ def source_rows(
     *,
     as_of: dt.date,
     period: tuple[dt.date, dt.date] | None = None,
+    registry: Mapping[str, Kpi] | None = None,
     **params: Any,
 ) -> pd.DataFrame:
     """The rows a KPI is computed from (its drill-down), with their provenance columns."""
-    kpi = get(kpi_id)
+    kpi = get(kpi_id, registry)
     bound = _bind(as_of, period, params)
     if kpi.reads_telemetry and not telemetry_loaded(con):
         raise KpiParameterError(

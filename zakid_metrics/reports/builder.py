@@ -20,7 +20,7 @@ import pandas as pd
 
 from zakid_metrics import kpis
 from zakid_metrics.contract import COST_CATEGORIES, ENTITIES
-from zakid_metrics.errors import WarehouseError, ZakidError
+from zakid_metrics.errors import ReportError, ReportPeriodError, UnknownGrantError, WarehouseError
 from zakid_metrics.kpis.forecast import Milestone
 from zakid_metrics.reports import texts
 from zakid_metrics.settings import get_settings
@@ -29,24 +29,6 @@ ReportKind = Literal["interim", "final", "summary"]
 REPORT_KINDS: tuple[ReportKind, ...] = get_args(ReportKind)
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-
-
-class ReportError(ZakidError):
-    """A report cannot be made for what was asked."""
-
-    code = "report_error"
-
-
-class UnknownGrantError(ReportError):
-    """The grant asked for is not in the published snapshot."""
-
-    code = "unknown_grant"
-
-
-class ReportPeriodError(ReportError):
-    """The grant (or the joint project) has no report for the year asked for."""
-
-    code = "report_period"
 
 
 # --- The data structure -----------------------------------------------------------------------

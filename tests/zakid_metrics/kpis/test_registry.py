@@ -13,12 +13,14 @@ import pytest
 from pipelines.ingest import ingest
 from pipelines.sample import TELEMETRY_END
 from tests.zakid_metrics.kpis.conftest import D
-from zakid_metrics.kpis import (
-    KPIS,
+from zakid_metrics.errors import (
     KpiDefinitionError,
     KpiParameterError,
     KpiQueryError,
     UnknownKpiError,
+)
+from zakid_metrics.kpis import (
+    KPIS,
     compute,
     compute_all,
     load_registry,
