@@ -159,6 +159,21 @@ class Settings(BaseSettings):
             "is answered 408 and the connection closed."
         ),
     )
+    mqtt_enabled: bool = Field(
+        default=False,
+        description=(
+            "`serve` (make run) also starts the MQTT broker (Debian's mosquitto) and lets the "
+            "collector take readings from it."
+        ),
+    )
+    mqtt_host: str = Field(
+        default="127.0.0.1",
+        description=(
+            "MQTT: the address the broker listens on and the collector connects to (loopback "
+            "unless devices elsewhere publish; then put TLS in front of it)."
+        ),
+    )
+    mqtt_port: int = Field(default=1883, ge=1, le=65535, description="MQTT: the broker's TCP port.")
 
     @property
     def warehouse_path(self) -> Path:
