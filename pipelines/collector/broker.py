@@ -21,7 +21,6 @@ takes a hash, which the token store keeps anyway.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import logging
 import os
@@ -251,6 +250,4 @@ def cmd_broker(data_dir: Path, host: str, port: int) -> int:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, request_stop)
-    with contextlib.suppress(KeyboardInterrupt):
-        return run_broker(data_dir, host, port, stop)
-    return 0
+    return run_broker(data_dir, host, port, stop)

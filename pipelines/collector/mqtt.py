@@ -79,6 +79,7 @@ class _Pending:
 
     mid: int
     qos: int
+    connection: int  # the connection it came on (packet ids are per connection)
     task: asyncio.Task[None] | None = None
     done: bool = False
 
@@ -93,6 +94,7 @@ class MqttSubscriber:
         self._password = collector_password(data_dir)
         self._order: deque[_Pending] = deque()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._connection = 0
         self._stopping = False
         self._client = paho.Client(
             CallbackAPIVersion.VERSION2,
@@ -116,6 +118,7 @@ class MqttSubscriber:
             log.error("MQTT broker %s refused the collector: %s", self.counts.broker, reason)
             return
         self.counts.connected = True
+        self._connection += 1
         # Subscribing again is harmless when the session still has the subscription.
         client.subscribe(TELEMETRY_TOPICS, qos=1)
 
@@ -145,7 +148,7 @@ class MqttSubscriber:
 
     def _on_message(self, client: paho.Client, userdata: Any, message: paho.MQTTMessage) -> None:
         assert self._loop is not None
-        self._loop.call_soon_threadsafe(self._arrived, message)
+        self._loop.call_soon_threadsafe(self._arrived, message, self._connection)
 
     # --- the event loop ---------------------------------------------------------------------
 
@@ -170,9 +173,9 @@ class MqttSubscriber:
     def status(self) -> dict[str, Any]:
         return self.counts.public(len(self._order))
 
-    def _arrived(self, message: paho.MQTTMessage) -> None:
+    def _arrived(self, message: paho.MQTTMessage, connection: int) -> None:
         self.counts.received += 1
-        pending = _Pending(message.mid, message.qos)
+        pending = _Pending(message.mid, message.qos, connection)
         pending.task = asyncio.get_running_loop().create_task(self._handle(message, pending))
         pending.task.add_done_callback(lambda _: self._acknowledge())
         self._order.append(pending)
@@ -181,11 +184,13 @@ class MqttSubscriber:
         """Acknowledge the finished messages at the head of the line, in arrival order.
 
         A message whose handling failed (a bug, or the stop) is not acknowledged: the broker
-        delivers it again when the collector connects next.
+        delivers it again when the collector connects next. Nor is one that came on an earlier
+        connection: its packet id may name another message now; if the broker kept the session,
+        it has delivered the message again, and that copy is acknowledged (as a duplicate).
         """
         while self._order and self._order[0].task.done():  # type: ignore[union-attr]
             pending = self._order.popleft()
-            if pending.done:
+            if pending.done and pending.connection == self._connection:
                 self._client.ack(pending.mid, pending.qos)
                 self.counts.acknowledged += 1
 
