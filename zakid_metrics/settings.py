@@ -40,6 +40,15 @@ class Settings(BaseSettings):
     timezone: str = Field(
         default="Europe/Berlin", description="Time zone in which dates and times are shown."
     )
+    max_file_mb: int = Field(
+        default=250,
+        ge=1,
+        description=(
+            "Size guard of a load: a delivery file larger than this many megabytes is refused "
+            "(status failed, with its size and this limit) before it is read. A load needs "
+            "memory of at most about 4 times the size of its largest file."
+        ),
+    )
     freshness_warning_days: int = Field(
         default=45,
         ge=1,

@@ -34,9 +34,10 @@ def write_xlsx(tmp_path: Path, name: str, cells: dict[str, object]) -> Path:
 
 
 def read_error(path: Path, kind: str, **kwargs: int) -> FileError:
-    """The FileError reading `path` raises, checked against its i18n texts in every language."""
+    """The FileError reading `path` (its header, then its rows) raises, checked against its
+    i18n texts in every language."""
     with pytest.raises(FileError) as info:
-        read_table(path, **kwargs)
+        read_table(path, **kwargs).rows
     error = info.value
     assert error.kind == kind
     assert error.params["file"] == path.name
@@ -100,7 +101,8 @@ def test_utf8_without_bom_comma_lf(tmp_path: Path) -> None:
 
 def test_tab_delimited(tmp_path: Path) -> None:
     table = read_table(write(tmp_path, "jobs.csv", b"job_id\tfte\nJ1\t0.5\n"))
-    assert (table.delimiter, table.decimal) == ("\t", ".")
+    # A TAB file implies no decimal separator: the file's cells decide (see test_ingest_hostile).
+    assert (table.delimiter, table.decimal) == ("\t", None)
     assert table.header == ("job_id", "fte")
     assert table.rows == [RawRow(2, ("J1", "0.5"))]
 
@@ -294,11 +296,12 @@ def test_xlsx_header_in_row_3_with_typed_cells(tmp_path: Path) -> None:
         },
     )
     table = read_table(path)
-    assert (table.format, table.encoding, table.delimiter, table.decimal) == (
+    assert (table.format, table.encoding, table.delimiter, table.decimal, table.sheet) == (
         "xlsx",
         None,
         None,
-        ".",
+        None,
+        "Sheet",
     )
     assert table.header == ("company_id", "joined on", "employees", "turnover", "is craft", "name")
     assert table.header_line == 3
