@@ -37,7 +37,7 @@ def read_error(path: Path, kind: str, **kwargs: int) -> FileError:
     """The FileError reading `path` (its header, then its rows) raises, checked against its
     i18n texts in every language."""
     with pytest.raises(FileError) as info:
-        read_table(path, **kwargs).rows
+        list(read_table(path, **kwargs).iter_rows())
     error = info.value
     assert error.kind == kind
     assert error.params["file"] == path.name
