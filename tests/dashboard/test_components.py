@@ -19,7 +19,7 @@ from zakid_metrics.dashboard.data import DateBounds
 from zakid_metrics.dashboard.navigation import PAGES
 from zakid_metrics.dashboard.uploads import UploadError, safe_name, store
 from zakid_metrics.kpis import KPIS, KpiResult, Milestone, get
-from zakid_metrics.warehouse import next_snapshot
+from zakid_metrics.warehouse import next_snapshot, read_snapshot
 
 HARNESS = Path(__file__).resolve().with_name("upload_app.py")
 TIMEOUT = 30
@@ -425,3 +425,38 @@ def test_upload_loads_through_the_cli_and_reports_each_file(data_dir: Path) -> N
     assert rejected["Zeile"].tolist() == [3]
     assert rejected["Spalte"].tolist() == ["employees"]
     assert rejected["Wert"].tolist() == ["-3"]
+
+
+def test_an_empty_snapshot_is_applied_only_after_confirmation(data_dir: Path) -> None:
+    at = AppTest.from_file(str(HARNESS), default_timeout=UPLOAD_TIMEOUT).run()
+    at.get("file_uploader")[0].set_value([("companies.csv", COMPANIES_CSV, "text/csv")]).run()
+    at.button(key="upload.start").click().run().run()  # the next run shows a new, empty uploader
+    header_only = COMPANIES_CSV.split(b"\r\n")[0] + b"\r\n"
+    at.get("file_uploader")[0].set_value([("companies.csv", header_only, "text/csv")]).run()
+    at.button(key="upload.start").click().run()
+    assert not at.exception
+
+    held = [w.value for w in at.warning if w.value.startswith("Nicht angewendet")]
+    assert held == [
+        "Nicht angewendet: companies.csv enthält/enthalten keine Zeilen. Als vollständige "
+        "Stände würden sie alle Zeilen ihrer Datenart löschen (Unternehmen); die vorhandenen "
+        "Zeilen wurden deshalb behalten."
+    ]
+    result = at.dataframe[0].value.set_index("Datei")
+    assert result.loc["companies.csv", "Status"] == "fehlgeschlagen"
+    assert result.loc["companies.csv", "Fehler"].startswith(
+        "companies.csv enthält keine Zeilen: Als vollständiger Stand würde sie alle 2 Zeilen"
+    )
+    confirm = at.button(key="upload.confirm_empty.start.2")
+    assert confirm.disabled
+    at.checkbox(key="upload.confirm_empty.2").check().run()
+    at.button(key="upload.confirm_empty.start.2").click().run()
+    assert not at.exception
+    assert at.success[0].value == ("Ladelauf 3: 1 von 1 Dateien geladen, 0 Zeilen abgelehnt.")
+    with read_snapshot(data_dir) as con:
+        assert con.execute("SELECT count(*) FROM companies").fetchone() == (0,)
+        assert con.execute("SELECT run_id, status FROM load_runs ORDER BY 1").fetchall() == [
+            (1, "ok"),
+            (2, "failed"),
+            (3, "ok"),
+        ]
