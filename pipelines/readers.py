@@ -204,7 +204,10 @@ def search_header(path: Path, names: Collection[str]) -> HeaderSearch:
     if path.suffix.lower() == ".xlsx":
         import openpyxl
 
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:
+            raise _broken_xlsx_error(path, f"{type(exc).__name__}: {exc}") from exc
         try:
             sheets = tuple(sheet.title for sheet in workbook.worksheets)
             read = _sheet_to_read(workbook).title
@@ -213,6 +216,8 @@ def search_header(path: Path, names: Collection[str]) -> HeaderSearch:
                 for number, row in enumerate(rows, start=1):
                     if wanted <= {_header_name(cell) for cell in row}:
                         return HeaderSearch(read, sheets, sheet.title, number)
+        except Exception as exc:
+            raise _broken_xlsx_error(path, f"{type(exc).__name__}: {exc}") from exc
         finally:
             workbook.close()
         return HeaderSearch(read, sheets, None, None)

@@ -17,7 +17,7 @@ from zakid_metrics.dashboard.components.sdg_grid import coverage
 from zakid_metrics.dashboard.components.tiles import Freshness, format_value, tile_texts
 from zakid_metrics.dashboard.data import DateBounds
 from zakid_metrics.dashboard.navigation import PAGES
-from zakid_metrics.dashboard.uploads import UploadError, safe_name, store
+from zakid_metrics.dashboard.uploads import UploadError, run_ingest, safe_name, store
 from zakid_metrics.kpis import KPIS, KpiResult, Milestone, get
 from zakid_metrics.warehouse import next_snapshot, read_snapshot
 
@@ -388,6 +388,15 @@ COMPANIES_CSV = (
     "C3;Gamma AG;250;45127;15.03.2025\r\n"
 ).encode("cp1252")
 JOBS_CSV = b"job_id;category\r\nJ1;external\r\n"
+
+
+def test_a_crashed_load_reports_no_traceback(tmp_path: Path) -> None:
+    folder = store([("companies.csv", COMPANIES_CSV)], tmp_path / "data", dt.datetime(2026, 1, 2))
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    outcome = run_ingest(folder, not_a_folder)
+    assert (outcome.exit_code, outcome.report) == (1, None)
+    assert outcome.message == f"FileExistsError: [Errno 17] File exists: '{not_a_folder}'"
 
 
 def test_upload_loads_through_the_cli_and_reports_each_file(data_dir: Path) -> None:

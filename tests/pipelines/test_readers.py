@@ -12,7 +12,14 @@ from string import Formatter
 import openpyxl
 import pytest
 
-from pipelines.readers import FILE_ERROR_KINDS, RawRow, RawTable, read_table, sha256_of
+from pipelines.readers import (
+    FILE_ERROR_KINDS,
+    NOTE_CODES,
+    RawRow,
+    RawTable,
+    read_table,
+    sha256_of,
+)
 from zakid_metrics.errors import FileError
 from zakid_metrics.i18n import CATALOGS, LANGUAGES
 
@@ -53,6 +60,11 @@ def read_error(path: Path, kind: str, **kwargs: int) -> FileError:
 def test_every_file_error_kind_has_texts_in_every_language() -> None:
     for lang in LANGUAGES:
         assert {f"file_error.{kind}" for kind in FILE_ERROR_KINDS} <= set(CATALOGS[lang])
+
+
+def test_every_read_note_has_texts_in_every_language() -> None:
+    for lang in LANGUAGES:
+        assert {f"read_note.{code}" for code in NOTE_CODES} <= set(CATALOGS[lang])
 
 
 # CSV: encodings, delimiters, line ends
