@@ -301,10 +301,7 @@ class Report:
         if self.grant is not None:
             facts += [
                 ("Förderquote", texts.percent(self.grant.funding_rate, 2)),
-                (
-                    "Vorsteuerabzugsberechtigt",
-                    texts.YES if self.grant.vat_deductible else texts.NO,
-                ),
+                ("Vorsteuerabzug", texts.VAT_STATUS[self.grant.vat_deductible]),
             ]
         facts += [
             ("Berichtszeitraum", period),
@@ -430,11 +427,11 @@ def _year_error(grant_id: str | None, year: int | None, valid: list[int]) -> Rep
 # --- Building ---------------------------------------------------------------------------------
 
 
-def last_completed_year(today: dt.date | None = None) -> int:
-    """The last calendar year that has ended (today in ZAKID_TIMEZONE): an interim report's
-    default year."""
-    today = today or dt.datetime.now(ZoneInfo(get_settings().timezone)).date()
-    return today.year - 1
+def last_completed_year(now: dt.datetime | None = None) -> int:
+    """The last calendar year that has ended at `now` (default: now) in ZAKID_TIMEZONE: an
+    interim report's default year."""
+    zone = ZoneInfo(get_settings().timezone)
+    return (now.astimezone(zone) if now else dt.datetime.now(zone)).year - 1
 
 
 def build_report(

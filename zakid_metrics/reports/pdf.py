@@ -145,7 +145,6 @@ def render_pdf(report: Report) -> bytes:
     story += _cover(report)
     story += _narrative(report)
     story += _financial(report)
-    story += _voucher_list(report)
     story += _confirmation(report)
     document.build(story, canvasmaker=_canvas_maker(report))
     return buffer.getvalue()
@@ -352,7 +351,7 @@ def _grants_overview(report: Report) -> Table:
             "Nebenbestimmungen",
             "Soll kumuliert",
             "Ist kumuliert",
-            "Zuwendungs-anteil",
+            "Zuwendungsanteil",
             "Erhalten",
             "Zinsen",
         ]
@@ -370,7 +369,7 @@ def _grants_overview(report: Report) -> Table:
                 texts.eur(figures.interest_eur),
             ]
         )
-    return _table(rows, _mm(23, 27, 25, 25, 25, 25, 24), right=[2, 3, 4, 5, 6])
+    return _table(rows, _mm(21, 31, 24, 24, 27, 25, 22), right=[2, 3, 4, 5, 6])
 
 
 # --- Sachbericht ------------------------------------------------------------------------------
@@ -472,7 +471,7 @@ def _own(report: Report, own: OwnFigures) -> list[Flowable]:
         )
         if own.projects:
             projects = [
-                ["Projekt", "Titel", "Partner", "Status", "Beginn", "Ext. Arbeitspl.", "KI live"]
+                ["Projekt", "Titel", "Partner", "Status", "Beginn", "Ext. Stellen", "KI live"]
             ]
             projects += [
                 [
@@ -545,17 +544,24 @@ def _field(prompt: str) -> Table:
 
 
 def _financial(report: Report) -> list[Flowable]:
+    """The statement of the grant (2.1 – 2.6), or one numbered part per grant of the summary;
+    then the calls, the inventory list (final report), the rule basis and the voucher list."""
     story: list[Flowable] = [_p("2 Zahlenmäßiger Nachweis", "h1")]
-    for statement in report.statements:
-        prefix = "2"
-        if report.statement is None:
+    if report.statement is not None:
+        story += _statement(report, report.statement, "2")
+        number = 7
+    else:
+        for number, statement in enumerate(report.statements, start=1):
             grant = statement.grant
-            story.append(_p(f"{grant.grant_id} – {grant.recipient} ({grant.regime})", "h2"))
-        story += _statement(report, statement, prefix)
-    story += _calls(report)
+            heading = f"2.{number} {grant.grant_id} – {grant.recipient} ({grant.regime})"
+            story += [_p(heading, "h2"), *_statement(report, statement, f"2.{number}")]
+        number = len(report.statements) + 1
+    story += _calls(report, f"2.{number}")
     if report.kind == "final":
-        story += _inventory(report)
-    story += _rule_basis(report)
+        number += 1
+        story += _inventory(report, f"2.{number}")
+    story += _rule_basis(report, f"2.{number + 1}")
+    story += _voucher_list(report, f"2.{number + 2}")
     return story
 
 
@@ -638,16 +644,8 @@ def _statement(report: Report, statement: Statement, prefix: str) -> list[Flowab
 
 
 def _lines_table(figures: Any) -> Table:
-    rows = [
-        [
-            "Kostenart",
-            "Soll",
-            "Ist (zuwendungsfähig)",
-            "davon im Berichtszeitraum",
-            "Abweichung",
-            "Status",
-        ]
-    ]
+    rows = [["Kostenart", "Soll", "Ist, zuwendungsfähig", "davon im Zeitraum", "Ist/Soll − 1",
+             "Status"]]  # fmt: skip
     flagged = []
     for n, line in enumerate(figures.lines, start=1):
         share = line.deviation_share
@@ -673,7 +671,7 @@ def _lines_table(figures: Any) -> Table:
             "",
         ]
     )
-    widths = _mm(40, 24, 26, 26, 18, 40)
+    widths = _mm(34, 24, 28, 27, 19, 42)
     return _table(rows, widths, right=[1, 2, 3, 4], totals=[len(rows) - 1], flagged=flagged)
 
 
@@ -733,7 +731,7 @@ def _chart(figures: Any) -> Drawing:
 def _revenues(report: Report, statement: Statement, prefix: str, heading: str) -> list[Flowable]:
     revenues = statement.figures.revenues
     rules = statement.grant.rules
-    years = "bis zum Ende des Berichtszeitraums" if report.kind != "final" else "aller Jahre"
+    years = texts.PLAN_YEARS[report.kind]
     block: list[Flowable] = [
         _p(f"{prefix}.3 Deckungsmittel: Plan und Ist", heading),
         _p(texts.REVENUES_RULE.format(years=years), "note"),
@@ -883,10 +881,10 @@ def _premature(report: Report, statement: Statement, prefix: str, heading: str) 
     return [*story, *_interest_notes(report, rules)]
 
 
-def _calls(report: Report) -> list[Flowable]:
+def _calls(report: Report, number: str) -> list[Flowable]:
     story: list[Flowable] = [
         CondPageBreak(40 * mm),
-        _p(f"2.7 Mittelabrufe (Stand {texts.day(report.as_of)})", "h2"),
+        _p(f"{number} Mittelabrufe (Stand {texts.day(report.as_of)})", "h2"),
     ]
     if not report.disbursements:
         return [*story, _p(texts.NO_DISBURSEMENTS, "body")]
@@ -915,11 +913,11 @@ def _calls(report: Report) -> list[Flowable]:
     return story
 
 
-def _inventory(report: Report) -> list[Flowable]:
+def _inventory(report: Report, number: str) -> list[Flowable]:
     grant = report.grants[0]
     story: list[Flowable] = [
         CondPageBreak(40 * mm),
-        _p("2.8 Inventarverzeichnis", "h2"),
+        _p(f"{number} Inventarverzeichnis", "h2"),
         _p(texts.INVENTORY_RULE.format(source=grant.rules.source_inventory), "note"),
     ]
     if not report.inventory:
@@ -940,11 +938,11 @@ def _inventory(report: Report) -> list[Flowable]:
     return story
 
 
-def _rule_basis(report: Report) -> list[Flowable]:
+def _rule_basis(report: Report, number: str) -> list[Flowable]:
     """The rules the figures follow, each with its source: the regime's own, never another's."""
     story: list[Flowable] = [
         CondPageBreak(50 * mm),
-        _p("2.9 Rechtsgrundlagen der Berechnung", "h2"),
+        _p(f"{number} Rechtsgrundlagen der Berechnung", "h2"),
     ]
     for rules in report.regimes:
         story.append(_p(rules.title, "h3"))
@@ -961,12 +959,12 @@ def _mm(*widths: float) -> list[float]:
 # --- Belegliste -------------------------------------------------------------------------------
 
 
-def _voucher_list(report: Report) -> list[Flowable]:
+def _voucher_list(report: Report, number: str) -> list[Flowable]:
     period = texts.period(report.period_from, report.period_to)
     net = any(g.vat_deductible for g in report.grants)
     story: list[Flowable] = [
         PageBreak(),
-        _p("2.10 Belegliste", "h2"),
+        _p(f"{number} Belegliste", "h2"),
         _p(
             f"Alle Belege des Berichtszeitraums {period} "
             f"(gezahlt bis {texts.day(report.as_of)}), nach Kostenart gruppiert und nach Datum "
@@ -981,7 +979,7 @@ def _voucher_list(report: Report) -> list[Flowable]:
     widths = _mm(24, 19, 43, 63, 25)
     if net:
         header.append("Zuwendungsfähig")
-        widths = _mm(22, 18, 36, 52, 23, 23)
+        widths = _mm(21, 18, 34, 49, 25, 27)
     last = len(header) - 1
     rows: list[list[Any]] = [header]
     groups, totals = [], []

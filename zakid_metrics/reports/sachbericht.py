@@ -54,7 +54,7 @@ class Position:
     job_id: str
     created_on: dt.date
     ended_on: dt.date | None
-    fte: Decimal
+    fte: float
     qualification: str
     exists_at_end: bool  # exists on the report's as-of day
     created_in_period: bool
@@ -90,8 +90,8 @@ class OwnFigures:
         return sum(1 for p in self.positions if p.exists_at_end)
 
     @property
-    def fte_existing(self) -> Decimal:
-        return sum((p.fte for p in self.positions if p.exists_at_end), Decimal(0))
+    def fte_existing(self) -> float:
+        return sum((p.fte for p in self.positions if p.exists_at_end), 0.0)
 
     @property
     def positions_created(self) -> int:

@@ -84,7 +84,7 @@ VAT_NOT_DEDUCTIBLE = (
 )
 REVENUES_RULE = (
     "Deckungsmittel (Eigenmittel, Leistungen Dritter, Einnahmen aus dem Vorhaben) laut "
-    "Finanzierungsplan und tatsächlich {years}."
+    "Finanzierungsplan und tatsächlich, für den Plan {years}."
 )
 REVENUES_EXCESS = (
     "Die tatsächlichen Deckungsmittel übersteigen den Plan um {excess}: die Zuwendung kann "
@@ -115,6 +115,10 @@ GK_WAIVER = (
     "Nach ANBest-Gk kann die Bewilligungsbehörde von der Zinsforderung absehen; der Betrag ist "
     "dennoch ausgewiesen."
 )
+VAT_STATUS = {
+    True: "berechtigt: nur Nettobeträge zuwendungsfähig",
+    False: "nicht berechtigt: Bruttobeträge zuwendungsfähig",
+}
 NO_IDLE = "Alle abgerufenen Mittel wurden fristgerecht verwendet."
 NOT_APPLICABLE_IDLE = (
     "Entfällt: Zuwendung auf Kostenbasis, ohne Verwendungsfrist (vorzeitige Abrufe siehe unten)."

@@ -69,8 +69,7 @@ BUDGET = [
 ]
 EXPENDITURES = [
     "expenditure_id;grant_id;category;paid_on;amount_eur;vat_eur;vendor;description",
-    f"A-001;{GRANT_A};personnel;15.04.2024;12.345,67;;UDE Personalabteilung;"
-    "Gehälter April 2024",
+    f"A-001;{GRANT_A};personnel;15.04.2024;12.345,67;;UDE Personalabteilung;Gehälter April 2024",
     # material 2024: 6 000 + 4 200 − 200 = 10 000 against 8 000 planned, 25 % over
     f"A-002;{GRANT_A};material;02.05.2024;6.000,00;957,98;Mouser Electronics;Entwicklungsboards",
     # travel 2024: 2 400 against 2 000 planned, exactly 20 % over
@@ -82,15 +81,12 @@ EXPENDITURES = [
     f"A-005;{GRANT_A};material;10.09.2024;4.200,00;;@Sensor Distribution GmbH;"
     "=SUMME(A1:A9) Sensorik-Kit",
     f"A-006;{GRANT_A};material;01.10.2024;-200,00;;Mouser Electronics;-Gutschrift Rücksendung",
-    f"A-101;{GRANT_A};personnel;15.01.2025;25.000,00;;UDE Personalabteilung;"
-    "Gehälter Januar 2025",
-    f"A-102;{GRANT_A};personnel;03.03.2025;20.000,00;;UDE Personalabteilung;"
-    "Gehälter Februar 2025",
+    f"A-101;{GRANT_A};personnel;15.01.2025;25.000,00;;UDE Personalabteilung;Gehälter Januar 2025",
+    f"A-102;{GRANT_A};personnel;03.03.2025;20.000,00;;UDE Personalabteilung;Gehälter Februar 2025",
     f"A-103;{GRANT_A};material;10.02.2025;4.000,00;;Reichelt Elektronik;Messtechnik",
     # odd cents: 50 % of it is 617,285
     f"A-104;{GRANT_A};travel;05.05.2025;1.234,57;;Deutsche Bahn Fernverkehr AG;Dienstreise Berlin",
-    f"A-201;{GRANT_A};personnel;15.02.2026;10.000,00;;UDE Personalabteilung;"
-    "Gehälter Januar 2026",
+    f"A-201;{GRANT_A};personnel;15.02.2026;10.000,00;;UDE Personalabteilung;Gehälter Januar 2026",
     # paid after the grant's end: in no report of grant A
     f"A-202;{GRANT_A};personnel;15.07.2026;5.000,00;;UDE Personalabteilung;Nachzahlung",
     # B deducts input VAT: only the net amounts are eligible
