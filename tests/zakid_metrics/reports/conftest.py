@@ -275,7 +275,9 @@ def read_inputs_standin(
     }
 
 
-@pytest.fixture(autouse=True)
-def _read_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
-    if not hasattr(funding, "read_inputs"):
-        monkeypatch.setattr(funding, "read_inputs", read_inputs_standin, raising=False)
+@pytest.fixture(scope="session", autouse=True)
+def _read_inputs() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        if not hasattr(funding, "read_inputs"):
+            patch.setattr(funding, "read_inputs", read_inputs_standin, raising=False)
+        yield

@@ -258,7 +258,8 @@ def test_summary_states_every_grant_of_the_year(con: duckdb.DuckDBPyConnection) 
     report = build_report(con, "summary", year=2025)
     assert report.grant is None and report.file_stem == "verbunduebersicht_2025"
     assert [
-        (s.grant.grant_id, s.figures.kind, s.figures.period, funding.cents(s.figures.grant_share_eur))
+        (s.grant.grant_id, s.figures.kind, s.figures.period,
+         funding.cents(s.figures.grant_share_eur))
         for s in report.statements
     ] == [
         (GRANT_A, "interim", (D(2025, 1, 1), D(2025, 12, 31)), E("25117.29")),
