@@ -73,7 +73,7 @@ class GrantFacts:
     @property
     def rules(self) -> funding.Regime:
         """The side conditions of the decision (CONTRACT.md section 4)."""
-        return funding.REGIMES[self.regime]
+        return funding.RULES[self.regime]
 
     @property
     def final_report_due_on(self) -> dt.date:
@@ -253,7 +253,7 @@ class Report:
     def regimes(self) -> tuple[funding.Regime, ...]:
         """The side conditions of the report's grants, each once, in the order of the table."""
         names = {g.regime for g in self.grants}
-        return tuple(rules for name, rules in funding.REGIMES.items() if name in names)
+        return tuple(rules for name, rules in funding.RULES.items() if name in names)
 
     @property
     def voucher_total_eur(self) -> Decimal:
@@ -469,9 +469,18 @@ def build_report(
             period_to = min(last, dt.date(year, 12, 31))
         else:
             raise _year_error(None, year, summary_years(all_grants, snapshot.published_on))
+        # the grants of the period, as far as they were decided by the as-of day
+        as_of = min(period_to, snapshot.published_on)
         grants = tuple(
-            g for g in all_grants if g.starts_on <= period_to and g.ends_on >= period_from
+            g
+            for g in all_grants
+            if g.starts_on <= period_to and g.ends_on >= period_from and g.decided_on <= as_of
         )
+        if not grants:
+            raise ReportError(
+                f"No grant of the joint project was decided by {texts.day(as_of)}.",
+                "Choose a later year.",
+            )
     else:
         grant = _find_grant(all_grants, grant_id)
         grants = (grant,)
@@ -522,7 +531,15 @@ class _Builder:
 
     def build(self, year: int | None, snapshot: Snapshot) -> Report:
         inputs = funding.read_inputs(self.con, self.as_of)
-        statements = tuple(self.statement(grant, inputs[grant.grant_id]) for grant in self.grants)
+        for grant in self.grants:
+            if grant.grant_id not in inputs:  # funding.read_inputs: decided by the as-of day
+                raise ReportError(
+                    f"Grant {grant.grant_id} was decided on {texts.day(grant.decided_on)}, after "
+                    f"the report's as-of day {texts.day(self.as_of)}.",
+                    "Report on a period that ends on or after the day of the decision.",
+                    grant_id=grant.grant_id,
+                )
+        statements = tuple(self.statement(g, inputs[g.grant_id]) for g in self.grants)
         groups = self.vouchers()
         own = None
         if self.kind != "summary":

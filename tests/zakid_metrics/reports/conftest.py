@@ -234,7 +234,8 @@ def con(report_data: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 def read_inputs_standin(
     con: duckdb.DuckDBPyConnection, as_of: dt.date
 ) -> dict[str, funding.FundingInputs]:
-    """funding.read_inputs(con, as_of) as announced: every grant's rule inputs, set-wise."""
+    """funding.read_inputs(con, as_of) as announced: the rule inputs of every grant decided by
+    `as_of`, set-wise."""
     plan: dict[str, list[funding.PlanLine]] = {}
     for grant_id, *row in con.execute(
         "SELECT grant_id, category, year, planned_eur FROM budget ORDER BY ALL"
@@ -261,7 +262,8 @@ def read_inputs_standin(
         revenues.setdefault(grant_id, []).append(funding.Revenue(*row))
     grants = con.execute(
         "SELECT grant_id, regime, funding_rate, approved_eur, starts_on, ends_on, "
-        "coalesce(vat_deductible, false) FROM grants ORDER BY grant_id"
+        "coalesce(vat_deductible, false) FROM grants WHERE decided_on <= ? ORDER BY grant_id",
+        [as_of],
     ).fetchall()
     return {
         grant_id: funding.FundingInputs(

@@ -10,10 +10,18 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.zakid_metrics.reports.conftest import GRANT_A, GRANT_B, GRANT_C, GRANT_D
+from tests.zakid_metrics.reports.conftest import (
+    GRANT_A,
+    GRANT_B,
+    GRANT_C,
+    GRANT_D,
+    load,
+    write_delivery,
+)
 from zakid_metrics import funding
 from zakid_metrics.errors import (
     BaseRateMissingError,
+    ReportError,
     ReportPeriodError,
     UnknownGrantError,
     WarehouseError,
@@ -329,6 +337,23 @@ def test_a_missing_base_rate_names_the_rate_and_where_to_add_it(
         f"`valid_from,rate_percent,source` to {tmp_path / 'reference' / 'base_rates.csv'}, "
         "then run again."
     )
+
+
+def test_a_period_before_the_decision_has_no_figures_yet(tmp_path: Path) -> None:
+    # A decided only in March 2025, with effect from 01.04.2024: its 2024 figures as of
+    # 31.12.2024 do not exist yet, and the joint project had no decided grant in 2024
+    delivery = write_delivery(tmp_path / "delivery")
+    grants = (delivery / "grants.csv").read_bytes().replace(b"15.03.2024", b"15.03.2025")
+    (delivery / "grants.csv").write_bytes(grants)
+    with read_snapshot(load(delivery, tmp_path / "data")) as con:
+        with pytest.raises(ReportError) as raised:
+            build_report(con, "interim", grant_id=GRANT_A, year=2024)
+        assert raised.value.message == (
+            f"Grant {GRANT_A} was decided on 15.03.2025, after the report's as-of day 31.12.2024."
+        )
+        with pytest.raises(ReportError, match="No grant of the joint project was decided by"):
+            build_report(con, "summary", year=2024)
+        assert build_report(con, "interim", grant_id=GRANT_A, year=2025).grants[0].grant_id
 
 
 def test_unknown_grant_lists_the_known_ones(con: duckdb.DuckDBPyConnection) -> None:

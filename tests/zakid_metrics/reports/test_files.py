@@ -223,8 +223,8 @@ def test_manifest_records_inputs_figures_and_outputs(
     assert manifest["report"]["rule_basis"] == [
         {
             "regime": "ANBest-P",
-            "title": funding.REGIMES["ANBest-P"].title,
-            "sources": list(funding.REGIMES["ANBest-P"].sources()),
+            "title": funding.RULES["ANBest-P"].title,
+            "sources": list(funding.RULES["ANBest-P"].sources()),
         }
     ]
     assert manifest["snapshot"] == {
@@ -325,12 +325,12 @@ def test_each_regime_cites_its_own_rules(report_data: Path, tmp_path: Path, regi
     )
     # pdftotext wraps long lines: compare the text with runs of white space made one space
     text = " ".join(pdf_text(made.pdf).split())
-    rules = funding.REGIMES[regime]
+    rules = funding.RULES[regime]
     assert f"Nebenbestimmungen {rules.title}" in text
     for source in rules.sources():
         assert f"• {source}" in text, source
     shared = set(rules.sources())
-    for other in funding.REGIMES.values():
+    for other in funding.RULES.values():
         if other.name == regime:
             continue
         assert other.title not in text, other.name
