@@ -4,7 +4,7 @@ Every figure of a funder report that a rule of the Zuwendungsrecht decides is co
 nowhere else: the KPIs, the reports and the Finanzen page call these functions. Money is
 `Decimal` throughout; a reported amount is rounded half up to the cent once, at the end
 (`cents`). The inputs are plain rows (dataclasses below), so every rule can be tested on cases
-worked out by hand; `zakid_metrics.kpis.funding_data` reads them from the warehouse set-wise.
+worked out by hand; `read_inputs` reads them from a warehouse snapshot set-wise.
 """
 
 from __future__ import annotations
@@ -12,14 +12,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import decimal
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
 from zakid_metrics.contract import COST_CATEGORIES, add_months
 from zakid_metrics.errors import BaseRateMissingError
+
+if TYPE_CHECKING:
+    import duckdb
 
 Basis = Literal["expenditure", "cost"]
 LineStatus = Literal["within_plan", "over_offset", "over_not_offset", "over_20"]
@@ -34,6 +37,7 @@ INTEREST_POINTS_ABOVE_BASE = Decimal(5)  # § 49a Abs. 3 Satz 1 VwVfG
 DAYS_PER_YEAR = Decimal(365)
 # Exact enough that summing thousands of daily interest amounts never moves a cent.
 _CONTEXT = decimal.Context(prec=40, rounding=ROUND_HALF_UP)
+_Row = TypeVar("_Row")
 
 
 @dataclass(frozen=True)
@@ -701,6 +705,67 @@ class FundingInputs:
     vouchers: tuple[Voucher, ...]
     calls: tuple[Call, ...]
     revenues: tuple[Revenue, ...] = ()
+
+
+# One statement per table, each row tagged with its grant: no query per grant. The calls are
+# those requested by the as-of date, a call received after it still in transit (received_on
+# NULL); the vouchers those paid by it.
+_INPUT_QUERIES = {
+    "grants": """
+        SELECT grant_id, regime, funding_rate, approved_eur, starts_on, ends_on, vat_deductible
+        FROM grants WHERE decided_on <= $as_of ORDER BY grant_id""",
+    "plan": """
+        SELECT grant_id, category, year, planned_eur
+        FROM budget ORDER BY grant_id, year, category, budget_line_id""",
+    "vouchers": """
+        SELECT grant_id, expenditure_id, category, paid_on, amount_eur, vat_eur
+        FROM expenditures WHERE paid_on <= $as_of ORDER BY grant_id, paid_on, expenditure_id""",
+    "calls": """
+        SELECT grant_id, disbursement_id,
+               CASE WHEN received_on <= $as_of THEN received_on END AS received_on, amount_eur
+        FROM disbursements WHERE requested_on <= $as_of
+        ORDER BY grant_id, requested_on, disbursement_id""",
+    "revenues": """
+        SELECT grant_id, kind, year, planned_eur, actual_eur
+        FROM revenues ORDER BY grant_id, year, kind, revenue_id""",
+}
+
+
+def read_inputs(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, FundingInputs]:
+    """The rules' inputs of every grant decided by `as_of`, as the snapshot `con` has them.
+
+    Vouchers paid and calls requested up to `as_of` (a call received after it has no
+    received_on yet); the financing plan and the Deckungsmittel of all years (the rules pick
+    the years they judge). By grant_id.
+    """
+    rows = {
+        name: con.execute(sql, {"as_of": as_of} if "$as_of" in sql else {}).fetchall()
+        for name, sql in _INPUT_QUERIES.items()
+    }
+    plan = _by_grant(rows["plan"], PlanLine)
+    vouchers = _by_grant(rows["vouchers"], Voucher)
+    calls = _by_grant(rows["calls"], Call)
+    revenue_rows = _by_grant(rows["revenues"], Revenue)
+    return {
+        grant_id: FundingInputs(
+            grant=GrantFacts(grant_id, regime, rate, approved, starts_on, ends_on, deductible),
+            plan=plan.get(grant_id, ()),
+            vouchers=vouchers.get(grant_id, ()),
+            calls=calls.get(grant_id, ()),
+            revenues=revenue_rows.get(grant_id, ()),
+        )
+        for grant_id, regime, rate, approved, starts_on, ends_on, deductible in rows["grants"]
+    }
+
+
+def _by_grant(
+    rows: list[tuple[Any, ...]], build: Callable[..., _Row]
+) -> dict[str, tuple[_Row, ...]]:
+    """Rows `(grant_id, *fields)` as `build(*fields)`, grouped by grant_id in their order."""
+    found: dict[str, list[_Row]] = {}
+    for grant_id, *fields in rows:
+        found.setdefault(grant_id, []).append(build(*fields))
+    return {grant_id: tuple(items) for grant_id, items in found.items()}
 
 
 @dataclass(frozen=True)
