@@ -41,7 +41,7 @@ ErrorCode = Literal[
     "disclosure_error",
     "open_data",
     "public_mode",
-    "publish_error",
+    "export_error",
     # telemetry: devices, the collector and its HTTP answers, the read side
     "unknown_device",
     "no_token",
@@ -226,6 +226,24 @@ class DisclosureError(ZakidError):
     """A table handed to disclosure control does not have the expected shape."""
 
     code = "disclosure_error"
+
+
+class OpenDataError(ZakidError):
+    """The open-data export is missing, incomplete or does not match its metadata."""
+
+    code = "open_data"
+
+
+class PublicModeError(ZakidError):
+    """Something in the public app tried to read the warehouse, which it must never do."""
+
+    code = "public_mode"
+
+
+class ExportError(ZakidError):
+    """The open-data export cannot be built from the published data."""
+
+    code = "export_error"
 
 
 # --- Telemetry: device tokens, the collector, the read side -----------------------------------

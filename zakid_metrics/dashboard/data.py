@@ -18,7 +18,7 @@ import streamlit as st
 
 from zakid_metrics import kpis, telemetry, warehouse
 from zakid_metrics.contract import ENTITIES
-from zakid_metrics.open_data import PublicModeError
+from zakid_metrics.errors import PublicModeError
 from zakid_metrics.settings import get_settings
 from zakid_metrics.warehouse import warehouse_path
 

@@ -304,12 +304,14 @@ def load_registry(folder: Path = KPI_SQL_DIR) -> dict[str, Kpi]:
 KPIS: dict[str, Kpi] = load_registry()
 
 
-def get(kpi_id: str) -> Kpi:
-    """The KPI `kpi_id`; UnknownKpiError with the closest ids when there is none."""
+def get(kpi_id: str, registry: Mapping[str, Kpi] | None = None) -> Kpi:
+    """The KPI `kpi_id` of `registry` (default: KPIS); UnknownKpiError with the closest ids
+    when there is none."""
+    registry = KPIS if registry is None else registry
     try:
-        return KPIS[kpi_id]
+        return registry[kpi_id]
     except KeyError:
-        close = difflib.get_close_matches(kpi_id, KPIS, n=3)
+        close = difflib.get_close_matches(kpi_id, registry, n=3)
         hint = f"Did you mean {', '.join(close)}?" if close else "See KPIS.md for the KPI ids."
         raise UnknownKpiError(f"There is no KPI `{kpi_id}`.", hint, kpi_id=kpi_id) from None
 
@@ -616,18 +618,25 @@ def compute_all(
     period: tuple[dt.date, dt.date] | None = None,
     audience: Audience | None = None,
     kpi_ids: Iterable[str] | None = None,
+    registry: Mapping[str, Kpi] | None = None,
     **params: Any,
 ) -> dict[str, KpiResult]:
     """Every KPI (or those of one audience, or the `kpi_ids`) on one connection: one query each.
 
     Telemetry KPIs are None unless a telemetry window was loaded on `con` first
-    (zakid_metrics.telemetry.load_window).
+    (zakid_metrics.telemetry.load_window). `registry` replaces KPIS, e.g. by
+    `load_registry(folder)`.
     """
     if audience is not None and audience not in AUDIENCES:
         raise KpiParameterError(
             f"Unknown audience `{audience}`.", f"Use one of {', '.join(AUDIENCES)} or None."
         )
-    chosen = list(KPIS.values()) if kpi_ids is None else [get(kpi_id) for kpi_id in kpi_ids]
+    registry = KPIS if registry is None else registry
+    chosen = (
+        list(registry.values())
+        if kpi_ids is None
+        else [get(kpi_id, registry) for kpi_id in kpi_ids]
+    )
     bound = _bind(as_of, period, params)
     milestones, status = _milestones(con), _entity_status(con)
     _prepare(con)
@@ -644,10 +653,11 @@ def source_rows(
     *,
     as_of: dt.date,
     period: tuple[dt.date, dt.date] | None = None,
+    registry: Mapping[str, Kpi] | None = None,
     **params: Any,
 ) -> pd.DataFrame:
     """The rows a KPI is computed from (its drill-down), with their provenance columns."""
-    kpi = get(kpi_id)
+    kpi = get(kpi_id, registry)
     bound = _bind(as_of, period, params)
     if kpi.reads_telemetry and not telemetry_loaded(con):
         raise KpiParameterError(

@@ -11,10 +11,11 @@ import streamlit as st
 
 from zakid_metrics import charts, kpis
 from zakid_metrics.dashboard import public_data
-from zakid_metrics.disclosure import SUPPRESSED_SYMBOL, Rules
+from zakid_metrics.disclosure import SUPPRESSED, SUPPRESSED_SYMBOL, TOTAL, Rules
 from zakid_metrics.disclosure import legend as disclosure_legend
 from zakid_metrics.i18n import CATALOGS, format_date, format_number, t
-from zakid_metrics.open_data import LICENSE_NAME, PUBLISHER, SUPPRESSED, TOTAL, Export
+from zakid_metrics.open_data.read import Export
+from zakid_metrics.open_data.spec import LICENSE_NAME, PUBLISHER
 from zakid_metrics.sdg import goal
 
 OPEN_DATA_PAGE = "zakid_metrics/dashboard/public_pages/open_data.py"

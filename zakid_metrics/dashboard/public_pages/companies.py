@@ -18,8 +18,8 @@ from zakid_metrics.dashboard.components.public import (
     tiles,
     to_open_data,
 )
+from zakid_metrics.disclosure import TOTAL
 from zakid_metrics.i18n import t
-from zakid_metrics.open_data import TOTAL
 
 BREAKDOWNS = ("craft", "startup", "ude_spinoff", "in_duisburg")
 

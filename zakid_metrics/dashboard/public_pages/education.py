@@ -14,8 +14,8 @@ from zakid_metrics.dashboard.components.public import (
     tiles,
     to_open_data,
 )
+from zakid_metrics.disclosure import TOTAL
 from zakid_metrics.i18n import t
-from zakid_metrics.open_data import TOTAL
 
 lang = current_language()
 st.title(t("page.education", lang))

@@ -16,8 +16,8 @@ from zakid_metrics.dashboard.components.public import (
     tiles,
     to_open_data,
 )
+from zakid_metrics.disclosure import TOTAL
 from zakid_metrics.i18n import format_datetime, t
-from zakid_metrics.open_data import TOTAL
 from zakid_metrics.settings import get_settings
 
 lang = current_language()

@@ -5,7 +5,7 @@ import streamlit as st
 from zakid_metrics.dashboard.components.language import current_language
 from zakid_metrics.dashboard.components.public import as_of_caption, require_export
 from zakid_metrics.i18n import format_number, t
-from zakid_metrics.open_data import (
+from zakid_metrics.open_data.spec import (
     LICENSE_ID,
     LICENSE_NAME,
     LICENSE_TEXT_URL,

@@ -15,8 +15,8 @@ from zakid_metrics.dashboard.components.public import (
     tiles,
     to_open_data,
 )
+from zakid_metrics.disclosure import TOTAL
 from zakid_metrics.i18n import t
-from zakid_metrics.open_data import TOTAL
 from zakid_metrics.sdg import GOALS
 
 lang = current_language()

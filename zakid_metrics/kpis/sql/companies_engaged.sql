@@ -3,6 +3,7 @@
 -- name_en: Companies engaged by size class
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: breakdown
 -- overview: 3

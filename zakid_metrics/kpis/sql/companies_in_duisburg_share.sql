@@ -3,6 +3,7 @@
 -- name_en: Share of engaged companies in Duisburg
 -- unit: share
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Anteil der beteiligten Unternehmen (mindestens ein am oder vor dem Stichtag

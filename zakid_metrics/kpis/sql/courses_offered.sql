@@ -3,6 +3,7 @@
 -- name_en: Embedded-AI courses by semester
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: breakdown
 -- dimensions: semester
@@ -29,7 +30,7 @@ WHERE semester_starts_on <= $as_of
 GROUP BY GROUPING SETS ((semester), ())
 ORDER BY semester_starts_on, semester NULLS LAST
 -- source_rows:
-SELECT *
+SELECT *, semester_starts_on(semester) AS semester_starts_on
 FROM courses
 WHERE embedded_ai AND semester_starts_on(semester) <= $as_of
 ORDER BY semester, course_id

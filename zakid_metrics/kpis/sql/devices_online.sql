@@ -3,6 +3,7 @@
 -- name_en: Devices online
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Zahl der Geräte der Flotte, deren letzter Messwert (Ende des gemeldeten

@@ -3,6 +3,7 @@
 -- name_en: Existing external jobs
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Zahl der externen Arbeitsplätze, die am Stichtag bestehen (geschaffen am oder

@@ -3,6 +3,7 @@
 -- name_en: Share of privacy-preserving deployments
 -- unit: share
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Anteil der am Stichtag aktiven KI-Einsätze (went_live_on am oder vor dem

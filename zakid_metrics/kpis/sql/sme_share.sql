@@ -3,6 +3,7 @@
 -- name_en: SME share of engaged companies
 -- unit: share
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- overview: 4

@@ -3,6 +3,7 @@
 -- name_en: Start-ups engaged
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Zahl der beteiligten Unternehmen (mindestens ein am oder vor dem Stichtag

@@ -3,6 +3,7 @@
 -- name_en: Students completed in embedded-AI courses
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Summe der erfolgreichen Abschlüsse (completed) über die Lehrveranstaltungen zu
