@@ -12,14 +12,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import decimal
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from zakid_metrics.contract import COST_CATEGORIES, add_months
 from zakid_metrics.errors import BaseRateMissingError
+from zakid_metrics.warehouse import install_shared_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -37,7 +38,6 @@ INTEREST_POINTS_ABOVE_BASE = Decimal(5)  # § 49a Abs. 3 Satz 1 VwVfG
 DAYS_PER_YEAR = Decimal(365)
 # Exact enough that summing thousands of daily interest amounts never moves a cent.
 _CONTEXT = decimal.Context(prec=40, rounding=ROUND_HALF_UP)
-_Row = TypeVar("_Row")
 
 
 @dataclass(frozen=True)
@@ -707,65 +707,39 @@ class FundingInputs:
     revenues: tuple[Revenue, ...] = ()
 
 
-# One statement per table, each row tagged with its grant: no query per grant. The calls are
-# those requested by the as-of date, a call received after it still in transit (received_on
-# NULL); the vouchers those paid by it.
-_INPUT_QUERIES = {
-    "grants": """
-        SELECT grant_id, regime, funding_rate, approved_eur, starts_on, ends_on, vat_deductible
-        FROM grants WHERE decided_on <= $as_of ORDER BY grant_id""",
-    "plan": """
-        SELECT grant_id, category, year, planned_eur
-        FROM budget ORDER BY grant_id, year, category, budget_line_id""",
-    "vouchers": """
-        SELECT grant_id, expenditure_id, category, paid_on, amount_eur, vat_eur
-        FROM expenditures WHERE paid_on <= $as_of ORDER BY grant_id, paid_on, expenditure_id""",
-    "calls": """
-        SELECT grant_id, disbursement_id,
-               CASE WHEN received_on <= $as_of THEN received_on END AS received_on, amount_eur
-        FROM disbursements WHERE requested_on <= $as_of
-        ORDER BY grant_id, requested_on, disbursement_id""",
-    "revenues": """
-        SELECT grant_id, kind, year, planned_eur, actual_eur
-        FROM revenues ORDER BY grant_id, year, kind, revenue_id""",
-}
-
-
 def read_inputs(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, FundingInputs]:
     """The rules' inputs of every grant decided by `as_of`, as the snapshot `con` has them.
 
-    Vouchers paid and calls requested up to `as_of` (a call received after it has no
-    received_on yet); the financing plan and the Deckungsmittel of all years (the rules pick
-    the years they judge). By grant_id.
+    One query (the shared macro `funding_inputs`): the vouchers paid and the calls requested up
+    to `as_of` (a call received after it has no received_on yet), the financing plan and the
+    Deckungsmittel of all years (the rules pick the years they judge). By grant_id.
     """
-    rows = {
-        name: con.execute(sql, {"as_of": as_of} if "$as_of" in sql else {}).fetchall()
-        for name, sql in _INPUT_QUERIES.items()
-    }
-    plan = _by_grant(rows["plan"], PlanLine)
-    vouchers = _by_grant(rows["vouchers"], Voucher)
-    calls = _by_grant(rows["calls"], Call)
-    revenue_rows = _by_grant(rows["revenues"], Revenue)
+    install_shared_sql(con)
+    result = con.execute("SELECT * FROM funding_inputs(?)", [as_of])
+    columns = [column[0] for column in result.description or ()]
+    return inputs_from_rows(dict(zip(columns, row, strict=True)) for row in result.fetchall())
+
+
+def inputs_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, FundingInputs]:
+    """The rows of the macro `funding_inputs` (further columns ignored) as inputs, by grant_id."""
     return {
-        grant_id: FundingInputs(
-            grant=GrantFacts(grant_id, regime, rate, approved, starts_on, ends_on, deductible),
-            plan=plan.get(grant_id, ()),
-            vouchers=vouchers.get(grant_id, ()),
-            calls=calls.get(grant_id, ()),
-            revenues=revenue_rows.get(grant_id, ()),
+        row["grant_id"]: FundingInputs(
+            grant=GrantFacts(
+                row["grant_id"],
+                row["regime"],
+                row["funding_rate"],
+                row["approved_eur"],
+                row["starts_on"],
+                row["ends_on"],
+                bool(row["vat_deductible"]),
+            ),
+            plan=tuple(PlanLine(**item) for item in row["plan"] or ()),
+            vouchers=tuple(Voucher(**item) for item in row["vouchers"] or ()),
+            calls=tuple(Call(**item) for item in row["calls"] or ()),
+            revenues=tuple(Revenue(**item) for item in row["revenues"] or ()),
         )
-        for grant_id, regime, rate, approved, starts_on, ends_on, deductible in rows["grants"]
+        for row in rows
     }
-
-
-def _by_grant(
-    rows: list[tuple[Any, ...]], build: Callable[..., _Row]
-) -> dict[str, tuple[_Row, ...]]:
-    """Rows `(grant_id, *fields)` as `build(*fields)`, grouped by grant_id in their order."""
-    found: dict[str, list[_Row]] = {}
-    for grant_id, *fields in rows:
-        found.setdefault(grant_id, []).append(build(*fields))
-    return {grant_id: tuple(items) for grant_id, items in found.items()}
 
 
 @dataclass(frozen=True)

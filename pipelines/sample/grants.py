@@ -38,6 +38,8 @@ class Grant:
     decided_on: dt.date
     shares: tuple[float, ...]
     """Share of each cost category, in COST_CATEGORIES order."""
+    vat_deductible: bool = False
+    """The recipient may deduct input VAT: only net amounts are eligible."""
     programme: ClassVar[str] = PROGRAMME
     starts_on: ClassVar[dt.date] = GRANT_START
     ends_on: ClassVar[dt.date] = GRANT_END
