@@ -47,7 +47,8 @@ from zakid_metrics.warehouse import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "data" / "sample"
+# The sample delivery as release 1 shipped it (contract version 1; its telemetry left out).
+SAMPLE = Path(__file__).parent / "cases" / "sample_release_1"
 RELEASE_1_DDL = Path(__file__).parent / "cases" / "warehouse_release_1.sql"
 AS_OF = dt.date(2026, 6, 30)
 
@@ -218,7 +219,8 @@ def test_the_previous_release_is_built_from_its_frozen_schema(loaded: Path, tmp_
 
 
 def test_a_version_1_delivery_loads_with_the_row_counts_of_release_1(loaded: Path) -> None:
-    """The sample is a delivery of contract version 1: none of version 2's columns or files."""
+    """Release 1's sample is a delivery of contract version 1: none of version 2's columns or
+    files."""
     with read_snapshot(loaded) as con:
         assert row_counts(con)["rejected_rows"] == 11
         assert {e: n for e, n in row_counts(con).items() if e in ENTITIES} == {

@@ -545,7 +545,8 @@ def _result(
     result = _query(con, kpi, kpi.sql, kpi.params, bound)
     if kpi.postprocess is not None:
         records = POSTPROCESSORS[kpi.postprocess](result.records(), bound, milestones)
-        result = _Rows.of_records(records, result.columns)
+        # Without rows, the result has the columns every KPI's rows have.
+        result = _Rows.of_records(records, [*kpi.dimensions, "value"])
     _check_shape(kpi, result.columns, len(result.rows))
     breakdown = None
     if kpi.shape == "scalar":
