@@ -93,9 +93,7 @@ def financing_plan(grant: Grant) -> dict[tuple[str, int], int]:
 
 def concept_plan() -> dict[tuple[str, int], int]:
     """The concept phase's financing plan: cents per (category, year), as the catalogue has it."""
-    return {
-        (category, year): euros * 100 for category, year, euros in CATALOGUE["concept"]["plan"]
-    }
+    return {(category, year): euros * 100 for category, year, euros in CATALOGUE["concept"]["plan"]}
 
 
 def grant_rows() -> list[Row]:
