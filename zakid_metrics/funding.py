@@ -18,19 +18,22 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from zakid_metrics.contract import COST_CATEGORIES, add_months
+from zakid_metrics.contract import (
+    COST_CATEGORIES,
+    REGIME_BASIS,
+    REVENUE_KINDS,
+    Basis,
+    add_months,
+)
 from zakid_metrics.errors import BaseRateMissingError
 from zakid_metrics.warehouse import install_shared_sql
 
 if TYPE_CHECKING:
     import duckdb
 
-Basis = Literal["expenditure", "cost"]
 LineStatus = Literal["within_plan", "over_offset", "over_not_offset", "over_20"]
 LINE_STATUSES: tuple[LineStatus, ...] = get_args(LineStatus)
 ReportKind = Literal["interim", "final"]
-RevenueKind = Literal["own_funds", "third_party", "project_revenue"]
-REVENUE_KINDS: tuple[RevenueKind, ...] = get_args(RevenueKind)
 
 CENT = Decimal("0.01")
 OVERRUN_ALLOWED = Decimal("1.2")  # an Einzelansatz may exceed its plan by up to 20 %
@@ -45,7 +48,6 @@ class Regime:
     """The side conditions (Nebenbestimmungen) of one kind of grant decision."""
 
     name: str
-    basis: Basis
     window_days: int | None  # use window after receipt in days (ANBest-P) ...
     window_months: int | None  # ... or in calendar months (ANBest-Gk); None on cost basis
     title: str
@@ -54,6 +56,11 @@ class Regime:
     source_revenues: str  # further revenues reduce the grant
     source_net: str  # only net amounts when input VAT is deductible
     source_inventory: str  # inventory of items bought
+
+    @property
+    def basis(self) -> Basis:
+        """Expenditure or cost basis: declared once, in the contract (REGIME_BASIS)."""
+        return REGIME_BASIS[self.name]
 
     def use_window_end(self, received_on: dt.date) -> dt.date | None:
         """The last day on which funds received on `received_on` are used in time."""
@@ -81,12 +88,11 @@ class Regime:
 # zu § 44 BHO (Gebietskörperschaften); ANBest-P-Kosten: Nebenbestimmungen für Zuwendungen
 # auf Kostenbasis; NKBF 98: Nebenbestimmungen für Zuwendungen auf Kostenbasis des BMBF an
 # Unternehmen der gewerblichen Wirtschaft für FuE-Vorhaben.
-REGIMES: dict[str, Regime] = {
+RULES: dict[str, Regime] = {
     regime.name: regime
     for regime in (
         Regime(
             name="ANBest-P",
-            basis="expenditure",
             window_days=42,
             window_months=None,
             title="Allgemeine Nebenbestimmungen für Zuwendungen zur Projektförderung (ANBest-P)",
@@ -98,7 +104,6 @@ REGIMES: dict[str, Regime] = {
         ),
         Regime(
             name="ANBest-Gk",
-            basis="expenditure",
             window_days=None,
             window_months=2,
             title=(
@@ -113,7 +118,6 @@ REGIMES: dict[str, Regime] = {
         ),
         Regime(
             name="ANBest-P-Kosten",
-            basis="cost",
             window_days=None,
             window_months=None,
             title="Nebenbestimmungen für Zuwendungen zur Projektförderung auf Kostenbasis "
@@ -126,7 +130,6 @@ REGIMES: dict[str, Regime] = {
         ),
         Regime(
             name="NKBF",
-            basis="cost",
             window_days=None,
             window_months=None,
             title=(
@@ -163,7 +166,7 @@ class GrantFacts:
 
     @property
     def rules(self) -> Regime:
-        return REGIMES[self.regime]
+        return RULES[self.regime]
 
 
 @dataclass(frozen=True)

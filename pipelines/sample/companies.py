@@ -133,13 +133,6 @@ class Company:
     joined_on: dt.date = GRANT_START
     company_id: str = ""
     projects: list[Project] = field(default_factory=list)
-    # Contract version 2's group figures and baseline: not delivered (empty cells), so the
-    # company's own figures decide its size class and the first delivery sets its baseline.
-    baseline_employees: int | None = None
-    group_employees: float | None = None
-    group_turnover_eur: Eur | None = None
-    group_balance_sheet_eur: Eur | None = None
-    public_control_share: float | None = None
 
     @property
     def is_craft(self) -> bool:

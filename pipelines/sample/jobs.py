@@ -83,8 +83,6 @@ def _external_jobs(rng: random.Random, projects: list[Project]) -> list[Row]:
                 "fte": fte,
                 "annual_gross_salary_eur": salary,
                 "qualification": qualification,
-                "workplace_postal_code": None,
-                "confirmed_on": None,
                 "grant_id": None,
             }
         )
@@ -116,8 +114,6 @@ def job_rows(rng: random.Random, projects: list[Project]) -> list[Row]:
                 "fte": Decimal(fte),
                 "annual_gross_salary_eur": eur(salary),
                 "qualification": qualification,
-                "workplace_postal_code": None,
-                "confirmed_on": None,
                 "grant_id": GRANT_IDS[member.grant],
             }
         )

@@ -207,3 +207,19 @@ def test_public_mode_refuses_to_read_the_warehouse(
             data.snapshot_meta()
     finally:
         get_settings.cache_clear()
+
+
+def test_a_key_figure_marked_for_the_overview_appears_there_without_further_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dataclasses
+
+    from zakid_metrics import kpis
+    from zakid_metrics.dashboard.components.public import OVERVIEW_SECTIONS, overview_extras
+
+    assert overview_extras() == []
+    marked = dataclasses.replace(kpis.KPIS["ude_research_transfer"], overview=12)
+    monkeypatch.setitem(kpis.KPIS, "ude_research_transfer", marked)
+    assert marked.open_data == "key_figure"
+    assert overview_extras() == ["ude_research_transfer"]
+    assert overview_extras((*OVERVIEW_SECTIONS, ("topic", ("ude_research_transfer",)))) == []

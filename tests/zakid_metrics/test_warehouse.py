@@ -46,10 +46,12 @@ from zakid_metrics.warehouse import (
     warehouse_path,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-# The sample delivery as release 1 shipped it (contract version 1; its telemetry left out).
-SAMPLE = Path(__file__).parent / "cases" / "sample_release_1"
-RELEASE_1_DDL = Path(__file__).parent / "cases" / "warehouse_release_1.sql"
+CASES = Path(__file__).parent / "cases"
+RELEASE_1_DDL = CASES / "warehouse_release_1.sql"
+# A delivery of contract version 1, frozen: the bundled sample's entity files as release 1
+# shipped them (data/sample at commit 07eb3cc, without the telemetry history). Never edit: it is
+# what the department's scripts deliver until they add version 2's columns and files.
+DELIVERY_V1 = CASES / "delivery_version_1"
 AS_OF = dt.date(2026, 6, 30)
 
 
@@ -130,9 +132,9 @@ def with_thing(model: type[Row]) -> tuple[Entity, ...]:
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory with the sample loaded by this release (read it, never load into it)."""
+    """The version-1 delivery loaded by this release (read it, never load into it)."""
     data = tmp_path_factory.mktemp("loaded")
-    assert ingest([SAMPLE], data).status == "ok"
+    assert ingest([DELIVERY_V1], data).status == "ok"
     return data
 
 
@@ -143,9 +145,9 @@ def copy_of(data_dir: Path, to: Path) -> Path:
 
 
 def previous_release(to: Path, loaded: Path) -> Path:
-    """A data directory as release 1 left it after loading the sample.
+    """A data directory as release 1 left it after loading the version-1 delivery.
 
-    Its schema is release 1's frozen DDL; its rows are this release's load of the sample cut to
+    Its schema is release 1's frozen DDL; its rows are this release's load of that delivery cut to
     release 1's columns, which is what release 1 stored (migrations only ever add columns).
     """
     to.mkdir()
@@ -215,12 +217,11 @@ def test_the_previous_release_is_built_from_its_frozen_schema(loaded: Path, tmp_
         assert set(read_schema(con).tables) == release_1_tables
         expected = {t: n for t, n in row_counts(current).items() if t in release_1_tables}
         assert row_counts(con) == expected
-        assert expected["load_files"] == len(list(SAMPLE.iterdir()))
+        assert expected["load_files"] == len(list(DELIVERY_V1.iterdir()))
 
 
 def test_a_version_1_delivery_loads_with_the_row_counts_of_release_1(loaded: Path) -> None:
-    """Release 1's sample is a delivery of contract version 1: none of version 2's columns or
-    files."""
+    """Release 1's sample, a version-1 delivery (no version-2 columns or files), loads as then."""
     with read_snapshot(loaded) as con:
         assert row_counts(con)["rejected_rows"] == 11
         assert {e: n for e, n in row_counts(con).items() if e in ENTITIES} == {
@@ -332,8 +333,8 @@ def test_a_previous_release_warehouse_migrates_on_the_next_load_to_equal_a_fresh
     # The next load of the same delivery into each: the previous release's warehouse is
     # migrated first; then both take the same delivery once more (every file unchanged, so the
     # migrated rows are what the migration gave them: their new columns are backfilled).
-    assert ingest([SAMPLE], previous).status == "ok"
-    assert ingest([SAMPLE], fresh).status == "ok"
+    assert ingest([DELIVERY_V1], previous).status == "ok"
+    assert ingest([DELIVERY_V1], fresh).status == "ok"
     with read_snapshot(previous) as migrated, read_snapshot(fresh) as expected:
         assert read_schema(migrated) == read_schema(expected)
         assert row_counts(migrated) == row_counts(expected)
@@ -449,7 +450,7 @@ def test_a_declared_column_and_entity_are_all_a_load_needs(
     monkeypatch.setitem(ENTITIES, "audits", AUDITS)
     delivery = tmp_path / "delivery"
     delivery.mkdir()
-    grants = (SAMPLE / "grants.csv").read_text(encoding="cp1252").splitlines()
+    grants = (DELIVERY_V1 / "grants.csv").read_text(encoding="cp1252").splitlines()
     lines = [f"{grants[0].strip()};decision_reference", *(f"{g};" for g in grants[1:4]), grants[4]]
     lines[4] += ";Az. 123/24"
     (delivery / "grants.csv").write_text("\n".join(lines) + "\n", encoding="cp1252")
@@ -567,6 +568,6 @@ def test_a_refused_migration_leaves_the_published_warehouse_untouched(
         con.execute("ALTER TABLE courses ADD COLUMN room VARCHAR")
     published = warehouse_path(data).read_bytes()
     with pytest.raises(WarehouseError, match=r"courses\.room: stored, but no longer declared"):
-        ingest([SAMPLE / "courses.csv"], data)
+        ingest([DELIVERY_V1 / "courses.csv"], data)
     assert warehouse_path(data).read_bytes() == published
     assert sorted(p.name for p in data.iterdir()) == [".load.lock", "warehouse.duckdb"]

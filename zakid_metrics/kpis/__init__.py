@@ -381,6 +381,12 @@ def _bind(
 
 
 _INTEGER_TYPES = frozenset(("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UBIGINT"))
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _fits_int64(values: pd.Series) -> bool:
+    """Whether whole numbers fit pandas' Int64; wider sums (HUGEINT) stay Python ints."""
+    return all(pd.isna(v) or _INT64_MIN <= v <= _INT64_MAX for v in values)
 
 
 @dataclass(frozen=True)
@@ -406,7 +412,7 @@ class _Rows:
         """As a DataFrame: money stays Decimal, dates date, whole numbers nullable Int64."""
         frame = pd.DataFrame(self.rows, columns=self.columns)
         for column, sql_type in zip(self.columns, self.types, strict=True):
-            if sql_type in _INTEGER_TYPES:
+            if sql_type in _INTEGER_TYPES and _fits_int64(frame[column]):
                 frame[column] = frame[column].astype("Int64")
             elif sql_type == "BOOLEAN":
                 frame[column] = frame[column].astype("boolean")

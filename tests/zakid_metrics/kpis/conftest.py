@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import pyarrow as pa
 import pytest
 
 from zakid_metrics.contract import ENTITIES
+from zakid_metrics.funding import BaseRate, BaseRates, load_base_rates
 from zakid_metrics.warehouse import next_snapshot, read_snapshot
 
 Rows = list[dict[str, Any]]
@@ -291,6 +293,12 @@ DELIVERY: dict[str, Rows] = {
     ],
 }
 # fmt: on
+
+# The shipped base rates and one for 2026 that the tests give, as the department would add it
+# (DATA_DIR/reference/base_rates.csv): the interest of a day in 2026 needs it.
+RATES_2026 = BaseRates(
+    (*load_base_rates().rates, BaseRate(dt.date(2026, 1, 1), Decimal("1.27"), "test")), "test"
+)
 
 # Load runs behind the fixture: everything in run 1, jobs again in run 2.
 LOADED_AT = {1: dt.datetime(2026, 6, 1, 10, 0), 2: dt.datetime(2026, 7, 1, 10, 0)}

@@ -12,10 +12,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from tests.zakid_metrics.kpis.conftest import LOADED_AT, MOMENT, D
+from tests.zakid_metrics.kpis.conftest import LOADED_AT, MOMENT, RATES_2026, D
 from zakid_metrics.contract import KPI_IDS
 from zakid_metrics.errors import KpiParameterError
-from zakid_metrics.funding import BaseRate, BaseRates, load_base_rates
 from zakid_metrics.kpis import KPIS, Milestone, compute, compute_all, source_rows
 from zakid_metrics.telemetry import Window, load_window
 
@@ -51,10 +50,6 @@ DAY_BEFORE = Window.between(
 
 
 E = Decimal  # money in the expected values
-# The shipped base rates and one for 2026 that the test gives (as the department would add it)
-RATES_2026 = BaseRates(
-    (*load_base_rates().rates, BaseRate(dt.date(2026, 1, 1), Decimal("1.27"), "test")), "test"
-)
 # fmt: off
 CASES: dict[str, list[Case]] = {
     # J1, J2 (ended on D: still created) and J3 (created on D); J4 is created after D
@@ -93,19 +88,22 @@ CASES: dict[str, list[Case]] = {
              ("vocational", 2, 1, 1)],
         ),
     ],
-    # Linear trend through 12 monthly points (2025-07-30 ... 2026-06-30), horizon 915 days to
-    # 2028-12-31; checked against numpy.polyfit and the textbook prediction interval
-    # (t = 2.228 for 10 degrees of freedom). Target path: 0 on 2025-01-01, 15/200 on
-    # 2026-12-31 (729 days): on D (545 days) 15 * 545 / 729 and 200 * 545 / 729.
+    # New jobs per month since the funding start (2025-01-01; grants end 2028-12-31, 30
+    # months ahead): project-related J1 (Jan 2025), J2 (Apr 2025), J3 (on D); external J5, J6,
+    # J7, J8 (on D). Targets due on the end: 30 and 500, needing (30 - 3) / 30 = 0.9 and
+    # (500 - 4) / 30 = 16.533 a month; a few jobs in 18 months reach neither. The interval
+    # values are the seeded simulation's (tests/zakid_metrics/kpis/test_forecast.py).
+    # Target path: 0 on 2025-01-01, 15/200 on 2026-12-31 (729 days): on D (545 days)
+    # 15 * 545 / 729 and 200 * 545 / 729.
     "jobs_forecast_end": [
         Case(
             None, {},
-            ("kpi_id", "value", "lower", "upper", "current", "target", "target_on_as_of",
-             "status", "observations", "period_end"),
-            [("jobs_project_related_created", 3.456, 3.0, 5.323, 3, 30.0, 11.214, "off_track",
-              12, dt.date(2028, 12, 31)),
-             ("jobs_external_created", 11.561, 9.243, 13.878, 4, 500.0, 149.52, "off_track",
-              12, dt.date(2028, 12, 31))],
+            ("kpi_id", "end_on", "value", "low", "high", "p_target", "pace_required",
+             "status", "current", "target", "target_on_as_of", "months_observed"),
+            [("jobs_project_related_created", dt.date(2028, 12, 31), 6, 3, 32, 0.032, 0.9,
+              "off_track", 3, 30.0, 11.214, 18),
+             ("jobs_external_created", dt.date(2028, 12, 31), 14, 4, 52, 0.0, 16.533,
+              "off_track", 4, 500.0, 149.52, 18)],
         ),
     ],
     # engaged on D: C1, C2 (micro by headcount), C3 (stale, still counts), C4, C6 (project on

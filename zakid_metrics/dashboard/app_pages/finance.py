@@ -12,7 +12,7 @@ from zakid_metrics.dashboard.components.reports import reports_panel
 from zakid_metrics.dashboard.components.tables import download_table
 from zakid_metrics.dashboard.components.tiles import format_value
 from zakid_metrics.errors import BaseRateMissingError
-from zakid_metrics.funding import REGIMES, FundingFigures
+from zakid_metrics.funding import RULES, FundingFigures
 from zakid_metrics.grant_finance import (
     Choice,
     default_choice,
@@ -195,8 +195,8 @@ if grant is not None:
 
 st.subheader(t("finance.sources", lang))
 for regime in sorted({facts.regime for facts in chosen}):
-    st.markdown(f"**{REGIMES[regime].title}**")
-    st.markdown("\n".join(f"- {source}" for source in REGIMES[regime].sources()))
+    st.markdown(f"**{RULES[regime].title}**")
+    st.markdown("\n".join(f"- {source}" for source in RULES[regime].sources()))
 
 st.subheader(t("finance.by_year", lang))
 by_year = results["budget_utilisation"].breakdown
