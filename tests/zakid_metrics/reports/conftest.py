@@ -15,9 +15,7 @@ by hand from these rows, and comments say what a row is there for.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -226,60 +224,3 @@ def report_data(delivery: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 def con(report_data: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     with read_snapshot(report_data) as connection:
         yield connection
-
-
-# --- Until funding.read_inputs is on main: a stand-in with its announced signature ------------
-
-
-def read_inputs_standin(
-    con: duckdb.DuckDBPyConnection, as_of: dt.date
-) -> dict[str, funding.FundingInputs]:
-    """funding.read_inputs(con, as_of) as announced: the rule inputs of every grant decided by
-    `as_of`, set-wise."""
-    plan: dict[str, list[funding.PlanLine]] = {}
-    for grant_id, *row in con.execute(
-        "SELECT grant_id, category, year, planned_eur FROM budget ORDER BY ALL"
-    ).fetchall():
-        plan.setdefault(grant_id, []).append(funding.PlanLine(*row))
-    vouchers: dict[str, list[funding.Voucher]] = {}
-    for grant_id, *row in con.execute(
-        "SELECT grant_id, expenditure_id, category, paid_on, amount_eur, coalesce(vat_eur, 0) "
-        "FROM expenditures WHERE paid_on <= ? ORDER BY ALL",
-        [as_of],
-    ).fetchall():
-        vouchers.setdefault(grant_id, []).append(funding.Voucher(*row))
-    calls: dict[str, list[funding.Call]] = {}
-    for grant_id, *row in con.execute(
-        "SELECT grant_id, disbursement_id, CASE WHEN received_on <= ? THEN received_on END, "
-        "amount_eur FROM disbursements WHERE requested_on <= ? ORDER BY ALL",
-        [as_of, as_of],
-    ).fetchall():
-        calls.setdefault(grant_id, []).append(funding.Call(*row))
-    revenues: dict[str, list[funding.Revenue]] = {}
-    for grant_id, *row in con.execute(
-        "SELECT grant_id, kind, year, planned_eur, actual_eur FROM revenues ORDER BY ALL"
-    ).fetchall():
-        revenues.setdefault(grant_id, []).append(funding.Revenue(*row))
-    grants = con.execute(
-        "SELECT grant_id, regime, funding_rate, approved_eur, starts_on, ends_on, "
-        "coalesce(vat_deductible, false) FROM grants WHERE decided_on <= ? ORDER BY grant_id",
-        [as_of],
-    ).fetchall()
-    return {
-        grant_id: funding.FundingInputs(
-            funding.GrantFacts(grant_id, regime, Decimal(rate), approved, start, end, vat),
-            tuple(plan.get(grant_id, ())),
-            tuple(vouchers.get(grant_id, ())),
-            tuple(calls.get(grant_id, ())),
-            tuple(revenues.get(grant_id, ())),
-        )
-        for grant_id, regime, rate, approved, start, end, vat in grants
-    }
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _read_inputs() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        if not hasattr(funding, "read_inputs"):
-            patch.setattr(funding, "read_inputs", read_inputs_standin, raising=False)
-        yield
