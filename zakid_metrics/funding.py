@@ -695,11 +695,6 @@ def interim_due_on(year: int) -> dt.date:
     return dt.date(year + 1, 4, 30)
 
 
-def final_due_on(ends_on: dt.date) -> dt.date:
-    """Verwendungsnachweis: the last day of the sixth month after the month of ends_on."""
-    return add_months(ends_on.replace(day=1), 7) - dt.timedelta(days=1)
-
-
 # --- A report's figures ------------------------------------------------------------------------
 
 
