@@ -75,10 +75,6 @@ class GrantFacts:
         """The side conditions of the decision (CONTRACT.md section 4)."""
         return funding.RULES[self.regime]
 
-    @property
-    def final_report_due_on(self) -> dt.date:
-        return funding.final_due_on(self.ends_on)
-
 
 @dataclass(frozen=True)
 class YearLine:
