@@ -20,6 +20,7 @@ from zakid_metrics.contract import (
     ENTITIES,
     TELEMETRY_PREFIX,
     Entity,
+    FirstValue,
     Localized,
     Problem,
     Row,
@@ -34,7 +35,7 @@ from zakid_metrics.contract import (
 from zakid_metrics.errors import FileError, UsageError
 from zakid_metrics.i18n import t
 from zakid_metrics.settings import get_settings
-from zakid_metrics.warehouse import insert_columns, next_snapshot
+from zakid_metrics.warehouse import fill_defaults, insert_columns, next_snapshot
 
 FileStatus = Literal["loaded", "unchanged", "failed", "skipped"]
 RunStatus = Literal["ok", "partial", "failed"]
@@ -626,10 +627,13 @@ def _first_lines(
 @dataclass(frozen=True)
 class _ReferenceState:
     """What a file's references are checked against: the referenced entities' ids as this run
-    has settled them (valid and stale), and the periods of the period checks."""
+    has settled them (valid and stale), the periods of the period checks, and the values the
+    `same_as` checks compare."""
 
     ids: dict[str, tuple[set[Any], set[Any]]]
     periods: dict[str, dict[Any, tuple[dt.date, dt.date]]]
+    shared: dict[str, dict[Any, Any]]
+    """Per `same_as` column: the referenced rows' value of the column both must share."""
 
     @classmethod
     def of(cls, con: duckdb.DuckDBPyConnection, entity: Entity) -> _ReferenceState:
@@ -651,7 +655,14 @@ class _ReferenceState:
                     f"SELECT {target.key[0]}, {check.start}, {check.end} FROM {target.name}"
                 ).fetchall()
             }
-        return cls(ids, periods)
+        shared = {}
+        for check in entity.same_as:
+            ref = next(r for r in entity.references if r.column == check.column)
+            target = ENTITIES[ref.entity]
+            shared[check.column] = dict(
+                con.execute(f"SELECT {target.key[0]}, {check.shared} FROM {target.name}").fetchall()
+            )
+        return cls(ids, periods, shared)
 
 
 def _check_references(
@@ -662,7 +673,8 @@ def _check_references(
     rejections: list[Rejection],
     state: _ReferenceState,
 ) -> None:
-    """Reject rows naming a row that does not exist, or was rejected (its version is stale).
+    """Reject rows naming a row that does not exist, or was rejected (its version is stale),
+    a year outside the referenced grant's period, or a row that belongs to another grant.
 
     Referenced entities were already settled in this run (dependency order), so their tables
     hold this delivery's rows where the delivery has them and the current state otherwise;
@@ -705,10 +717,32 @@ def _check_references(
                             "year_outside_period",
                             via=check.via,
                             ref=ref_key,
-                            start=start.isoformat(),
-                            end=end.isoformat(),
+                            start=start,
+                            end=end,
                         )
                     )
+        for check in entity.same_as:
+            value, own = getattr(row, check.column), getattr(row, check.shared)
+            other = state.shared[check.column].get(value)
+            if (
+                value is None
+                or other is None
+                or other == own
+                or any(p.column in (check.column, check.shared) for p in found)
+            ):
+                continue
+            ref = next(r for r in entity.references if r.column == check.column)
+            found.append(
+                problem(
+                    check.column,
+                    value,
+                    "reference_mismatch",
+                    target=Localized(f"entity.one.{ref.entity}"),
+                    shared=check.shared,
+                    other=other,
+                    own=own,
+                )
+            )
         if found:
             key = tuple(getattr(row, c) for c in entity.key)
             rejections.append(Rejection(line, found, key))
@@ -752,7 +786,8 @@ def _apply_snapshot(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
     """The entity becomes the staged valid rows, plus the previous version of each rejected id.
 
     A data-entry error never deletes: that previous version stays, marked stale, until a valid
-    row replaces it or a later snapshot no longer lists the id.
+    row replaces it or a later snapshot no longer lists the id. Empty cells of the declared
+    defaults are filled last: a `FirstValue` keeps the value stored for the key, if any.
     """
     match = " AND ".join(f"k.{c} = t.{c}" for c in entity.key)
     replaced = " AND ".join(f"s.{c} = t.{c}" for c in entity.key)
@@ -761,9 +796,20 @@ def _apply_snapshot(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
         f"FROM {entity.name} t WHERE EXISTS (SELECT 1 FROM _stale_keys k WHERE {match}) "
         f"AND NOT EXISTS (SELECT 1 FROM _staged s WHERE {replaced})"
     )
+    first = [d.column for d in entity.defaults if isinstance(d, FirstValue)]
+    if first:
+        stored = ", ".join([*entity.key, *first])
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE first_values AS SELECT {stored} FROM {entity.name}"
+        )
     con.execute(f"DELETE FROM {entity.name}")
     con.execute(f"INSERT INTO {entity.name} BY NAME SELECT * FROM _staged")
     con.execute(f"INSERT INTO {entity.name} BY NAME SELECT * FROM kept")
+    if first:
+        carried = ", ".join(f"{c} = coalesce(t.{c}, k.{c})" for c in first)
+        con.execute(f"UPDATE {entity.name} t SET {carried} FROM first_values k WHERE {match}")
+        con.execute("DROP TABLE first_values")
+    fill_defaults(con, entity)
     for table in ("kept", "_staged", "_stale_keys", "_seen_keys", "_chunk_keys"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
 

@@ -7,12 +7,19 @@ from pathlib import Path
 
 import pytest
 
+from zakid_metrics import errors
 from zakid_metrics.contract import ENTITIES, entity_for_file
+from zakid_metrics.errors import ERROR_CODES
 from zakid_metrics.i18n import de, en
 from zakid_metrics.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
+ERROR_TREE = [
+    value
+    for value in vars(errors).values()
+    if isinstance(value, type) and issubclass(value, errors.ZakidError)
+]
 
 
 @pytest.mark.parametrize("entity", list(ENTITIES))
@@ -71,3 +78,31 @@ def test_no_i18n_catalogue_key_is_defined_twice() -> None:
             if isinstance(node, ast.Constant)
         ]
         assert sorted({k for k in keys if keys.count(k) > 1}) == [], module.__name__
+
+
+def test_every_error_class_has_a_code_of_its_own() -> None:
+    codes = [error.code for error in ERROR_TREE]
+    assert sorted(set(codes) - set(ERROR_CODES)) == []
+    assert sorted({code for code in codes if codes.count(code) > 1}) == []
+
+
+def test_every_error_code_belongs_to_an_error_class() -> None:
+    assert sorted(set(ERROR_CODES) - {error.code for error in ERROR_TREE}) == []
+
+
+def test_every_error_code_has_a_german_and_an_english_text_and_hint() -> None:
+    missing = [
+        f"{module.__name__}: {key}"
+        for module in (de, en)
+        for code in ERROR_CODES
+        for key in (f"error.{code}", f"error.{code}.hint")
+        if not module.MESSAGES.get(key)
+    ]
+    assert missing == []
+
+
+def test_every_error_the_collector_answers_a_device_with_has_its_http_status() -> None:
+    from pipelines.collector.app import ANSWERS
+
+    refused = [e for e in ERROR_TREE if issubclass(e, errors.RequestError)]
+    assert sorted(ANSWERS) == sorted([e.code for e in refused] + [errors.NotDurableError.code])

@@ -9,9 +9,6 @@ import pytest
 from tests.test_architecture import FILES, ROOT, module_name
 
 MODULES = {module_name(file): file for file in FILES}
-# The open-data export's move into the library (issue 9, item 2) removes pipelines/publish.py
-# and, with it, this test's patching of its private writer; delete the entry then.
-MOVING = {"tests/pipelines/test_publish.py": "patches pipelines.publish._write_durably"}
 
 
 def is_private(name: str) -> bool:
@@ -99,12 +96,7 @@ def test_the_walker_sees_private_names() -> None:
 
 @pytest.mark.parametrize(
     "file",
-    [
-        pytest.param(file, marks=pytest.mark.xfail(strict=True, reason=MOVING[file]))
-        if file in MOVING
-        else file
-        for file in FILES
-    ],
+    FILES,
 )
 def test_no_module_uses_another_modules_private_name(file: str) -> None:
     found = private_uses(file, (ROOT / file).read_text(encoding="utf-8"))

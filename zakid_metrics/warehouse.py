@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
+import hashlib
 import shutil
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from zakid_metrics.contract import CONTRACT_VERSION, ENTITIES, Entity
+from zakid_metrics.contract import CONTRACT_VERSION, ENTITIES, Entity, FirstValue
 from zakid_metrics.errors import LoadInProgressError, WarehouseError
+from zakid_metrics.files import file_lock, replace_durably
+from zakid_metrics.settings import get_settings
 
 WAREHOUSE_FILE = "warehouse.duckdb"
 LOCK_FILE = ".load.lock"
@@ -330,6 +332,7 @@ def migrate(
         for entity in entities:
             if entity.name in migration.backfill:
                 _derive(con, entity, migration.backfill[entity.name])
+                fill_defaults(con, entity, migration.backfill[entity.name])
         con.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
             [str(CONTRACT_VERSION)],
@@ -385,6 +388,38 @@ def _derive(con: duckdb.DuckDBPyConnection, entity: Entity, columns: tuple[str, 
     con.execute("DROP TABLE _derived")
 
 
+def fill_defaults(
+    con: duckdb.DuckDBPyConnection, entity: Entity, columns: Iterable[str] | None = None
+) -> None:
+    """Fill the empty cells of the entity's declared `defaults`, set-wise, in all its rows.
+
+    These defaults come from other rows (a job's workplace from its company), so a load applies
+    them once its rows are stored, and a migration to the rows already stored when it adds the
+    column. A `FirstValue` column here takes the row's own source: carrying over an earlier
+    load's value is the load's part (`pipelines.ingest`), as only it knows the earlier rows.
+    """
+    wanted = None if columns is None else set(columns)
+    for default in entity.defaults:
+        if wanted is not None and default.column not in wanted:
+            continue
+        params: list[Any] = []
+        if isinstance(default, FirstValue):
+            value = f'"{default.source}"'
+        else:
+            (ref,) = [r for r in entity.references if r.column == default.via]
+            key = ENTITIES[ref.entity].key[0]
+            value = (
+                f'coalesce((SELECT r."{default.source}" FROM {ref.entity} r '
+                f'WHERE r."{key}" = {entity.name}."{default.via}"), ?)'
+            )
+            params.append(getattr(get_settings(), default.fallback))
+        con.execute(
+            f'UPDATE {entity.name} SET "{default.column}" = {value} '
+            f'WHERE "{default.column}" IS NULL',
+            params,
+        )
+
+
 def insert_columns(
     con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, tuple[str, list[Any]]]
 ) -> None:
@@ -405,13 +440,93 @@ def insert_columns(
     )
 
 
+# The rules several queries share (engaged companies, fleet devices, plan vs actual, ...) as
+# TEMP macros, in one file beside the KPI files that use them most. It is read here, not via
+# the registry, so that every reader of the warehouse gets them without loading the KPIs.
+SHARED_SQL = Path(__file__).with_name("kpis") / "shared.sql"
+# A session variable, like the TEMP macros per connection: the digest of the file installed.
+_SHARED_SQL_VARIABLE = "zakid_shared_sql"
+
+
+@cache
+def _shared_sql() -> tuple[str, str]:
+    text = SHARED_SQL.read_text(encoding="utf-8")
+    return text, hashlib.sha256(text.encode()).hexdigest()
+
+
+def install_shared_sql(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the shared macros of kpis/shared.sql on `con`, unless it has them already.
+
+    They are bound to the tables when created, so `con` must already see the warehouse's
+    tables; read-only connections can create them (TEMP).
+    """
+    sql, digest = _shared_sql()
+    ((installed,),) = con.execute("SELECT getvariable(?)", [_SHARED_SQL_VARIABLE]).fetchall()
+    if installed != digest:
+        con.execute(sql)
+        con.execute(f"SET VARIABLE {_SHARED_SQL_VARIABLE} = ?", [digest])
+
+
+def read_as_declared(
+    con: duckdb.DuckDBPyConnection, entities: Iterable[Entity] = ENTITIES.values()
+) -> None:
+    """Show a snapshot stored by an earlier contract version as the declared schema, for reading.
+
+    A missing entity table appears as an empty TEMP table; a table lacking declared columns as
+    a TEMP view over the stored one with each missing column at its model default (NULL where
+    the value is derived or comes from other rows). What a delivery of the earlier version
+    meant, so the KPIs and the shared macros read it unchanged until the next load migrates
+    the file itself (`migrate`); the file is not touched.
+    """
+    stored = read_schema(con).tables
+    ((database,),) = con.execute("SELECT current_database()").fetchall()
+    for entity in entities:
+        if entity.name not in stored:
+            con.execute(entity_ddl(entity).replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+            continue
+        types = entity.sql_types()
+        missing = [column for column in types if column not in stored[entity.name]]
+        if not missing:
+            continue
+        from_rows = {default.column for default in entity.defaults}
+        fields = entity.model.model_fields
+        added = ", ".join(
+            f"CAST({_literal(_default(fields.get(c)) if c not in from_rows else None)} "
+            f'AS {types[c]}) AS "{c}"'
+            for c in missing
+        )
+        con.execute(
+            f"CREATE TEMP VIEW {entity.name} AS "
+            f'SELECT *, {added} FROM "{database}".main.{entity.name}'
+        )
+
+
+def _default(field: Any) -> Any:
+    """A model field's default; None for a derived column (no field) or a required one."""
+    if field is None or field.is_required():
+        return None
+    return field.get_default(call_default_factory=True)
+
+
+def _literal(value: Any) -> str:
+    """A default as an SQL literal (views take no parameters)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float | Decimal):
+        return f"'{value}'"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def warehouse_path(data_dir: Path) -> Path:
     return Path(data_dir) / WAREHOUSE_FILE
 
 
 @contextmanager
 def read_snapshot(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the published snapshot, closed after the batch of queries.
+    """A read-only connection to the published snapshot, closed after the batch of queries,
+    with the shared macros (install_shared_sql).
 
     Close it promptly: a load replaces the file, and only a new connection sees the new one.
     """
@@ -422,9 +537,16 @@ def read_snapshot(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             "Load a delivery first: python -m pipelines ingest data/sample",
             path=str(path),
         )
+    con = None
     try:
         con = duckdb.connect(str(path), read_only=True)
+        version = schema_version(con)
+        if version is None or version < CONTRACT_VERSION:
+            read_as_declared(con)
+        install_shared_sql(con)
     except duckdb.Error as error:
+        if con is not None:
+            con.close()
         raise WarehouseError(
             f"The warehouse at {path} cannot be opened: {error}",
             "Reload the delivery into a fresh data directory.",
@@ -439,24 +561,15 @@ def read_snapshot(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 @contextmanager
 def writer_lock(data_dir: Path, timeout_s: float = 60.0) -> Iterator[None]:
     """One load at a time per data directory; others wait up to `timeout_s`."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / LOCK_FILE, "a+") as handle:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise LoadInProgressError(
-                        f"Another load into {data_dir} has run for over {timeout_s:.0f} s.",
-                        "Wait for it to finish, then run the load again.",
-                    ) from None
-                time.sleep(0.1)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def in_progress() -> LoadInProgressError:
+        return LoadInProgressError(
+            f"Another load into {data_dir} has run for over {timeout_s:.0f} s.",
+            "Wait for it to finish, then run the load again.",
+        )
+
+    with file_lock(data_dir / LOCK_FILE, timeout_s=timeout_s, on_timeout=in_progress):
+        yield
 
 
 @contextmanager
@@ -486,14 +599,4 @@ def next_snapshot(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             building.unlink(missing_ok=True)
             raise
         con.close()
-        _fsync(building)
-        os.replace(building, published)
-        _fsync(data_dir)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        replace_durably(building, published)

@@ -19,17 +19,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipelines.collector.wal import fsync_dir
 from zakid_metrics.contract import READING_KEY
 from zakid_metrics.errors import UsageError
+from zakid_metrics.files import atomic_write, fsync_path, replace_durably
 from zakid_metrics.telemetry_store import (
     READING_SCHEMA,
     READINGS,
+    ROLLUP_COLUMNS,
     ROLLUP_ROW_GROUP_ROWS,
     ROLLUP_SQL,
     ROLLUPS,
     US_PER_DAY,
     WAL,
+    WIDE_SUM,
     batches_to_table,
     connect,
     logged_batches,
@@ -66,16 +68,8 @@ def _write_tmp(table: pa.Table, path: Path, kind: str) -> Path:
     tmp = path.with_name(f".{path.name}{TMP_SUFFIX}")
     row_group_size = ROLLUP_ROW_GROUP_ROWS if kind == ROLLUPS else None
     pq.write_table(table, tmp, compression="zstd", row_group_size=row_group_size)
-    _fsync(tmp)
+    fsync_path(tmp)
     return tmp
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def rollup(con: duckdb.DuckDBPyConnection, readings: pa.Table) -> pa.Table:
@@ -103,7 +97,7 @@ class Prepared:
         for directory in {final.parent for _, final in self.moves} | {
             p.parent for p in self.removals
         }:
-            fsync_dir(directory)
+            fsync_path(directory)
         return [final for _, final in self.moves if READINGS in final.parts]
 
     def discard(self) -> None:
@@ -190,13 +184,7 @@ def _write_intent(intent: Path, prepared: Prepared) -> None:
             }
         )
     )
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, intent)
-    fsync_dir(intent.parent)
+    replace_durably(tmp, intent)
 
 
 def recover(tdir: Path, instance: str, con: duckdb.DuckDBPyConnection) -> None:
@@ -228,7 +216,36 @@ def recover(tdir: Path, instance: str, con: duckdb.DuckDBPyConnection) -> None:
         table = pq.ParquetFile(tdir / READINGS / missing).read()
         final = tdir / ROLLUPS / missing
         os.replace(_write_tmp(rollup(con, table), final, ROLLUPS), final)
-        fsync_dir(final.parent)
+        fsync_path(final.parent)
+
+
+WIDE_SUMS_MARKER = ".wide-sums"
+"""In rollups/: every rollup file there has its integer sums as WIDE_SUM."""
+
+
+def upgrade_rollups(tdir: Path, con: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild rollup files written with 64-bit integer sums (before WIDE_SUM) from their
+    segments; returns how many. Once done, a marker file saves the look at every file.
+
+    Readers combine files by the first file's schema: an old BIGINT file first and a new sum
+    beyond 64 bits after it would fail to read.
+    """
+    marker = tdir / ROLLUPS / WIDE_SUMS_MARKER
+    if marker.exists() or not (tdir / ROLLUPS).is_dir():
+        return 0
+    wide = [c.name for c in ROLLUP_COLUMNS if c.type == WIDE_SUM]
+    rebuilt = 0
+    with telemetry_lock(tdir, exclusive=True):
+        for path in segment_files(tdir, ROLLUPS):
+            schema = pq.read_schema(path)
+            if all(pa.types.is_decimal(schema.field(name).type) for name in wide):
+                continue
+            readings = pq.ParquetFile(tdir / READINGS / path.relative_to(tdir / ROLLUPS)).read()
+            os.replace(_write_tmp(rollup(con, readings), path, ROLLUPS), path)
+            fsync_path(path.parent)
+            rebuilt += 1
+        atomic_write(marker, b"")
+    return rebuilt
 
 
 def seq_ranges(con: duckdb.DuckDBPyConnection, tdir: Path) -> list[tuple[str, int, int]]:
@@ -290,6 +307,7 @@ def append_relation(
     """
     tdir = telemetry_dir(data_dir)
     check_instance(instance)
+    upgrade_rollups(tdir, con)
     with telemetry_lock(tdir):
         files = [str(p) for p in segment_files(tdir)]
         logged = list(logged_batches(tdir))
@@ -350,7 +368,7 @@ def append_relation(
                 con.execute(
                     f"COPY ({sql}) TO {_sql_path(tmp)} (FORMAT parquet, COMPRESSION zstd{options})"
                 )
-                _fsync(tmp)
+                fsync_path(tmp)
     except BaseException:
         prepared.discard()
         raise

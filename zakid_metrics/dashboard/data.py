@@ -16,9 +16,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from zakid_metrics import kpis, telemetry, warehouse
+from zakid_metrics import funding, kpis, telemetry, warehouse
 from zakid_metrics.contract import ENTITIES
-from zakid_metrics.open_data import PublicModeError
+from zakid_metrics.errors import PublicModeError
 from zakid_metrics.settings import get_settings
 from zakid_metrics.warehouse import warehouse_path
 
@@ -125,16 +125,11 @@ def snapshot_meta() -> SnapshotMeta | None:
     """The published snapshot's load run and time; None without a warehouse or load."""
     if snapshot_id() is None:
         return None
-    meta = _read(
-        "SELECT max(value) FILTER (WHERE key = 'snapshot_run_id') AS run_id, "
-        "max(value) FILTER (WHERE key = 'published_at') AS published_at FROM meta"
-    )
-    run_id, published_at = meta.iloc[0]
-    if pd.isna(run_id) or pd.isna(published_at):
+    meta = _read("SELECT run_id, published_at FROM published_snapshot()")
+    if meta.empty:
         return None
-    published = dt.datetime.fromisoformat(published_at)
-    if published.tzinfo is None:  # stored as UTC without zone, like every timestamp
-        published = published.replace(tzinfo=dt.UTC)
+    run_id, published_at = meta.iloc[0]
+    published = published_at.to_pydatetime().replace(tzinfo=dt.UTC)  # stored as UTC
     return SnapshotMeta(int(run_id), published.astimezone(ZoneInfo(get_settings().timezone)))
 
 
@@ -294,6 +289,30 @@ def source_rows(
 ) -> pd.DataFrame:
     """The rows KPI `kpi_id` is computed from (its drill-down), with their provenance."""
     return kpis.source_rows(con, kpi_id, as_of=as_of, period=period)
+
+
+@cached_read(max_entries=8)
+def funding_grants(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, funding.GrantFacts]:
+    """The grants decided by `as_of`, as the funding rules see them, by grant_id."""
+    return {grant_id: inputs.grant for grant_id, inputs in funding.read_inputs(con, as_of).items()}
+
+
+@cached_read(max_entries=64)
+def funding_report(
+    con: duckdb.DuckDBPyConnection,
+    grant_id: str,
+    kind: funding.ReportKind,
+    year: int | None,
+    as_of: dt.date,
+) -> funding.FundingFigures:
+    """The figures of a funder report of grant `grant_id` (interim: of `year`) on the snapshot
+    as of `as_of`: funding.report_figures, the computation the reports make. Raises
+    BaseRateMissingError where the interest needs a base rate not known yet (not cached). Days
+    idle and interest run to `as_of` where the period is not over, as in the report."""
+    inputs = funding.read_inputs(con, as_of)[grant_id]
+    period = funding.report_period(inputs.grant, kind, year)
+    rates = funding.load_base_rates(get_settings().data_dir)
+    return funding.report_figures(inputs, kind, period, rates, end_on=as_of)
 
 
 def entity_rows(entity: str) -> pd.DataFrame:

@@ -14,10 +14,17 @@ from typing import Any, Literal, get_args
 import duckdb
 import pandas as pd
 
-from zakid_metrics.contract import ENTITIES, KPI_IDS
-from zakid_metrics.errors import ZakidError
+from zakid_metrics.contract import ENTITIES, KPI_SQL_DIR
+from zakid_metrics.errors import (
+    KpiDefinitionError,
+    KpiParameterError,
+    KpiQueryError,
+    UnknownKpiError,
+)
+from zakid_metrics.kpis import funding_steps
 from zakid_metrics.kpis.forecast import Milestone, jobs_forecast
 from zakid_metrics.settings import get_settings
+from zakid_metrics.warehouse import install_shared_sql
 
 Unit = Literal[
     "count",
@@ -41,8 +48,9 @@ SHAPES: tuple[Shape, ...] = get_args(Shape)
 
 # One KPI per file sql/<kpi_id>.sql: a header that declares it, its SQL and optionally its
 # drill-down SQL (format: sql/README.md). The files are read and checked once, at import, so a
-# malformed header stops the import (and the tests) with a message naming file and line.
-SQL_DIR = Path(__file__).with_name("sql")
+# malformed header stops the import (and the tests) with a message naming file and line. The
+# folder is contract.KPI_SQL_DIR: the file names are the KPI ids (contract.KPI_IDS). The SQL may
+# use the shared macros of shared.sql.
 SOURCE_ROWS_MARKER = "-- source_rows:"
 REQUIRED_KEYS = (
     "id",
@@ -72,12 +80,14 @@ PARAMETERS = (
     "funding_period_end",
 )
 # Python steps a KPI may name in `-- postprocess:`: (its SQL's rows, the bound parameters, the
-# milestones of every KPI) -> the KPI's rows.
+# milestones of every KPI) -> the KPI's rows (one row for a scalar KPI).
 Postprocess = Callable[
     [list[dict[str, Any]], Mapping[str, Any], Mapping[str, tuple[Milestone, ...]]],
     list[dict[str, Any]],
 ]
-POSTPROCESSORS: dict[str, Postprocess] = {"jobs_forecast": jobs_forecast}
+POSTPROCESSORS: dict[str, Postprocess] = {"jobs_forecast": jobs_forecast, **funding_steps.STEPS}
+# Parameters that only postprocess steps read, never SQL: the caller may give them to compute.
+STEP_PARAMETERS = (funding_steps.BASE_RATES,)
 # Telemetry KPIs name the source `telemetry`: they read the temporary tables that
 # zakid_metrics.telemetry.load_window creates on the connection before the query
 # (telemetry_window, telemetry_devices; sql/README.md). Without them such a KPI is not
@@ -86,30 +96,6 @@ TELEMETRY_SOURCE = "telemetry"
 TELEMETRY_WINDOW_TABLE = "telemetry_window"
 
 Number = int | float | Decimal
-
-
-class KpiDefinitionError(ZakidError):
-    """A KPI file of the registry is malformed (a developer's error, found at import)."""
-
-    code = "kpi_definition"
-
-
-class UnknownKpiError(ZakidError):
-    """A KPI id that the registry does not have."""
-
-    code = "unknown_kpi"
-
-
-class KpiParameterError(ZakidError):
-    """A KPI was asked for with parameters that do not fit (period, wage, unknown name)."""
-
-    code = "kpi_parameter"
-
-
-class KpiQueryError(ZakidError):
-    """A KPI's SQL failed on the warehouse or returned rows of the wrong shape."""
-
-    code = "kpi_query"
 
 
 @dataclass(frozen=True)
@@ -251,9 +237,9 @@ def parse_kpi_file(path: Path) -> Kpi:
         raise _definition_error(path, f"header lacks {', '.join(missing)}")
     if header["id"] != path.stem:
         raise _definition_error(path, f"id `{header['id']}` differs from the file name")
-    if header["id"] not in KPI_IDS:
+    if not _IDENTIFIER.match(header["id"]):
         raise _definition_error(
-            path, f"id `{header['id']}` is not a KPI of the contract (contract.KPI_IDS)"
+            path, f"id `{header['id']}` is no KPI id (lower-case letters, digits and `_`)"
         )
     shape = _choice(path, header, "shape", SHAPES)
     dimensions = _names(path, header, "dimensions")
@@ -313,7 +299,7 @@ def parse_kpi_file(path: Path) -> Kpi:
     )
 
 
-def load_registry(folder: Path = SQL_DIR) -> dict[str, Kpi]:
+def load_registry(folder: Path = KPI_SQL_DIR) -> dict[str, Kpi]:
     """Every `*.sql` file of `folder` as a Kpi, by id."""
     return {kpi.id: kpi for kpi in map(parse_kpi_file, sorted(folder.glob("*.sql")))}
 
@@ -321,12 +307,14 @@ def load_registry(folder: Path = SQL_DIR) -> dict[str, Kpi]:
 KPIS: dict[str, Kpi] = load_registry()
 
 
-def get(kpi_id: str) -> Kpi:
-    """The KPI `kpi_id`; UnknownKpiError with the closest ids when there is none."""
+def get(kpi_id: str, registry: Mapping[str, Kpi] | None = None) -> Kpi:
+    """The KPI `kpi_id` of `registry` (default: KPIS); UnknownKpiError with the closest ids
+    when there is none."""
+    registry = KPIS if registry is None else registry
     try:
-        return KPIS[kpi_id]
+        return registry[kpi_id]
     except KeyError:
-        close = difflib.get_close_matches(kpi_id, KPIS, n=3)
+        close = difflib.get_close_matches(kpi_id, registry, n=3)
         hint = f"Did you mean {', '.join(close)}?" if close else "See KPIS.md for the KPI ids."
         raise UnknownKpiError(f"There is no KPI `{kpi_id}`.", hint, kpi_id=kpi_id) from None
 
@@ -338,7 +326,10 @@ def _bind(
     as_of: dt.date, period: tuple[dt.date, dt.date] | None, params: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Every parameter's value: the caller's, else the period's bounds and the settings."""
-    overridable = [p for p in PARAMETERS if p not in ("as_of", "period_from", "period_to")]
+    overridable = [
+        *(p for p in PARAMETERS if p not in ("as_of", "period_from", "period_to")),
+        *STEP_PARAMETERS,
+    ]
     unknown = sorted(set(params) - set(overridable))
     if unknown:
         raise KpiParameterError(
@@ -390,6 +381,12 @@ def _bind(
 
 
 _INTEGER_TYPES = frozenset(("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UBIGINT"))
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _fits_int64(values: pd.Series) -> bool:
+    """Whether whole numbers fit pandas' Int64; wider sums (HUGEINT) stay Python ints."""
+    return all(pd.isna(v) or _INT64_MIN <= v <= _INT64_MAX for v in values)
 
 
 @dataclass(frozen=True)
@@ -402,9 +399,11 @@ class _Rows:
 
     @classmethod
     def of_records(cls, records: list[dict[str, Any]], columns: list[str]) -> _Rows:
-        """Rows made in Python (a postprocess step); `columns` where there are none."""
+        """Rows made in Python (a postprocess step); `columns` where there are none. A column
+        of whole numbers (or of booleans) becomes nullable Int64 (boolean) in `frame`."""
         names = list(records[0]) if records else columns
-        return cls(names, [""] * len(names), [tuple(r[n] for n in names) for r in records])
+        rows = [tuple(r[n] for n in names) for r in records]
+        return cls(names, [_python_type(rows, i) for i in range(len(names))], rows)
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
@@ -413,11 +412,30 @@ class _Rows:
         """As a DataFrame: money stays Decimal, dates date, whole numbers nullable Int64."""
         frame = pd.DataFrame(self.rows, columns=self.columns)
         for column, sql_type in zip(self.columns, self.types, strict=True):
-            if sql_type in _INTEGER_TYPES:
+            if sql_type in _INTEGER_TYPES and _fits_int64(frame[column]):
                 frame[column] = frame[column].astype("Int64")
             elif sql_type == "BOOLEAN":
                 frame[column] = frame[column].astype("boolean")
         return frame
+
+
+def _python_type(rows: list[tuple[Any, ...]], index: int) -> str:
+    """The SQL type a column of a postprocess step's rows stands for where frame() needs it."""
+    values = [row[index] for row in rows if row[index] is not None]
+    if values and all(isinstance(v, bool) for v in values):
+        return "BOOLEAN"
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "BIGINT"
+    return ""
+
+
+def _query_error(kpi: Kpi, error: duckdb.Error) -> KpiQueryError:
+    return KpiQueryError(
+        f"KPI {kpi.id} could not be computed: {error}",
+        "Load the delivery again (python -m pipelines ingest ...); if that does not help, "
+        "report this message.",
+        kpi_id=kpi.id,
+    )
 
 
 def _query(
@@ -431,12 +449,7 @@ def _query(
         result = con.execute(sql, {name: bound[name] for name in names})
         rows = result.fetchall()
     except duckdb.Error as error:
-        raise KpiQueryError(
-            f"KPI {kpi.id} could not be computed: {error}",
-            "Load the delivery again (python -m pipelines ingest ...); if that does not help, "
-            "report this message.",
-            kpi_id=kpi.id,
-        ) from error
+        raise _query_error(kpi, error) from error
     description = result.description or []
     return _Rows([d[0] for d in description], [str(d[1]) for d in description], rows)
 
@@ -482,6 +495,19 @@ def _fetch(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
         ) from error
 
 
+def _prepare(con: duckdb.DuckDBPyConnection, kpi: Kpi | None = None) -> None:
+    """The shared macros on `con`, whoever opened it: the KPIs' SQL may use them."""
+    try:
+        install_shared_sql(con)
+    except duckdb.Error as error:
+        if kpi is not None:
+            raise _query_error(kpi, error) from error
+        raise KpiQueryError(
+            f"The warehouse lacks what the KPIs' shared rules read: {error}",
+            "Open a warehouse built by `python -m pipelines ingest ...` of this software version.",
+        ) from error
+
+
 def _milestones(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[Milestone, ...]]:
     rows = _fetch(con, "SELECT kpi_id, due_on, target_value FROM targets ORDER BY kpi_id, due_on")
     found: dict[str, list[Milestone]] = {}
@@ -523,16 +549,16 @@ def _result(
     if kpi.reads_telemetry and TELEMETRY_SOURCE not in status:
         return _not_computed(kpi, bound, period, milestones)
     result = _query(con, kpi, kpi.sql, kpi.params, bound)
+    if kpi.postprocess is not None:
+        records = POSTPROCESSORS[kpi.postprocess](result.records(), bound, milestones)
+        # Without rows, the result has the columns every KPI's rows have.
+        result = _Rows.of_records(records, [*kpi.dimensions, "value"])
+    _check_shape(kpi, result.columns, len(result.rows))
     breakdown = None
     if kpi.shape == "scalar":
-        _check_shape(kpi, result.columns, len(result.rows))
         details = dict(zip(result.columns, result.rows[0], strict=True))
         value = details.pop("value")
     else:
-        if kpi.postprocess is not None:
-            records = POSTPROCESSORS[kpi.postprocess](result.records(), bound, milestones)
-            result = _Rows.of_records(records, result.columns)
-        _check_shape(kpi, result.columns, len(result.rows))
         value, details, breakdown = _split_total(kpi, result)
     own, target, final = _targets(kpi, bound["as_of"], milestones)
     progress = None
@@ -604,7 +630,9 @@ def compute(
     """
     kpi = get(kpi_id)
     bound = _bind(as_of, period, params)
-    return _result(con, kpi, bound, period, _milestones(con), _entity_status(con))
+    milestones, status = _milestones(con), _entity_status(con)
+    _prepare(con)
+    return _result(con, kpi, bound, period, milestones, status)
 
 
 def compute_all(
@@ -614,20 +642,28 @@ def compute_all(
     period: tuple[dt.date, dt.date] | None = None,
     audience: Audience | None = None,
     kpi_ids: Iterable[str] | None = None,
+    registry: Mapping[str, Kpi] | None = None,
     **params: Any,
 ) -> dict[str, KpiResult]:
     """Every KPI (or those of one audience, or the `kpi_ids`) on one connection: one query each.
 
     Telemetry KPIs are None unless a telemetry window was loaded on `con` first
-    (zakid_metrics.telemetry.load_window).
+    (zakid_metrics.telemetry.load_window). `registry` replaces KPIS, e.g. by
+    `load_registry(folder)`.
     """
     if audience is not None and audience not in AUDIENCES:
         raise KpiParameterError(
             f"Unknown audience `{audience}`.", f"Use one of {', '.join(AUDIENCES)} or None."
         )
-    chosen = list(KPIS.values()) if kpi_ids is None else [get(kpi_id) for kpi_id in kpi_ids]
+    registry = KPIS if registry is None else registry
+    chosen = (
+        list(registry.values())
+        if kpi_ids is None
+        else [get(kpi_id, registry) for kpi_id in kpi_ids]
+    )
     bound = _bind(as_of, period, params)
     milestones, status = _milestones(con), _entity_status(con)
+    _prepare(con)
     return {
         kpi.id: _result(con, kpi, bound, period, milestones, status)
         for kpi in chosen
@@ -641,10 +677,11 @@ def source_rows(
     *,
     as_of: dt.date,
     period: tuple[dt.date, dt.date] | None = None,
+    registry: Mapping[str, Kpi] | None = None,
     **params: Any,
 ) -> pd.DataFrame:
     """The rows a KPI is computed from (its drill-down), with their provenance columns."""
-    kpi = get(kpi_id)
+    kpi = get(kpi_id, registry)
     bound = _bind(as_of, period, params)
     if kpi.reads_telemetry and not telemetry_loaded(con):
         raise KpiParameterError(
@@ -653,4 +690,5 @@ def source_rows(
             "data_dir, window).",
             kpi_id=kpi.id,
         )
+    _prepare(con, kpi)
     return _query(con, kpi, kpi.source_sql, kpi.source_params, bound).frame()

@@ -3,6 +3,7 @@
 -- name_en: Craft businesses engaged
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- overview: 5
@@ -13,14 +14,10 @@
 -- source: companies, projects
 
 SELECT count(*) AS value
-FROM companies c
-WHERE c.is_craft AND EXISTS (
-    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
-)
+FROM engaged_companies($as_of) c
+WHERE c.is_craft
 -- source_rows:
 SELECT c.*
-FROM companies c
-WHERE c.is_craft AND EXISTS (
-    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
-)
+FROM engaged_companies($as_of) c
+WHERE c.is_craft
 ORDER BY c.company_id

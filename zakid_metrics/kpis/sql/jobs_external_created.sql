@@ -3,6 +3,7 @@
 -- name_en: External jobs created
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- overview: 2
