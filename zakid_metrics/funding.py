@@ -9,7 +9,6 @@ worked out by hand; `zakid_metrics.kpis.funding_data` reads them from the wareho
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import decimal
 from collections.abc import Iterable, Sequence
@@ -20,6 +19,7 @@ from typing import Literal, get_args
 
 from zakid_metrics.contract import COST_CATEGORIES, add_months
 from zakid_metrics.errors import BaseRateMissingError
+from zakid_metrics.reference import read_rows
 
 Basis = Literal["expenditure", "cost"]
 LineStatus = Literal["within_plan", "over_offset", "over_not_offset", "over_20"]
@@ -326,7 +326,6 @@ def _category_order(category: str) -> tuple[int, str]:
 
 # --- Base rates and interest -----------------------------------------------------------------
 
-REFERENCE_DIR = Path(__file__).with_name("reference")
 BASE_RATES_FILE = "base_rates.csv"
 
 
@@ -405,27 +404,18 @@ def _missing_rate(day: dt.date, origin: str) -> BaseRateMissingError:
 
 def load_base_rates(data_dir: Path | None = None) -> BaseRates:
     """The shipped base rates, extended (or corrected) by DATA_DIR/reference/base_rates.csv."""
-    shipped = REFERENCE_DIR / BASE_RATES_FILE
-    by_day = {rate.valid_from: rate for rate in _read_rates(shipped)}
-    origin = str(shipped)
-    if data_dir is not None:
-        extension = Path(data_dir) / "reference" / BASE_RATES_FILE
-        if extension.exists():
-            by_day.update((rate.valid_from, rate) for rate in _read_rates(extension))
-            origin = str(extension)
-    return BaseRates(by_day.values(), origin=origin)
-
-
-def _read_rates(path: Path) -> list[BaseRate]:
-    with path.open(encoding="utf-8", newline="") as file:
-        return [
+    rows, origin = read_rows(BASE_RATES_FILE, "valid_from", data_dir)
+    return BaseRates(
+        (
             BaseRate(
-                dt.date.fromisoformat(row["valid_from"].strip()),
-                Decimal(row["rate_percent"].strip()),
-                row.get("source", "").strip(),
+                dt.date.fromisoformat(row["valid_from"]),
+                Decimal(row["rate_percent"]),
+                row.get("source", ""),
             )
-            for row in csv.DictReader(line for line in file if not line.startswith("#"))
-        ]
+            for row in rows
+        ),
+        origin=str(origin),
+    )
 
 
 def interest(amount: Decimal, received_on: dt.date, until: dt.date, rates: BaseRates) -> Decimal:

@@ -426,7 +426,7 @@ MESSAGES: dict[str, str] = {
     "jobs.fte_note": "{fte} am Stichtag",
     "jobs.fte_jobs": "aus {jobs} bestehenden Arbeitsplätzen",
     "jobs.well_paid_hidden": "Nicht gezeigt: Der Anteil wird erst ab {k} Arbeitsplätzen mit Gehaltsangabe berechnet (Schutz der Gehälter); derzeit {jobs}.",
-    "jobs.well_paid_note": "{well_paid} von {jobs} Arbeitsplätzen mit Gehaltsangabe ab {wage} brutto im Jahr",
+    "jobs.well_paid_note": "{well_paid} von {jobs} Arbeitsplätzen mit Gehaltsangabe ab {wage} brutto im Jahr in Vollzeit (Referenzentgelt des Stichtagsjahrs; je Arbeitsplatz zählt das seines Schaffungsjahrs)",
     "jobs.trajectory": "Verlauf und Prognose",
     "jobs.by_qualification": "Nach Kategorie und Qualifikation",
     "jobs.by_size_class": "Externe Arbeitsplätze nach Unternehmensgröße",
@@ -703,6 +703,10 @@ MESSAGES: dict[str, str] = {
         "Laden Sie die Lieferung neu (python -m pipelines ingest …). Hilft das nicht, melden Sie "
         "die technische Angabe unten an das Betriebsteam."
     ),
+    "error.reference_wage_missing": "Für das Jahr {year} fehlt das Referenzentgelt („gut bezahlt“).",
+    "error.reference_wage_missing.hint": "Tragen Sie das Median-Bruttomonatsentgelt der sozialversicherungspflichtig Vollzeitbeschäftigten am Arbeitsort × 12 (Bundesagentur für Arbeit, Entgeltstatistik) als Zeile `year,eur_per_year,source,method,note` in {file} ein.",
+    "kpi.framework.corresponds": "Entspricht dem Indikator {code} „{name}“ ({source}).",
+    "kpi.framework.in_spirit": "Sinngemäß vergleichbar mit dem Indikator {code} „{name}“ ({source}), aber anders definiert: nicht als dessen Wert berichten.",
     # Accounts and audit (zakid_metrics.auth, zakid_metrics.audit): roles and login errors
     "role.viewer": "Lesen",
     "role.analyst": "Analyse",

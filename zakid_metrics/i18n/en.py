@@ -422,7 +422,7 @@ MESSAGES: dict[str, str] = {
     "jobs.fte_note": "{fte} on the as-of date",
     "jobs.fte_jobs": "from {jobs} existing jobs",
     "jobs.well_paid_hidden": "Not shown: the share is computed from {k} jobs with a salary on (to protect salaries); there are {jobs}.",
-    "jobs.well_paid_note": "{well_paid} of {jobs} jobs with a salary at or above {wage} gross a year",
+    "jobs.well_paid_note": "{well_paid} of {jobs} jobs with a salary at or above {wage} gross a year full-time (the as-of year's reference wage; each job is compared with that of the year it was created)",
     "jobs.trajectory": "Trajectory and forecast",
     "jobs.by_qualification": "By category and qualification",
     "jobs.by_size_class": "External jobs by company size",
@@ -699,6 +699,10 @@ MESSAGES: dict[str, str] = {
         "Load the delivery again (python -m pipelines ingest …). If that does not help, report "
         "the technical detail below to the operations team."
     ),
+    "error.reference_wage_missing": "The reference wage (“well paid”) for {year} is missing.",
+    "error.reference_wage_missing.hint": "Add the median gross monthly wage of full-time employees subject to social insurance at the place of work × 12 (Bundesagentur für Arbeit, Entgeltstatistik) as a line `year,eur_per_year,source,method,note` to {file}.",
+    "kpi.framework.corresponds": "Corresponds to the indicator {code} “{name}” ({source}).",
+    "kpi.framework.in_spirit": "Comparable in spirit with the indicator {code} “{name}” ({source}), but defined differently: do not report it as that indicator's value.",
     # Accounts and audit (zakid_metrics.auth, zakid_metrics.audit): roles and login errors
     "role.viewer": "Viewer",
     "role.analyst": "Analyst",

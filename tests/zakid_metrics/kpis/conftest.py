@@ -98,9 +98,9 @@ DELIVERY: dict[str, Rows] = {
          "annual_gross_salary_eur": "40000.00", "qualification": "academic"},
         {"job_id": "J7", "category": "external", "company_id": "C3", "project_id": "P3",
          "created_on": "2026-01-15", "fte": 0.5, "qualification": "other"},
-        # exactly the reference wage (48 000): well paid
+        # a quarter position: 12 000 is exactly the reference wage (48 000) full-time: well paid
         {"job_id": "J8", "category": "external", "company_id": "C4", "created_on": "2026-06-30",
-         "fte": 0.25, "annual_gross_salary_eur": "48000.00"},
+         "fte": 0.25, "annual_gross_salary_eur": "12000.00"},
         {"job_id": "J9", "category": "external", "company_id": "C5", "created_on": "2026-07-02",
          "fte": 1.0, "annual_gross_salary_eur": "90000.00"},
     ],

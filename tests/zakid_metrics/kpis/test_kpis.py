@@ -18,7 +18,9 @@ from zakid_metrics.errors import KpiParameterError
 from zakid_metrics.kpis import KPIS, Milestone, compute, compute_all, source_rows
 from zakid_metrics.telemetry import Window, load_window
 
-WAGE = {"reference_wage": Decimal("48000.00"), "k_min": 3}  # independent of the settings
+# independent of the shipped reference data and the settings
+WAGES = {2025: Decimal("48000.00"), 2026: Decimal("48000.00")}
+WAGE = {"reference_wages": WAGES, "k_min": 3}
 
 
 # The hour up to conftest.MOMENT (12:00:30 UTC on D): 11:01 to 12:01
@@ -70,15 +72,43 @@ CASES: dict[str, list[Case]] = {
         Case(3, {"fte": 2.5}, as_of=dt.date(2026, 3, 30)),
         Case(2, {"fte": 1.5}, as_of=dt.date(2026, 3, 31)),
     ],
-    # with a salary up to D: J1 60 000, J2 45 000, J5 52 000, J6 40 000, J8 48 000 (= wage)
+    # with a salary up to D, full-time equivalent (salary / fte): J1 60 000, J2 90 000 (45 000
+    # for half time), J5 52 000, J6 40 000, J8 48 000 (12 000 for a quarter: exactly the wage)
     "jobs_well_paid_share": [
-        Case(0.6, {"jobs_with_salary": 5, "well_paid": 3}, params=WAGE),
+        Case(0.8, {"jobs_with_salary": 5, "well_paid": 4, "without_reference_wage": 0,
+                   "reference_wage_eur": E("48000.00")}, params=WAGE),
         # J8 (exactly the wage) no longer counts when the wage is a cent higher
-        Case(0.4, {"jobs_with_salary": 5, "well_paid": 2},
-             params={"reference_wage": Decimal("48000.01"), "k_min": 3}),
+        Case(0.6, {"jobs_with_salary": 5, "well_paid": 3, "without_reference_wage": 0,
+                   "reference_wage_eur": E("48000.01")},
+             params={"reference_wages": {2025: "48000.00", 2026: "48000.01"}, "k_min": 3}),
+        # each job against the wage of the year it was created: 55 000 in 2025 leaves J5
+        # (2025, 52 000) below it; J8 (2026) still meets 2026's 48 000
+        Case(0.6, {"jobs_with_salary": 5, "well_paid": 3, "without_reference_wage": 0,
+                   "reference_wage_eur": E("48000.00")},
+             params={"reference_wages": {2025: "55000.00", 2026: "48000.00"}, "k_min": 3}),
+        # a job of a year before the first reference year (J1, J2, J5, J6 of 2025) does not
+        # count; J8 alone is fewer than k: not computable, nothing revealed
+        Case(None, {"jobs_with_salary": 1, "well_paid": None, "without_reference_wage": 4,
+                    "reference_wage_eur": E("48000.00")},
+             params={"reference_wages": {2026: "48000.00"}, "k_min": 3}),
         # fewer than k jobs with a salary: not computable, nothing revealed
-        Case(None, {"jobs_with_salary": 5, "well_paid": None},
-             params={"reference_wage": Decimal("48000.00"), "k_min": 6}),
+        Case(None, {"jobs_with_salary": 5, "well_paid": None, "without_reference_wage": 0,
+                    "reference_wage_eur": E("48000.00")},
+             params={**WAGE, "k_min": 6}),
+    ],
+    # created up to D: J1 1.0, J2 0.5 (ended on D), J3 0.75 (created on D); J5 1.0, J6 1.0
+    # (ended before D), J7 0.5, J8 0.25 (on D); J4 and J9 come after D
+    "jobs_created_fte": [
+        Case(5.0, {"jobs": 7}, ("category", "value", "jobs"),
+             [("project_related", 2.25, 3), ("external", 2.75, 4)]),
+        Case(4.0, {"jobs": 5}, ("category", "value", "jobs"),
+             [("project_related", 1.5, 2), ("external", 2.5, 3)], as_of=dt.date(2026, 6, 29)),
+    ],
+    # external up to D without a project: J8 (created on D) of J5..J8
+    "jobs_unattributed": [
+        Case(1, {"share": 0.25}),
+        Case(0, {"share": 0.0}, as_of=dt.date(2026, 6, 29)),
+        Case(0, {"share": None}, as_of=dt.date(2025, 1, 31)),
     ],
     "jobs_by_qualification": [
         Case(

@@ -16,6 +16,9 @@
 --   any status), by size class of the EU SME definition (Recommendation 2003/361/EC: micro,
 --   small, medium, large). Where turnover and balance sheet are both missing, the headcount
 --   alone decides (column by_headcount_only).
+-- framework: ERDF RCO 01 | Enterprises supported (of which: micro, small, medium, large) |
+--   corresponds | Regulation (EU) 2021/1058 (ERDF and Cohesion Fund), Annex I, Table 1;
+--   definitions: Commission Staff Working Document SWD(2021) 198
 -- source: companies, projects
 
 SELECT size_class,
