@@ -13,9 +13,10 @@ from typing import Any
 
 import duckdb
 
-from zakid_metrics.contract import CONTRACT_VERSION, ENTITIES, Entity
+from zakid_metrics.contract import CONTRACT_VERSION, ENTITIES, Entity, FirstValue
 from zakid_metrics.errors import LoadInProgressError, WarehouseError
 from zakid_metrics.files import file_lock, replace_durably
+from zakid_metrics.settings import get_settings
 
 WAREHOUSE_FILE = "warehouse.duckdb"
 LOCK_FILE = ".load.lock"
@@ -330,6 +331,7 @@ def migrate(
         for entity in entities:
             if entity.name in migration.backfill:
                 _derive(con, entity, migration.backfill[entity.name])
+                fill_defaults(con, entity, migration.backfill[entity.name])
         con.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
             [str(CONTRACT_VERSION)],
@@ -383,6 +385,38 @@ def _derive(con: duckdb.DuckDBPyConnection, entity: Entity, columns: tuple[str, 
         f"WHERE {entity.name}.rowid = d.row_id"
     )
     con.execute("DROP TABLE _derived")
+
+
+def fill_defaults(
+    con: duckdb.DuckDBPyConnection, entity: Entity, columns: Iterable[str] | None = None
+) -> None:
+    """Fill the empty cells of the entity's declared `defaults`, set-wise, in all its rows.
+
+    These defaults come from other rows (a job's workplace from its company), so a load applies
+    them once its rows are stored, and a migration to the rows already stored when it adds the
+    column. A `FirstValue` column here takes the row's own source: carrying over an earlier
+    load's value is the load's part (`pipelines.ingest`), as only it knows the earlier rows.
+    """
+    wanted = None if columns is None else set(columns)
+    for default in entity.defaults:
+        if wanted is not None and default.column not in wanted:
+            continue
+        params: list[Any] = []
+        if isinstance(default, FirstValue):
+            value = f'"{default.source}"'
+        else:
+            (ref,) = [r for r in entity.references if r.column == default.via]
+            key = ENTITIES[ref.entity].key[0]
+            value = (
+                f'coalesce((SELECT r."{default.source}" FROM {ref.entity} r '
+                f'WHERE r."{key}" = {entity.name}."{default.via}"), ?)'
+            )
+            params.append(getattr(get_settings(), default.fallback))
+        con.execute(
+            f'UPDATE {entity.name} SET "{default.column}" = {value} '
+            f'WHERE "{default.column}" IS NULL',
+            params,
+        )
 
 
 def insert_columns(

@@ -13,8 +13,7 @@ from typing import ClassVar
 import xlsxwriter
 
 from pipelines.sample.planted import PLANTED
-from pipelines.sample.rows import Eur, Row
-from zakid_metrics.contract import ENTITIES
+from pipelines.sample.rows import Eur, Row, delivered_columns
 from zakid_metrics.files import normalised_zip
 
 # The workbook's document properties would otherwise carry the time of generation.
@@ -196,7 +195,7 @@ class Layout:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return (*ENTITIES[self.entity].columns, *self.extra)
+        return (*delivered_columns(self.entity), *self.extra)
 
     @property
     def headers(self) -> tuple[str, ...]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -17,12 +16,11 @@ from pipelines.ingest import ingest
 from zakid_metrics.contract import (
     CONTRACT_VERSION,
     ENTITIES,
-    Bool,
+    Date,
     Entity,
     Grant,
     Id,
     Int,
-    Money,
     Reference,
     Row,
     Sql,
@@ -32,6 +30,7 @@ from zakid_metrics.errors import WarehouseError
 from zakid_metrics.kpis import KPIS, compute_all
 from zakid_metrics.warehouse import (
     AUDIT_TABLES,
+    META_COLUMNS,
     REPORT_DEADLINES_VIEW,
     Column,
     Migration,
@@ -47,40 +46,56 @@ from zakid_metrics.warehouse import (
     warehouse_path,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "data" / "sample"
-RELEASE_1_DDL = Path(__file__).parent / "cases" / "warehouse_release_1.sql"
+CASES = Path(__file__).parent / "cases"
+RELEASE_1_DDL = CASES / "warehouse_release_1.sql"
+# A delivery of contract version 1, frozen: the bundled sample's entity files as release 1
+# shipped them (data/sample at commit 07eb3cc, without the telemetry history). Never edit: it is
+# what the department's scripts deliver until they add version 2's columns and files.
+DELIVERY_V1 = CASES / "delivery_version_1"
 AS_OF = dt.date(2026, 6, 30)
 
 
-# --- Declarations as the next contract version will extend them ------------------------------
+# --- Declarations as a next contract version would extend them --------------------------------
 
 
-class GrantWithVat(Grant):
+class GrantWithReference(Grant):
     """grants plus a new optional contract column and a new derived column."""
 
-    vat_deductible: Bool = False
+    decision_reference: Text | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def basis(self) -> Annotated[str, Sql("VARCHAR")]:
-        return "cost" if self.regime == "NKBF" else "expenditure"
+    def calendar_years(self) -> Annotated[int, Sql("BIGINT")]:
+        return self.ends_on.year - self.starts_on.year + 1
 
 
-class Revenue(Row):
+class Audit(Row):
     """A new entity."""
 
-    revenue_id: Id
+    audit_id: Id
     grant_id: Id
-    kind: Text
-    year: Int
-    planned_eur: Money
-    actual_eur: Money | None = None
+    audited_on: Date
+    finding: Text | None = None
 
 
-GRANTS_WITH_VAT = Entity("grants", GrantWithVat, ("grant_id",))
-REVENUES = Entity("revenues", Revenue, ("revenue_id",), (Reference("grant_id", "grants"),))
-EXTENDED = tuple({**ENTITIES, "grants": GRANTS_WITH_VAT, "revenues": REVENUES}.values())
+GRANTS_WITH_REFERENCE = Entity("grants", GrantWithReference, ("grant_id",))
+AUDITS = Entity("audits", Audit, ("audit_id",), (Reference("grant_id", "grants"),))
+EXTENDED = tuple({**ENTITIES, "grants": GRANTS_WITH_REFERENCE, "audits": AUDITS}.values())
+# The entities of release 1, in its dependency order.
+RELEASE_1_ENTITIES = (
+    "companies",
+    "grants",
+    "projects",
+    "jobs",
+    "deployments",
+    "devices",
+    "sdg_contributions",
+    "budget",
+    "expenditures",
+    "disbursements",
+    "courses",
+    "targets",
+)
 
 
 class Thing(Row):
@@ -117,9 +132,9 @@ def with_thing(model: type[Row]) -> tuple[Entity, ...]:
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory with the sample loaded by this release (read it, never load into it)."""
+    """The version-1 delivery loaded by this release (read it, never load into it)."""
     data = tmp_path_factory.mktemp("loaded")
-    assert ingest([SAMPLE], data).status == "ok"
+    assert ingest([DELIVERY_V1], data).status == "ok"
     return data
 
 
@@ -130,9 +145,9 @@ def copy_of(data_dir: Path, to: Path) -> Path:
 
 
 def previous_release(to: Path, loaded: Path) -> Path:
-    """A data directory as release 1 left it after loading the sample.
+    """A data directory as release 1 left it after loading the version-1 delivery.
 
-    Its schema is release 1's frozen DDL; its rows are this release's load of the sample cut to
+    Its schema is release 1's frozen DDL; its rows are this release's load of that delivery cut to
     release 1's columns, which is what release 1 stored (migrations only ever add columns).
     """
     to.mkdir()
@@ -196,18 +211,118 @@ def test_the_declared_schema_is_what_duckdb_reports_for_the_declarations() -> No
 
 def test_the_previous_release_is_built_from_its_frozen_schema(loaded: Path, tmp_path: Path) -> None:
     previous = previous_release(tmp_path / "previous", loaded)
+    release_1_tables = {*RELEASE_1_ENTITIES, "meta", "load_runs", "load_files", "rejected_rows"}
     with read_snapshot(previous) as con, read_snapshot(loaded) as current:
         assert schema_version(con) == 1
-        assert set(read_schema(con).tables) == {
-            *ENTITIES,
-            "meta",
-            "load_runs",
-            "load_files",
-            "rejected_rows",
-        }
-        expected = {t: n for t, n in row_counts(current).items() if t != "schema_migrations"}
+        assert set(read_schema(con).tables) == release_1_tables
+        expected = {t: n for t, n in row_counts(current).items() if t in release_1_tables}
         assert row_counts(con) == expected
-        assert expected["load_files"] == len(list(SAMPLE.iterdir()))
+        assert expected["load_files"] == len(list(DELIVERY_V1.iterdir()))
+
+
+def test_a_version_1_delivery_loads_with_the_row_counts_of_release_1(loaded: Path) -> None:
+    """Release 1's sample, a version-1 delivery (no version-2 columns or files), loads as then."""
+    with read_snapshot(loaded) as con:
+        assert row_counts(con)["rejected_rows"] == 11
+        assert {e: n for e, n in row_counts(con).items() if e in ENTITIES} == {
+            "companies": 148,
+            "grants": 4,
+            "projects": 118,
+            "jobs": 290,
+            "deployments": 40,
+            "devices": 149,
+            "sdg_contributions": 44,
+            "budget": 120,
+            "expenditures": 1952,
+            "revenues": 0,
+            "inventory": 0,
+            "disbursements": 57,
+            "courses": 27,
+            "targets": 16,
+        }
+        assert con.execute(
+            "SELECT file, rows_read, rows_loaded, rows_rejected FROM load_files "
+            "WHERE entity <> 'telemetry' ORDER BY file"
+        ).fetchall() == [
+            ("budget.csv", 120, 120, 0),
+            ("companies.csv", 150, 148, 2),
+            ("courses.csv", 28, 27, 1),
+            ("deployments.csv", 40, 40, 0),
+            ("devices.csv", 150, 149, 1),
+            ("disbursements.csv", 57, 57, 0),
+            ("expenditures.csv", 1954, 1952, 2),
+            ("grants.csv", 4, 4, 0),
+            ("jobs.xlsx", 292, 290, 2),
+            ("projects.csv", 120, 118, 2),
+            ("sdg_contributions.csv", 45, 44, 1),
+            ("targets.csv", 16, 16, 0),
+        ]
+        # Version 2's defaults: what the version-1 files leave empty.
+        assert con.execute(
+            "SELECT count(*) FILTER (WHERE baseline_employees = employees), "
+            "count(*) FILTER (WHERE public_control_share = 0 AND NOT size_class_public_control "
+            "AND NOT size_class_from_group) FROM companies"
+        ).fetchone() == (148, 148)
+        assert con.execute(
+            "SELECT count(*) FILTER (WHERE vat_eur = 0) FROM expenditures"
+        ).fetchone() == (1952,)
+        assert con.execute(
+            "SELECT regime, basis, vat_deductible, count(*) FROM grants GROUP BY ALL ORDER BY 1"
+        ).fetchall() == [
+            ("ANBest-Gk", "expenditure", False, 1),
+            ("ANBest-P", "expenditure", False, 2),
+            ("NKBF", "cost", False, 1),
+        ]
+        # A job's workplace: its company's postal code; the centre's for project-related ones.
+        assert con.execute(
+            "SELECT j.category, count(*) FROM jobs j LEFT JOIN companies c USING (company_id) "
+            "WHERE j.workplace_postal_code = coalesce(c.postal_code, '47057') "
+            "AND j.confirmed_on IS NULL AND j.grant_id IS NULL GROUP BY ALL ORDER BY 1"
+        ).fetchall() == [("external", 268), ("project_related", 22)]
+
+
+def entity_rows(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[object, ...]]]:
+    """Every entity table's rows, its columns in declared order, in key order."""
+    rows = {}
+    for e in ENTITIES.values():
+        columns = ", ".join(f'"{c}"' for c in {**e.sql_types(), **META_COLUMNS})
+        rows[e.name] = con.execute(
+            f"SELECT {columns} FROM {e.name} ORDER BY {', '.join(e.key)}"
+        ).fetchall()
+    return rows
+
+
+# What the first load by contract version 2 does to a warehouse of release 1.
+MIGRATION_TO_VERSION_2 = (
+    'ALTER TABLE companies ADD COLUMN "baseline_employees" BIGINT',
+    'ALTER TABLE companies ADD COLUMN "group_employees" DOUBLE',
+    'ALTER TABLE companies ADD COLUMN "group_turnover_eur" DECIMAL(18,2)',
+    'ALTER TABLE companies ADD COLUMN "group_balance_sheet_eur" DECIMAL(18,2)',
+    'ALTER TABLE companies ADD COLUMN "public_control_share" DOUBLE',
+    'ALTER TABLE companies ADD COLUMN "size_class_from_group" BOOLEAN',
+    'ALTER TABLE companies ADD COLUMN "size_class_public_control" BOOLEAN',
+    'ALTER TABLE grants ADD COLUMN "vat_deductible" BOOLEAN',
+    'ALTER TABLE grants ADD COLUMN "basis" VARCHAR',
+    'ALTER TABLE jobs ADD COLUMN "workplace_postal_code" VARCHAR',
+    'ALTER TABLE jobs ADD COLUMN "confirmed_on" DATE',
+    'ALTER TABLE jobs ADD COLUMN "grant_id" VARCHAR',
+    'ALTER TABLE expenditures ADD COLUMN "vat_eur" DECIMAL(18,2)',
+)
+BACKFILLED_IN_VERSION_2 = [
+    "companies.baseline_employees",
+    "companies.group_employees",
+    "companies.group_turnover_eur",
+    "companies.group_balance_sheet_eur",
+    "companies.public_control_share",
+    "companies.size_class_from_group",
+    "companies.size_class_public_control",
+    "grants.vat_deductible",
+    "grants.basis",
+    "jobs.workplace_postal_code",
+    "jobs.confirmed_on",
+    "jobs.grant_id",
+    "expenditures.vat_eur",
+]
 
 
 def test_a_previous_release_warehouse_migrates_on_the_next_load_to_equal_a_fresh_one(
@@ -216,25 +331,41 @@ def test_a_previous_release_warehouse_migrates_on_the_next_load_to_equal_a_fresh
     previous = previous_release(tmp_path / "previous", loaded)
     fresh = copy_of(loaded, tmp_path / "fresh")
     # The next load of the same delivery into each: the previous release's warehouse is
-    # migrated first; then both take the same delivery once more.
-    assert ingest([SAMPLE], previous).status == "ok"
-    assert ingest([SAMPLE], fresh).status == "ok"
+    # migrated first; then both take the same delivery once more (every file unchanged, so the
+    # migrated rows are what the migration gave them: their new columns are backfilled).
+    assert ingest([DELIVERY_V1], previous).status == "ok"
+    assert ingest([DELIVERY_V1], fresh).status == "ok"
     with read_snapshot(previous) as migrated, read_snapshot(fresh) as expected:
         assert read_schema(migrated) == read_schema(expected)
         assert row_counts(migrated) == row_counts(expected)
-        assert schema_version(migrated) == CONTRACT_VERSION
+        assert entity_rows(migrated) == entity_rows(expected)
+        assert schema_version(migrated) == CONTRACT_VERSION == 2
         assert migrations(migrated) == [
             (
                 1,
                 CONTRACT_VERSION,
                 [
+                    *MIGRATION_TO_VERSION_2,
+                    entity_ddl(ENTITIES["revenues"]),
+                    entity_ddl(ENTITIES["inventory"]),
                     AUDIT_TABLES["schema_migrations"],
                     REPORT_DEADLINES_VIEW,
                     entity_status_view(ENTITIES.values()),
                 ],
-                [],
+                BACKFILLED_IN_VERSION_2,
             )
         ]
+        # The backfill gives stored rows what a load gives them, the defaults from other rows
+        # included: the baseline is the headcount stored, a job's workplace its company's
+        # postal code (UN-0002 is in 47809), the centre's for a project-related job.
+        assert migrated.execute(
+            "SELECT company_id, employees, baseline_employees FROM companies "
+            "WHERE company_id IN ('UN-0001', 'UN-0002') ORDER BY 1"
+        ).fetchall() == [("UN-0001", 367, 367), ("UN-0002", 9, 9)]
+        assert migrated.execute(
+            "SELECT job_id, category, workplace_postal_code FROM jobs "
+            "WHERE job_id IN ('J-0001', 'J-0015') ORDER BY 1"
+        ).fetchall() == [("J-0001", "project_related", "47057"), ("J-0015", "external", "47809")]
 
 
 def test_readers_of_a_previous_release_warehouse_keep_working_until_the_next_load(
@@ -246,7 +377,10 @@ def test_readers_of_a_previous_release_warehouse_keep_working_until_the_next_loa
         old_results = compute_all(old, as_of=AS_OF)
         current_results = compute_all(current, as_of=AS_OF)
         status = "SELECT entity, rows, stale_rows, last_file FROM entity_status ORDER BY entity"
-        assert old.execute(status).fetchall() == current.execute(status).fetchall()
+        # Release 1 knows its own entities only; the state of those is the same.
+        assert old.execute(status).fetchall() == [
+            row for row in current.execute(status).fetchall() if row[0] in RELEASE_1_ENTITIES
+        ]
         deadlines = "SELECT * FROM report_deadlines ORDER BY grant_id, due_on"
         assert old.execute(deadlines).fetchall() == current.execute(deadlines).fetchall()
     assert set(old_results) == set(KPIS)
@@ -267,34 +401,38 @@ def test_a_declared_column_and_entity_migrate_with_their_values_derived(
         applied = migrate(con, EXTENDED)
         assert applied == Migration(
             (
-                'ALTER TABLE grants ADD COLUMN "vat_deductible" BOOLEAN',
-                'ALTER TABLE grants ADD COLUMN "basis" VARCHAR',
-                entity_ddl(REVENUES),
+                'ALTER TABLE grants ADD COLUMN "decision_reference" VARCHAR',
+                'ALTER TABLE grants ADD COLUMN "calendar_years" BIGINT',
+                entity_ddl(AUDITS),
                 REPORT_DEADLINES_VIEW,
                 entity_status_view(EXTENDED),
             ),
-            {"grants": ("vat_deductible", "basis")},
+            {"grants": ("decision_reference", "calendar_years")},
         )
         assert read_schema(con) == declared_schema(EXTENDED)
         # ADD COLUMN appends: new columns follow the provenance columns; read them by name.
-        assert list(read_schema(con).tables["grants"])[-3:] == ["_stale", "vat_deductible", "basis"]
-        assert con.execute(
-            "SELECT grant_id, vat_deductible, basis, drawdown_window FROM grants ORDER BY grant_id"
-        ).fetchall() == [
-            ("03STK0187A", False, "expenditure", "2 months"),
-            ("03STK0187B", False, "expenditure", "6 weeks"),
-            ("03STK0187C", False, "expenditure", "6 weeks"),
-            ("03STK0187D", False, "cost", "6 weeks"),
+        assert list(read_schema(con).tables["grants"])[-2:] == [
+            "decision_reference",
+            "calendar_years",
         ]
         assert con.execute(
-            "SELECT rows, stale_rows, last_file FROM entity_status WHERE entity = 'revenues'"
+            "SELECT grant_id, decision_reference, calendar_years, basis FROM grants "
+            "ORDER BY grant_id"
+        ).fetchall() == [
+            ("03STK0187A", None, 5, "expenditure"),
+            ("03STK0187B", None, 5, "expenditure"),
+            ("03STK0187C", None, 5, "expenditure"),
+            ("03STK0187D", None, 5, "cost"),
+        ]
+        assert con.execute(
+            "SELECT rows, stale_rows, last_file FROM entity_status WHERE entity = 'audits'"
         ).fetchall() == [(0, 0, None)]
         assert migrations(con)[1:] == [
             (
                 2,
                 CONTRACT_VERSION,
                 list(applied.statements),
-                ["grants.vat_deductible", "grants.basis"],
+                ["grants.decision_reference", "grants.calendar_years"],
             )
         ]
         assert migrate(con, EXTENDED) is None
@@ -308,40 +446,43 @@ def test_a_declared_column_and_entity_are_all_a_load_needs(
     loaded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = copy_of(loaded, tmp_path / "data")
-    monkeypatch.setitem(ENTITIES, "grants", GRANTS_WITH_VAT)
-    monkeypatch.setitem(ENTITIES, "revenues", REVENUES)
+    monkeypatch.setitem(ENTITIES, "grants", GRANTS_WITH_REFERENCE)
+    monkeypatch.setitem(ENTITIES, "audits", AUDITS)
     delivery = tmp_path / "delivery"
     delivery.mkdir()
-    grants = (SAMPLE / "grants.csv").read_text(encoding="cp1252").splitlines()
-    lines = [f"{grants[0].strip()};vat_deductible", *(f"{g};" for g in grants[1:4]), grants[4]]
-    lines[4] += ";ja"
+    grants = (DELIVERY_V1 / "grants.csv").read_text(encoding="cp1252").splitlines()
+    lines = [f"{grants[0].strip()};decision_reference", *(f"{g};" for g in grants[1:4]), grants[4]]
+    lines[4] += ";Az. 123/24"
     (delivery / "grants.csv").write_text("\n".join(lines) + "\n", encoding="cp1252")
-    (delivery / "revenues.csv").write_text(
-        "revenue_id;grant_id;kind;year;planned_eur;actual_eur\n"
-        "R1;03STK0187D;own_funds;2025;1.000,50;\n"
-        "R2;03STK9999X;own_funds;2025;5,00;3,00\n"
+    (delivery / "audits.csv").write_text(
+        "audit_id;grant_id;audited_on;finding\n"
+        "A1;03STK0187D;15.03.2026;\n"
+        "A2;03STK9999X;15.03.2026;keine\n"
     )
     run = ingest([delivery], data)
     assert [(f.file, f.status, f.rows_loaded, f.rows_rejected) for f in run.files] == [
+        ("audits.csv", "loaded", 1, 1),
         ("grants.csv", "loaded", 4, 0),
-        ("revenues.csv", "loaded", 1, 1),
     ]
     with read_snapshot(data) as con:
         assert con.execute(
-            "SELECT grant_id, vat_deductible, basis FROM grants ORDER BY grant_id"
+            "SELECT grant_id, decision_reference, calendar_years FROM grants ORDER BY grant_id"
         ).fetchall() == [
-            ("03STK0187A", False, "expenditure"),
-            ("03STK0187B", False, "expenditure"),
-            ("03STK0187C", False, "expenditure"),
-            ("03STK0187D", True, "cost"),
+            ("03STK0187A", None, 5),
+            ("03STK0187B", None, 5),
+            ("03STK0187C", None, 5),
+            ("03STK0187D", "Az. 123/24", 5),
+        ]
+        assert con.execute("SELECT audit_id, audited_on, finding FROM audits").fetchall() == [
+            ("A1", dt.date(2026, 3, 15), None)
         ]
         assert con.execute(
-            "SELECT revenue_id, planned_eur, actual_eur FROM revenues"
-        ).fetchall() == [("R1", Decimal("1000.50"), None)]
-        assert con.execute(
-            "SELECT line, code FROM rejected_rows WHERE entity = 'revenues'"
+            "SELECT line, code FROM rejected_rows WHERE entity = 'audits'"
         ).fetchall() == [(3, "unknown_reference")]
-        assert [m[3] for m in migrations(con)] == [[], ["grants.vat_deductible", "grants.basis"]]
+        assert [m[3] for m in migrations(con)] == [
+            [],
+            ["grants.decision_reference", "grants.calendar_years"],
+        ]
 
 
 # --- What is refused ---------------------------------------------------------------------------
@@ -427,6 +568,6 @@ def test_a_refused_migration_leaves_the_published_warehouse_untouched(
         con.execute("ALTER TABLE courses ADD COLUMN room VARCHAR")
     published = warehouse_path(data).read_bytes()
     with pytest.raises(WarehouseError, match=r"courses\.room: stored, but no longer declared"):
-        ingest([SAMPLE / "courses.csv"], data)
+        ingest([DELIVERY_V1 / "courses.csv"], data)
     assert warehouse_path(data).read_bytes() == published
     assert sorted(p.name for p in data.iterdir()) == [".load.lock", "warehouse.duckdb"]
