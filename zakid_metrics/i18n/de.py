@@ -705,6 +705,12 @@ MESSAGES: dict[str, str] = {
     ),
     "error.reference_wage_missing": "Für das Jahr {year} fehlt das Referenzentgelt („gut bezahlt“).",
     "error.reference_wage_missing.hint": "Tragen Sie das Median-Bruttomonatsentgelt der sozialversicherungspflichtig Vollzeitbeschäftigten am Arbeitsort × 12 (Bundesagentur für Arbeit, Entgeltstatistik) als Zeile `year,eur_per_year,source,method,note` in {file} ein.",
+    "kpis_cli.title": "Kennzahlen zum Stichtag {as_of} · Zeitraum {start}–{end}",
+    "kpis_cli.kpi": "Kennzahl",
+    "kpis_cli.value": "Wert",
+    "kpis_cli.target": "Endziel",
+    "kpis_cli.progress": "nächstes Ziel erreicht",
+    "kpis_cli.fresh": "Daten geliefert",
     "kpi.framework.corresponds": "Entspricht dem Indikator {code} „{name}“ ({source}).",
     "kpi.framework.in_spirit": "Sinngemäß vergleichbar mit dem Indikator {code} „{name}“ ({source}), aber anders definiert: nicht als dessen Wert berichten.",
     # Accounts and audit (zakid_metrics.auth, zakid_metrics.audit): roles and login errors

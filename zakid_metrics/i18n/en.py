@@ -701,6 +701,12 @@ MESSAGES: dict[str, str] = {
     ),
     "error.reference_wage_missing": "The reference wage (“well paid”) for {year} is missing.",
     "error.reference_wage_missing.hint": "Add the median gross monthly wage of full-time employees subject to social insurance at the place of work × 12 (Bundesagentur für Arbeit, Entgeltstatistik) as a line `year,eur_per_year,source,method,note` to {file}.",
+    "kpis_cli.title": "KPIs as of {as_of} · period {start}–{end}",
+    "kpis_cli.kpi": "KPI",
+    "kpis_cli.value": "value",
+    "kpis_cli.target": "final target",
+    "kpis_cli.progress": "of the next target",
+    "kpis_cli.fresh": "data delivered",
     "kpi.framework.corresponds": "Corresponds to the indicator {code} “{name}” ({source}).",
     "kpi.framework.in_spirit": "Comparable in spirit with the indicator {code} “{name}” ({source}), but defined differently: do not report it as that indicator's value.",
     # Accounts and audit (zakid_metrics.auth, zakid_metrics.audit): roles and login errors
