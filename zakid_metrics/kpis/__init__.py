@@ -21,6 +21,7 @@ from zakid_metrics.errors import (
     KpiQueryError,
     UnknownKpiError,
 )
+from zakid_metrics.i18n import t
 from zakid_metrics.kpis.forecast import Milestone, jobs_forecast
 from zakid_metrics.reference import ReferenceWages, load_reference_wages
 from zakid_metrics.settings import get_settings
@@ -110,6 +111,17 @@ class FrameworkIndicator:
     name: str  # the indicator's official name, as the source gives it
     relation: FrameworkRelation
     source: str  # the document that defines it, precise enough to look it up
+
+    def text(self, lang: str = "de") -> str:
+        """`Entspricht dem Indikator ERDF RCR 01 „…“ (source).`: the definition panel's and the
+        open data's note."""
+        return t(
+            f"kpi.framework.{self.relation}",
+            lang,
+            code=self.code,
+            name=self.name,
+            source=self.source,
+        )
 
 
 @dataclass(frozen=True)

@@ -231,6 +231,8 @@ def details(kpi: Kpi, lang: str, *, key: str, dates: Dates, also: Sequence[Kpi] 
                     sources=", ".join(_entity_name(s, lang) for s in shown.sources),
                 )
             )
+            if shown.framework is not None:
+                st.caption(shown.framework.text(lang))
         st.markdown(f"**{t('tile.source_rows', lang)}**")
         download_table(
             data.source_rows(kpi.id, dates.as_of, dates.period),

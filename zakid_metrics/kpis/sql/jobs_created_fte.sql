@@ -3,6 +3,7 @@
 -- name_en: Full-time equivalents created
 -- unit: fte
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: breakdown
 -- dimensions: category

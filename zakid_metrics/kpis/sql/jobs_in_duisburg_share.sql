@@ -3,6 +3,7 @@
 -- name_en: Share of jobs in Duisburg
 -- unit: share
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Anteil der bis einschließlich zum Stichtag geschaffenen Arbeitsplätze beider

@@ -2,7 +2,7 @@
 -- name_de: Dauerhaftigkeit der Arbeitsplätze
 -- name_en: Permanence of the jobs
 -- unit: share
--- audience: public
+-- audience: internal
 -- direction: higher
 -- shape: breakdown
 -- dimensions: months
@@ -11,14 +11,16 @@
 --   noch besteht: er besteht am Tag created_on + N Monate (ended_on leer oder danach) und der
 --   Arbeitgeber hat ihn an diesem Tag oder später bestätigt (confirmed_on). Ohne solche
 --   Bestätigung ist er „unbestätigt“ (unconfirmed) und zählt nie als erhalten; beendete
---   (ended) ebenso nicht. Veröffentlichung nur ab k (ZAKID_K_MIN) Arbeitsplätzen: darunter
---   wird kein Anteil berechnet.
+--   (ended) ebenso nicht. Unter k (ZAKID_K_MIN) Arbeitsplätzen wird kein Anteil berechnet;
+--   veröffentlicht werden darf er nur ab k Arbeitsplätzen je Zeitraum (Offenlegungskontrolle;
+--   die offenen Daten führen ihn noch nicht, da ihre Kennzahlen einen Wert je Kennzahl haben).
 -- definition_en: Of the jobs of both categories created at least N months before the as-of
 --   date (N = 12, 36, 60; positions), the share that still exists after N months: it exists on
 --   created_on + N months (ended_on empty or after it) and the employer confirmed it on or
 --   after that day (confirmed_on). Without such a confirmation it is unconfirmed and never
---   counts as kept; ended ones do not either. Public only from k (ZAKID_K_MIN) positions: below
---   that no share is computed.
+--   counts as kept; ended ones do not either. Below k (ZAKID_K_MIN) positions no share is
+--   computed; it may be published only from k positions per horizon on (disclosure control; the
+--   open data do not carry it yet, as their key figures hold one value per KPI).
 -- source: jobs
 
 WITH horizons AS (
