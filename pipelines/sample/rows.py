@@ -33,18 +33,8 @@ def pick(rng: random.Random, weighted: Sequence[tuple[object, float]]) -> object
 # them out, as a version-1 export would (new columns are optional). Issues 10 and 11 give them
 # realistic values and take them off this list.
 NOT_DELIVERED: dict[str, frozenset[str]] = {
-    "companies": frozenset(
-        {
-            "baseline_employees",
-            "group_employees",
-            "group_turnover_eur",
-            "group_balance_sheet_eur",
-            "public_control_share",
-        }
-    ),
     "grants": frozenset({"vat_deductible"}),
     "expenditures": frozenset({"vat_eur"}),
-    "jobs": frozenset({"workplace_postal_code", "confirmed_on", "grant_id"}),
 }
 
 
