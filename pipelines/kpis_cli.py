@@ -37,7 +37,6 @@ DIMENSION_SEPARATOR = "/"
 TELEMETRY_WINDOW = dt.timedelta(hours=24)
 SHOWN_ROWS = 3
 """Rows of a breakdown without a total that the table shows (the JSON has them all)."""
-FORECAST_KPI = "jobs_forecast_end"
 # Hook for the calibrated forecast (issue 11, item 3): the `forecast` object of a KPI is these
 # columns of its row (kpi_id = the KPI) in jobs_forecast_end's breakdown. While the forecast's
 # rows lack them, no KPI gets a `forecast`.
@@ -109,7 +108,7 @@ def _fresh_as_of(result: kpis.KpiResult) -> str | None:
 
 def forecasts(results: Mapping[str, kpis.KpiResult]) -> dict[str, dict[str, Any]]:
     """The `forecast` object per KPI id, from jobs_forecast_end's rows (FORECAST_FIELDS)."""
-    found = results.get(FORECAST_KPI)
+    found = results.get(kpis.FORECAST_KPI)
     if found is None or found.breakdown is None or found.breakdown.empty:
         return {}
     frame = found.breakdown

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from zakid_metrics import kpis, telemetry, warehouse
-from zakid_metrics.contract import ENTITIES
+from zakid_metrics.contract import ENTITIES, add_months
 from zakid_metrics.errors import PublicModeError
 from zakid_metrics.kpis import dates
 from zakid_metrics.kpis.dates import DateBounds
@@ -231,6 +231,23 @@ def kpi_result(
 ) -> kpis.KpiResult:
     """One KPI, for a component that needs a single figure outside a page's kpi_results."""
     return kpis.compute(con, kpi_id, as_of=as_of, period=period)
+
+
+TREND_MONTHS = 12
+"""A tile's trend line: the KPI's value on the same day of each of the 12 months before."""
+
+Trend = tuple[tuple[dt.date, Any], ...]
+
+
+@cached_read(max_entries=32)
+def kpi_trends(
+    con: duckdb.DuckDBPyConnection, kpi_ids: tuple[str, ...], as_of: dt.date, period: Period | None
+) -> dict[str, Trend]:
+    """Per KPI of `kpi_ids`, (day, value) on the same day of each of the TREND_MONTHS months
+    before `as_of` (clamped to the month's end) and on `as_of`, from the registry
+    (kpis.trends): one read for all, as a page's first render pays for it."""
+    days = [add_months(as_of, -months) for months in range(TREND_MONTHS, 0, -1)] + [as_of]
+    return kpis.trends(con, kpi_ids, days, period=period)
 
 
 @cached_read(max_entries=64)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -98,6 +98,9 @@ POSTPROCESSORS: dict[str, Postprocess] = {"jobs_forecast": jobs_forecast}
 # (telemetry_window, telemetry_devices; sql/README.md). Without them such a KPI is not
 # computed (value None), and its freshness is the last reading the window received.
 TELEMETRY_SOURCE = "telemetry"
+FORECAST_KPI = "jobs_forecast_end"
+"""The KPI whose breakdown holds, per KPI id (`kpi_id`), the forecast for the end of the funding
+period: the tiles' status and the `forecast` of `python -m pipelines kpis --json`."""
 TELEMETRY_WINDOW_TABLE = "telemetry_window"
 
 Number = int | float | Decimal
@@ -703,6 +706,29 @@ def compute_all(
         kpi.id: _result(con, kpi, bound, period, milestones, status)
         for kpi in chosen
         if audience is None or kpi.audience == audience
+    }
+
+
+def trends(
+    con: duckdb.DuckDBPyConnection,
+    kpi_ids: Iterable[str],
+    days: Sequence[dt.date],
+    *,
+    period: tuple[dt.date, dt.date] | None = None,
+    **params: Any,
+) -> dict[str, tuple[tuple[dt.date, Number | None], ...]]:
+    """Per KPI, (day, value) on each of `days`: the value `compute` gives for that as-of date,
+    with the parameters, targets and freshness read once for all (the tiles' trend lines)."""
+    chosen = [get(kpi_id) for kpi_id in kpi_ids]
+    bound = _bind(max(days), period, params)
+    milestones, status = _milestones(con), _entity_status(con)
+    _prepare(con)
+    return {
+        kpi.id: tuple(
+            (day, _result(con, kpi, {**bound, "as_of": day}, period, milestones, status).value)
+            for day in days
+        )
+        for kpi in chosen
     }
 
 
