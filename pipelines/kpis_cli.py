@@ -20,6 +20,7 @@ from zakid_metrics import kpis
 from zakid_metrics.errors import UsageError
 from zakid_metrics.i18n import CATALOGS, format_date, format_number, t
 from zakid_metrics.kpis.dates import date_bounds
+from zakid_metrics.kpis.forecast import FORECAST_FIELDS
 from zakid_metrics.reference import load_reference_wages
 from zakid_metrics.settings import get_settings
 from zakid_metrics.telemetry import Window, load_window
@@ -37,19 +38,6 @@ DIMENSION_SEPARATOR = "/"
 TELEMETRY_WINDOW = dt.timedelta(hours=24)
 SHOWN_ROWS = 3
 """Rows of a breakdown without a total that the table shows (the JSON has them all)."""
-# Hook for the calibrated forecast (issue 11, item 3): the `forecast` object of a KPI is these
-# columns of its row (kpi_id = the KPI) in jobs_forecast_end's breakdown. While the forecast's
-# rows lack them, no KPI gets a `forecast`.
-FORECAST_FIELDS = (
-    "end_on",
-    "value",
-    "low",
-    "high",
-    "p_target",
-    "pace_required",
-    "pace_observed",
-    "status",
-)
 
 
 def today() -> dt.date:
@@ -107,13 +95,11 @@ def _fresh_as_of(result: kpis.KpiResult) -> str | None:
 
 
 def forecasts(results: Mapping[str, kpis.KpiResult]) -> dict[str, dict[str, Any]]:
-    """The `forecast` object per KPI id, from jobs_forecast_end's rows (FORECAST_FIELDS)."""
+    """The `forecast` object per KPI id: FORECAST_FIELDS of its row of jobs_forecast_end."""
     found = results.get(kpis.FORECAST_KPI)
     if found is None or found.breakdown is None or found.breakdown.empty:
         return {}
     frame = found.breakdown
-    if not set(FORECAST_FIELDS) <= set(frame.columns):
-        return {}
     return {
         row["kpi_id"]: {name: _json_value(row[name]) for name in FORECAST_FIELDS}
         for row in frame.to_dict("records")

@@ -574,7 +574,13 @@ class Grant(Row):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def final_report_due_on(self) -> Annotated[dt.date, Sql("DATE")]:
-        return add_months(self.ends_on, 6)
+        return final_report_due(self.ends_on)
+
+
+def final_report_due(ends_on: dt.date) -> dt.date:
+    """Verwendungsnachweis: due the last day of the sixth month after the month of ends_on
+    (31.05.2028 → 30.11.2028; 15.05.2028 → 30.11.2028 too)."""
+    return add_months(ends_on.replace(day=1), 7) - dt.timedelta(days=1)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

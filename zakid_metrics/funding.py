@@ -4,29 +4,36 @@ Every figure of a funder report that a rule of the Zuwendungsrecht decides is co
 nowhere else: the KPIs, the reports and the Finanzen page call these functions. Money is
 `Decimal` throughout; a reported amount is rounded half up to the cent once, at the end
 (`cents`). The inputs are plain rows (dataclasses below), so every rule can be tested on cases
-worked out by hand; `zakid_metrics.kpis.funding_data` reads them from the warehouse set-wise.
+worked out by hand; `read_inputs` reads them from a warehouse snapshot set-wise.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from zakid_metrics.contract import COST_CATEGORIES, add_months
+from zakid_metrics.contract import (
+    COST_CATEGORIES,
+    REGIME_BASIS,
+    REVENUE_KINDS,
+    Basis,
+    add_months,
+)
 from zakid_metrics.errors import BaseRateMissingError
 from zakid_metrics.reference import read_rows
+from zakid_metrics.warehouse import install_shared_sql
 
-Basis = Literal["expenditure", "cost"]
+if TYPE_CHECKING:
+    import duckdb
+
 LineStatus = Literal["within_plan", "over_offset", "over_not_offset", "over_20"]
 LINE_STATUSES: tuple[LineStatus, ...] = get_args(LineStatus)
 ReportKind = Literal["interim", "final"]
-RevenueKind = Literal["own_funds", "third_party", "project_revenue"]
-REVENUE_KINDS: tuple[RevenueKind, ...] = get_args(RevenueKind)
 
 CENT = Decimal("0.01")
 OVERRUN_ALLOWED = Decimal("1.2")  # an Einzelansatz may exceed its plan by up to 20 %
@@ -41,7 +48,6 @@ class Regime:
     """The side conditions (Nebenbestimmungen) of one kind of grant decision."""
 
     name: str
-    basis: Basis
     window_days: int | None  # use window after receipt in days (ANBest-P) ...
     window_months: int | None  # ... or in calendar months (ANBest-Gk); None on cost basis
     title: str
@@ -50,6 +56,11 @@ class Regime:
     source_revenues: str  # further revenues reduce the grant
     source_net: str  # only net amounts when input VAT is deductible
     source_inventory: str  # inventory of items bought
+
+    @property
+    def basis(self) -> Basis:
+        """Expenditure or cost basis: declared once, in the contract (REGIME_BASIS)."""
+        return REGIME_BASIS[self.name]
 
     def use_window_end(self, received_on: dt.date) -> dt.date | None:
         """The last day on which funds received on `received_on` are used in time."""
@@ -77,12 +88,11 @@ class Regime:
 # zu § 44 BHO (Gebietskörperschaften); ANBest-P-Kosten: Nebenbestimmungen für Zuwendungen
 # auf Kostenbasis; NKBF 98: Nebenbestimmungen für Zuwendungen auf Kostenbasis des BMBF an
 # Unternehmen der gewerblichen Wirtschaft für FuE-Vorhaben.
-REGIMES: dict[str, Regime] = {
+RULES: dict[str, Regime] = {
     regime.name: regime
     for regime in (
         Regime(
             name="ANBest-P",
-            basis="expenditure",
             window_days=42,
             window_months=None,
             title="Allgemeine Nebenbestimmungen für Zuwendungen zur Projektförderung (ANBest-P)",
@@ -94,7 +104,6 @@ REGIMES: dict[str, Regime] = {
         ),
         Regime(
             name="ANBest-Gk",
-            basis="expenditure",
             window_days=None,
             window_months=2,
             title=(
@@ -109,7 +118,6 @@ REGIMES: dict[str, Regime] = {
         ),
         Regime(
             name="ANBest-P-Kosten",
-            basis="cost",
             window_days=None,
             window_months=None,
             title="Nebenbestimmungen für Zuwendungen zur Projektförderung auf Kostenbasis "
@@ -122,7 +130,6 @@ REGIMES: dict[str, Regime] = {
         ),
         Regime(
             name="NKBF",
-            basis="cost",
             window_days=None,
             window_months=None,
             title=(
@@ -159,7 +166,7 @@ class GrantFacts:
 
     @property
     def rules(self) -> Regime:
-        return REGIMES[self.regime]
+        return RULES[self.regime]
 
 
 @dataclass(frozen=True)
@@ -674,11 +681,6 @@ def interim_due_on(year: int) -> dt.date:
     return dt.date(year + 1, 4, 30)
 
 
-def final_due_on(ends_on: dt.date) -> dt.date:
-    """Verwendungsnachweis: the last day of the sixth month after the month of ends_on."""
-    return add_months(ends_on.replace(day=1), 7) - dt.timedelta(days=1)
-
-
 # --- A report's figures ------------------------------------------------------------------------
 
 
@@ -691,6 +693,41 @@ class FundingInputs:
     vouchers: tuple[Voucher, ...]
     calls: tuple[Call, ...]
     revenues: tuple[Revenue, ...] = ()
+
+
+def read_inputs(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, FundingInputs]:
+    """The rules' inputs of every grant decided by `as_of`, as the snapshot `con` has them.
+
+    One query (the shared macro `funding_inputs`): the vouchers paid and the calls requested up
+    to `as_of` (a call received after it has no received_on yet), the financing plan and the
+    Deckungsmittel of all years (the rules pick the years they judge). By grant_id.
+    """
+    install_shared_sql(con)
+    result = con.execute("SELECT * FROM funding_inputs(?)", [as_of])
+    columns = [column[0] for column in result.description or ()]
+    return inputs_from_rows(dict(zip(columns, row, strict=True)) for row in result.fetchall())
+
+
+def inputs_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, FundingInputs]:
+    """The rows of the macro `funding_inputs` (further columns ignored) as inputs, by grant_id."""
+    return {
+        row["grant_id"]: FundingInputs(
+            grant=GrantFacts(
+                row["grant_id"],
+                row["regime"],
+                row["funding_rate"],
+                row["approved_eur"],
+                row["starts_on"],
+                row["ends_on"],
+                bool(row["vat_deductible"]),
+            ),
+            plan=tuple(PlanLine(**item) for item in row["plan"] or ()),
+            vouchers=tuple(Voucher(**item) for item in row["vouchers"] or ()),
+            calls=tuple(Call(**item) for item in row["calls"] or ()),
+            revenues=tuple(Revenue(**item) for item in row["revenues"] or ()),
+        )
+        for row in rows
+    }
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import random
 from decimal import Decimal
 
 from pipelines.sample.dates import GRANT_START, SAMPLE_AS_OF, add_months, days, month_end
-from pipelines.sample.grants import GRANTS, STAFF
+from pipelines.sample.grants import GRANT_IDS, STAFF
 from pipelines.sample.planted import plant
 from pipelines.sample.projects import Project
 from pipelines.sample.rows import Row, eur, pick
@@ -91,6 +91,7 @@ def _external_jobs(rng: random.Random, projects: list[Project]) -> list[Row]:
                 "fte": fte,
                 "annual_gross_salary_eur": salary,
                 "qualification": qualification,
+                "grant_id": None,
             }
         )
     # A few positions did not last.
@@ -135,7 +136,6 @@ def _version_2(rows: list[Row], postal_codes: dict[str, str]) -> None:
 
 def job_rows(rng: random.Random, projects: list[Project]) -> list[Row]:
     rows: list[Row] = []
-    grant_ids = {grant.code: grant.grant_id for grant in GRANTS}
     for member in STAFF:
         if member.job is None:
             continue
@@ -154,17 +154,14 @@ def job_rows(rng: random.Random, projects: list[Project]) -> list[Row]:
                 "annual_gross_salary_eur": eur(salary),
                 "qualification": qualification,
                 "workplace_postal_code": None,
-                "grant_id": grant_ids[member.grant],
+                "grant_id": GRANT_IDS[member.grant],
             }
         )
     # Two of the university's positions are done on its Essen campus.
-    university = [row for row in rows if row["grant_id"] == grant_ids["UDE"]]
+    university = [row for row in rows if row["grant_id"] == GRANT_IDS["UDE"]]
     for row in university[-2:]:
         row["workplace_postal_code"] = _ESSEN_CAMPUS
-    external = _external_jobs(rng, projects)
-    for job in external:
-        job["grant_id"] = None
-    rows += external
+    rows += _external_jobs(rng, projects)
     _version_2(rows, {p.company.company_id: p.company.postal_code for p in projects})
     # Two planted rows: fte typed as 1,5 and an external job without its company.
     template = next(

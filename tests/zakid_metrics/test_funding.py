@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from zakid_metrics.contract import final_report_due
 from zakid_metrics.errors import BaseRateMissingError
 from zakid_metrics.funding import (
-    REGIMES,
+    RULES,
     BaseRate,
     BaseRates,
     Call,
@@ -20,7 +21,6 @@ from zakid_metrics.funding import (
     cents,
     cumulative_share,
     einzelansaetze,
-    final_due_on,
     grant_share,
     idle_funds,
     interest,
@@ -262,7 +262,7 @@ def load_base_rates_extended() -> BaseRates:
 
 def test_cost_basis_has_no_use_window() -> None:
     assert idle_funds(grant("NKBF"), IDLE_CALLS, IDLE_SPENT, dt.date(2024, 12, 31), RATES) == []
-    assert REGIMES["NKBF"].use_window_end(dt.date(2025, 1, 1)) is None
+    assert RULES["NKBF"].use_window_end(dt.date(2025, 1, 1)) is None
 
 
 # --- Premature calls (cost basis) --------------------------------------------------------------
@@ -336,6 +336,18 @@ def test_revenues_above_plan_are_flagged_with_the_excess() -> None:
 
 
 def test_final_report_due_on_the_last_day_of_the_sixth_month_after_the_end() -> None:
-    assert final_due_on(dt.date(2028, 5, 31)) == dt.date(2028, 11, 30)
-    assert final_due_on(dt.date(2028, 5, 15)) == dt.date(2028, 11, 30)
-    assert final_due_on(dt.date(2028, 8, 31)) == dt.date(2029, 2, 28)
+    assert final_report_due(dt.date(2028, 5, 31)) == dt.date(2028, 11, 30)
+    assert final_report_due(dt.date(2028, 5, 15)) == dt.date(2028, 11, 30)
+    assert final_report_due(dt.date(2028, 8, 31)) == dt.date(2029, 2, 28)
+
+
+def test_every_regime_of_the_contract_has_its_rules() -> None:
+    from zakid_metrics.contract import REGIMES
+
+    assert sorted(RULES) == sorted(REGIMES)
+    assert {name: rules.basis for name, rules in RULES.items()} == {
+        "ANBest-P": "expenditure",
+        "ANBest-Gk": "expenditure",
+        "ANBest-P-Kosten": "cost",
+        "NKBF": "cost",
+    }
