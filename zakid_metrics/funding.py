@@ -410,7 +410,11 @@ def _missing_rate(day: dt.date, origin: str) -> BaseRateMissingError:
 
 
 def load_base_rates(data_dir: Path | None = None) -> BaseRates:
-    """The shipped base rates, extended (or corrected) by DATA_DIR/reference/base_rates.csv."""
+    """The shipped base rates, extended (or corrected) by DATA_DIR/reference/base_rates.csv.
+
+    With a data directory, a missing rate's message names its extension file (created by
+    whoever adds the first rate), since that is where the department adds rates.
+    """
     rows, origin = read_rows(BASE_RATES_FILE, "valid_from", data_dir)
     return BaseRates(
         (
@@ -835,14 +839,17 @@ def report_figures(
     kind: ReportKind,
     period: tuple[dt.date, dt.date],
     rates: BaseRates,
+    end_on: dt.date | None = None,
 ) -> FundingFigures:
     """Every figure of one report, each by its rule; cumulative from the grant's start.
 
-    Idle parts and premature calls are those of the whole grant up to the period's end, with
-    days and interest counted to the day of use (or the period's end): the figures as they
-    stand at the end of the period.
+    Idle parts and premature calls are those of the whole grant up to the end date, with
+    days and interest counted to the day of use (or the end date): the figures as they stand
+    at the end of the period. `end_on` moves the end date before the period's end, for a
+    provisional report on a period not over yet (it stands on its snapshot's day).
     """
     grant, last = inputs.grant, period[1]
+    end = last if end_on is None else min(last, end_on)
     lines = einzelansaetze(grant, inputs.plan, inputs.vouchers, period, kind)
     received_eur = received(inputs.calls, last)
     return FundingFigures(
@@ -857,7 +864,7 @@ def report_figures(
         refund_due_eur=(
             refund_due(grant, inputs.vouchers, received_eur) if kind == "final" else None
         ),
-        idle_funds=tuple(idle_funds(grant, inputs.calls, inputs.vouchers, last, rates)),
-        premature_calls=tuple(premature_calls(grant, inputs.calls, inputs.vouchers, last, rates)),
+        idle_funds=tuple(idle_funds(grant, inputs.calls, inputs.vouchers, end, rates)),
+        premature_calls=tuple(premature_calls(grant, inputs.calls, inputs.vouchers, end, rates)),
         revenues=revenues(inputs.revenues, None if kind == "final" else last.year),
     )

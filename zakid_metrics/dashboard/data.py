@@ -274,11 +274,12 @@ def funding_report(
 ) -> funding.FundingFigures:
     """The figures of a funder report of grant `grant_id` (interim: of `year`) on the snapshot
     as of `as_of`: funding.report_figures, the computation the reports make. Raises
-    BaseRateMissingError where the interest needs a base rate not known yet (not cached)."""
+    BaseRateMissingError where the interest needs a base rate not known yet (not cached). Days
+    idle and interest run to `as_of` where the period is not over, as in the report."""
     inputs = funding.read_inputs(con, as_of)[grant_id]
     period = funding.report_period(inputs.grant, kind, year)
     rates = funding.load_base_rates(get_settings().data_dir)
-    return funding.report_figures(inputs, kind, period, rates)
+    return funding.report_figures(inputs, kind, period, rates, end_on=as_of)
 
 
 def entity_rows(entity: str) -> pd.DataFrame:

@@ -20,14 +20,16 @@ def read_rows(
 ) -> tuple[list[dict[str, str]], Path]:
     """The rows of the shipped CSV `file_name` (lines starting with `#` are comments), each
     replaced by the row of DATA_DIR/reference/`file_name` with the same `key` value, which may
-    also add rows; and the file to extend (the department's where it exists, else the shipped
-    one). Values are trimmed."""
+    also add rows; and the file to extend: with a data directory its reference file (created by
+    whoever adds the first row: that is where the department adds them), else the shipped one.
+    Values are trimmed."""
     rows: dict[str, dict[str, str]] = {}
     origin = REFERENCE_DIR / file_name
     paths = [origin]
-    if data_dir is not None and (Path(data_dir) / "reference" / file_name).exists():
+    if data_dir is not None:
         origin = Path(data_dir) / "reference" / file_name
-        paths.append(origin)
+        if origin.exists():
+            paths.append(origin)
     for path in paths:
         with path.open(encoding="utf-8", newline="") as file:
             for row in csv.DictReader(line for line in file if not line.startswith("#")):

@@ -59,13 +59,23 @@ def test_the_department_corrects_and_extends_them_in_its_data_dir(tmp_path: Path
 
 
 def test_a_year_without_a_wage_is_named_with_the_file_to_add_it_to(
-    fixture_con: duckdb.DuckDBPyConnection,
+    fixture_con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    with pytest.raises(ReferenceWageMissingError) as raised:
-        compute(fixture_con, "jobs_well_paid_share", as_of=dt.date(2027, 1, 1))
-    assert raised.value.message == "No reference wage is known for 2027."
-    assert str(REFERENCE_DIR / "reference_wages.csv") in raised.value.hint
-    assert raised.value.params == {"year": 2027, "file": str(REFERENCE_DIR / "reference_wages.csv")}
+    # with a data directory, the department's file (where it adds the year), else the shipped
+    for wages, file in (
+        (load_reference_wages(tmp_path), tmp_path / "reference" / "reference_wages.csv"),
+        (load_reference_wages(), REFERENCE_DIR / "reference_wages.csv"),
+    ):
+        with pytest.raises(ReferenceWageMissingError) as raised:
+            compute(
+                fixture_con,
+                "jobs_well_paid_share",
+                as_of=dt.date(2027, 1, 1),
+                reference_wages=wages,
+            )
+        assert raised.value.message == "No reference wage is known for 2027."
+        assert str(file) in raised.value.hint
+        assert raised.value.params == {"year": 2027, "file": str(file)}
     # a gap between listed years is as missing as a year after them
     with pytest.raises(ReferenceWageMissingError, match="for 2025"):
         compute(
