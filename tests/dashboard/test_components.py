@@ -174,6 +174,26 @@ def test_tile_over_target_keeps_the_bar_full_and_says_how_far() -> None:
     assert texts.dates == "Stand 25.11.2026 · noch keine Daten geliefert"
 
 
+def test_tile_texts_show_the_change_against_the_month_before_and_the_forecast_status() -> None:
+    trend = ((dt.date(2026, 9, 25), 240), (dt.date(2026, 10, 25), 256), (AS_OF, 268))
+    texts = tile_texts(external_jobs(), "de", FRESH, trend=trend, outlook="on_track")
+    assert (texts.change, texts.change_since) == ("+12", "gegenüber 25.10.2026")
+    assert texts.trend == (240.0, 256.0, 268.0)
+    assert texts.status == ":green[auf Kurs]"
+    # a share changes by percentage points; a value not computed leaves out its point
+    share = dataclasses.replace(external_jobs(0.75), kpi=get("sme_share"))
+    shares = ((dt.date(2026, 9, 25), None), (dt.date(2026, 10, 25), 0.8), (AS_OF, 0.75))
+    texts = tile_texts(share, "en", FRESH, trend=shares)
+    assert (texts.change, texts.change_since, texts.trend) == (
+        "−5.0 pp",
+        "since 2026-10-25",
+        (0.8, 0.75),
+    )
+    # without an earlier point: no change, no line; an unknown status says nothing
+    alone = tile_texts(external_jobs(), "de", FRESH, trend=((AS_OF, 268),), outlook="unknown")
+    assert (alone.change, alone.trend, alone.status) == (None, (), None)
+
+
 @pytest.mark.parametrize(
     ("value", "unit", "lang", "expected"),
     [
