@@ -110,7 +110,7 @@ def read_own_figures(
     positions = con.execute(
         """
         SELECT job_id, created_on, ended_on, fte, qualification,
-               created_on <= $as_of AND (ended_on IS NULL OR ended_on > $as_of),
+               job_id IN (SELECT job_id FROM existing_jobs($as_of)),
                created_on >= $first
         FROM jobs
         WHERE grant_id = $grant_id AND category = 'project_related' AND created_on <= $as_of
