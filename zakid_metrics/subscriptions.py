@@ -25,7 +25,7 @@ from zakid_metrics.auth import ROLES, Role, User, list_users, normalise_name
 from zakid_metrics.digests import DIGESTS
 from zakid_metrics.errors import AlertError
 from zakid_metrics.files import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, atomic_write, file_lock
-from zakid_metrics.i18n import LANGUAGES, Language
+from zakid_metrics.i18n import LANGUAGES, Language, t
 from zakid_metrics.settings import get_settings
 
 ALERTS_DIR: Final = "alerts"
@@ -48,6 +48,13 @@ def alerts_dir(data_dir: Path | None = None) -> Path:
     folder = (data_dir or get_settings().data_dir) / ALERTS_DIR
     folder.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
     return folder
+
+
+def topic_name(topic: str, lang: str) -> str:
+    """A rule's or digest's name in `lang`."""
+    if topic in RULES:
+        return RULES[topic].name(lang)
+    return t(DIGESTS[topic].name_key, lang)
 
 
 def may_receive(role: Role, topic: str) -> bool:

@@ -47,11 +47,12 @@ def test_serve_loads_the_sample_runs_everything_and_stops_on_one_sigint(tmp_path
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.5)
         children = children_of(serve.pid)
-        assert len(children) == 3, log.read_text()  # collector, app, simulator
+        assert len(children) == 4, log.read_text()  # collector, app, scheduler, simulator
         text = log.read_text()
         assert "serve: first start, loading the sample delivery" in text
         assert f"collector http://127.0.0.1:{collector_port}" in text
         assert "[simulator] simulator: " in text
+        assert f"[scheduler] scheduler: running every 300 s on {data_dir}" in text
         serve.send_signal(signal.SIGINT)
         assert serve.wait(timeout=120) == 0, log.read_text()
     finally:
@@ -60,7 +61,8 @@ def test_serve_loads_the_sample_runs_everything_and_stops_on_one_sigint(tmp_path
             serve.wait()
     assert all(gone(pid) for pid in children)
     text = log.read_text()
-    order = [text.index(f"serve: {name} stopped") for name in ("simulator", "app", "collector")]
+    stopped = ("simulator", "scheduler", "app", "collector")
+    order = [text.index(f"serve: {name} stopped") for name in stopped]
     assert order == sorted(order), "simulator first, collector last"
     assert text.rstrip().endswith("serve: stopped")
     # The collector flushed every acknowledged reading on its way out: no log is left.
