@@ -294,7 +294,9 @@ def budget_line_over_20(facts: Facts) -> list[Occurrence]:
                 "category": ("term", f"cost_category.{row['category']}"),
                 "planned": ("eur", row["planned_eur"]),
                 "actual": ("eur", row["actual_eur"]),
-                "deviation": ("share", row["value"]),
+                "deviation": (
+                    ("term", "alerts.no_plan") if row["value"] is None else ("share", row["value"])
+                ),
                 "as_of": ("date", facts.as_of),
             },
         )
@@ -546,14 +548,14 @@ RULES: dict[str, Rule] = {
             subject_de="Einzelansatz über 20 %: {category} ({grant_id})",
             subject_en="Plan line over 20 %: {category} ({grant_id})",
             body_de=(
-                "Der Einzelansatz {category} der Zuwendung {grant_id} liegt am {as_of} mit "
-                "{actual} um {deviation} über dem Plan von {planned}. Mehr als 20 % braucht die "
-                "Einwilligung des Zuwendungsgebers."
+                "Der Einzelansatz {category} der Zuwendung {grant_id} liegt am {as_of} bei "
+                "{actual}, der Plan bei {planned} (Abweichung: {deviation}). Mehr als 20 % über "
+                "dem Plan braucht die Einwilligung des Zuwendungsgebers."
             ),
             body_en=(
                 "The plan line {category} of grant {grant_id} stands at {actual} on {as_of}, "
-                "{deviation} above its plan of {planned}. More than 20 % needs the funder's "
-                "consent."
+                "its plan at {planned} (deviation: {deviation}). More than 20 % above the plan "
+                "needs the funder's consent."
             ),
             resolved_subject_de="Einzelansatz wieder im Rahmen: {category} ({grant_id})",
             resolved_subject_en="Plan line within 20 % again: {category} ({grant_id})",

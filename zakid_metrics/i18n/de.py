@@ -1021,6 +1021,7 @@ MESSAGES: dict[str, str] = {
     "page.alerts": "Benachrichtigungen",
     "alerts.footer": "ZaKI.D Wirkungsmonitor · Regel „{rule}“. Sie erhalten diese Mail, weil Sie die Regel abonniert haben; Abonnements verwaltet die Administration (Seite Benachrichtigungen).",
     "alerts.subject": "ZaKI.D: {subject}",
+    "alerts.no_plan": "kein Plan",
     "notices.intro": "Die aktiven Hinweise der Regeln, die Ihre Rolle sehen darf, so wie die letzte Prüfung sie fand. Geprüft wird vom Scheduler (make run) oder mit python -m pipelines alerts run; Abonnements per Mail verwaltet die Administration.",
     "notices.evaluated": "Letzte Prüfung: {at} ({timezone}).",
     "notices.never": "Die Regeln wurden noch nicht geprüft. Der Scheduler startet mit make run; einmalig prüft python -m pipelines alerts run.",

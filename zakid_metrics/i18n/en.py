@@ -1001,6 +1001,7 @@ MESSAGES: dict[str, str] = {
     "page.alerts": "Notifications",
     "alerts.footer": "ZaKI.D impact monitor · rule “{rule}”. You receive this mail because you subscribed to the rule; administrators manage subscriptions (page Notifications).",
     "alerts.subject": "ZaKI.D: {subject}",
+    "alerts.no_plan": "no plan",
     "notices.intro": "The active notices of the rules your role may see, as the last check found them. The scheduler (make run) checks them, or once python -m pipelines alerts run; administrators manage subscriptions by mail.",
     "notices.evaluated": "Last check: {at} ({timezone}).",
     "notices.never": "The rules have not been checked yet. The scheduler starts with make run; python -m pipelines alerts run checks once.",
