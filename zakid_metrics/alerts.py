@@ -29,7 +29,7 @@ from zakid_metrics.auth import Role
 from zakid_metrics.i18n import format_date, format_datetime, format_number, format_value, t
 from zakid_metrics.kpis import KpiResult
 from zakid_metrics.settings import get_settings
-from zakid_metrics.telemetry import Window, fleet_summary
+from zakid_metrics.telemetry import DEVICES_SQL, Window, load_window
 from zakid_metrics.warehouse import freshness
 
 # How a parameter of a text is shown in the recipient's language.
@@ -51,13 +51,13 @@ class Facts:
     """The figures the rules judge, of one moment."""
 
     as_of: dt.date  # today in the configured time zone
-    kpis: Mapping[str, KpiResult]  # SNAPSHOT_KPIS and the telemetry KPIs
+    kpis: Mapping[str, KpiResult]  # SNAPSHOT_KPIS
     entities: tuple[tuple[str, int | None, dt.date | None], ...]  # entity, age in days, loaded on
     snapshot_run: int | None  # the load run the published snapshot comes from
     rejected_rows: int | None  # rows that run rejected (the data-quality page's figure)
     devices: pd.DataFrame | None  # the fleet (telemetry.DEVICES_SQL); None without telemetry
     moment: dt.datetime | None  # the telemetry window's moment (aware UTC)
-    slo: pd.DataFrame | None  # KPI slo_breaches' rows per deployment; None without telemetry
+    slo: pd.DataFrame | None  # KPI slo_breaches' rows (its drill-down); None without telemetry
 
 
 @dataclass(frozen=True)
@@ -130,12 +130,13 @@ def read_facts(con: duckdb.DuckDBPyConnection, data_dir: Path, now: dt.datetime)
     run = con.execute(
         "SELECT run_id, rows_rejected FROM published_snapshot() JOIN load_runs USING (run_id)"
     ).fetchall()
-    fleet = fleet_summary(con, data_dir, Window.named(TELEMETRY_WINDOW, now))
-    results.update(fleet.kpis)
-    telemetry = fleet.loaded.has_telemetry
-    slo = None
-    if telemetry:
+    # The fleet of the window (telemetry.DEVICES_SQL) and the SLO KPI, through the rollups.
+    con.execute("SET TimeZone = 'UTC'")
+    loaded = load_window(con, data_dir, Window.named(TELEMETRY_WINDOW, now))
+    devices = slo = None
+    if loaded.has_telemetry:
         ((moment_date,),) = con.execute("SELECT moment_date FROM telemetry_window").fetchall()
+        devices = con.execute(DEVICES_SQL).df()
         slo = kpis.source_rows(con, "slo_breaches", as_of=moment_date)
     return Facts(
         as_of=as_of,
@@ -143,8 +144,8 @@ def read_facts(con: duckdb.DuckDBPyConnection, data_dir: Path, now: dt.datetime)
         entities=entities,
         snapshot_run=run[0][0] if run else None,
         rejected_rows=run[0][1] if run else None,
-        devices=fleet.devices if telemetry else None,
-        moment=fleet.loaded.window.moment if telemetry else None,
+        devices=devices,
+        moment=loaded.window.moment if loaded.has_telemetry else None,
         slo=slo,
     )
 
@@ -152,14 +153,20 @@ def read_facts(con: duckdb.DuckDBPyConnection, data_dir: Path, now: dt.datetime)
 # --- Conditions -----------------------------------------------------------------------------
 
 
-def _rows(result: KpiResult) -> list[dict[str, Any]]:
-    frame = result.breakdown
+def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """The rows of `frame` as dicts, missing values as None (column by column: fast)."""
     if frame is None or frame.empty:
         return []
-    return [
-        {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in row.items()}
-        for row in frame.to_dict("records")
+    columns = list(frame.columns)
+    values = [
+        [None if not isinstance(v, str) and pd.isna(v) else v for v in frame[c].tolist()]
+        for c in columns
     ]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def _rows(result: KpiResult) -> list[dict[str, Any]]:
+    return _records(result.breakdown)
 
 
 def _day(value: Any) -> dt.date:
@@ -369,8 +376,8 @@ def device_offline(facts: Facts) -> list[Occurrence] | None:
         return None
     intervals = get_settings().alerts_offline_intervals
     found = []
-    for row in facts.devices.to_dict("records"):
-        if not row["in_fleet"] or row["status"] != "offline" or pd.isna(row["last_seen"]):
+    for row in _records(facts.devices):
+        if not row["in_fleet"] or row["status"] != "offline" or row["last_seen"] is None:
             continue
         last_seen = pd.Timestamp(row["last_seen"]).to_pydatetime()
         if last_seen.tzinfo is None:
@@ -410,7 +417,7 @@ def slo_breach(facts: Facts) -> list[Occurrence] | None:
                 "slo": ("ms", float(row["latency_slo_ms"])),
             },
         )
-        for row in facts.slo.to_dict("records")
+        for row in _records(facts.slo)
         if row["breached"]
     ]
 
