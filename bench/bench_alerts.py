@@ -54,5 +54,5 @@ def run() -> list[Figure]:
         warm = statistics.median(evaluate_all(data_dir) for _ in range(REPEATS))
     return [
         Figure("every alert rule, sample + 100 M readings (warm)", warm, "ms", BUDGET_MS),
-        Figure("every alert rule, first run of a process (cold)", cold, "ms", BUDGET_MS),
+        Figure("every alert rule, first run of a process (cold)", cold, "ms"),
     ]
