@@ -299,7 +299,7 @@ def test_digests_in_each_recipients_language(fixture: Path, inbox: Inbox) -> Non
         "erreicht 0,8 % · Prognose nicht auf Kurs\n"
         "- Beteiligte Unternehmen nach Größenklasse: 5 (+1 ggü. Vorwoche) · Ziel: 40 bis "
         "31.12.2028 · erreicht 12,5 % · Prognose –\n"
-        "- KMU-Anteil der beteiligten Unternehmen: 80,0 % (+5,0 Pp. ggü. Vorwoche) · – · "
+        "- KMU-Anteil der beteiligten Unternehmen: 40,0 % (−10,0 Pp. ggü. Vorwoche) · – · "
         "erreicht – · Prognose –\n"
         "- Beteiligte Handwerksbetriebe: 1 (±0 ggü. Vorwoche) · – · erreicht – · Prognose –\n"
         "- Aktive KI-Einsätze nach Geräteklasse: 3 (±0 ggü. Vorwoche) · – · erreicht – · "
