@@ -438,3 +438,31 @@ def test_starttls_and_login(
     finally:
         controller.stop()
     assert logins == [(b"zakid", b"mail-secret-42")]
+
+
+def test_the_subscription_commands(data_dir: Path) -> None:
+    add_user("vera", "viewer", "vera-password-1", by="test", data_dir=data_dir)
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pipelines", "alerts", *args, "--data-dir", str(data_dir)],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+
+    refused = cli("subscribe", "vera", "idle_funds", "--email", "vera@stadt.example")
+    assert refused.returncode == 1
+    assert "vera has the role viewer and may not receive: idle_funds (analyst)" in refused.stderr
+    done = cli("subscribe", "vera", "slo_breach", "report_due", "--email", "vera@stadt.example",
+               "--language", "en")  # fmt: skip
+    assert done.stdout == "vera <vera@stadt.example> (en): report_due, slo_breach\n"
+    listed = json.loads(cli("list", "--json").stdout)
+    assert listed == {
+        "recipients": [{"user": "vera", "email": "vera@stadt.example", "language": "en",
+                        "topics": ["report_due", "slo_breach"]}],
+        "outbox": [],
+    }  # fmt: skip
+    assert cli("unsubscribe", "vera", "--all").stdout == "vera: no subscriptions left\n"
+    changes = [
+        r.details for r in read_audit(data_dir=data_dir) if r.event == "subscription_changed"
+    ]
+    assert [c["topics"] for c in changes] == [["report_due", "slo_breach"], []]
