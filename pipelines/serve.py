@@ -1,10 +1,11 @@
-"""One command runs the system: the sample on first start, the collector, the app, the fleet.
+"""One command runs the system: the sample on first start, the collector, the app, the alert
+scheduler, the fleet.
 
-The three run as child processes in their own session, so that one Ctrl-C reaches only this
-process, which stops them in order: the simulator first (nothing new comes in), the app, and
-the collector, which flushes every acknowledged reading into segments before it exits. With
-ZAKID_MQTT_ENABLED the MQTT broker starts first and stops last, and the collector subscribes
-to it before anything else starts.
+They run as child processes in their own session, so that one Ctrl-C reaches only this
+process, which stops them in order: the simulator first (nothing new comes in), the scheduler,
+the app, and the collector, which flushes every acknowledged reading into segments before it
+exits. With ZAKID_MQTT_ENABLED the MQTT broker starts first and stops last, and the collector
+subscribes to it before anything else starts.
 """
 
 from __future__ import annotations
@@ -25,12 +26,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from pipelines.scheduler import READY as SCHEDULER_READY
 from zakid_metrics.errors import ServeError, UsageError
 from zakid_metrics.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT_S = 90.0
-STOP_TIMEOUT_S = {"simulator": 30.0, "app": 15.0, "collector": 60.0, "broker": 30.0}
+STOP_TIMEOUT_S = {
+    "simulator": 30.0,
+    "scheduler": 30.0,
+    "app": 15.0,
+    "collector": 60.0,
+    "broker": 30.0,
+}
 SIMULATOR_READY = "simulator:"
 BROKER_READY = "broker: mosquitto listening"
 
@@ -228,6 +236,21 @@ def serve(
         )  # fmt: skip
         _wait_until(
             children[-1], _http_ok(f"http://127.0.0.1:{port}/_stcore/health"), stop, "health"
+        )
+        # The alert scheduler (pipelines/scheduler.py): evaluates the rules, sends the mail.
+        children.append(
+            _start(
+                "scheduler",
+                [python, "-m", "pipelines", "alerts", "scheduler", "--data-dir", str(data_dir)],
+                env,
+            )
+        )
+        scheduler = children[-1]
+        _wait_until(
+            scheduler,
+            lambda: any(line.startswith(SCHEDULER_READY) for line in scheduler.lines),
+            stop,
+            "running",
         )
         if simulator:
             children.append(

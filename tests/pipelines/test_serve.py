@@ -50,11 +50,12 @@ def test_serve_loads_the_sample_runs_everything_and_stops_on_one_sigint(tmp_path
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.5)
         children = children_of(serve.pid)
-        assert len(children) == 3, log.read_text()  # collector, app, simulator
+        assert len(children) == 4, log.read_text()  # collector, app, scheduler, simulator
         text = log.read_text()
         assert "serve: first start, loading the sample delivery" in text
         assert f"collector http://127.0.0.1:{collector_port}" in text
         assert "[simulator] simulator: " in text
+        assert f"[scheduler] scheduler: running every 300 s on {data_dir}" in text
         serve.send_signal(signal.SIGINT)
         assert serve.wait(timeout=120) == 0, log.read_text()
     finally:
@@ -63,7 +64,8 @@ def test_serve_loads_the_sample_runs_everything_and_stops_on_one_sigint(tmp_path
             serve.wait()
     assert all(gone(pid) for pid in children)
     text = log.read_text()
-    order = [text.index(f"serve: {name} stopped") for name in ("simulator", "app", "collector")]
+    stopped = ("simulator", "scheduler", "app", "collector")
+    order = [text.index(f"serve: {name} stopped") for name in stopped]
     assert order == sorted(order), "simulator first, collector last"
     assert text.rstrip().endswith("serve: stopped")
     # The collector flushed every acknowledged reading on its way out: no log is left.
@@ -94,7 +96,7 @@ def test_serve_with_mqtt_starts_the_broker_first_and_stops_it_last(tmp_path: Pat
         assert f"MQTT broker port {mqtt_port}" in text, text
         assert "[collector] collector main: subscribed to zakid/v1/devices/+/telemetry" in text
         children = children_of(serve.pid)
-        assert len(children) == 3, text  # broker, collector, app
+        assert len(children) == 4, text  # broker, collector, app, scheduler
         (broker_pid,) = [p for p in children if "broker" in Path(f"/proc/{p}/cmdline").read_text()]
         (mosquitto,) = children_of(broker_pid)
         with read_snapshot(data_dir) as con:
