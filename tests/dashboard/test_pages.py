@@ -14,8 +14,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from zakid_metrics.auth import User
-from zakid_metrics.dashboard.components.login import USER_KEY
+from tests.dashboard.conftest import SignIn
 from zakid_metrics.dashboard.navigation import PAGES, PageSpec
 from zakid_metrics.warehouse import next_snapshot
 
@@ -90,10 +89,10 @@ def warehouse(data_dir: Path) -> Path:
     return data_dir
 
 
-def open_page(page: PageSpec) -> AppTest:
+def open_page(page: PageSpec, sign_in: SignIn) -> AppTest:
     """The app with an administrator logged in (the login itself: test_login.py), on `page`."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state[USER_KEY] = User("test", "admin", dt.datetime.now(dt.UTC))
+    sign_in(at, "admin")
     return at.run().switch_page(page.script).run()
 
 
@@ -113,8 +112,10 @@ def table(at: AppTest, index: int) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.url_path)
-def test_page_without_data_explains_how_to_load(page: PageSpec, data_dir: Path) -> None:
-    at = open_page(page)
+def test_page_without_data_explains_how_to_load(
+    page: PageSpec, data_dir: Path, sign_in: SignIn
+) -> None:
+    at = open_page(page, sign_in)
     assert not at.exception
     assert not at.error
     if page.url_path == "upload":  # the way to a first delivery in the app itself
@@ -125,8 +126,8 @@ def test_page_without_data_explains_how_to_load(page: PageSpec, data_dir: Path) 
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.url_path)
-def test_page_with_data(page: PageSpec, warehouse: Path) -> None:
-    at = open_page(page)
+def test_page_with_data(page: PageSpec, warehouse: Path, sign_in: SignIn) -> None:
+    at = open_page(page, sign_in)
     assert not at.exception
     assert not at.error
     # The small warehouse has companies and courses only: a page whose own data is missing
@@ -140,8 +141,8 @@ def test_page_with_data(page: PageSpec, warehouse: Path) -> None:
 DATA_STATUS = next(p for p in PAGES if p.url_path == "data-status")
 
 
-def test_data_status_shows_exact_counts_in_german(warehouse: Path) -> None:
-    at = open_page(DATA_STATUS)
+def test_data_status_shows_exact_counts_in_german(warehouse: Path, sign_in: SignIn) -> None:
+    at = open_page(DATA_STATUS, sign_in)
     said = texts(at)
     assert "Datensätze: 1.241" in said  # 1 234 companies + 7 courses
     assert "Veraltete Datensätze: 3" in said
@@ -176,8 +177,8 @@ def test_data_status_shows_exact_counts_in_german(warehouse: Path) -> None:
     ]
 
 
-def test_data_status_switches_to_english(warehouse: Path) -> None:
-    at = open_page(DATA_STATUS)
+def test_data_status_switches_to_english(warehouse: Path, sign_in: SignIn) -> None:
+    at = open_page(DATA_STATUS, sign_in)
     at.radio(key="app.language").set_value("en").run()
     assert not at.exception
     said = texts(at)
@@ -193,8 +194,10 @@ def selectbox(at: AppTest, label: str) -> Any:
     return next(box for box in at.selectbox if box.label == label)
 
 
-def test_data_status_filters_rejected_rows_by_entity_and_run(warehouse: Path) -> None:
-    at = open_page(DATA_STATUS)
+def test_data_status_filters_rejected_rows_by_entity_and_run(
+    warehouse: Path, sign_in: SignIn
+) -> None:
+    at = open_page(DATA_STATUS, sign_in)
     assert selectbox(at, "Datenart").options == ["Alle Datenarten", "Unternehmen"]
     selectbox(at, "Datenart").set_value("companies").run()
     assert len(table(at, 3)) == 3
@@ -204,8 +207,8 @@ def test_data_status_filters_rejected_rows_by_entity_and_run(warehouse: Path) ->
     assert table(at, 2)["Datei"].tolist() == ["courses.csv"]
 
 
-def test_chosen_run_survives_a_language_switch(warehouse: Path) -> None:
-    at = open_page(DATA_STATUS)
+def test_chosen_run_survives_a_language_switch(warehouse: Path, sign_in: SignIn) -> None:
+    at = open_page(DATA_STATUS, sign_in)
     selectbox(at, "Ladelauf für Dateien und abgelehnte Zeilen").set_value(1).run()
     at.radio(key="app.language").set_value("en").run()
     assert not at.exception
@@ -215,9 +218,9 @@ def test_chosen_run_survives_a_language_switch(warehouse: Path) -> None:
     assert table(at, 2)["File"].tolist() == ["courses.csv"]
 
 
-def test_unreadable_warehouse_is_explained_not_raised(data_dir: Path) -> None:
+def test_unreadable_warehouse_is_explained_not_raised(data_dir: Path, sign_in: SignIn) -> None:
     (data_dir / "warehouse.duckdb").write_bytes(b"this is not a duckdb file")
-    at = open_page(DATA_STATUS)
+    at = open_page(DATA_STATUS, sign_in)
     assert not at.exception
     assert at.error[0].value == "Der veröffentlichte Datenbestand kann nicht gelesen werden."
     assert "Laden Sie die Lieferung neu" in at.info[0].value

@@ -5,6 +5,7 @@ import streamlit as st
 
 from zakid_metrics import charts
 from zakid_metrics.dashboard import data
+from zakid_metrics.dashboard.components import url_state
 from zakid_metrics.dashboard.components.choice import select_one
 from zakid_metrics.dashboard.components.figures import show_chart
 from zakid_metrics.dashboard.components.page import kpi_page
@@ -33,6 +34,7 @@ grant = select_one(
     [None, *grants.index],
     key="finance.grant",
     lang=lang,
+    url=url_state.GRANT,
     format_func=lambda g: (
         t("finance.joint_project", lang) if g is None else f"{g} · {grants.loc[g, 'recipient']}"
     ),
