@@ -88,10 +88,20 @@ def test_a_failure_is_explained_not_thrown(loaded: Path) -> None:
     assert at.error[0].value == "Die Dateien des Nachweises können nicht gespeichert werden."
 
 
-def test_a_viewer_sees_no_form_and_english_labels(loaded: Path) -> None:
+def test_a_viewer_sees_no_form_no_reports_and_english_labels(loaded: Path) -> None:
+    """The voucher lists show personnel costs per position: a viewer gets neither the list
+    of reports nor a button, so the app never serves them a report's bytes."""
+    analyst = logged_in("analyst").run()
+    analyst.button(key="finance.reports.create").click().run()
+    assert any((loaded / "reports").glob("*.pdf"))
     at = logged_in("viewer").run()
     at.radio(key="app.language").set_value("en").run()
     assert not at.exception
-    assert [h.value for h in at.subheader] == ["Reports due", "Create a report", "Reports created"]
-    assert at.info[0].value == "Only accounts with the role analyst or admin may create reports."
+    assert [h.value for h in at.subheader] == ["Reports due", "Create a report"]
+    assert at.info[0].value == (
+        "Only accounts with the role analyst or admin may create, see and download reports."
+    )
     assert not at.button
+    assert download_labels(at) == ["CSV", "Excel"], "the due dates' table only"
+    shown = " ".join(str(frame.value.to_dict()) for frame in at.dataframe)
+    assert "zwischennachweis" not in shown.lower()
