@@ -49,7 +49,9 @@ ErrorCode = Literal[
     "request_error",
     "unauthorized",
     "too_large",
+    "body_timeout",
     "malformed_body",
+    "unsupported_encoding",
     "telemetry_window",
     # running the system
     "collector_unreachable",
@@ -285,10 +287,22 @@ class BodyTooLargeError(RequestError):
     code = "too_large"
 
 
+class BodyTimeoutError(RequestError):
+    """The request body paused longer than the collector waits."""
+
+    code = "body_timeout"
+
+
 class MalformedBodyError(RequestError):
     """The request body is neither a JSON array of reading objects nor NDJSON."""
 
     code = "malformed_body"
+
+
+class UnsupportedEncodingError(RequestError):
+    """The request body comes in a content coding (gzip, ...) the collector does not read."""
+
+    code = "unsupported_encoding"
 
 
 class TelemetryWindowError(ZakidError):

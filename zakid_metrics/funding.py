@@ -4,7 +4,7 @@ Every figure of a funder report that a rule of the Zuwendungsrecht decides is co
 nowhere else: the KPIs, the reports and the Finanzen page call these functions. Money is
 `Decimal` throughout; a reported amount is rounded half up to the cent once, at the end
 (`cents`). The inputs are plain rows (dataclasses below), so every rule can be tested on cases
-worked out by hand; `zakid_metrics.kpis.funding_data` reads them from the warehouse set-wise.
+worked out by hand; `read_inputs` reads them from a warehouse snapshot set-wise.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import decimal
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from zakid_metrics.contract import (
     COST_CATEGORIES,
@@ -26,6 +26,10 @@ from zakid_metrics.contract import (
     add_months,
 )
 from zakid_metrics.errors import BaseRateMissingError
+from zakid_metrics.warehouse import install_shared_sql
+
+if TYPE_CHECKING:
+    import duckdb
 
 LineStatus = Literal["within_plan", "over_offset", "over_not_offset", "over_20"]
 LINE_STATUSES: tuple[LineStatus, ...] = get_args(LineStatus)
@@ -704,6 +708,41 @@ class FundingInputs:
     vouchers: tuple[Voucher, ...]
     calls: tuple[Call, ...]
     revenues: tuple[Revenue, ...] = ()
+
+
+def read_inputs(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, FundingInputs]:
+    """The rules' inputs of every grant decided by `as_of`, as the snapshot `con` has them.
+
+    One query (the shared macro `funding_inputs`): the vouchers paid and the calls requested up
+    to `as_of` (a call received after it has no received_on yet), the financing plan and the
+    Deckungsmittel of all years (the rules pick the years they judge). By grant_id.
+    """
+    install_shared_sql(con)
+    result = con.execute("SELECT * FROM funding_inputs(?)", [as_of])
+    columns = [column[0] for column in result.description or ()]
+    return inputs_from_rows(dict(zip(columns, row, strict=True)) for row in result.fetchall())
+
+
+def inputs_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, FundingInputs]:
+    """The rows of the macro `funding_inputs` (further columns ignored) as inputs, by grant_id."""
+    return {
+        row["grant_id"]: FundingInputs(
+            grant=GrantFacts(
+                row["grant_id"],
+                row["regime"],
+                row["funding_rate"],
+                row["approved_eur"],
+                row["starts_on"],
+                row["ends_on"],
+                bool(row["vat_deductible"]),
+            ),
+            plan=tuple(PlanLine(**item) for item in row["plan"] or ()),
+            vouchers=tuple(Voucher(**item) for item in row["vouchers"] or ()),
+            calls=tuple(Call(**item) for item in row["calls"] or ()),
+            revenues=tuple(Revenue(**item) for item in row["revenues"] or ()),
+        )
+        for row in rows
+    }
 
 
 @dataclass(frozen=True)

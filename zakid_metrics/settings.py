@@ -103,6 +103,63 @@ class Settings(BaseSettings):
         ),
     )
 
+    telemetry_max_future_minutes: int = Field(
+        default=5,
+        ge=0,
+        description=(
+            "Telemetry: a reading whose ts lies more than this many minutes ahead of the "
+            "receiving clock is rejected (ts_in_future); collector and history files."
+        ),
+    )
+    telemetry_max_age_days: int = Field(
+        default=90,
+        ge=1,
+        description=(
+            "Telemetry: the collector rejects a reading whose ts lies more than this many days "
+            "in the past (ts_too_old); older readings are loaded as a history file."
+        ),
+    )
+    telemetry_history_max_age_days: int = Field(
+        default=3660,
+        ge=1,
+        description=(
+            "Telemetry history files: a row whose ts lies more than this many days in the past "
+            "is rejected (ts_too_old)."
+        ),
+    )
+    collector_max_connections: int = Field(
+        default=1000,
+        ge=1,
+        description=(
+            "Collector: open connections at most; one more is answered 503 and closed at once, "
+            "so idle clients cannot exhaust the process's file descriptors."
+        ),
+    )
+    collector_idle_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        description=(
+            "Collector: a connection without a request in progress that sends nothing for this "
+            "many seconds is closed (before its first request and between requests)."
+        ),
+    )
+    collector_header_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description=(
+            "Collector: a request's line and headers must arrive within this many seconds of "
+            "the connection being ready for it; otherwise the connection is closed."
+        ),
+    )
+    collector_body_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description=(
+            "Collector: the longest pause in a request body, in seconds; after it the request "
+            "is answered 408 and the connection closed."
+        ),
+    )
+
     @property
     def warehouse_path(self) -> Path:
         """The published warehouse snapshot (read-only for everyone but a load run)."""

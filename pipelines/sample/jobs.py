@@ -8,7 +8,7 @@ import random
 from decimal import Decimal
 
 from pipelines.sample.dates import GRANT_START, SAMPLE_AS_OF, add_months, days, month_end
-from pipelines.sample.grants import STAFF
+from pipelines.sample.grants import GRANT_IDS, STAFF
 from pipelines.sample.planted import plant
 from pipelines.sample.projects import Project
 from pipelines.sample.rows import Row, eur, pick
@@ -83,6 +83,7 @@ def _external_jobs(rng: random.Random, projects: list[Project]) -> list[Row]:
                 "fte": fte,
                 "annual_gross_salary_eur": salary,
                 "qualification": qualification,
+                "grant_id": None,
             }
         )
     # A few positions did not last.
@@ -113,6 +114,7 @@ def job_rows(rng: random.Random, projects: list[Project]) -> list[Row]:
                 "fte": Decimal(fte),
                 "annual_gross_salary_eur": eur(salary),
                 "qualification": qualification,
+                "grant_id": GRANT_IDS[member.grant],
             }
         )
     rows += _external_jobs(rng, projects)

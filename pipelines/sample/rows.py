@@ -30,8 +30,8 @@ def pick(rng: random.Random, weighted: Sequence[tuple[object, float]]) -> object
 
 
 # Optional columns of contract version 2 that the sample does not deliver yet: its files leave
-# them out, as a version-1 export would (new columns are optional). Issues 10 and 11 give them
-# realistic values and take them off this list.
+# them out, as a version-1 export would (new columns are optional). Issue 11 gives them
+# realistic values and takes them off this list.
 NOT_DELIVERED: dict[str, frozenset[str]] = {
     "companies": frozenset(
         {
@@ -42,14 +42,8 @@ NOT_DELIVERED: dict[str, frozenset[str]] = {
             "public_control_share",
         }
     ),
-    "grants": frozenset({"vat_deductible"}),
-    "expenditures": frozenset({"vat_eur"}),
-    "jobs": frozenset({"workplace_postal_code", "confirmed_on", "grant_id"}),
+    "jobs": frozenset({"workplace_postal_code", "confirmed_on"}),
 }
-
-
-# Entities of contract version 2 the sample does not deliver yet (issue 10 adds them).
-NOT_DELIVERED_ENTITIES = frozenset({"revenues", "inventory"})
 
 
 def delivered_columns(entity: str) -> tuple[str, ...]:

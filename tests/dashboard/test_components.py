@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from zakid_metrics.dashboard.components.dates import default_as_of
+from zakid_metrics.dashboard.components.jobs import outlook_texts
 from zakid_metrics.dashboard.components.overview import overview_ids
 from zakid_metrics.dashboard.components.sdg_grid import coverage
 from zakid_metrics.dashboard.components.tiles import Freshness, format_value, tile_texts
@@ -222,6 +223,43 @@ def test_kpi_tile_shows_value_target_progress_and_dates(data_dir: Path) -> None:
         ":orange[:material/warning: 2 veraltete Datensätze zählen mit (siehe Datenqualität)]",
     ]
     assert not at.dataframe, "the source rows are read only when the popover opens"
+
+
+# --- Jobs outlook --------------------------------------------------------------------------------
+
+OUTLOOK = {
+    "end_on": dt.date(2028, 5, 31),
+    "target": 500.0,
+    "p_target": 0.873,
+    "pace_required": 12.5217,
+    "pace_observed": 14.196,
+}
+
+
+def test_outlook_texts_in_german_and_english() -> None:
+    assert outlook_texts(OUTLOOK, "de") == (
+        "Wahrscheinlichkeit, das Ziel 500 bis 31.05.2028 zu erreichen",
+        "87 %",
+        "Nötiges Tempo: 12,5 je Monat bis zum Förderende · beobachtet: 14,2 je Monat "
+        "(Trend im laufenden Monat)",
+    )
+    label, probability, pace = outlook_texts(OUTLOOK, "en")
+    assert (label, probability) == ("Probability of reaching the target 500 by 2028-05-31", "87 %")
+    assert pace.startswith("Pace required: 12.5 a month to the end of the funding period")
+
+
+def test_outlook_texts_without_a_target_or_a_pace() -> None:
+    assert outlook_texts(OUTLOOK | {"target": None}, "de") == (
+        "Kein Ziel zum Förderende",
+        "–",
+        "",
+    )
+    # reached, or no time left: the pace required is 0 or unknown
+    _, _, pace = outlook_texts(
+        OUTLOOK | {"pace_required": None, "pace_observed": float("nan")}, "en"
+    )
+    assert pace.startswith("Pace required: – a month")
+    assert "observed: – a month" in pace
 
 
 # --- Overview tiles -----------------------------------------------------------------------------

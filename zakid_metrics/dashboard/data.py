@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from zakid_metrics import kpis, telemetry, warehouse
+from zakid_metrics import funding, kpis, telemetry, warehouse
 from zakid_metrics.contract import ENTITIES
 from zakid_metrics.errors import PublicModeError
 from zakid_metrics.settings import get_settings
@@ -289,6 +289,29 @@ def source_rows(
 ) -> pd.DataFrame:
     """The rows KPI `kpi_id` is computed from (its drill-down), with their provenance."""
     return kpis.source_rows(con, kpi_id, as_of=as_of, period=period)
+
+
+@cached_read(max_entries=8)
+def funding_grants(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, funding.GrantFacts]:
+    """The grants decided by `as_of`, as the funding rules see them, by grant_id."""
+    return {grant_id: inputs.grant for grant_id, inputs in funding.read_inputs(con, as_of).items()}
+
+
+@cached_read(max_entries=64)
+def funding_report(
+    con: duckdb.DuckDBPyConnection,
+    grant_id: str,
+    kind: funding.ReportKind,
+    year: int | None,
+    as_of: dt.date,
+) -> funding.FundingFigures:
+    """The figures of a funder report of grant `grant_id` (interim: of `year`) on the snapshot
+    as of `as_of`: funding.report_figures, the computation the reports make. Raises
+    BaseRateMissingError where the interest needs a base rate not known yet (not cached)."""
+    inputs = funding.read_inputs(con, as_of)[grant_id]
+    period = funding.report_period(inputs.grant, kind, year)
+    rates = funding.load_base_rates(get_settings().data_dir)
+    return funding.report_figures(inputs, kind, period, rates)
 
 
 def entity_rows(entity: str) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from zakid_metrics.errors import (
     KpiQueryError,
     UnknownKpiError,
 )
+from zakid_metrics.kpis import funding_steps
 from zakid_metrics.kpis.forecast import Milestone, jobs_forecast
 from zakid_metrics.settings import get_settings
 from zakid_metrics.warehouse import install_shared_sql
@@ -79,12 +80,14 @@ PARAMETERS = (
     "funding_period_end",
 )
 # Python steps a KPI may name in `-- postprocess:`: (its SQL's rows, the bound parameters, the
-# milestones of every KPI) -> the KPI's rows.
+# milestones of every KPI) -> the KPI's rows (one row for a scalar KPI).
 Postprocess = Callable[
     [list[dict[str, Any]], Mapping[str, Any], Mapping[str, tuple[Milestone, ...]]],
     list[dict[str, Any]],
 ]
-POSTPROCESSORS: dict[str, Postprocess] = {"jobs_forecast": jobs_forecast}
+POSTPROCESSORS: dict[str, Postprocess] = {"jobs_forecast": jobs_forecast, **funding_steps.STEPS}
+# Parameters that only postprocess steps read, never SQL: the caller may give them to compute.
+STEP_PARAMETERS = (funding_steps.BASE_RATES,)
 # Telemetry KPIs name the source `telemetry`: they read the temporary tables that
 # zakid_metrics.telemetry.load_window creates on the connection before the query
 # (telemetry_window, telemetry_devices; sql/README.md). Without them such a KPI is not
@@ -323,7 +326,10 @@ def _bind(
     as_of: dt.date, period: tuple[dt.date, dt.date] | None, params: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Every parameter's value: the caller's, else the period's bounds and the settings."""
-    overridable = [p for p in PARAMETERS if p not in ("as_of", "period_from", "period_to")]
+    overridable = [
+        *(p for p in PARAMETERS if p not in ("as_of", "period_from", "period_to")),
+        *STEP_PARAMETERS,
+    ]
     unknown = sorted(set(params) - set(overridable))
     if unknown:
         raise KpiParameterError(
@@ -375,6 +381,12 @@ def _bind(
 
 
 _INTEGER_TYPES = frozenset(("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UBIGINT"))
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _fits_int64(values: pd.Series) -> bool:
+    """Whether whole numbers fit pandas' Int64; wider sums (HUGEINT) stay Python ints."""
+    return all(pd.isna(v) or _INT64_MIN <= v <= _INT64_MAX for v in values)
 
 
 @dataclass(frozen=True)
@@ -387,9 +399,11 @@ class _Rows:
 
     @classmethod
     def of_records(cls, records: list[dict[str, Any]], columns: list[str]) -> _Rows:
-        """Rows made in Python (a postprocess step); `columns` where there are none."""
+        """Rows made in Python (a postprocess step); `columns` where there are none. A column
+        of whole numbers (or of booleans) becomes nullable Int64 (boolean) in `frame`."""
         names = list(records[0]) if records else columns
-        return cls(names, [""] * len(names), [tuple(r[n] for n in names) for r in records])
+        rows = [tuple(r[n] for n in names) for r in records]
+        return cls(names, [_python_type(rows, i) for i in range(len(names))], rows)
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
@@ -398,11 +412,21 @@ class _Rows:
         """As a DataFrame: money stays Decimal, dates date, whole numbers nullable Int64."""
         frame = pd.DataFrame(self.rows, columns=self.columns)
         for column, sql_type in zip(self.columns, self.types, strict=True):
-            if sql_type in _INTEGER_TYPES:
+            if sql_type in _INTEGER_TYPES and _fits_int64(frame[column]):
                 frame[column] = frame[column].astype("Int64")
             elif sql_type == "BOOLEAN":
                 frame[column] = frame[column].astype("boolean")
         return frame
+
+
+def _python_type(rows: list[tuple[Any, ...]], index: int) -> str:
+    """The SQL type a column of a postprocess step's rows stands for where frame() needs it."""
+    values = [row[index] for row in rows if row[index] is not None]
+    if values and all(isinstance(v, bool) for v in values):
+        return "BOOLEAN"
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "BIGINT"
+    return ""
 
 
 def _query_error(kpi: Kpi, error: duckdb.Error) -> KpiQueryError:
@@ -525,16 +549,16 @@ def _result(
     if kpi.reads_telemetry and TELEMETRY_SOURCE not in status:
         return _not_computed(kpi, bound, period, milestones)
     result = _query(con, kpi, kpi.sql, kpi.params, bound)
+    if kpi.postprocess is not None:
+        records = POSTPROCESSORS[kpi.postprocess](result.records(), bound, milestones)
+        # Without rows, the result has the columns every KPI's rows have.
+        result = _Rows.of_records(records, [*kpi.dimensions, "value"])
+    _check_shape(kpi, result.columns, len(result.rows))
     breakdown = None
     if kpi.shape == "scalar":
-        _check_shape(kpi, result.columns, len(result.rows))
         details = dict(zip(result.columns, result.rows[0], strict=True))
         value = details.pop("value")
     else:
-        if kpi.postprocess is not None:
-            records = POSTPROCESSORS[kpi.postprocess](result.records(), bound, milestones)
-            result = _Rows.of_records(records, result.columns)
-        _check_shape(kpi, result.columns, len(result.rows))
         value, details, breakdown = _split_total(kpi, result)
     own, target, final = _targets(kpi, bound["as_of"], milestones)
     progress = None

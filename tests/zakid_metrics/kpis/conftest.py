@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import pyarrow as pa
 import pytest
 
 from zakid_metrics.contract import ENTITIES
+from zakid_metrics.funding import BaseRate, BaseRates, load_base_rates
 from zakid_metrics.warehouse import next_snapshot, read_snapshot
 
 Rows = list[dict[str, Any]]
@@ -179,15 +181,21 @@ DELIVERY: dict[str, Rows] = {
          "programme": "STARK", "regime": "ANBest-P", "funding_rate": "1", "approved_eur":
          "500000.00", "decided_on": "2024-12-01", "starts_on": "2025-01-01",
          "ends_on": "2028-12-31"},
+        # may deduct input VAT: its vouchers count net
         {"grant_id": "G2", "recipient": "Fraunhofer IMS", "sub_project": "Edge-Hardware",
          "programme": "STARK", "regime": "ANBest-Gk", "funding_rate": "0.5",
-         "approved_eur": "200000.00", "decided_on": "2025-03-01", "starts_on": "2025-04-01",
-         "ends_on": "2027-12-31"},
+         "vat_deductible": True, "approved_eur": "200000.00", "decided_on": "2025-03-01",
+         "starts_on": "2025-04-01", "ends_on": "2027-12-31"},
         # decided after D: not yet approved on D
         {"grant_id": "G3", "recipient": "Krohne", "sub_project": "Messtechnik",
          "programme": "STARK", "regime": "NKBF", "funding_rate": "0.4",
          "approved_eur": "100000.00", "decided_on": "2026-09-01", "starts_on": "2026-10-01",
          "ends_on": "2028-09-30"},
+        # cost basis, ended before D; its share is capped at the approved amount
+        {"grant_id": "G4", "recipient": "Fraunhofer IMS", "sub_project": "Vorstudie",
+         "programme": "STARK", "regime": "ANBest-P-Kosten", "funding_rate": "0.5",
+         "approved_eur": "10000.00", "decided_on": "2024-12-01", "starts_on": "2025-01-01",
+         "ends_on": "2025-09-30"},
     ],
     "budget": [
         {"budget_line_id": "B1", "grant_id": "G1", "category": "personnel", "year": 2025,
@@ -202,6 +210,10 @@ DELIVERY: dict[str, Rows] = {
          "planned_eur": "2000.00"},
         {"budget_line_id": "B6", "grant_id": "G1", "category": "travel", "year": 2025,
          "planned_eur": "5000.00"},
+        {"budget_line_id": "B7", "grant_id": "G4", "category": "personnel", "year": 2025,
+         "planned_eur": "18000.00"},
+        {"budget_line_id": "B8", "grant_id": "G4", "category": "material", "year": 2025,
+         "planned_eur": "2000.00"},
     ],
     "expenditures": [
         {"expenditure_id": "E1", "grant_id": "G1", "category": "personnel",
@@ -223,13 +235,25 @@ DELIVERY: dict[str, Rows] = {
          "paid_on": "2026-07-15", "amount_eur": "30000.00", "description": "Gehälter"},
         {"expenditure_id": "E8", "grant_id": "G2", "category": "personnel",
          "paid_on": "2025-05-31", "amount_eur": "20000.00", "description": "Gehälter"},
+        # net 2 400: exactly 20 % over the travel plan (gross it would be 42.8 % over)
         {"expenditure_id": "E9", "grant_id": "G2", "category": "travel",
-         "paid_on": "2025-07-01", "amount_eur": "3000.00", "description": "Konferenz"},
-        # no plan line for investment
+         "paid_on": "2025-07-01", "amount_eur": "2856.00", "vat_eur": "456.00",
+         "description": "Konferenz"},
+        # no plan line for investment; net 1 000
         {"expenditure_id": "E10", "grant_id": "G2", "category": "investment",
-         "paid_on": "2025-08-01", "amount_eur": "1000.00", "description": "Oszilloskop"},
+         "paid_on": "2025-08-01", "amount_eur": "1190.00", "vat_eur": "190.00",
+         "description": "Oszilloskop"},
         {"expenditure_id": "E11", "grant_id": "G2", "category": "personnel",
          "paid_on": "2025-11-30", "amount_eur": "30000.00", "description": "Gehälter"},
+        # G4's costs as incurred: 22 000 in all, 20 000 of them personnel
+        {"expenditure_id": "E12", "grant_id": "G4", "category": "personnel",
+         "paid_on": "2025-02-15", "amount_eur": "8000.00", "description": "Personalkosten"},
+        {"expenditure_id": "E13", "grant_id": "G4", "category": "personnel",
+         "paid_on": "2025-05-31", "amount_eur": "8000.00", "description": "Personalkosten"},
+        {"expenditure_id": "E14", "grant_id": "G4", "category": "personnel",
+         "paid_on": "2025-08-20", "amount_eur": "4000.00", "description": "Personalkosten"},
+        {"expenditure_id": "E15", "grant_id": "G4", "category": "material",
+         "paid_on": "2025-09-15", "amount_eur": "2000.00", "description": "Sensoren"},
     ],
     "disbursements": [
         {"disbursement_id": "DB1", "grant_id": "G1", "requested_on": "2025-01-20",
@@ -246,6 +270,19 @@ DELIVERY: dict[str, Rows] = {
         # received, window (2 months) still open on D
         {"disbursement_id": "DB6", "grant_id": "G2", "requested_on": "2026-05-01",
          "received_on": "2026-05-02", "amount_eur": "10000.00"},
+        # G4 calls ahead of its costs: each one premature
+        {"disbursement_id": "DB7", "grant_id": "G4", "requested_on": "2025-01-25",
+         "received_on": "2025-02-01", "amount_eur": "3000.00"},
+        {"disbursement_id": "DB8", "grant_id": "G4", "requested_on": "2025-06-02",
+         "received_on": "2025-06-10", "amount_eur": "6000.00"},
+        {"disbursement_id": "DB9", "grant_id": "G4", "requested_on": "2025-08-25",
+         "received_on": "2025-09-01", "amount_eur": "2500.00"},
+    ],
+    "revenues": [
+        {"revenue_id": "R1", "grant_id": "G1", "kind": "own_funds", "year": 2025,
+         "planned_eur": "10000.00", "actual_eur": "12000.00"},
+        {"revenue_id": "R2", "grant_id": "G1", "kind": "own_funds", "year": 2026,
+         "planned_eur": "10000.00"},
     ],
     "targets": [
         {"kpi_id": "jobs_project_related_created", "due_on": "2026-12-31", "target_value": 15},
@@ -256,6 +293,12 @@ DELIVERY: dict[str, Rows] = {
     ],
 }
 # fmt: on
+
+# The shipped base rates and one for 2026 that the tests give, as the department would add it
+# (DATA_DIR/reference/base_rates.csv): the interest of a day in 2026 needs it.
+RATES_2026 = BaseRates(
+    (*load_base_rates().rates, BaseRate(dt.date(2026, 1, 1), Decimal("1.27"), "test")), "test"
+)
 
 # Load runs behind the fixture: everything in run 1, jobs again in run 2.
 LOADED_AT = {1: dt.datetime(2026, 6, 1, 10, 0), 2: dt.datetime(2026, 7, 1, 10, 0)}
