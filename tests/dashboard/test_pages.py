@@ -362,10 +362,10 @@ def funding_warehouse(data_dir: Path) -> Path:
     return data_dir
 
 
-def finance_page(**state: Any) -> AppTest:
+def finance_page(sign_in: SignIn, **state: Any) -> AppTest:
     """The Finanzen page as of 15 July 2026 (the fixture's last event), `state` chosen first."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state[USER_KEY] = User("test", "admin", dt.datetime.now(dt.UTC))
+    sign_in(at, "admin")
     for key, value in state.items():
         at.session_state[key] = value
     (finance,) = [p for p in PAGES if p.url_path == "finance"]
@@ -385,9 +385,9 @@ def table_with(at: AppTest, column: str) -> pd.DataFrame:
 
 
 def test_finance_shows_a_grants_interim_report_of_the_last_completed_year(
-    funding_warehouse: Path,
+    funding_warehouse: Path, sign_in: SignIn
 ) -> None:
-    at = finance_page(**{"finance.grant": "G1"})
+    at = finance_page(sign_in, **{"finance.grant": "G1"})
     assert not at.exception and not at.error
     assert at.selectbox[1].value == ("interim", 2025)
     # G1 (ANBest-P, rate 1) in 2025: eligible 108 100, received DB1 + DB2; 1 900 of DB2 unused
@@ -420,9 +420,9 @@ def test_finance_shows_a_grants_interim_report_of_the_last_completed_year(
 
 
 def test_finance_shows_the_refund_and_premature_calls_of_an_ended_cost_basis_grant(
-    funding_warehouse: Path,
+    funding_warehouse: Path, sign_in: SignIn
 ) -> None:
-    at = finance_page(**{"finance.grant": "G4"})
+    at = finance_page(sign_in, **{"finance.grant": "G4"})
     assert not at.exception and not at.error
     assert at.selectbox[1].value == ("final", None)
     # received 11 500, C(30 September 2025) = min(0.5 x 22 000, 10 000); DB9's 1 500 accrues
@@ -438,8 +438,12 @@ def test_finance_shows_the_refund_and_premature_calls_of_an_ended_cost_basis_gra
     assert "ANBest-P-Kosten (Abruf nur für bereits entstandene Kosten)" in texts(at)
 
 
-def test_finance_names_a_missing_base_rate_and_shows_the_rest(funding_warehouse: Path) -> None:
-    at = finance_page(**{"finance.grant": "G1", "finance.report_choice": ("interim", 2026)})
+def test_finance_names_a_missing_base_rate_and_shows_the_rest(
+    funding_warehouse: Path, sign_in: SignIn
+) -> None:
+    at = finance_page(
+        sign_in, **{"finance.grant": "G1", "finance.report_choice": ("interim", 2026)}
+    )
     assert not at.exception
     assert [e.value for e in at.error] == ["Für einen Tag fehlt der Basiszinssatz: 2026-01-01."]
     assert "base_rates.csv" in at.info[0].value
@@ -448,8 +452,10 @@ def test_finance_names_a_missing_base_rate_and_shows_the_rest(funding_warehouse:
     assert "Rechtsgrundlagen der Zahlen" in texts(at)
 
 
-def test_finance_sums_the_joint_project_over_its_grants(funding_warehouse: Path) -> None:
-    at = finance_page()
+def test_finance_sums_the_joint_project_over_its_grants(
+    funding_warehouse: Path, sign_in: SignIn
+) -> None:
+    at = finance_page(sign_in)
     assert not at.exception and not at.error
     joint = table_with(at, "Einzelansätze über 20 %")
     # G1 and G2 report on 2025; G4 ended in 2025 and has a final report only
