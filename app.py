@@ -16,7 +16,7 @@ if __name__ != "__main__":
 else:
     from zakid_metrics.dashboard.components.errors import error_boundary
     from zakid_metrics.dashboard.components.language import language_switch
-    from zakid_metrics.dashboard.components.login import follow_deep_link, require_login
+    from zakid_metrics.dashboard.components.login import require_login
     from zakid_metrics.dashboard.navigation import public_pages, streamlit_pages
     from zakid_metrics.i18n import t
     from zakid_metrics.settings import get_settings
@@ -35,7 +35,4 @@ else:
         else:
             # Before st.navigation: no internal page runs for anyone who has not logged in.
             user = require_login(lang)
-            pages = streamlit_pages(lang, user)
-            navigation = st.navigation(pages)
-            follow_deep_link(pages, navigation)
-            navigation.run()
+            st.navigation(streamlit_pages(lang, user)).run()

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any, Final, Literal
+from collections.abc import Mapping
+from typing import Any, Final, Literal, NoReturn
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -34,7 +34,8 @@ from zakid_metrics.auth import (
     session_user,
 )
 from zakid_metrics.dashboard.components.errors import show_error
-from zakid_metrics.dashboard.server import base_path, session_route
+from zakid_metrics.dashboard.navigation import PAGES
+from zakid_metrics.dashboard.server import session_route
 from zakid_metrics.errors import AuthError
 from zakid_metrics.i18n import t
 from zakid_metrics.settings import get_settings
@@ -47,7 +48,6 @@ TICKET_KEY: Final = "auth.ticket"
 ENDED_KEY: Final = "auth.ended"
 LOGGED_OUT_KEY: Final = "auth.logged_out"
 DROP_COOKIE_KEY: Final = "auth.drop_cookie"
-NEXT_KEY: Final = "auth.next"
 METHOD_KEY: Final = "auth.method"
 
 LoginMethod = Literal["local", "oidc"]
@@ -124,17 +124,26 @@ def require_login(lang: str) -> User:
         _account_box(user, lang)
         return user
     _end_here(now)
-    st.session_state.setdefault(NEXT_KEY, _requested_page())
     _drop_cookie()
-    secrets = _secrets()
-    if login_method(secrets) == "oidc":
-        return _oidc_login(lang, now, oidc_provider(secrets))
-    st.title(t("app.title", lang))
-    _ended_note(lang)
-    if not list_users(data_dir=settings.data_dir):
-        _first_start(lang, now)
-    else:
-        _login_form(lang, now)
+
+    def gate() -> None:
+        secrets = _secrets()
+        if login_method(secrets) == "oidc":
+            _oidc_login(lang, now, oidc_provider(secrets))
+        st.title(t("app.title", lang))
+        _ended_note(lang)
+        if not list_users(data_dir=settings.data_dir):
+            _first_start(lang, now)
+        else:
+            _login_form(lang, now)
+
+    # The gate answers at every page's address, with no menu: the address asked for (a deep
+    # link, `/finance?grant=...`) stays, and after the login it is that page that runs.
+    stand_ins = [
+        st.Page(gate, title=t(page.title_key, lang), url_path=page.url_path, default=n == 0)
+        for n, page in enumerate(PAGES)
+    ]
+    st.navigation(stand_ins, position="hidden").run()
     st.stop()
     raise AssertionError("st.stop() returned")  # pragma: no cover - st.stop raises
 
@@ -149,15 +158,6 @@ def require_live_session() -> None:
         return  # the public app; a component test without the login gate
     if session_user(session_id, dt.datetime.now(dt.UTC), data_dir=get_settings().data_dir) is None:
         st.rerun(scope="app")
-
-
-def follow_deep_link(pages: Sequence[st.Page], navigation: st.Page) -> None:
-    """After a login, open the page whose address the browser asked for before it (with the
-    address's query parameters), instead of the start page."""
-    target = st.session_state.pop(NEXT_KEY, None)
-    page = next((p for p in pages if p.url_path == target), None)
-    if page is not None and navigation.url_path != page.url_path:
-        st.switch_page(page, query_params=st.query_params.to_dict())
 
 
 def _live_session(now: dt.datetime) -> tuple[sessions.Session, User] | None:
@@ -205,16 +205,6 @@ def _ended_note(lang: str) -> None:
         st.info(t("login.expired", lang, minutes=get_settings().session_timeout_minutes))
     elif ended == "ended":
         st.info(t("login.ended", lang))
-
-
-def _requested_page() -> str | None:
-    """The page path of the address the browser opened (`finance` of `/finance?...`)."""
-    url = st.context.url
-    if not isinstance(url, str):
-        return None  # no browser (AppTest)
-    path = urlsplit(url).path
-    base = base_path()
-    return path[len(base) :].strip("/") if path.startswith(base) else None
 
 
 def _hand_over_cookie(session: sessions.Session) -> None:
@@ -360,8 +350,9 @@ def _first_start(lang: str, now: dt.datetime) -> None:
     st.rerun()
 
 
-def _oidc_login(lang: str, now: dt.datetime, provider: str | None) -> User:
-    """Single sign-on: the provider says who it is, the local account says what they may do."""
+def _oidc_login(lang: str, now: dt.datetime, provider: str | None) -> NoReturn:
+    """Single sign-on: the provider says who it is, the local account says what they may do;
+    a new session then reruns the app."""
     st.title(t("app.title", lang))
     _ended_note(lang)
     if not st.user.is_logged_in or st.session_state.get(LOGGED_OUT_KEY):
@@ -387,4 +378,3 @@ def _oidc_login(lang: str, now: dt.datetime, provider: str | None) -> User:
     audit("login_ok", account.name, data_dir=data_dir, role=account.role, method="oidc")
     _enter(account, now, "oidc")
     st.rerun()
-    raise AssertionError("st.rerun() returned")  # pragma: no cover - st.rerun raises
