@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.e2e.conftest import free_port
 from zakid_metrics.audit import read_audit
 from zakid_metrics.auth import list_users
 
@@ -68,11 +69,14 @@ def page(context: BrowserContext, app_url: str) -> Page:
 
 
 def log_in(page: Page, name: str, *, heading: str = "Anmelden") -> None:
+    """Log in with the form and wait until the browser holds the session cookie (the page
+    exchanges its ticket for it right after the login)."""
     expect(page.get_by_role("heading", name=heading)).to_be_visible()
     page.locator("input[autocomplete=username]").fill(name)
     page.locator("input[type=password]").fill(PASSWORD)
     page.get_by_test_id("stFormSubmitButton").click()
     expect(page.get_by_test_id("stSidebarNav")).to_be_visible(timeout=WAIT_MS)
+    assert session_cookie(page.context), "no session cookie after the login"
 
 
 def nav_titles(page: Page) -> list[str]:
@@ -174,7 +178,6 @@ def test_a_link_in_a_new_tab_opens_its_page_without_a_new_login(
     context: BrowserContext, page: Page, app_url: str
 ) -> None:
     log_in(page, VIEWER)
-    assert session_cookie(context)
     tab = context.new_page()
     tab.goto(app_url + LINK)
     expect(tab.get_by_role("heading", name="Finances", exact=True)).to_be_visible()
@@ -221,7 +224,6 @@ def test_logout_in_one_tab_ends_the_session_in_the_other(
     context: BrowserContext, page: Page, app_url: str
 ) -> None:
     log_in(page, VIEWER)
-    assert session_cookie(context)
     second = context.new_page()
     second.goto(app_url + "/jobs")
     expect(second.get_by_test_id("stSidebarNav")).to_be_visible()
@@ -298,3 +300,74 @@ def test_the_session_route_takes_only_a_valid_ticket_from_the_app_itself(app_url
     assert fetch(session, method="POST", headers=other_site, body=ticket)[0] == 403
     status, headers = fetch(session, method="POST", headers=same_site, body=ticket)
     assert status == 403 and "set-cookie" not in headers
+
+
+# --- Behind the documented reverse proxy ---------------------------------------------------------
+
+NGINX = Path("/usr/sbin/nginx")
+NGINX_CONF = """
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    upstream zakid_internal {{ server 127.0.0.1:{app_port}; }}
+    map $http_upgrade $connection_upgrade {{ default upgrade; "" close; }}
+    server {{
+        listen 127.0.0.1:{port};
+        include {root}/docs/nginx/zakid-internal.conf;
+    }}
+}}
+"""
+
+
+@pytest.fixture
+def proxy_url(app_url: str, tmp_path: Path) -> Iterator[str]:
+    """Debian's nginx with docs/nginx/zakid-internal.conf in front of the app."""
+    if not NGINX.exists():
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    port = free_port()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(
+        tmp=tmp_path, app_port=app_url.rsplit(":", 1)[1], port=port, root=ROOT
+    ))  # fmt: skip
+    checked = subprocess.run([NGINX, "-t", "-c", conf], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    server = subprocess.Popen([NGINX, "-c", conf, "-g", "daemon off; user root;"])
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 10
+        while not answers(url + "/_stcore/health"):
+            assert time.monotonic() < deadline, (tmp_path / "error.log").read_text()
+            time.sleep(0.1)  # polling a condition, bounded by the deadline
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def answers(url: str) -> bool:
+    try:
+        return fetch(url)[0] == 200
+    except OSError:  # not listening yet
+        return False
+
+
+def test_behind_the_documented_nginx_the_login_and_headers_hold(
+    proxy_url: str, context: BrowserContext
+) -> None:
+    status, headers = fetch(proxy_url + "/")
+    assert status == 200
+    assert headers["content-security-policy"] == "frame-ancestors 'none'"
+    assert headers["strict-transport-security"] == "max-age=31536000"
+    assert fetch(proxy_url + "/_stcore/metrics")[0] == 404
+    page = context.new_page()
+    page.goto(proxy_url + "/jobs")
+    log_in(page, ADMIN)
+    expect(page.get_by_role("heading", name="Arbeitsplätze", exact=True)).to_be_visible()
+    # log_in saw the cookie: the ticket went through the proxy (Host and Origin agree)
+    page.reload()
+    expect(page.get_by_text(f"Angemeldet als {ADMIN} (Administration)")).to_be_visible()
