@@ -36,6 +36,8 @@ TICKET_LIFETIME: Final = dt.timedelta(minutes=2)
 # An absolute limit besides the inactivity timeout (OWASP session management): a stolen
 # cookie of a session kept busy still stops working the same day.
 MAX_LIFETIME: Final = dt.timedelta(hours=12)
+# Ended records stay a while, so that a tab coming back can still say why its session ended.
+_KEPT_FOR = MAX_LIFETIME + dt.timedelta(days=1)
 # `last_seen` is written at most this often: a rerun of the page does not rewrite the file
 # each time, and the timeout is kept to within this margin.
 TOUCH_INTERVAL: Final = dt.timedelta(seconds=30)
@@ -159,13 +161,13 @@ def touch(session: Session, now: dt.datetime, *, data_dir: Path | None = None) -
             record.last_seen = max(record.last_seen, now)
 
 
-def end(session_id: str, *, data_dir: Path | None = None) -> bool:
+def end(session_id: str, *, data_dir: Path | None = None) -> Session | None:
     """End the session (logout, timeout): every tab that uses it is logged out at its next
-    interaction. False when it had ended already."""
+    interaction. The session as it was, or None when it had ended already."""
     with _changing(data_dir, None) as stored:
-        before = len(stored.sessions)
+        record = _by_id(stored, session_id)
         stored.sessions = [r for r in stored.sessions if r.id != session_id]
-        return len(stored.sessions) < before
+        return None if record is None else record.public()
 
 
 def end_user(user: str, *, data_dir: Path | None = None) -> int:
@@ -203,12 +205,13 @@ def _load(path: Path) -> _SessionsFile:
 @contextmanager
 def _changing(data_dir: Path | None, now: dt.datetime | None) -> Iterator[_SessionsFile]:
     """The sessions to change under an exclusive lock, written back atomically on success;
-    with `now`, records past any limit are dropped on the way (the file does not grow)."""
+    with `now`, records long past their lifetime are dropped on the way (the file does not
+    grow)."""
     path = sessions_path(data_dir)
     with file_lock(path.parent / _LOCK_FILE):
         stored = _load(path)
         if now is not None:
-            stored.sessions = [r for r in stored.sessions if now - r.started_at <= MAX_LIFETIME]
+            stored.sessions = [r for r in stored.sessions if now - r.started_at <= _KEPT_FOR]
         yield stored
         text = json.dumps(stored.model_dump(mode="json"), indent=2) + "\n"
         atomic_write(path, text.encode("utf-8"), PRIVATE_FILE_MODE)

@@ -211,6 +211,24 @@ def test_an_idle_session_ends_and_is_audited_once(data_dir: Path, sign_in: SignI
     ]
 
 
+def test_a_busy_session_still_ends_twelve_hours_after_the_login(
+    data_dir: Path, sign_in: SignIn
+) -> None:
+    at = app()
+    now = dt.datetime.now(dt.UTC)
+    sign_in(at, "analyst", now=now - dt.timedelta(hours=12, seconds=1))
+    [session] = [s for s in [sessions.find(at.session_state[SESSION_KEY], now - dt.timedelta(
+        hours=12), dt.timedelta(minutes=30), data_dir=data_dir)] if s]  # fmt: skip
+    sessions.touch(session, now, data_dir=data_dir)  # active a moment ago
+    at.run()
+    assert USER_KEY not in at.session_state
+    assert at.info[0].value == (
+        "Ihre Sitzung ist nach 12 Stunden abgelaufen, wie jede Sitzung. Bitte melden Sie sich "
+        "erneut an."
+    )
+    assert events(data_dir)[-1] == ("logout", "analyst", {"reason": "lifetime"})
+
+
 def test_an_active_session_stays_and_is_kept_alive(data_dir: Path, sign_in: SignIn) -> None:
     at = app()
     sign_in(at, "analyst", now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=29))

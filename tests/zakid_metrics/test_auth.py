@@ -357,8 +357,8 @@ def test_sessions_end_by_logout_timeout_lifetime_and_account(tmp_path: Path) -> 
     late, late_ticket = sessions.start("anna", anna.created_at, T0, data_dir=tmp_path)
     assert sessions.redeem(late_ticket, T0 + dt.timedelta(minutes=2, seconds=1),
                            data_dir=tmp_path) is None  # fmt: skip
-    assert sessions.end(late.id, data_dir=tmp_path) is True
-    assert sessions.end(late.id, data_dir=tmp_path) is False
+    assert sessions.end(late.id, data_dir=tmp_path) == late
+    assert sessions.end(late.id, data_dir=tmp_path) is None
     assert stat.S_IMODE((tmp_path / "sessions.json").stat().st_mode) == 0o600
 
 

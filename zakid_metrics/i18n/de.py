@@ -285,6 +285,10 @@ MESSAGES: dict[str, str] = {
         "Ihre Sitzung wurde beendet (abgemeldet in einem anderen Tab, oder das Konto wurde "
         "geändert). Bitte melden Sie sich erneut an."
     ),
+    "login.lifetime": (
+        "Ihre Sitzung ist nach {hours} Stunden abgelaufen, wie jede Sitzung. Bitte melden Sie "
+        "sich erneut an."
+    ),
     "login.first.title": "Erstes Administrationskonto anlegen",
     "login.first.local": (
         "Es gibt noch kein Konto. Da dieser Browser auf dem Server selbst läuft, können Sie hier "

@@ -282,6 +282,9 @@ MESSAGES: dict[str, str] = {
         "Your session has ended (logged out in another tab, or the account was changed). Please "
         "log in again."
     ),
+    "login.lifetime": (
+        "Your session ended after {hours} hours, as every session does. Please log in again."
+    ),
     "login.first.title": "Create the first administrator account",
     "login.first.local": (
         "There is no account yet. As this browser runs on the server itself, you can create the "

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Final, Literal, NoReturn
 from urllib.parse import urlsplit
 
@@ -51,7 +52,7 @@ DROP_COOKIE_KEY: Final = "auth.drop_cookie"
 METHOD_KEY: Final = "auth.method"
 
 LoginMethod = Literal["local", "oidc"]
-Ended = Literal["timeout", "ended"]
+Ended = Literal["timeout", "lifetime", "ended"]
 LOOPBACK: Final = frozenset({"localhost", "127.0.0.1", "::1"})
 # A request that passed a proxy is not from this machine's browser, whatever its peer address.
 PROXY_HEADERS: Final = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-Ip")
@@ -183,14 +184,17 @@ def _end_here(now: dt.datetime) -> None:
     session_id = st.session_state.get(SESSION_KEY)
     if session_id is None:
         return
-    user = current_user()
     data_dir = get_settings().data_dir
-    ended: Ended = "ended"
-    if sessions.end(session_id, data_dir=data_dir) and user is not None:
-        account = next((u for u in list_users(data_dir=data_dir) if u.name == user.name), None)
-        if account is not None and not account.disabled:
-            ended = "timeout"
-            audit("logout", user.name, data_dir=data_dir, reason="timeout")
+    ended: Ended = "ended"  # by a logout elsewhere, or by a change of the account
+    session = sessions.end(session_id, data_dir=data_dir)
+    account = None if session is None else _account(session.user, data_dir)
+    if (
+        session is not None
+        and account is not None
+        and (account.created_at == session.account_created_at and not account.disabled)
+    ):
+        ended = "lifetime" if now - session.started_at > sessions.MAX_LIFETIME else "timeout"
+        audit("logout", session.user, data_dir=data_dir, reason=ended)
     oidc = st.session_state.get(METHOD_KEY) == "oidc"
     _forget()
     st.session_state[ENDED_KEY] = ended
@@ -199,12 +203,16 @@ def _end_here(now: dt.datetime) -> None:
         st.logout()  # the browser comes back in a new session, at the provider's login
 
 
+def _account(name: str, data_dir: Path) -> User | None:
+    return next((u for u in list_users(data_dir=data_dir) if u.name == name), None)
+
+
 def _ended_note(lang: str) -> None:
     ended = st.session_state.pop(ENDED_KEY, None)
     if ended == "timeout":
         st.info(t("login.expired", lang, minutes=get_settings().session_timeout_minutes))
-    elif ended == "ended":
-        st.info(t("login.ended", lang))
+    elif ended is not None:
+        st.info(t(f"login.{ended}", lang, hours=int(sessions.MAX_LIFETIME.total_seconds() // 3600)))
 
 
 def _hand_over_cookie(session: sessions.Session) -> None:
@@ -367,7 +375,7 @@ def _oidc_login(lang: str, now: dt.datetime, provider: str | None) -> NoReturn:
     identity = str(st.user.get("email") or st.user.get("preferred_username") or "")
     name = normalise_name(identity)
     data_dir = get_settings().data_dir
-    account = next((u for u in list_users(data_dir=data_dir) if u.name == name), None)
+    account = _account(name, data_dir)
     if account is None or account.disabled:
         who = UNKNOWN_ACCOUNT if account is None else name
         audit("login_failed", who, data_dir=data_dir, reason="no_account", method="oidc")
