@@ -9,7 +9,6 @@ worked out by hand; `read_inputs` reads them from a warehouse snapshot set-wise.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import decimal
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,6 +25,7 @@ from zakid_metrics.contract import (
     add_months,
 )
 from zakid_metrics.errors import BaseRateMissingError
+from zakid_metrics.reference import read_rows
 from zakid_metrics.warehouse import install_shared_sql
 
 if TYPE_CHECKING:
@@ -333,7 +333,6 @@ def _category_order(category: str) -> tuple[int, str]:
 
 # --- Base rates and interest -----------------------------------------------------------------
 
-REFERENCE_DIR = Path(__file__).with_name("reference")
 BASE_RATES_FILE = "base_rates.csv"
 
 
@@ -411,28 +410,23 @@ def _missing_rate(day: dt.date, origin: str) -> BaseRateMissingError:
 
 
 def load_base_rates(data_dir: Path | None = None) -> BaseRates:
-    """The shipped base rates, extended (or corrected) by DATA_DIR/reference/base_rates.csv."""
-    shipped = REFERENCE_DIR / BASE_RATES_FILE
-    by_day = {rate.valid_from: rate for rate in _read_rates(shipped)}
-    origin = str(shipped)
-    if data_dir is not None:
-        extension = Path(data_dir) / "reference" / BASE_RATES_FILE
-        if extension.exists():
-            by_day.update((rate.valid_from, rate) for rate in _read_rates(extension))
-            origin = str(extension)
-    return BaseRates(by_day.values(), origin=origin)
+    """The shipped base rates, extended (or corrected) by DATA_DIR/reference/base_rates.csv.
 
-
-def _read_rates(path: Path) -> list[BaseRate]:
-    with path.open(encoding="utf-8", newline="") as file:
-        return [
+    With a data directory, a missing rate's message names its extension file (created by
+    whoever adds the first rate), since that is where the department adds rates.
+    """
+    rows, origin = read_rows(BASE_RATES_FILE, "valid_from", data_dir)
+    return BaseRates(
+        (
             BaseRate(
-                dt.date.fromisoformat(row["valid_from"].strip()),
-                Decimal(row["rate_percent"].strip()),
-                row.get("source", "").strip(),
+                dt.date.fromisoformat(row["valid_from"]),
+                Decimal(row["rate_percent"]),
+                row.get("source", ""),
             )
-            for row in csv.DictReader(line for line in file if not line.startswith("#"))
-        ]
+            for row in rows
+        ),
+        origin=str(origin),
+    )
 
 
 def interest(amount: Decimal, received_on: dt.date, until: dt.date, rates: BaseRates) -> Decimal:
@@ -691,11 +685,6 @@ def interim_due_on(year: int) -> dt.date:
     return dt.date(year + 1, 4, 30)
 
 
-def final_due_on(ends_on: dt.date) -> dt.date:
-    """Verwendungsnachweis: the last day of the sixth month after the month of ends_on."""
-    return add_months(ends_on.replace(day=1), 7) - dt.timedelta(days=1)
-
-
 # --- A report's figures ------------------------------------------------------------------------
 
 
@@ -850,14 +839,17 @@ def report_figures(
     kind: ReportKind,
     period: tuple[dt.date, dt.date],
     rates: BaseRates,
+    end_on: dt.date | None = None,
 ) -> FundingFigures:
     """Every figure of one report, each by its rule; cumulative from the grant's start.
 
-    Idle parts and premature calls are those of the whole grant up to the period's end, with
-    days and interest counted to the day of use (or the period's end): the figures as they
-    stand at the end of the period.
+    Idle parts and premature calls are those of the whole grant up to the end date, with
+    days and interest counted to the day of use (or the end date): the figures as they stand
+    at the end of the period. `end_on` moves the end date before the period's end, for a
+    provisional report on a period not over yet (it stands on its snapshot's day).
     """
     grant, last = inputs.grant, period[1]
+    end = last if end_on is None else min(last, end_on)
     lines = einzelansaetze(grant, inputs.plan, inputs.vouchers, period, kind)
     received_eur = received(inputs.calls, last)
     return FundingFigures(
@@ -872,7 +864,7 @@ def report_figures(
         refund_due_eur=(
             refund_due(grant, inputs.vouchers, received_eur) if kind == "final" else None
         ),
-        idle_funds=tuple(idle_funds(grant, inputs.calls, inputs.vouchers, last, rates)),
-        premature_calls=tuple(premature_calls(grant, inputs.calls, inputs.vouchers, last, rates)),
+        idle_funds=tuple(idle_funds(grant, inputs.calls, inputs.vouchers, end, rates)),
+        premature_calls=tuple(premature_calls(grant, inputs.calls, inputs.vouchers, end, rates)),
         revenues=revenues(inputs.revenues, None if kind == "final" else last.year),
     )

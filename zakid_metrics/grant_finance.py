@@ -11,12 +11,12 @@ from decimal import Decimal
 
 import pandas as pd
 
+from zakid_metrics.contract import final_report_due
 from zakid_metrics.funding import (
     FundingFigures,
     GrantFacts,
     ReportKind,
     cents,
-    final_due_on,
     interim_due_on,
 )
 
@@ -155,12 +155,12 @@ def joint_frame(reports: Mapping[str, FundingFigures]) -> pd.DataFrame:
 def reports_due(grant: GrantFacts, as_of: dt.date) -> pd.DataFrame:
     """The grant's reports due on or after `as_of`: interim reports on 30 April after each
     calendar year but its last (funding.interim_due_on), the final report by
-    funding.final_due_on; with the days left."""
+    contract.final_report_due; with the days left."""
     due = [
         ("interim", dt.date(year, 12, 31), interim_due_on(year))
         for year in range(grant.starts_on.year, grant.ends_on.year)
     ]
-    due.append(("final", grant.ends_on, final_due_on(grant.ends_on)))
+    due.append(("final", grant.ends_on, final_report_due(grant.ends_on)))
     upcoming = [(kind, end, on) for kind, end, on in due if on >= as_of]
     return pd.DataFrame(
         {
