@@ -107,7 +107,7 @@ def test_viewers_and_analysts_do_not_get_the_admin_pages() -> None:
         return {page.url_path for page in PAGES if user.has_role(page.role)}
 
     everyone = {page.url_path for page in PAGES}
-    assert visible("viewer") == visible("analyst") == everyone - {"upload", "devices"}
+    assert visible("viewer") == visible("analyst") == everyone - {"upload", "devices", "alerts"}
     assert visible("admin") == everyone
 
 

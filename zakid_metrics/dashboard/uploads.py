@@ -66,7 +66,7 @@ def store(files: Sequence[tuple[str, bytes]], data_dir: Path, now: dt.datetime) 
         number += 1
         folder = root / f"{stamp}_{number}"
     names = [safe_name(name) for name, _ in files]
-    root.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+    root.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
     folder.mkdir(mode=PRIVATE_DIR_MODE)
     used: set[str] = set()
     for name, (_, content) in zip(names, files, strict=True):
