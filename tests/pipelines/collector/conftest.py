@@ -7,7 +7,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import pytest
 
 from pipelines.collector.tokens import TokenStore
 from pipelines.ingest import ingest
+from tests.waits import wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -110,16 +110,17 @@ class Collector:
                 stderr=log,
                 preexec_fn=limit_files if limit else None,
             )
-        deadline = time.monotonic() + 30
-        while True:
+        process = self.process
+
+        def healthy() -> bool:
+            assert process.poll() is None, self.log.read_text()
             try:
-                if self.http.get("/healthz").status_code == 200:
-                    return self
+                return self.http.get("/healthz").status_code == 200
             except httpx.TransportError:
-                pass
-            assert self.process.poll() is None, self.log.read_text()
-            assert time.monotonic() < deadline, "collector did not come up in 30 s"
-            time.sleep(0.05)
+                return False
+
+        wait_until(healthy, timeout_s=120, what=f"the collector to come up:\n{self.log}")
+        return self
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         """SIGTERM: graceful (final flush into segments); SIGKILL: a crash."""
