@@ -23,7 +23,7 @@ run: setup
 # The public app on another port, from a fresh open-data export (it reads DATA_DIR/public/ only).
 public: setup
 	@test -f $(DATA_DIR)/warehouse.duckdb || $(PY) -m pipelines ingest data/sample --data-dir $(DATA_DIR)
-	$(PY) -m pipelines publish --data-dir $(DATA_DIR)
+	$(PY) -m pipelines export --data-dir $(DATA_DIR)
 	ZAKID_MODE=public ZAKID_DATA_DIR=$(DATA_DIR) $(PY) -m streamlit run app.py --server.port $(PUBLIC_PORT)
 
 test: setup

@@ -17,6 +17,7 @@ from pathlib import Path
 import orjson
 
 from bench.common import Figure
+from zakid_metrics.files import fsync_fd
 
 ROOT = Path(__file__).resolve().parent.parent
 THREADS = 4
@@ -207,7 +208,7 @@ def _fsync_reference(directory: Path, count: int = 500) -> tuple[float, float]:
         for _ in range(count):
             started = time.perf_counter()
             os.write(fd, b"x" * 4096)
-            os.fdatasync(fd)
+            fsync_fd(fd, data_only=True)  # as the collector's log does
             samples.append(time.perf_counter() - started)
     finally:
         os.close(fd)

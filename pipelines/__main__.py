@@ -132,10 +132,12 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_publish(args: argparse.Namespace) -> int:
-    from pipelines.publish import publish
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipelines.export import export
 
-    result = publish(args.data_dir, args.as_of)
+    if args.command == "publish":
+        print("note: `publish` is now called `export`: python -m pipelines export", file=sys.stderr)
+    result = export(args.data_dir, args.as_of)
     if args.json:
         print(
             json.dumps(
@@ -184,9 +186,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(
-        name: str, handler: Callable[[argparse.Namespace], int], text: str, data_dir: bool = True
+        name: str,
+        handler: Callable[[argparse.Namespace], int],
+        text: str,
+        data_dir: bool = True,
+        aliases: Sequence[str] = (),
     ) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=text, description=text)
+        sub = commands.add_parser(name, help=text, description=text, aliases=list(aliases))
         sub.set_defaults(handler=handler)
         if data_dir:
             sub.add_argument(
@@ -208,16 +214,17 @@ def build_parser() -> argparse.ArgumentParser:
     rejects.add_argument("--json", action="store_true", help="print one JSON object")
     sample = add("sample", cmd_sample, "Write the deterministic sample delivery.", data_dir=False)
     sample.add_argument("--out", type=Path, default=settings.sample_dir, help="output folder")
-    publish = add(
-        "publish",
-        cmd_publish,
+    export = add(
+        "export",
+        cmd_export,
         "Write the disclosure-controlled open data (CSV, JSON, Parquet, DCAT-AP.de metadata) "
-        "to DATA_DIR/public/, replacing the previous export atomically.",
+        "to DATA_DIR/public/, replacing the previous export atomically (formerly `publish`).",
+        aliases=("publish",),
     )
-    publish.add_argument(
+    export.add_argument(
         "--as-of", type=_date, help="the day whose state is published (default: today)"
     )
-    publish.add_argument("--json", action="store_true", help="print one JSON object")
+    export.add_argument("--json", action="store_true", help="print one JSON object")
     from zakid_metrics.auth import ROLES
 
     users = add("users", cmd_users, "Manage the app's local user accounts.", data_dir=False)

@@ -18,6 +18,7 @@ from zakid_metrics.contract import (
     ENTITIES,
     TELEMETRY_PREFIX,
     Entity,
+    FirstValue,
     Localized,
     Problem,
     Row,
@@ -28,7 +29,7 @@ from zakid_metrics.contract import (
 )
 from zakid_metrics.errors import FileError, UsageError
 from zakid_metrics.i18n import t
-from zakid_metrics.warehouse import insert_columns, next_snapshot
+from zakid_metrics.warehouse import fill_defaults, insert_columns, next_snapshot
 
 FileStatus = Literal["loaded", "unchanged", "failed", "skipped"]
 RunStatus = Literal["ok", "partial", "failed"]
@@ -416,7 +417,8 @@ def _check_references(
     rejections: list[Rejection],
     rejected_keys: dict[str, set[Any]],
 ) -> None:
-    """Reject rows naming a row that does not exist, or was rejected (its version is stale).
+    """Reject rows naming a row that does not exist, or was rejected (its version is stale),
+    a year outside the referenced grant's period, or a row that belongs to another grant.
 
     Referenced entities were already settled in this run (dependency order), so their tables
     hold this delivery's rows where the delivery has them and the current state otherwise.
@@ -441,6 +443,13 @@ def _check_references(
             for k, s, e in con.execute(
                 f"SELECT {target.key[0]}, {check.start}, {check.end} FROM {target.name}"
             ).fetchall()
+        )
+    shared_of = {}
+    for check in entity.same_as:
+        ref = next(r for r in entity.references if r.column == check.column)
+        target = ENTITIES[ref.entity]
+        shared_of[check.column] = dict(
+            con.execute(f"SELECT {target.key[0]}, {check.shared} FROM {target.name}").fetchall()
         )
     kept: list[tuple[int, Row]] = []
     for line, row in rows:
@@ -468,10 +477,32 @@ def _check_references(
                             "year_outside_period",
                             via=check.via,
                             ref=ref_key,
-                            start=start.isoformat(),
-                            end=end.isoformat(),
+                            start=start,
+                            end=end,
                         )
                     )
+        for check in entity.same_as:
+            value, own = getattr(row, check.column), getattr(row, check.shared)
+            other = shared_of[check.column].get(value)
+            if (
+                value is None
+                or other is None
+                or other == own
+                or any(p.column in (check.column, check.shared) for p in found)
+            ):
+                continue
+            ref = next(r for r in entity.references if r.column == check.column)
+            found.append(
+                problem(
+                    check.column,
+                    value,
+                    "reference_mismatch",
+                    target=Localized(f"entity.one.{ref.entity}"),
+                    shared=check.shared,
+                    other=other,
+                    own=own,
+                )
+            )
         if found:
             key = tuple(getattr(row, c) for c in entity.key)
             rejections.append(Rejection(line, found, key))
@@ -507,7 +538,8 @@ def _apply_snapshot(
     """The entity becomes the file's valid rows, plus the previous version of each rejected id.
 
     A data-entry error never deletes: that previous version stays, marked stale, until a valid
-    row replaces it or a later snapshot no longer lists the id.
+    row replaces it or a later snapshot no longer lists the id. Empty cells of the declared
+    defaults are filled last: a `FirstValue` keeps the value stored for the key, if any.
     """
     valid_keys = {tuple(getattr(row, c) for c in entity.key) for _, row in rows}
     stale_keys = [r.key for r in rejections if r.key is not None and r.key not in valid_keys]
@@ -524,9 +556,20 @@ def _apply_snapshot(
         f"CREATE OR REPLACE TEMP TABLE kept AS SELECT * REPLACE (true AS _stale) "
         f"FROM {entity.name} t WHERE EXISTS (SELECT 1 FROM stale_keys k WHERE {match})"
     )
+    first = [d.column for d in entity.defaults if isinstance(d, FirstValue)]
+    if first:
+        stored = ", ".join([*entity.key, *first])
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE first_values AS SELECT {stored} FROM {entity.name}"
+        )
     con.execute(f"DELETE FROM {entity.name}")
     insert_columns(con, entity.name, _row_columns(entity, rows, run_id, file))
     con.execute(f"INSERT INTO {entity.name} BY NAME SELECT * FROM kept")
+    if first:
+        carried = ", ".join(f"{c} = coalesce(t.{c}, k.{c})" for c in first)
+        con.execute(f"UPDATE {entity.name} t SET {carried} FROM first_values k WHERE {match}")
+        con.execute("DROP TABLE first_values")
+    fill_defaults(con, entity)
     con.execute("DROP TABLE kept")
     con.execute("DROP TABLE stale_keys")
 
@@ -598,7 +641,9 @@ def _record(con: duckdb.DuckDBPyConnection, run: RunResult, triggered_by: str) -
         },
     )
     con.execute(
-        "INSERT INTO load_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO load_runs (run_id, started_at, finished_at, status, triggered_by, files, "
+        "rows_read, rows_loaded, rows_rejected, rows_duplicate) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             run.run_id,
             run.started_at,
@@ -613,6 +658,7 @@ def _record(con: duckdb.DuckDBPyConnection, run: RunResult, triggered_by: str) -
         ],
     )
     con.execute(
-        "INSERT OR REPLACE INTO meta VALUES ('snapshot_run_id', ?), ('published_at', ?)",
+        "INSERT OR REPLACE INTO meta (key, value) "
+        "VALUES ('snapshot_run_id', ?), ('published_at', ?)",
         [str(run.run_id), run.finished_at.isoformat()],
     )

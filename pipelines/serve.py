@@ -22,18 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from zakid_metrics.errors import UsageError, ZakidError
+from zakid_metrics.errors import ServeError, UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = {"simulator": 30.0, "app": 15.0, "collector": 60.0}
 SIMULATOR_READY = "simulator:"
-
-
-class ServeError(ZakidError):
-    """A part of the system did not come up, or stopped on its own."""
-
-    code = "serve_error"
 
 
 @dataclass

@@ -14,7 +14,6 @@ import argparse
 import datetime as dt
 import heapq
 import http.client
-import os
 import random
 import signal
 import threading
@@ -28,7 +27,8 @@ from typing import Any
 import orjson
 
 from pipelines.fleet_model import DEVICE_PROFILES, UPLINK_SHARE, working_load
-from zakid_metrics.errors import UsageError, ZakidError
+from zakid_metrics.errors import CollectorUnreachableError, UsageError
+from zakid_metrics.files import atomic_write
 
 TOKENS_FILE = "tokens.json"
 SIMULATOR_DIR = "simulator"
@@ -44,12 +44,6 @@ p95 is three times its objective."""
 OFFLINE_AFTER = dt.timedelta(minutes=3)
 DEFAULT_SLO_MS = 40.0
 DEFAULT_BASELINE_MS = 250.0
-
-
-class CollectorUnreachableError(ZakidError):
-    """The collector refused or dropped the connection; readings are kept and sent later."""
-
-    code = "collector_unreachable"
 
 
 @dataclass
@@ -115,7 +109,7 @@ def rfc3339(moment: dt.datetime) -> str:
 
 
 def _registered(data_dir: Path, today: dt.date) -> list[tuple[Any, ...]]:
-    """The devices not removed by `today`, with their deployment's objective and policy."""
+    """The fleet on `today` (kpis/shared.sql), with their deployment's objective and policy."""
     from zakid_metrics.warehouse import read_snapshot
 
     with read_snapshot(data_dir) as con:
@@ -123,8 +117,8 @@ def _registered(data_dir: Path, today: dt.date) -> list[tuple[Any, ...]]:
             "SELECT v.device_id, v.device_class, v.report_interval_s, p.latency_slo_ms, "
             "p.cloud_baseline_latency_ms, p.data_policy, p.model_version, "
             "count(*) OVER (PARTITION BY v.deployment_id) AS siblings "
-            "FROM devices v JOIN deployments p USING (deployment_id) "
-            "WHERE v.removed_on IS NULL OR v.removed_on > ? ORDER BY v.device_id",
+            "FROM fleet_devices(?) v JOIN deployments p USING (deployment_id) "
+            "ORDER BY v.device_id",
             [today],
         ).fetchall()
 
@@ -157,14 +151,7 @@ def _tokens(data_dir: Path, devices: list[str], log: Callable[[str], None]) -> d
             + (" ..." if len(foreign) > 5 else "")
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{TOKENS_FILE}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, orjson.dumps(tokens, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    atomic_write(path, orjson.dumps(tokens, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     return tokens
 
 

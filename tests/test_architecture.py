@@ -76,10 +76,12 @@ def test_the_walker_sees_imports() -> None:
     assert {"streamlit", "zakid_metrics.dashboard.navigation", "zakid_metrics.i18n.t"} <= found
 
 
-@pytest.mark.parametrize("file", ["zakid_metrics/settings.py", "zakid_metrics/errors.py"])
-def test_settings_and_errors_import_nothing_internal(file: str) -> None:
+@pytest.mark.parametrize(
+    "file", ["zakid_metrics/settings.py", "zakid_metrics/errors.py", "zakid_metrics/files.py"]
+)
+def test_the_base_layer_imports_nothing_internal(file: str) -> None:
     found = violations(file, INTERNAL)
-    assert not found, f"settings and errors are the base of everything: {found}"
+    assert not found, f"settings, errors and files are the base of everything: {found}"
 
 
 @pytest.mark.parametrize("file", CORE)
@@ -110,3 +112,109 @@ def test_charts_import_nothing_internal(file: str) -> None:
         pytest.skip(f"{file} does not exist yet")
     found = violations(file, INTERNAL)
     assert not found, f"charts are pure builders (data in, figure out): {found}"
+
+
+ERRORS_MODULE = "zakid_metrics/errors.py"
+
+
+def _error_classes() -> set[str]:
+    """The names of the ZakidError tree as errors.py defines it."""
+    from zakid_metrics import errors
+
+    return {
+        name
+        for name, value in vars(errors).items()
+        if isinstance(value, type) and issubclass(value, errors.ZakidError)
+    }
+
+
+def derived_classes(files: list[str], bases: set[str]) -> list[str]:
+    """`file:line name` of every class in `files` derived from `bases`, directly or not.
+
+    Read from the code, not imported, so a module that no test imports is seen too.
+    """
+    trees = {file: ast.parse((ROOT / file).read_text(encoding="utf-8")) for file in files}
+    known, found = set(bases), []
+    while True:  # classes derived from classes found in the last round
+        new = [
+            (file, node)
+            for file, tree in trees.items()
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ClassDef)
+            and node.name not in known
+            and any(_base_name(base) in known for base in node.bases)
+        ]
+        if not new:
+            return found
+        known |= {node.name for _, node in new}
+        found += [f"{file}:{node.lineno} {node.name}" for file, node in new]
+
+
+def _base_name(base: ast.expr) -> str:
+    if isinstance(base, ast.Attribute):
+        return base.attr
+    return base.id if isinstance(base, ast.Name) else ""
+
+
+def test_the_error_rule_sees_the_error_tree() -> None:
+    """Guards the rule below: read from errors.py, the tree is every error class there."""
+    found = {line.split(" ")[1] for line in derived_classes([ERRORS_MODULE], {"ZakidError"})}
+    assert found == _error_classes() - {"ZakidError"}
+
+
+def test_no_error_class_is_defined_outside_errors() -> None:
+    elsewhere = [f for f in FILES if f != ERRORS_MODULE]
+    found = derived_classes(elsewhere, _error_classes())
+    assert not found, f"every ZakidError subclass belongs in {ERRORS_MODULE}: {found}"
+
+
+@pytest.mark.parametrize("file", FILES)
+def test_error_classes_are_imported_from_errors(file: str) -> None:
+    names = _error_classes()
+    found = [
+        f"{file}:{node.lineno} imports {alias.name} from {node.module}"
+        for node in ast.walk(ast.parse((ROOT / file).read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom)
+        and node.module != "zakid_metrics.errors"
+        and is_within(node.module or "", *INTERNAL)
+        for alias in node.names
+        if alias.name in names
+    ]
+    assert not found, f"error classes have one home, zakid_metrics.errors: {found}"
+
+
+FILES_MODULE = "zakid_metrics/files.py"
+PLUMBING = ("fcntl", "fsync", "fdatasync", "flock", "renameat2")
+
+
+def durable_plumbing(file: str) -> list[str]:
+    """Where `file` fsyncs, takes a file lock or exchanges folders by itself.
+
+    Any import, attribute or string (`getattr(libc, "renameat2")`) named in PLUMBING counts.
+    """
+    found = []
+    for node in ast.walk(ast.parse((ROOT / file).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or "", *(alias.name for alias in node.names)]
+        elif isinstance(node, ast.Attribute):
+            names = [node.attr]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            names = [node.value]
+        else:
+            continue
+        found += [f"{file}:{node.lineno} {name}" for name in names if name in PLUMBING]
+    return found
+
+
+def test_the_plumbing_rule_sees_the_plumbing() -> None:
+    """Guards the rule below against passing because it recognises nothing."""
+    found = {line.split(" ", 1)[1] for line in durable_plumbing(FILES_MODULE)}
+    assert found == set(PLUMBING)
+
+
+@pytest.mark.parametrize("file", [f for f in NOT_TESTS if f != FILES_MODULE])
+def test_fsync_locks_and_swaps_only_in_files(file: str) -> None:
+    found = durable_plumbing(file)
+    assert not found, f"fsync, file locks and the folder swap live in {FILES_MODULE}: {found}"

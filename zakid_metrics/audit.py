@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal, get_args
 
-from zakid_metrics.errors import ZakidError
+from zakid_metrics.errors import AuditError
+from zakid_metrics.files import PRIVATE_FILE_MODE, fsync_fd
 from zakid_metrics.settings import get_settings
 
 AuditEvent = Literal[
@@ -39,12 +40,6 @@ AUDIT_FILE: Final = "audit.log"
 # goes this far past the requested start so such lines are not missed.
 _CLOCK_SLACK = dt.timedelta(seconds=60)
 _BLOCK = 64 * 1024
-
-
-class AuditError(ZakidError):
-    """The audit log cannot be written."""
-
-    code = "audit_error"
 
 
 @dataclass(frozen=True)
@@ -94,11 +89,11 @@ def audit(
     path = audit_path(data_dir)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
         try:
             # One write per line: appends of a few hundred bytes are not interleaved.
             os.write(fd, (line + "\n").encode("utf-8"))
-            os.fsync(fd)
+            fsync_fd(fd)
         finally:
             os.close(fd)
     except OSError as error:

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import fcntl
 import functools
 import hashlib
 import hmac
 import json
 import math
-import os
 import re
 import secrets
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -31,7 +28,14 @@ from typing import Final, Literal, get_args
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from zakid_metrics.audit import AuditRecord, audit, read_audit
-from zakid_metrics.errors import ZakidError
+from zakid_metrics.errors import (
+    AccountDisabledError,
+    AccountLockedError,
+    LoginFailedError,
+    PasswordPolicyError,
+    UserStoreError,
+)
+from zakid_metrics.files import PRIVATE_FILE_MODE, atomic_write, file_lock
 from zakid_metrics.settings import get_settings
 
 Role = Literal["viewer", "analyst", "admin"]
@@ -58,42 +62,6 @@ _HASH_FORMAT = re.compile(
     r"\$scrypt\$ln=(?P<ln>\d+),r=(?P<r>\d+),p=(?P<p>\d+)\$(?P<salt>[A-Za-z0-9+/]+)"
     r"\$(?P<key>[A-Za-z0-9+/]+)"
 )
-
-
-class AuthError(ZakidError):
-    """Base of the login and account errors."""
-
-    code = "auth_error"
-
-
-class LoginFailedError(AuthError):
-    """Name or password wrong; deliberately does not say which."""
-
-    code = "login_failed"
-
-
-class AccountLockedError(AuthError):
-    """Too many failed logins within the window; `minutes` until the next try."""
-
-    code = "account_locked"
-
-
-class AccountDisabledError(AuthError):
-    """The password was right but an administrator disabled the account."""
-
-    code = "account_disabled"
-
-
-class PasswordPolicyError(AuthError):
-    """A new password does not meet the policy."""
-
-    code = "password_policy"
-
-
-class UserStoreError(AuthError):
-    """An account change cannot be made (unknown or existing name, invalid name, broken file)."""
-
-    code = "user_store"
 
 
 @dataclass(frozen=True)
@@ -373,25 +341,9 @@ def _changing(data_dir: Path | None) -> Iterator[_UsersFile]:
     An exclusive lock keeps two concurrent changes from losing one of them.
     """
     path = users_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with (path.parent / _LOCK_FILE).open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with file_lock(path.parent / _LOCK_FILE):
         users = _load(path)
         yield users
         text = json.dumps(users.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-        # mkstemp creates the file with mode 0600, so the hashes are never readable by others.
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".users.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                file.write(text)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-        directory = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
+        # Private mode (0600) from the first byte on, so the hashes are never readable by others.
+        atomic_write(path, text.encode("utf-8"), PRIVATE_FILE_MODE)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
@@ -23,7 +25,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from zakid_metrics.i18n import format_date, t
+from zakid_metrics.i18n import format_date, format_number, t
+
+CONTRACT_VERSION = 2
+"""The version of CONTRACT.md these declarations implement; a warehouse records the version
+its schema was migrated to (`warehouse.migrate`)."""
 
 # --- Closed option sets (Literal type + tuple constant, one name for one thing) -------------
 
@@ -55,63 +61,41 @@ CostCategory = Literal[
     "personnel", "material", "investment", "subcontracting", "travel", "overhead"
 ]
 COST_CATEGORIES: tuple[CostCategory, ...] = get_args(CostCategory)
-Regime = Literal["ANBest-P", "ANBest-Gk", "NKBF"]
+Regime = Literal["ANBest-P", "ANBest-Gk", "ANBest-P-Kosten", "NKBF"]
 REGIMES: tuple[Regime, ...] = get_args(Regime)
+Basis = Literal["expenditure", "cost"]
+BASES: tuple[Basis, ...] = get_args(Basis)
+RevenueKind = Literal["own_funds", "third_party", "project_revenue"]
+REVENUE_KINDS: tuple[RevenueKind, ...] = get_args(RevenueKind)
 CraftAnnex = Literal["A", "B1", "B2"]
 CRAFT_ANNEXES: tuple[CraftAnnex, ...] = get_args(CraftAnnex)
 SizeClass = Literal["micro", "small", "medium", "large"]
 SIZE_CLASSES: tuple[SizeClass, ...] = get_args(SizeClass)
 ReadingStatus = Literal["ok", "degraded", "error"]
 READING_STATUSES: tuple[ReadingStatus, ...] = get_args(ReadingStatus)
-KpiId = Literal[
-    "jobs_project_related_created",
-    "jobs_project_related_fte",
-    "jobs_external_created",
-    "jobs_external_existing",
-    "jobs_well_paid_share",
-    "jobs_by_qualification",
-    "jobs_forecast_end",
-    "companies_engaged",
-    "sme_share",
-    "crafts_engaged",
-    "startups_engaged",
-    "companies_in_duisburg_share",
-    "projects_by_status",
-    "pilot_to_production_rate",
-    "time_to_production_days",
-    "ude_research_transfer",
-    "private_leverage",
-    "deployments_live",
-    "devices_online",
-    "inferences_24h",
-    "latency_p95_fleet",
-    "speedup_vs_cloud",
-    "data_kept_on_device_share",
-    "privacy_policy_share",
-    "energy_per_inference_mwh",
-    "slo_breaches",
-    "sdg_goals_covered",
-    "sdg_contributions",
-    "co2e_avoided_t_per_year",
-    "energy_saved_mwh_per_year",
-    "courses_offered",
-    "students_enrolled",
-    "students_completed",
-    "budget_utilisation",
-    "budget_line_deviation",
-    "funds_drawn",
-    "idle_funds",
-    "public_cost_per_external_job",
-    "reports_due",
-]
-KPI_IDS: tuple[KpiId, ...] = get_args(KpiId)
+# The KPI ids are the names of the KPI registry's files (zakid_metrics/kpis/sql/<kpi_id>.sql):
+# a new KPI file is a new id, here too. Read from the folder, as the registry sits above the
+# contract and is not imported by it.
+KPI_SQL_DIR = Path(__file__).with_name("kpis") / "sql"
+KPI_IDS: tuple[str, ...] = tuple(sorted(path.stem for path in KPI_SQL_DIR.glob("*.sql")))
 
 DUISBURG_POSTAL_CODES = (47051, 47279)
-# Drawdown windows of the side conditions: called funds must be spent within this interval.
-DRAWDOWN_WINDOWS: dict[str, str] = {
+# The basis of each regime (CONTRACT.md section 2, grants.regime): the one mapping from regime
+# to basis; the funding rules per regime (zakid_metrics.funding) take theirs from here.
+REGIME_BASIS: dict[Regime, Basis] = {
+    "ANBest-P": "expenditure",
+    "ANBest-Gk": "expenditure",
+    "ANBest-P-Kosten": "cost",
+    "NKBF": "cost",
+}
+# The drawdown window of contract version 1 (grants.drawdown_window), which the idle-funds KPI
+# and the reports of version 1 read; cost-basis regimes keep version 1's value until the
+# funding rules (zakid_metrics.funding) replace that reading (see docs/DECISIONS.md).
+DRAWDOWN_WINDOWS: dict[Regime, str] = {
     "ANBest-P": "6 weeks",
-    "NKBF": "6 weeks",
     "ANBest-Gk": "2 months",
+    "ANBest-P-Kosten": "6 weeks",
+    "NKBF": "6 weeks",
 }
 # EU SME definition (Recommendation 2003/361/EC): (class, headcount below, turnover <=, balance <=)
 SME_CEILINGS: tuple[tuple[SizeClass, int, Decimal, Decimal], ...] = (
@@ -119,6 +103,11 @@ SME_CEILINGS: tuple[tuple[SizeClass, int, Decimal, Decimal], ...] = (
     ("small", 50, Decimal(10_000_000), Decimal(10_000_000)),
     ("medium", 250, Decimal(50_000_000), Decimal(43_000_000)),
 )
+# Art. 3(4) of the Annex to the Recommendation: an enterprise 25 % or more of whose capital or
+# voting rights public bodies control is not an SME, whatever its size.
+PUBLIC_CONTROL_LIMIT = 0.25
+INVENTORY_NET_OVER_EUR = 800
+"""Items bought with a grant are listed in the inventory above this net price."""
 
 # --- Value parsers -------------------------------------------------------------------------
 # Each raises PydanticCustomError(code, ...): the code selects a plain-language reason
@@ -337,22 +326,59 @@ class Company(Row):
     sector_code: Text | None = None
     postal_code: PostalCode
     joined_on: Date
+    # Empty: the value stored from the first load that listed the company (FirstValue below).
+    baseline_employees: Annotated[Int, Field(ge=0)] | None = None
+    group_employees: Dec | None = None
+    group_turnover_eur: Money | None = None
+    group_balance_sheet_eur: Money | None = None
+    public_control_share: Annotated[Dec, Field(ge=0, le=1)] = 0.0
 
     @model_validator(mode="after")
-    def _craft_annex_only_for_crafts(self) -> Company:
+    def _company_rules(self) -> Company:
         if self.craft_annex is not None and not self.is_craft:
             raise rule_error("craft_annex", "craft_annex_without_craft", value=self.craft_annex)
+        if self.group_employees is not None and self.group_employees < self.employees:
+            raise rule_error(
+                "group_employees",
+                "group_employees_below_employees",
+                value=_format_bound(self.group_employees),
+                employees=self.employees,
+            )
         return self
+
+    def _sme_figures(self) -> tuple[float, Decimal | None, Decimal | None]:
+        """Headcount, turnover and balance sheet: the group's where given, else the company's."""
+        return (
+            self.employees if self.group_employees is None else self.group_employees,
+            _first_given(self.group_turnover_eur, self.annual_turnover_eur),
+            _first_given(self.group_balance_sheet_eur, self.balance_sheet_eur),
+        )
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def size_class(self) -> Annotated[str, Sql("VARCHAR")]:
-        return size_class(self.employees, self.annual_turnover_eur, self.balance_sheet_eur)
+        if self.size_class_public_control:
+            return "large"
+        return size_class(*self._sme_figures())
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def size_class_by_headcount_only(self) -> Annotated[bool, Sql("BOOLEAN")]:
-        return self.annual_turnover_eur is None and self.balance_sheet_eur is None
+        _, turnover, balance = self._sme_figures()
+        return turnover is None and balance is None and not self.size_class_public_control
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def size_class_from_group(self) -> Annotated[bool, Sql("BOOLEAN")]:
+        """The group figures decided the class: the company's own would give another one."""
+        own = size_class(self.employees, self.annual_turnover_eur, self.balance_sheet_eur)
+        return not self.size_class_public_control and self.size_class != own
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def size_class_public_control(self) -> Annotated[bool, Sql("BOOLEAN")]:
+        """Large by Art. 3(4): public bodies hold 25 % or more of capital or voting rights."""
+        return self.public_control_share >= PUBLIC_CONTROL_LIMIT
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -366,12 +392,17 @@ class Company(Row):
         return low <= int(self.postal_code) <= high
 
 
+def _first_given(*values: Decimal | None) -> Decimal | None:
+    return next((value for value in values if value is not None), None)
+
+
 def size_class(
-    employees: int, turnover_eur: Decimal | None, balance_sheet_eur: Decimal | None
+    employees: float, turnover_eur: Decimal | None, balance_sheet_eur: Decimal | None
 ) -> SizeClass:
     """EU SME size class: headcount below the ceiling and turnover OR balance sheet within it.
 
-    Where both financial figures are missing, the headcount alone decides.
+    Where both financial figures are missing, the headcount alone decides. The headcount may
+    be annual work units (a decimal), as the group figures are.
     """
     for name, max_staff, max_turnover, max_balance in SME_CEILINGS:
         if employees >= max_staff:
@@ -425,6 +456,10 @@ class Job(Row):
     fte: Annotated[Dec, Field(gt=0, le=1)]
     annual_gross_salary_eur: Annotated[Money, Field(ge=0)] | None = None
     qualification: Option(QUALIFICATIONS) = "unknown"
+    # Empty: the company's postal code, the centre's for project-related jobs (ValueFrom below).
+    workplace_postal_code: PostalCode | None = None
+    confirmed_on: Date | None = None
+    grant_id: Id | None = None
 
     @model_validator(mode="after")
     def _company_matches_category(self) -> Job:
@@ -432,6 +467,8 @@ class Job(Row):
             raise rule_error("company_id", "company_required_for_external")
         if self.category == "project_related" and self.company_id is not None:
             raise rule_error("company_id", "company_not_for_project_related", value=self.company_id)
+        if self.category == "external" and self.grant_id is not None:
+            raise rule_error("grant_id", "grant_not_for_external", value=self.grant_id)
         if self.ended_on is not None and self.ended_on <= self.created_on:
             raise rule_error(
                 "ended_on",
@@ -440,6 +477,7 @@ class Job(Row):
                 other="created_on",
                 other_value=self.created_on,
             )
+        _not_before(self.confirmed_on, self.created_on, "confirmed_on", "created_on")
         return self
 
 
@@ -505,6 +543,7 @@ class Grant(Row):
     programme: Text
     regime: Option(REGIMES)
     funding_rate: Annotated[Rate, Field(gt=0, le=1)]
+    vat_deductible: Bool = False
     approved_eur: Annotated[Money, Field(gt=0)]
     decided_on: Date
     starts_on: Date
@@ -521,6 +560,11 @@ class Grant(Row):
                 other_value=self.starts_on,
             )
         return self
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def basis(self) -> Annotated[str, Sql("VARCHAR")]:
+        return REGIME_BASIS[self.regime]
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -558,15 +602,39 @@ class Expenditure(Row):
     category: Option(COST_CATEGORIES)
     paid_on: Date
     amount_eur: Money
+    vat_eur: Money = Decimal("0.00")
     vendor: Text | None = None
     description: Text
     project_id: Id | None = None
 
     @model_validator(mode="after")
-    def _amount_not_zero(self) -> Expenditure:
+    def _amounts(self) -> Expenditure:
         if self.amount_eur == 0:
             raise rule_error("amount_eur", "zero_amount", value="0")
+        if self.vat_eur * self.amount_eur < 0:
+            raise rule_error("vat_eur", "vat_sign", amount=self.amount_eur)
+        if abs(self.vat_eur) > abs(self.amount_eur):
+            raise rule_error("vat_eur", "vat_over_amount", amount=self.amount_eur)
         return self
+
+
+class Revenue(Row):
+    revenue_id: Id
+    grant_id: Id
+    kind: Option(REVENUE_KINDS)
+    year: Annotated[Int, Field(ge=1990, le=2100)]
+    planned_eur: Annotated[Money, Field(ge=0)]
+    actual_eur: Annotated[Money, Field(ge=0)] | None = None
+
+
+class InventoryItem(Row):
+    item_id: Id
+    grant_id: Id
+    expenditure_id: Id
+    description: Text
+    acquired_on: Date
+    net_eur: Annotated[Money, Field(gt=INVENTORY_NET_OVER_EUR)]
+    location: Text | None = None
 
 
 class Disbursement(Row):
@@ -638,14 +706,50 @@ class YearWithinPeriod:
 
 
 @dataclass(frozen=True)
+class SameAs:
+    """The row that `column` references has this row's value of `shared` (an inventory item's
+    voucher belongs to the item's grant)."""
+
+    column: str
+    shared: str
+
+
+@dataclass(frozen=True)
+class FirstValue:
+    """An empty `column` keeps the value stored for the row's key; a row stored for the first
+    time takes its own `source` (the baseline headcount is the first delivery's headcount)."""
+
+    column: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ValueFrom:
+    """An empty `column` takes `source` of the row that `via` references; where `via` is empty,
+    the setting named `fallback` (a job's workplace: its company's postal code, else the
+    centre's)."""
+
+    column: str
+    via: str
+    source: str
+    fallback: str
+
+
+@dataclass(frozen=True)
 class Entity:
-    """One contract entity: its model, table (= file prefix), key and references together."""
+    """One contract entity: its model, table (= file prefix), key and references together.
+
+    `defaults` fill empty columns from stored or referenced rows; a load and a migration apply
+    them set-wise (`warehouse.fill_defaults`), since one row alone cannot know them.
+    """
 
     name: str
     model: type[Row]
     key: tuple[str, ...]
     references: tuple[Reference, ...] = ()
     period_checks: tuple[YearWithinPeriod, ...] = ()
+    same_as: tuple[SameAs, ...] = ()
+    defaults: tuple[FirstValue | ValueFrom, ...] = ()
     columns: tuple[str, ...] = field(init=False)
     derived: tuple[str, ...] = field(init=False)
 
@@ -684,14 +788,28 @@ ENTITIES: dict[str, Entity] = {
     e.name: e
     for e in (
         # Dependency order: an entity comes after every entity it references.
-        Entity("companies", Company, ("company_id",)),
+        Entity(
+            "companies",
+            Company,
+            ("company_id",),
+            defaults=(FirstValue("baseline_employees", "employees"),),
+        ),
         Entity("grants", Grant, ("grant_id",)),
         Entity("projects", Project, ("project_id",), (Reference("company_id", "companies"),)),
         Entity(
             "jobs",
             Job,
             ("job_id",),
-            (Reference("company_id", "companies"), Reference("project_id", "projects")),
+            (
+                Reference("company_id", "companies"),
+                Reference("project_id", "projects"),
+                Reference("grant_id", "grants"),
+            ),
+            defaults=(
+                ValueFrom(
+                    "workplace_postal_code", "company_id", "postal_code", "centre_postal_code"
+                ),
+            ),
         ),
         Entity(
             "deployments", Deployment, ("deployment_id",), (Reference("project_id", "projects"),)
@@ -715,6 +833,20 @@ ENTITIES: dict[str, Entity] = {
             Expenditure,
             ("expenditure_id",),
             (Reference("grant_id", "grants"), Reference("project_id", "projects")),
+        ),
+        Entity(
+            "revenues",
+            Revenue,
+            ("revenue_id",),
+            (Reference("grant_id", "grants"),),
+            (YearWithinPeriod("year", "grant_id", "starts_on", "ends_on"),),
+        ),
+        Entity(
+            "inventory",
+            InventoryItem,
+            ("item_id",),
+            (Reference("grant_id", "grants"), Reference("expenditure_id", "expenditures")),
+            same_as=(SameAs("expenditure_id", "grant_id"),),
         ),
         Entity(
             "disbursements", Disbursement, ("disbursement_id",), (Reference("grant_id", "grants"),)
@@ -761,6 +893,8 @@ def _localize(value: Any, lang: str) -> Any:
         return t(value.key, lang)
     if isinstance(value, dt.date):
         return format_date(value, lang)
+    if isinstance(value, Decimal):  # money: the parameters of the reasons hold no other Decimal
+        return format_number(value, lang, 2)
     return value
 
 
@@ -827,6 +961,10 @@ _KNOWN_CODES = (
     "date_not_after",
     "company_required_for_external",
     "company_not_for_project_related",
+    "grant_not_for_external",
+    "group_employees_below_employees",
+    "vat_sign",
+    "vat_over_amount",
     "decommissioned_without_live",
     "sdg_target_goal",
     "zero_amount",
@@ -851,7 +989,7 @@ def key_of(entity: Entity, raw: Mapping[str, Any], decimal: str = ".") -> tuple[
     """The key of a row even when the row itself is invalid; None when a key cell is unusable."""
     values = []
     for column in entity.key:
-        adapter = _KEY_ADAPTERS[(entity.name, column)]
+        adapter = _key_adapter(entity, column)
         value = raw.get(column)
         if value is None:
             return None
@@ -862,17 +1000,12 @@ def key_of(entity: Entity, raw: Mapping[str, Any], decimal: str = ".") -> tuple[
     return tuple(values)
 
 
+@functools.cache
 def _key_adapter(entity: Entity, column: str) -> Callable[[Any, str], Any]:
+    """Built on first use, so an entity declared later (a test's, a new contract's) needs none."""
     info = entity.model.model_fields[column]
     adapter = TypeAdapter(Annotated[info.annotation, *info.metadata])
     return lambda value, decimal: adapter.validate_python(value, context={"decimal": decimal})
-
-
-_KEY_ADAPTERS = {
-    (entity.name, column): _key_adapter(entity, column)
-    for entity in ENTITIES.values()
-    for column in entity.key
-}
 
 
 # --- Telemetry readings (section 3) ----------------------------------------------------------

@@ -36,7 +36,7 @@ from typing import Final, Literal, get_args
 import pandas as pd
 from pandas.api.types import is_integer_dtype
 
-from zakid_metrics.errors import ZakidError
+from zakid_metrics.errors import DisclosureError
 from zakid_metrics.i18n import format_number, t
 from zakid_metrics.settings import Settings, get_settings
 
@@ -55,12 +55,6 @@ REASON: Final = "reason"
 # A share within this relative distance of the threshold counts as the threshold itself, so
 # that 85 % computed in binary floating point (0.85 * 20 = 17.000000000000004) is published.
 _DOMINANCE_TOLERANCE = 1e-12
-
-
-class DisclosureError(ZakidError):
-    """A table handed to disclosure control does not have the expected shape."""
-
-    code = "disclosure_error"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Durable file plumbing, the one copy of each: fsync, atomic write, file locks, directory swap.
+"""File plumbing, the one copy of each: fsync, atomic write, file locks, directory swap, zips.
 
 Every module that must survive a crash or share a file with another process uses these, so the
 crash story (write a temporary file, fsync it, rename it, fsync the folder) is told once.
@@ -9,9 +9,12 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import io
 import os
 import shutil
+import tempfile
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +26,9 @@ PRIVATE_DIR_MODE = 0o700
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 _POLL_S = 0.05
+# Zip entries get a fixed time and are stored, not deflated: deflated bytes depend on the
+# zlib build (zlib-ng differs), so only stored entries are the same on every machine.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 def fsync_path(path: Path) -> None:
@@ -34,15 +40,25 @@ def fsync_path(path: Path) -> None:
         os.close(fd)
 
 
+def fsync_fd(fd: int, data_only: bool = False) -> None:
+    """fsync a file already open as `fd`; `data_only` syncs its data and size but not times
+    (fdatasync): enough for an append-only log, and cheaper on its hot path."""
+    if data_only:
+        os.fdatasync(fd)
+    else:
+        os.fsync(fd)
+
+
 def atomic_write(path: Path, data: bytes, mode: int = PRIVATE_FILE_MODE) -> None:
     """Replace `path` by `data` so that a reader or a crash sees the old or the new bytes only.
 
-    The bytes go to a temporary file beside `path` (created with `mode`), which is fsynced,
-    renamed over `path`, and the folder fsynced.
+    The bytes go to a temporary file of its own beside `path` (two threads writing the same
+    file never share one), which gets `mode`, is fsynced, renamed over `path`, and the folder
+    fsynced. The temporary file is private (0600) from its creation on.
     """
     path = Path(path)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = Path(name)
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
@@ -136,3 +152,18 @@ def _exchange(first: Path, second: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
         return False
     raise OSError(code, os.strerror(code), str(second))
+
+
+def normalised_zip(data: bytes) -> bytes:
+    """The same archive with stored entries and fixed metadata, identical on every machine."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target,
+    ):
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, ZIP_EPOCH)
+            info.create_system = 0
+            info.external_attr = 0
+            target.writestr(info, source.read(member))
+    return out.getvalue()

@@ -79,6 +79,15 @@ class Settings(BaseSettings):
             "every year."
         ),
     )
+    centre_postal_code: str = Field(
+        default="47057",
+        pattern=r"^\d{5}$",
+        description=(
+            "Postal code of the centre's own site: the workplace of a project-related job "
+            "(staff of the centre) whose delivery gives no workplace_postal_code. Set when the "
+            "job is loaded; a changed value applies to jobs loaded afterwards."
+        ),
+    )
     funding_period_start: dt.date = Field(
         default=dt.date(2025, 1, 1),
         description=(

@@ -31,8 +31,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from zakid_metrics.errors import ZakidError
-from zakid_metrics.kpis import TELEMETRY_WINDOW_TABLE, KpiResult, compute_all
+from zakid_metrics.errors import TelemetryWindowError
+from zakid_metrics.kpis import KPIS, TELEMETRY_WINDOW_TABLE, KpiResult, compute_all
 from zakid_metrics.settings import get_settings
 from zakid_metrics.telemetry_store import (
     DAY_PREFIX,
@@ -61,26 +61,11 @@ MINUTE = dt.timedelta(minutes=1)
 BUCKETS = tuple(dt.timedelta(minutes=m) for m in (1, 5, 15, 60, 6 * 60, 24 * 60))
 MAX_POINTS = 300
 """A time series takes the first of BUCKETS that gives at most this many points."""
-ONLINE_INTERVALS = 3
-"""A device is online when its last reading lies within this many report intervals."""
-TELEMETRY_KPIS = (
-    "devices_online",
-    "inferences_24h",
-    "latency_p95_fleet",
-    "speedup_vs_cloud",
-    "data_kept_on_device_share",
-    "energy_per_inference_mwh",
-    "slo_breaches",
-)
+TELEMETRY_KPIS = tuple(kpi.id for kpi in KPIS.values() if kpi.reads_telemetry)
+"""The registry's KPIs that read a telemetry window (source `telemetry`)."""
 # A log record can reach a segment only after it was received; this covers clock steps.
 _CLOCK_SLACK_S = 2.0
 _STATUS = "CASE WHEN {errors} > 0 THEN 'error' WHEN {degraded} > 0 THEN 'degraded' ELSE 'ok' END"
-
-
-class TelemetryWindowError(ZakidError):
-    """A window that cannot be shown: reversed, too long, or without a time zone."""
-
-    code = "telemetry_window"
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -450,14 +435,13 @@ ALERT_KINDS: tuple[AlertKind, ...] = get_args(AlertKind)
 DeviceStatus = Literal["online", "offline", "never"]
 DEVICE_STATUSES: tuple[DeviceStatus, ...] = get_args(DeviceStatus)
 
-# The fleet (installed and not removed on the moment's date) and devices that reported in the
-# window although they are not in it (any more).
+# The fleet on the moment's date (kpis/shared.sql: in_fleet, device_online) and devices that
+# reported in the window although they are not in it (any more).
 DEVICES_SQL = f"""
 SELECT v.device_id, v.deployment_id, v.device_class, p.model_name,
-       (v.installed_on IS NULL OR v.installed_on <= w.moment_date)
-           AND (v.removed_on IS NULL OR v.removed_on > w.moment_date) AS in_fleet,
+       in_fleet(v.installed_on, v.removed_on, w.moment_date) AS in_fleet,
        CASE WHEN d.last_seen IS NULL THEN 'never'
-            WHEN d.last_seen >= w.moment - to_seconds({ONLINE_INTERVALS} * v.report_interval_s)
+            WHEN device_online(d.last_seen, v.report_interval_s, w.moment)
             THEN 'online' ELSE 'offline' END AS status,
        d.last_status AS condition,
        d.last_seen,
@@ -476,9 +460,7 @@ FROM devices v
 CROSS JOIN {TELEMETRY_WINDOW_TABLE} w
 LEFT JOIN telemetry_devices d ON d.device_id = v.device_id
 LEFT JOIN deployments p ON p.deployment_id = v.deployment_id
-WHERE ((v.installed_on IS NULL OR v.installed_on <= w.moment_date)
-       AND (v.removed_on IS NULL OR v.removed_on > w.moment_date))
-   OR d.readings > 0
+WHERE in_fleet(v.installed_on, v.removed_on, w.moment_date) OR d.readings > 0
 ORDER BY v.device_id
 """
 SERIES_SQL = """
@@ -549,8 +531,8 @@ def fleet_summary(
 ) -> FleetSummary:
     """The telemetry KPIs, devices, alerts and time series of `window`, in one read.
 
-    `con` is a fresh read-only connection to the published warehouse (its session time zone
-    becomes UTC); `data_dir` holds the telemetry store.
+    `con` is a fresh read-only connection to the published warehouse (read_snapshot: with the
+    shared macros; its session time zone becomes UTC); `data_dir` holds the telemetry store.
     """
     con.execute("SET TimeZone = 'UTC'")
     loaded = load_window(con, data_dir, window, timezone)

@@ -16,7 +16,6 @@ or min (ROLLUP_COLUMNS), so a reader groups the partial rows directly at the gra
 
 from __future__ import annotations
 
-import fcntl
 import struct
 import zlib
 from collections.abc import Iterable, Iterator
@@ -30,6 +29,7 @@ import orjson
 import pyarrow as pa
 
 from zakid_metrics.contract import READING_FIELDS, READING_STATUSES
+from zakid_metrics.files import file_lock
 
 TELEMETRY_DIR = "telemetry"
 READINGS = "readings"
@@ -137,13 +137,8 @@ def telemetry_lock(tdir: Path, exclusive: bool = False) -> Iterator[None]:
     So a reader never sees a segment together with the log records or the small segments it
     replaces, and never loses a file it has listed.
     """
-    tdir.mkdir(parents=True, exist_ok=True)
-    with open(tdir / LOCK_FILE, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with file_lock(tdir / LOCK_FILE, exclusive=exclusive):
+        yield
 
 
 def segment_files(tdir: Path, kind: str = READINGS, instance: str | None = None) -> list[Path]:

@@ -7,7 +7,6 @@ admin page of the dashboard issue and revoke them, so the store lives here, on t
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import hmac
 import os
@@ -19,24 +18,13 @@ from pathlib import Path
 
 import orjson
 
-from zakid_metrics.errors import ZakidError
+from zakid_metrics.errors import NoTokenError, UnknownDeviceError
+from zakid_metrics.files import atomic_write, file_lock
 from zakid_metrics.telemetry_store import telemetry_dir
 from zakid_metrics.warehouse import read_snapshot
 
 STORE_FILE = "tokens.json"
 STORE_LOCK = "tokens.lock"
-
-
-class UnknownDeviceError(ZakidError):
-    """A token was asked for a device that the warehouse does not know."""
-
-    code = "unknown_device"
-
-
-class NoTokenError(ZakidError):
-    """A device without an active token was asked to be revoked."""
-
-    code = "no_token"
 
 
 @dataclass(frozen=True)
@@ -56,14 +44,6 @@ class TokenRecord:
 def token_hash(token: str) -> str:
     """SHA-256 suffices: tokens are 256 random bits, so there is nothing to guess or stretch."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _now() -> str:
@@ -143,23 +123,13 @@ class TokenStore:
     @contextmanager
     def _locked(self) -> Iterator[dict[str, TokenRecord]]:
         """Read, change and atomically replace the file, one writer at a time."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.with_name(STORE_LOCK), "a+") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with file_lock(self.path.with_name(STORE_LOCK)):
             records = self.load()
             yield records
-            tmp = self.path.with_name(f".{STORE_FILE}.tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            try:
-                os.write(
-                    fd,
-                    orjson.dumps(
-                        {d: asdict(r) for d, r in sorted(records.items())},
-                        option=orjson.OPT_INDENT_2,
-                    ),
-                )
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(tmp, self.path)
-            _fsync_dir(self.path.parent)
+            atomic_write(
+                self.path,
+                orjson.dumps(
+                    {d: asdict(r) for d, r in sorted(records.items())},
+                    option=orjson.OPT_INDENT_2,
+                ),
+            )

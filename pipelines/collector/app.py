@@ -13,63 +13,60 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pipelines.collector.store import Collector, NotDurableError
+from pipelines.collector.store import Collector
 from pipelines.collector.tokens import TokenStore
+from zakid_metrics.errors import (
+    BodyTooLargeError,
+    ErrorCode,
+    MalformedBodyError,
+    NotDurableError,
+    RequestError,
+    UnauthorizedError,
+)
 
 log = logging.getLogger("zakid.collector")
 MAX_BODY_BYTES = 5 * 1024 * 1024
 """At most 5 MB (MiB) per request, checked while the body streams in."""
 
 
-class RequestError(Exception):
-    """A request the collector answers with an error status and a JSON reason."""
-
-    def __init__(
-        self, status: int, error: str, reason: str, hint: str, headers: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(reason)
-        self.status, self.error, self.reason, self.hint = status, error, reason, hint
-        self.headers = headers or {}
-
-    def response(self) -> Response:
-        return json_response(
-            {"error": self.error, "reason": self.reason, "hint": self.hint},
-            self.status,
-            self.headers,
-        )
+# How the collector answers a refused request: HTTP status and extra headers per error code;
+# the JSON body names the code, the reason and the hint.
+ANSWERS: dict[ErrorCode, tuple[int, dict[str, str]]] = {
+    "unauthorized": (401, {"WWW-Authenticate": "Bearer"}),
+    "too_large": (413, {}),
+    "malformed_body": (400, {}),
+    "request_error": (400, {}),
+    "not_durable": (503, {"Retry-After": "1"}),
+}
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(orjson.dumps(body), status, headers, media_type="application/json")
 
 
-def _unauthorized(reason: str, hint: str) -> RequestError:
-    return RequestError(401, "unauthorized", reason, hint, {"WWW-Authenticate": "Bearer"})
-
-
 def authenticate(tokens: TokenStore, header: str | None) -> str:
     """The device a request's bearer token belongs to."""
     issue_hint = "Issue one with `python -m pipelines devices token DEVICE_ID`."
     if not header:
-        raise _unauthorized(
+        raise UnauthorizedError(
             "The Authorization header is missing.",
             f"Send 'Authorization: Bearer <device token>'. {issue_hint}",
         )
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or " " in token:
-        raise _unauthorized(
+        raise UnauthorizedError(
             "The Authorization header is not of the form 'Bearer <token>'.",
             "Send exactly one device token after 'Bearer '.",
         )
     record = tokens.lookup(token)
     if record is None:
-        raise _unauthorized(
+        raise UnauthorizedError(
             "The token is not valid (unknown, mistyped or replaced).",
             f"Use the device's current token. {issue_hint}",
         )
     if not record.active:
-        raise _unauthorized(
+        raise UnauthorizedError(
             f"The token of device {record.device_id!r} was revoked at {record.revoked_at}.",
             f"Ask the operator for a new token. {issue_hint}",
         )
@@ -78,9 +75,7 @@ def authenticate(tokens: TokenStore, header: str | None) -> str:
 
 async def read_body(request: Request) -> bytes:
     """The request body, refused with 413 as soon as it grows past MAX_BODY_BYTES."""
-    too_large = RequestError(
-        413,
-        "too_large",
+    too_large = BodyTooLargeError(
         f"The body is larger than {MAX_BODY_BYTES} bytes (5 MB).",
         "Send the readings in smaller batches.",
     )
@@ -97,12 +92,9 @@ async def read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-def _malformed(reason: str) -> RequestError:
-    return RequestError(
-        400,
-        "malformed_body",
-        reason,
-        "Send a JSON array of reading objects, or NDJSON: one reading object per line.",
+def _malformed(reason: str) -> MalformedBodyError:
+    return MalformedBodyError(
+        reason, "Send a JSON array of reading objects, or NDJSON: one reading object per line."
     )
 
 
@@ -145,12 +137,10 @@ def create_app(collector: Collector) -> Starlette:
             device = authenticate(tokens, request.headers.get("authorization"))
             readings = parse_readings(await read_body(request))
             receipt = await collector.receive(device, readings)
-        except RequestError as error:
-            return error.response()
-        except NotDurableError as error:
-            return RequestError(
-                503, "not_durable", error.message, error.hint, {"Retry-After": "1"}
-            ).response()
+        except (RequestError, NotDurableError) as error:
+            status, headers = ANSWERS[error.code]
+            body = {"error": error.code, "reason": error.message, "hint": error.hint}
+            return json_response(body, status, headers)
         return json_response(receipt.public())
 
     async def healthz(request: Request) -> Response:

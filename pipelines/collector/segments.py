@@ -19,9 +19,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipelines.collector.wal import fsync_dir
 from zakid_metrics.contract import READING_KEY
 from zakid_metrics.errors import UsageError
+from zakid_metrics.files import fsync_path, replace_durably
 from zakid_metrics.telemetry_store import (
     READING_SCHEMA,
     READINGS,
@@ -66,16 +66,8 @@ def _write_tmp(table: pa.Table, path: Path, kind: str) -> Path:
     tmp = path.with_name(f".{path.name}{TMP_SUFFIX}")
     row_group_size = ROLLUP_ROW_GROUP_ROWS if kind == ROLLUPS else None
     pq.write_table(table, tmp, compression="zstd", row_group_size=row_group_size)
-    _fsync(tmp)
+    fsync_path(tmp)
     return tmp
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def rollup(con: duckdb.DuckDBPyConnection, readings: pa.Table) -> pa.Table:
@@ -103,7 +95,7 @@ class Prepared:
         for directory in {final.parent for _, final in self.moves} | {
             p.parent for p in self.removals
         }:
-            fsync_dir(directory)
+            fsync_path(directory)
         return [final for _, final in self.moves if READINGS in final.parts]
 
     def discard(self) -> None:
@@ -190,13 +182,7 @@ def _write_intent(intent: Path, prepared: Prepared) -> None:
             }
         )
     )
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, intent)
-    fsync_dir(intent.parent)
+    replace_durably(tmp, intent)
 
 
 def recover(tdir: Path, instance: str, con: duckdb.DuckDBPyConnection) -> None:
@@ -228,7 +214,7 @@ def recover(tdir: Path, instance: str, con: duckdb.DuckDBPyConnection) -> None:
         table = pq.ParquetFile(tdir / READINGS / missing).read()
         final = tdir / ROLLUPS / missing
         os.replace(_write_tmp(rollup(con, table), final, ROLLUPS), final)
-        fsync_dir(final.parent)
+        fsync_path(final.parent)
 
 
 def seq_ranges(con: duckdb.DuckDBPyConnection, tdir: Path) -> list[tuple[str, int, int]]:
@@ -350,7 +336,7 @@ def append_relation(
                 con.execute(
                     f"COPY ({sql}) TO {_sql_path(tmp)} (FORMAT parquet, COMPRESSION zstd{options})"
                 )
-                _fsync(tmp)
+                fsync_path(tmp)
     except BaseException:
         prepared.discard()
         raise

@@ -28,7 +28,7 @@ from pipelines.collector.segments import (
 from pipelines.collector.tokens import registered_devices
 from pipelines.collector.validation import MAX_FUTURE_US, Invalid, validate_reading
 from pipelines.collector.wal import LogWriter, encode
-from zakid_metrics.errors import WarehouseError, ZakidError
+from zakid_metrics.errors import NotDurableError, WarehouseError
 from zakid_metrics.telemetry_store import (
     READING_SCHEMA,
     TIMESTAMP,
@@ -46,12 +46,6 @@ log = logging.getLogger("zakid.collector")
 FLUSH_ROWS = 250_000
 """Unflushed readings that trigger a flush before the interval is up (bounds memory and replay)."""
 _SEQ = 1  # position of seq in a validated row (READING_FIELDS order)
-
-
-class NotDurableError(ZakidError):
-    """The log could not be written or fsynced: the batch is not acknowledged."""
-
-    code = "not_durable"
 
 
 class SeqRuns:

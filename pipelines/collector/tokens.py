@@ -3,10 +3,8 @@
 from zakid_metrics.tokens import (
     STORE_FILE,
     STORE_LOCK,
-    NoTokenError,
     TokenRecord,
     TokenStore,
-    UnknownDeviceError,
     registered_devices,
     token_hash,
 )
@@ -14,10 +12,8 @@ from zakid_metrics.tokens import (
 __all__ = [
     "STORE_FILE",
     "STORE_LOCK",
-    "NoTokenError",
     "TokenRecord",
     "TokenStore",
-    "UnknownDeviceError",
     "registered_devices",
     "token_hash",
 ]

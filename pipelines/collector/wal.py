@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from zakid_metrics.files import fsync_fd, fsync_path
 from zakid_metrics.telemetry_store import HEADER, MAGIC, generation, log_files
 
 
@@ -17,15 +18,6 @@ def encode(device_id: str, received_us: int, rows: list[tuple[Any, ...]]) -> byt
     """A framed record; the CRC lets replay tell a complete record from a torn tail."""
     payload = orjson.dumps((device_id, received_us, rows))
     return HEADER.pack(MAGIC, len(payload), zlib.crc32(payload)) + payload
-
-
-def fsync_dir(directory: Path) -> None:
-    """Make a created, renamed or removed directory entry durable."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class LogWriter:
@@ -47,12 +39,12 @@ class LogWriter:
         if self._fd is None:
             path = self.directory / f"wal-{self.generation:012d}.log"
             self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
-            fsync_dir(self.directory)
+            fsync_path(self.directory)
         data = memoryview(b"".join(records))
         while data:
             written = os.write(self._fd, data)
             data = data[written:]
-        os.fdatasync(self._fd)
+        fsync_fd(self._fd, data_only=True)
         return self.generation
 
     def rotate(self) -> int:
@@ -84,4 +76,4 @@ class LogWriter:
                 path.unlink()
                 removed = True
         if removed:
-            fsync_dir(self.directory)
+            fsync_path(self.directory)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -11,11 +12,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from zakid_metrics.dashboard.components.dates import default_as_of
+from zakid_metrics.dashboard.components.overview import overview_ids
 from zakid_metrics.dashboard.components.sdg_grid import coverage
 from zakid_metrics.dashboard.components.tiles import Freshness, format_value, tile_texts
 from zakid_metrics.dashboard.data import DateBounds
-from zakid_metrics.dashboard.uploads import UploadError, safe_name, store
-from zakid_metrics.kpis import KpiResult, Milestone, get
+from zakid_metrics.dashboard.navigation import PAGES
+from zakid_metrics.dashboard.uploads import safe_name, store
+from zakid_metrics.errors import UploadError
+from zakid_metrics.kpis import KPIS, KpiResult, Milestone, get
 from zakid_metrics.warehouse import next_snapshot
 
 HARNESS = Path(__file__).resolve().with_name("upload_app.py")
@@ -220,6 +224,78 @@ def test_kpi_tile_shows_value_target_progress_and_dates(data_dir: Path) -> None:
     assert not at.dataframe, "the source rows are read only when the popover opens"
 
 
+# --- Overview tiles -----------------------------------------------------------------------------
+
+
+def test_the_overview_shows_the_kpis_marked_for_it_in_their_order() -> None:
+    assert overview_ids(KPIS) == [
+        "jobs_project_related_created",
+        "jobs_external_created",
+        "companies_engaged",
+        "sme_share",
+        "crafts_engaged",
+        "deployments_live",
+        "sdg_goals_covered",
+        "public_cost_per_external_job",
+    ]
+
+
+def overview_app(registry, results) -> None:  # no annotation: AppTest runs the source alone
+    import datetime as dt
+
+    import pandas as pd
+
+    from zakid_metrics.dashboard.components.dates import Dates
+    from zakid_metrics.dashboard.components.overview import overview_tiles
+    from zakid_metrics.dashboard.components.page import Page
+    from zakid_metrics.dashboard.data import SnapshotMeta
+
+    status = pd.DataFrame(
+        {
+            "entity": ["companies", "projects"],
+            "freshness": ["current", "current"],
+            "last_loaded_at": [pd.Timestamp("2026-11-20 10:00", tz="Europe/Berlin")] * 2,
+            "age_days": pd.array([5, 5], dtype="Int64"),
+        }
+    )
+    meta = SnapshotMeta(1, dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC))
+    dates = Dates(dt.date(2026, 11, 25), (dt.date(2024, 6, 1), dt.date(2028, 5, 31)))
+    overview_tiles(Page("overview", "de", meta, dates, results, status), registry)
+
+
+def test_a_kpi_marked_for_the_overview_needs_no_further_code(data_dir: Path) -> None:
+    """A new KPI with `overview: 1` comes first; a special tile keeps its note; a KPI that is
+    not marked stays away."""
+    extra = dataclasses.replace(
+        get("crafts_engaged"), id="extra_kpi", name_de="Neue Kennzahl", overview=1
+    )
+    registry = {
+        "sme_share": get("sme_share"),  # overview: 4
+        "extra_kpi": extra,
+        "jobs_external_created": dataclasses.replace(get("jobs_external_created"), overview=None),
+    }
+    results = {
+        "extra_kpi": dataclasses.replace(external_jobs(42, 0), kpi=extra, final_target=None),
+        "sme_share": dataclasses.replace(
+            external_jobs(0.75, 0),
+            kpi=get("sme_share"),
+            details={"smes": 3, "engaged": 4},
+            final_target=None,
+        ),
+        "jobs_external_created": external_jobs(),
+    }
+    at = AppTest.from_function(
+        overview_app, args=(registry, results), default_timeout=TIMEOUT
+    ).run()
+    assert not at.exception
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("Neue Kennzahl", "42"),
+        ("KMU-Anteil der beteiligten Unternehmen", "75,0 %"),
+    ]
+    assert "3 von 4 beteiligten Unternehmen" in [c.value for c in at.caption]
+    assert len(at.columns) == 4  # one row of four
+
+
 # --- SDG grid ------------------------------------------------------------------------------------
 
 CONTRIBUTIONS = pd.DataFrame(
@@ -343,7 +419,8 @@ def test_upload_loads_through_the_cli_and_reports_each_file(data_dir: Path) -> N
     assert at.session_state["data_status.run"] == 1
 
     # The new snapshot is what every page reads now: the rejected row is on Datenqualität.
-    at.switch_page("../../zakid_metrics/dashboard/app_pages/data_status.py").run()
+    data_status = next(page for page in PAGES if page.url_path == "data-status")
+    at.switch_page(f"../../{data_status.script}").run()
     assert not at.exception
     rejected = at.dataframe[3].value
     assert rejected["Zeile"].tolist() == [3]

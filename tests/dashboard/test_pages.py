@@ -298,19 +298,18 @@ def test_download_table_escapes_formulas_in_csv_and_xlsx(
 def test_cache_serves_reruns_and_sees_a_new_load(
     warehouse: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import streamlit as st
-
+    from zakid_metrics import warehouse as warehouse_module
     from zakid_metrics.dashboard import data
 
-    st.cache_data.clear()
+    data.clear()
     opened: list[Path] = []
-    read_snapshot = data.read_snapshot
+    read_snapshot = warehouse_module.read_snapshot
 
     def counting(data_dir: Path) -> Any:
         opened.append(data_dir)
         return read_snapshot(data_dir)
 
-    monkeypatch.setattr(data, "read_snapshot", counting)
+    monkeypatch.setattr(warehouse_module, "read_snapshot", counting)
 
     def courses() -> int:
         status = data.entity_status()
@@ -329,3 +328,15 @@ def test_cache_serves_reruns_and_sees_a_new_load(
         )
     assert courses() == COURSES + 5
     assert len(opened) == 2
+
+
+def test_each_cached_read_has_its_own_cache(warehouse: Path) -> None:
+    """kpi_result and source_rows take the same arguments: they must not share a cache."""
+    from zakid_metrics.dashboard import data
+
+    data.clear()
+    day = dt.date(2026, 11, 25)
+    result = data.kpi_result("courses_offered", day, None)
+    rows = data.source_rows("courses_offered", day, None)
+    assert result.value == COURSES
+    assert isinstance(rows, pd.DataFrame) and len(rows) == COURSES

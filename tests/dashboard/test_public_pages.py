@@ -16,8 +16,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from zakid_metrics.dashboard.navigation import PUBLIC_PAGES, PageSpec
+from zakid_metrics.errors import PublicModeError
 from zakid_metrics.i18n import format_number
-from zakid_metrics.open_data import DATASETS, PublicModeError, read_export
+from zakid_metrics.open_data.read import read_export
+from zakid_metrics.open_data.spec import DATASETS
 from zakid_metrics.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,7 +44,7 @@ def internal_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample delivery loaded and published by the real CLI."""
     data_dir = tmp_path_factory.mktemp("public") / "internal"
     cli("ingest", str(Settings().sample_dir), "--data-dir", str(data_dir))
-    cli("publish", "--data-dir", str(data_dir), "--as-of", AS_OF)
+    cli("export", "--data-dir", str(data_dir), "--as-of", AS_OF)
     return data_dir
 
 
@@ -205,3 +207,19 @@ def test_public_mode_refuses_to_read_the_warehouse(
             data.snapshot_meta()
     finally:
         get_settings.cache_clear()
+
+
+def test_a_key_figure_marked_for_the_overview_appears_there_without_further_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dataclasses
+
+    from zakid_metrics import kpis
+    from zakid_metrics.dashboard.components.public import OVERVIEW_SECTIONS, overview_extras
+
+    assert overview_extras() == []
+    marked = dataclasses.replace(kpis.KPIS["ude_research_transfer"], overview=12)
+    monkeypatch.setitem(kpis.KPIS, "ude_research_transfer", marked)
+    assert marked.open_data == "key_figure"
+    assert overview_extras() == ["ude_research_transfer"]
+    assert overview_extras((*OVERVIEW_SECTIONS, ("topic", ("ude_research_transfer",)))) == []

@@ -2,12 +2,9 @@
 
 import streamlit as st
 
-from zakid_metrics.dashboard.navigation import APP_PAGES
+from zakid_metrics.dashboard.navigation import PAGES
 
 ROOT = "../.."  # page paths are relative to this script
-st.navigation(
-    [
-        st.Page(f"{ROOT}/{APP_PAGES}/upload.py", url_path="upload"),
-        st.Page(f"{ROOT}/{APP_PAGES}/data_status.py", url_path="data-status"),
-    ]
-).run()
+SHOWN = ("upload", "data-status")  # the harness opens on the first
+by_path = {page.url_path: page for page in PAGES}
+st.navigation([st.Page(f"{ROOT}/{by_path[path].script}", url_path=path) for path in SHOWN]).run()

@@ -26,7 +26,14 @@ from pipelines.sample import (
     TELEMETRY_FILE,
     write_sample,
 )
-from zakid_metrics.contract import ENTITIES
+from pipelines.sample.delivery import LAYOUTS
+from pipelines.sample.formats import GERMAN_EXCEL_CSV, Layout, spreadsheet_header
+from pipelines.sample.rows import (
+    NOT_DELIVERED_ENTITIES,
+    delivered_columns,
+    eur,
+)
+from zakid_metrics.contract import ENTITIES, Bool, Entity, Grant
 
 COMMITTED = Path(__file__).resolve().parents[2] / "data" / "sample"
 
@@ -114,11 +121,59 @@ def test_generating_twice_gives_the_same_bytes_as_the_committed_sample(tmp_path:
         assert a.read_bytes() == b.read_bytes(), a.name
         committed = COMMITTED / a.name
         assert committed.read_bytes() == a.read_bytes(), (
-            f"data/sample/{a.name} differs from the generator's: run `python -m pipelines.sample`"
+            f"data/sample/{a.name} differs from the generator's: run `python -m pipelines sample`"
         )
 
 
-# (2) Formats as real deliveries come
+# (2) Columns from the contract
+
+
+def test_every_entity_has_one_file() -> None:
+    delivered = [entity for entity in ENTITIES if entity not in NOT_DELIVERED_ENTITIES]
+    assert sorted(layout.entity for layout in LAYOUTS) == sorted(delivered)
+    assert sorted(layout.file for layout in LAYOUTS) == TABLES
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_headers_are_the_contract_columns_as_typed(sample: Path, name: str) -> None:
+    header, _ = read_rows(sample, name)
+    extra = ["bemerkung_intern"] if name == "sdg_contributions.csv" else []
+    entity = name.rsplit(".", 1)[0]
+    assert [cell.strip().lower() for cell in header] == [*delivered_columns(entity), *extra]
+
+
+def test_spreadsheet_headers_capitalise_words_and_abbreviations() -> None:
+    assert spreadsheet_header("annual_gross_salary_eur") == "Annual_Gross_Salary_EUR"
+    assert spreadsheet_header("builds_on_ude_research") == "Builds_On_UDE_Research"
+    assert spreadsheet_header("sdg_goal") == "SDG_Goal"
+
+
+class GrantWithFlag(Grant):
+    in_pilot_region: Bool = False
+
+
+def test_a_new_contract_column_is_written_without_restating_the_columns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(ENTITIES, "grants", Entity("grants", GrantWithFlag, ("grant_id",)))
+    layout = Layout("grants", GERMAN_EXCEL_CSV, {"recipient": "Recipient "})
+    row = {
+        "grant_id": "G-1", "recipient": "Stadt", "sub_project": "Transfer", "programme": "STARK",
+        "regime": "NKBF", "funding_rate": Decimal("0.5"), "approved_eur": eur(1_234.5),
+        "decided_on": dt.date(2024, 5, 16), "starts_on": dt.date(2024, 6, 1),
+        "ends_on": dt.date(2028, 5, 31), "in_pilot_region": True,
+    }  # fmt: skip
+    assert layout.write([row]).decode("cp1252").split("\r\n")[:2] == [
+        "Grant_ID;Recipient ;Sub_Project;Programme;Regime;Funding_Rate;Approved_EUR;Decided_On;"
+        "Starts_On;Ends_On;In_Pilot_Region",
+        "G-1;Stadt;Transfer;STARK;NKBF;0,5;1.234,50;16.05.2024;01.06.2024;31.05.2028;ja",
+    ]
+    del row["in_pilot_region"]
+    with pytest.raises(ValueError, match="in_pilot_region"):
+        layout.write([row])
+
+
+# (3) Formats as real deliveries come
 
 
 @pytest.mark.parametrize("name", GERMAN_EXCEL)
@@ -155,7 +210,7 @@ def test_utf8_bom_csv_with_an_extra_column(sample: Path) -> None:
     assert raw.count(b"\n") == raw.count(b"\r\n")
     header = text.split("\r\n", 1)[0].split(";")
     assert [name.strip().lower() for name in header] == [
-        *ENTITIES["sdg_contributions"].columns,
+        *delivered_columns("sdg_contributions"),
         "bemerkung_intern",
     ]
     assert re.search(r";\d+,\d;", text), "decimal comma"
@@ -170,7 +225,7 @@ def test_tool_export_csv(sample: Path, name: str) -> None:
     text = raw.decode("utf-8")
     assert b"\r" not in raw and raw.endswith(b"\n") and not raw.endswith(b"\n\n")
     header = text.split("\n", 1)[0]
-    assert header.split(",") == list(ENTITIES[name.removesuffix(".csv")].columns)
+    assert header.split(",") == list(delivered_columns(name.removesuffix(".csv")))
     if name != "courses.csv":  # courses have semesters, no dates
         assert re.search(r",\d{4}-\d{2}-\d{2}(,|\n)", text)
     assert not re.search(r"\b\d{2}\.\d{2}\.\d{4}\b", text)
@@ -197,7 +252,7 @@ def test_xlsx_has_row_one_empty_the_header_in_row_two_and_typed_cells(sample: Pa
     sheet = workbook.worksheets[0]
     assert all(cell.value is None for cell in sheet[1])
     header = [str(cell.value).lower() for cell in sheet[2]]
-    assert header == list(ENTITIES["jobs"].columns)
+    assert header == list(delivered_columns("jobs"))
     created = header.index("created_on") + 1
     fte = header.index("fte") + 1
     salary = header.index("annual_gross_salary_eur") + 1
@@ -215,7 +270,7 @@ def test_xlsx_container_carries_no_time_of_generation(sample: Path) -> None:
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
-# (3) Planted errors
+# (4) Planted errors
 
 
 def test_planted_errors_point_at_the_stated_value(sample: Path) -> None:
@@ -272,7 +327,7 @@ def test_nothing_refers_to_a_planted_row(sample: Path) -> None:
     assert ids("devices.csv", "deployment_id") <= refs("deployments.csv", "deployment_id")
 
 
-# (4) Counts
+# (5) Counts
 
 
 @pytest.mark.parametrize("name", TABLES)
@@ -288,7 +343,7 @@ def test_planted_errors_per_file() -> None:
     }  # fmt: skip
 
 
-# (5) The plan and the stories the funder view tells
+# (6) The plan and the stories the funder view tells
 
 
 def test_approved_total_is_about_18_million(sample: Path) -> None:
@@ -329,7 +384,7 @@ def test_one_recent_call_is_not_yet_received(sample: Path) -> None:
     assert pending == ["MA-IMS-15"]
 
 
-# (6) Telemetry history: what the live page shows as the past
+# (7) Telemetry history: what the live page shows as the past
 
 
 def test_telemetry_history_covers_the_live_devices_for_a_week(sample: Path) -> None:

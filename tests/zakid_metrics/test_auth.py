@@ -12,15 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from zakid_metrics.audit import AuditError, AuditRecord, audit, format_ts, read_audit
+from zakid_metrics.audit import AuditRecord, audit, format_ts, read_audit
 from zakid_metrics.auth import (
     LOGIN_WINDOW,
-    AccountDisabledError,
-    AccountLockedError,
-    LoginFailedError,
-    PasswordPolicyError,
     User,
-    UserStoreError,
     add_user,
     list_users,
     locked_until,
@@ -29,6 +24,14 @@ from zakid_metrics.auth import (
     remove_user,
     set_disabled,
     verify_password,
+)
+from zakid_metrics.errors import (
+    AccountDisabledError,
+    AccountLockedError,
+    AuditError,
+    LoginFailedError,
+    PasswordPolicyError,
+    UserStoreError,
 )
 
 PASSWORD = "correct horse battery"

@@ -9,6 +9,8 @@ import pytest
 
 from zakid_metrics.contract import (
     ENTITIES,
+    REGIME_BASIS,
+    REGIMES,
     Row,
     add_months,
     entity_for_file,
@@ -87,6 +89,21 @@ VALID: dict[str, dict[str, object]] = {
         "amount_eur": "412,80",
         "description": "Embedded World",
     },
+    "revenues": {
+        "revenue_id": "R-001",
+        "grant_id": "STARK-01",
+        "kind": "own_funds",
+        "year": "2025",
+        "planned_eur": "601.240,00",
+    },
+    "inventory": {
+        "item_id": "INV-001",
+        "grant_id": "STARK-01",
+        "expenditure_id": "E-001",
+        "description": "FPGA-Entwicklungsboard",
+        "acquired_on": "12.03.2025",
+        "net_eur": "800,01",
+    },
     "disbursements": {
         "disbursement_id": "M-001",
         "grant_id": "STARK-01",
@@ -140,6 +157,26 @@ RULES = [
     ("companies", {"is_craft": "x", "craft_annex": "C"}, [("craft_annex", "not_an_option")]),
     ("companies", {"is_craft": "vielleicht"}, [("is_craft", "not_a_boolean")]),
     ("companies", {"joined_on": "31.02.2025"}, [("joined_on", "invalid_date")]),
+    ("companies", {"baseline_employees": "-1"}, [("baseline_employees", "must_be_ge")]),
+    ("companies", {"baseline_employees": "3,5"}, [("baseline_employees", "not_an_integer")]),
+    (
+        "companies",
+        {"group_employees": "11,5"},
+        [("group_employees", "group_employees_below_employees")],
+    ),
+    ("companies", {"group_employees": "viele"}, [("group_employees", "not_a_number")]),
+    (
+        "companies",
+        {"group_turnover_eur": "1,005"},
+        [("group_turnover_eur", "too_many_decimals")],
+    ),
+    (
+        "companies",
+        {"group_balance_sheet_eur": "n/a"},
+        [("group_balance_sheet_eur", "not_a_number")],
+    ),
+    ("companies", {"public_control_share": "1,01"}, [("public_control_share", "must_be_le")]),
+    ("companies", {"public_control_share": "-0,1"}, [("public_control_share", "must_be_ge")]),
     ("companies", {"founded_on": "2024/01/01"}, [("founded_on", "not_a_date")]),
     ("projects", {"partner": "RWTH"}, [("partner", "not_an_option")]),
     ("projects", {"use_case": "chatbot"}, [("use_case", "not_an_option")]),
@@ -155,6 +192,9 @@ RULES = [
     ("jobs", {"fte": "1,5"}, [("fte", "must_be_le")]),
     ("jobs", {"annual_gross_salary_eur": "-1"}, [("annual_gross_salary_eur", "must_be_ge")]),
     ("jobs", {"qualification": "phd"}, [("qualification", "not_an_option")]),
+    ("jobs", {"workplace_postal_code": "4705"}, [("workplace_postal_code", "bad_pattern")]),
+    ("jobs", {"confirmed_on": "30.09.2024"}, [("confirmed_on", "date_before")]),
+    ("jobs", {"grant_id": "STARK-01"}, [("grant_id", "grant_not_for_external")]),
     ("deployments", {"data_policy": "cloud"}, [("data_policy", "not_an_option")]),
     ("deployments", {"site_postal_code": "123"}, [("site_postal_code", "bad_pattern")]),
     (
@@ -189,11 +229,29 @@ RULES = [
     ("grants", {"funding_rate": "1,2"}, [("funding_rate", "must_be_le")]),
     ("grants", {"approved_eur": "0"}, [("approved_eur", "must_be_gt")]),
     ("grants", {"ends_on": "01.06.2024"}, [("ends_on", "date_not_after")]),
+    ("grants", {"vat_deductible": "vielleicht"}, [("vat_deductible", "not_a_boolean")]),
+    ("grants", {"regime": "ANBest-Kosten"}, [("regime", "not_an_option")]),
     ("budget", {"category": "coffee"}, [("category", "not_an_option")]),
     ("budget", {"planned_eur": "-1"}, [("planned_eur", "must_be_ge")]),
     ("budget", {"year": "2025,5"}, [("year", "not_an_integer")]),
     ("expenditures", {"amount_eur": "0,00"}, [("amount_eur", "zero_amount")]),
     ("expenditures", {"paid_on": "morgen"}, [("paid_on", "not_a_date")]),
+    ("expenditures", {"vat_eur": "412,81"}, [("vat_eur", "vat_over_amount")]),
+    (
+        "expenditures",
+        {"amount_eur": "-412,80", "vat_eur": "-412,81"},
+        [("vat_eur", "vat_over_amount")],
+    ),
+    ("expenditures", {"vat_eur": "-65,91"}, [("vat_eur", "vat_sign")]),
+    ("expenditures", {"amount_eur": "-412,80", "vat_eur": "65,91"}, [("vat_eur", "vat_sign")]),
+    ("expenditures", {"vat_eur": "65,915"}, [("vat_eur", "too_many_decimals")]),
+    ("revenues", {"kind": "loan"}, [("kind", "not_an_option")]),
+    ("revenues", {"year": "2025,5"}, [("year", "not_an_integer")]),
+    ("revenues", {"planned_eur": "-0,01"}, [("planned_eur", "must_be_ge")]),
+    ("revenues", {"actual_eur": "-1"}, [("actual_eur", "must_be_ge")]),
+    ("inventory", {"net_eur": "800,00"}, [("net_eur", "must_be_gt")]),
+    ("inventory", {"net_eur": "799"}, [("net_eur", "must_be_gt")]),
+    ("inventory", {"acquired_on": "bald"}, [("acquired_on", "not_a_date")]),
     ("disbursements", {"amount_eur": "-5"}, [("amount_eur", "must_be_gt")]),
     ("disbursements", {"received_on": "31.01.2025"}, [("received_on", "date_before")]),
     ("courses", {"semester": "Winter 2025"}, [("semester", "bad_pattern")]),
@@ -215,11 +273,70 @@ def test_every_entity_has_a_rule_test() -> None:
     assert {entity for entity, _, _ in RULES} == set(ENTITIES)
 
 
-def test_reasons_are_plain_language_in_both_languages() -> None:
-    outcome = validate_row(ENTITIES["jobs"], {**VALID["jobs"], "fte": "1,5"}, ",")
+@pytest.mark.parametrize(
+    ("entity", "changes", "english", "german"),
+    [
+        (
+            "jobs",
+            {"fte": "1,5"},
+            "'1,5' in 'fte' must not be greater than 1.",
+            "„1,5“ in „fte“ darf nicht größer als 1 sein.",
+        ),
+        (
+            "expenditures",
+            {"amount_eur": "1.190,00", "vat_eur": "1.190,01"},
+            "The input VAT '1.190,01' in 'vat_eur' is more than the gross amount (1,190.00) "
+            "that contains it.",
+            "Die Vorsteuer „1.190,01“ in „vat_eur“ ist höher als der Bruttobetrag (1.190,00), in "
+            "dem sie enthalten ist.",
+        ),
+        (
+            "expenditures",
+            {"amount_eur": "-1.190,00", "vat_eur": "190,00"},
+            "The input VAT '190,00' in 'vat_eur' has the opposite sign of the amount (-1,190.00); "
+            "the VAT contained in a correction is negative too.",
+            "Die Vorsteuer „190,00“ in „vat_eur“ hat das andere Vorzeichen als der Betrag "
+            "(-1.190,00); die Vorsteuer einer Korrektur ist ebenfalls negativ.",
+        ),
+        (
+            "jobs",
+            {"grant_id": "STARK-01"},
+            "Only project-related jobs (staff of the centre) name the grant that funds them; "
+            "remove 'STARK-01' from 'grant_id' of this external job.",
+            "Nur projektbezogene Arbeitsplätze (Personal des Zentrums) nennen die Zuwendung, die "
+            "sie finanziert; „STARK-01“ in „grant_id“ dieses externen Arbeitsplatzes bitte "
+            "entfernen.",
+        ),
+        (
+            "jobs",
+            {"workplace_postal_code": "D-47057"},
+            "'D-47057' in 'workplace_postal_code' does not have the expected form: five-digit "
+            "postal code.",
+            "„D-47057“ in „workplace_postal_code“ hat nicht die erwartete Form: fünfstellige "
+            "Postleitzahl.",
+        ),
+        (
+            "companies",
+            {"group_employees": "11,5"},
+            "'group_employees' (11,5) is less than the company's own employees (12); the group "
+            "figure includes the company itself.",
+            "„group_employees“ (11,5) ist kleiner als die eigene Beschäftigtenzahl des "
+            "Unternehmens (12); die Gruppenzahl schließt das Unternehmen selbst ein.",
+        ),
+        (
+            "inventory",
+            {"net_eur": "800,00"},
+            "'800,00' in 'net_eur' must be greater than 800.",
+            "„800,00“ in „net_eur“ muss größer als 800 sein.",
+        ),
+    ],
+)
+def test_reasons_are_plain_language_in_both_languages(
+    entity: str, changes: dict[str, object], english: str, german: str
+) -> None:
+    outcome = validate_row(ENTITIES[entity], {**VALID[entity], **changes}, ",")
     assert isinstance(outcome, list)
-    assert outcome[0].reason_en == "'1,5' in 'fte' must not be greater than 1."
-    assert outcome[0].reason_de == "„1,5“ in „fte“ darf nicht größer als 1 sein."
+    assert [(p.reason_en, p.reason_de) for p in outcome] == [(english, german)]
 
 
 def test_optional_defaults_and_option_spelling() -> None:
@@ -235,6 +352,45 @@ def test_optional_defaults_and_option_spelling() -> None:
     assert device.report_interval_s == 60
     course = check("courses")
     assert course.embedded_ai is True
+    company = check("companies")
+    assert (company.baseline_employees, company.public_control_share) == (None, 0.0)
+    assert (company.group_employees, company.group_turnover_eur) == (None, None)
+    assert company.group_balance_sheet_eur is None
+    assert check("grants").vat_deductible is False
+    assert check("expenditures").vat_eur == Decimal("0.00")
+    assert (job.workplace_postal_code, job.confirmed_on, job.grant_id) == (None, None, None)
+    assert check("revenues").actual_eur is None
+    assert check("inventory").location is None
+
+
+def test_new_optional_columns_accept_their_values() -> None:
+    job = check(
+        "jobs",
+        category="project_related",
+        company_id=None,
+        grant_id="STARK-01",
+        workplace_postal_code="47057",
+        confirmed_on="01.10.2024",
+    )
+    assert (job.grant_id, job.workplace_postal_code, job.confirmed_on) == (
+        "STARK-01",
+        "47057",
+        dt.date(2024, 10, 1),
+    )
+    # VAT as large as the amount, and a correction with its VAT negative too.
+    assert check("expenditures", vat_eur="412,80").vat_eur == Decimal("412.80")
+    correction = check("expenditures", amount_eur="-119,00", vat_eur="-19,00")
+    assert (correction.amount_eur, correction.vat_eur) == (Decimal("-119.00"), Decimal("-19.00"))
+    assert check("expenditures", amount_eur="-119,00", vat_eur="0").vat_eur == Decimal("0.00")
+    assert check("grants", vat_deductible="ja").vat_deductible is True
+    assert check("inventory", net_eur="1.234,56").net_eur == Decimal("1234.56")
+    revenue = check("revenues", kind="Third_Party", actual_eur="0")
+    assert (revenue.kind, revenue.actual_eur) == ("third_party", Decimal("0.00"))
+    company = check(
+        "companies", baseline_employees="9", group_employees="12", public_control_share="0,5"
+    )
+    assert (company.baseline_employees, company.group_employees) == (9, 12.0)
+    assert company.public_control_share == 0.5
 
 
 @pytest.mark.parametrize(
@@ -348,12 +504,118 @@ def test_company_derived_columns() -> None:
     assert check("companies", postal_code="47280").in_duisburg is False
 
 
+# (own figures, group figures, public control share) -> size class and its flags
+SME_CASES = [
+    # The company's own figures: no group figures given.
+    (
+        {"employees": "12", "annual_turnover_eur": "1.800.000,00"},
+        ("small", True, False, False, False),
+    ),
+    # Group figures decide: the company alone is micro, with its group small (30,5 AWU; the
+    # group turnover of 12 M EUR is over the small ceiling, its balance sheet of 9 M is not).
+    (
+        {
+            "employees": "8",
+            "annual_turnover_eur": "1.500.000,00",
+            "group_employees": "30,5",
+            "group_turnover_eur": "12.000.000,00",
+            "group_balance_sheet_eur": "9.000.000,00",
+        },
+        ("small", True, False, True, False),
+    ),
+    # Group headcount only: it replaces the company's, the turnover stays the company's own.
+    (
+        {"employees": "8", "annual_turnover_eur": "1.500.000,00", "group_employees": "10"},
+        ("small", True, False, True, False),
+    ),
+    # Group figures given but the same class: they did not decide it.
+    (
+        {"employees": "12", "annual_turnover_eur": "1.800.000,00", "group_employees": "40"},
+        ("small", True, False, False, False),
+    ),
+    # A linked group over every ceiling makes a small company large.
+    (
+        {
+            "employees": "12",
+            "annual_turnover_eur": "1.800.000,00",
+            "group_employees": "260",
+            "group_turnover_eur": "80.000.000,00",
+        },
+        ("large", False, False, True, False),
+    ),
+    # Neither turnover nor balance sheet, own or group: the headcount alone decides.
+    ({"employees": "120", "annual_turnover_eur": None}, ("medium", True, True, False, False)),
+    (
+        {"employees": "120", "annual_turnover_eur": None, "group_employees": "250"},
+        ("large", False, True, True, False),
+    ),
+    # Group turnover alone makes the financial side known: not by headcount only.
+    (
+        {"employees": "120", "annual_turnover_eur": None, "group_turnover_eur": "40.000.000,00"},
+        ("medium", True, False, False, False),
+    ),
+    # Public bodies hold 25 % or more: large whatever its size (Art. 3(4)).
+    (
+        {"employees": "12", "annual_turnover_eur": "1.800.000,00", "public_control_share": "0,25"},
+        ("large", False, False, False, True),
+    ),
+    (
+        {
+            "employees": "12",
+            "annual_turnover_eur": "1.800.000,00",
+            "public_control_share": "0,2499",
+        },
+        ("small", True, False, False, False),
+    ),
+    (
+        {"employees": "3", "annual_turnover_eur": None, "public_control_share": "1"},
+        ("large", False, False, False, True),
+    ),
+    (
+        {
+            "employees": "8",
+            "annual_turnover_eur": "1.500.000,00",
+            "group_employees": "30,5",
+            "public_control_share": "0,6",
+        },
+        ("large", False, False, False, True),
+    ),
+]
+
+
+@pytest.mark.parametrize(("cells", "expected"), SME_CASES)
+def test_sme_classification_with_group_figures_and_public_control(
+    cells: dict[str, object], expected: tuple[str, bool, bool, bool, bool]
+) -> None:
+    company = check("companies", **cells)
+    assert (
+        company.size_class,
+        company.is_sme,
+        company.size_class_by_headcount_only,
+        company.size_class_from_group,
+        company.size_class_public_control,
+    ) == expected
+
+
 def test_grant_derived_columns() -> None:
     grant = check("grants")
-    assert grant.drawdown_window == "2 months"
+    assert (grant.basis, grant.drawdown_window) == ("expenditure", "2 months")
     assert grant.final_report_due_on == dt.date(2028, 11, 30)
-    assert check("grants", regime="NKBF").drawdown_window == "6 weeks"
-    assert check("grants", regime="anbest-p").drawdown_window == "6 weeks"
+    assert [
+        (
+            regime,
+            check("grants", regime=regime).basis,
+            check("grants", regime=regime).drawdown_window,
+        )
+        for regime in ("anbest-p", "ANBest-Gk", "ANBEST-P-KOSTEN", "NKBF")
+    ] == [
+        ("anbest-p", "expenditure", "6 weeks"),
+        ("ANBest-Gk", "expenditure", "2 months"),
+        ("ANBEST-P-KOSTEN", "cost", "6 weeks"),
+        ("NKBF", "cost", "6 weeks"),
+    ]
+    assert check("grants", regime="ANBEST-P-KOSTEN").regime == "ANBest-P-Kosten"
+    assert set(REGIME_BASIS) == set(REGIMES)
 
 
 @pytest.mark.parametrize(
@@ -376,6 +638,9 @@ def test_add_months(day: dt.date, months: int, expected: dt.date) -> None:
         ("sdg_contributions_q3.csv", "sdg_contributions"),
         ("budget2026.csv", "budget"),
         ("telemetry_2026-11.parquet", "telemetry"),
+        ("revenues_2026.csv", "revenues"),
+        ("Inventory.xlsx", "inventory"),
+        ("inventar.csv", None),
         ("firmen.csv", None),
         ("notes.txt", None),
     ],

@@ -9,7 +9,6 @@ import pytest
 
 from zakid_metrics.disclosure import (
     TOTAL,
-    DisclosureError,
     Rules,
     cells_from_units,
     display_values,
@@ -18,6 +17,7 @@ from zakid_metrics.disclosure import (
     primary_reasons,
     protect,
 )
+from zakid_metrics.errors import DisclosureError
 from zakid_metrics.settings import Settings
 
 T = TOTAL

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import stat
 from pathlib import Path
 
 import pytest
 
+from zakid_metrics import files
 from zakid_metrics.files import atomic_write, file_lock, swap_directory
 
 
@@ -18,6 +20,25 @@ def test_atomic_write_replaces_content_with_private_mode(tmp_path: Path) -> None
     assert target.read_bytes() == b"new"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]
+
+
+def test_atomic_writes_of_one_file_from_two_threads_do_not_share_a_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two app sessions may write the same report at once: each write has its own temporary."""
+    target = tmp_path / "report.pdf"
+    real_replace = os.replace
+
+    def replace_after_another_write(source: str, destination: str) -> None:
+        monkeypatch.setattr(files.os, "replace", real_replace)
+        atomic_write(target, b"other session", mode=0o640)  # runs between write and rename
+        real_replace(source, destination)
+
+    monkeypatch.setattr(files.os, "replace", replace_after_another_write)
+    atomic_write(target, b"this session", mode=0o640)
+    assert target.read_bytes() == b"this session"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pdf"]
 
 
 def _hold(path: str, ready, release) -> None:  # type: ignore[no-untyped-def]

@@ -15,13 +15,8 @@ from tests.zakid_metrics.kpis.conftest import (
     build_telemetry,
     build_warehouse,
 )
-from zakid_metrics.telemetry import (
-    TELEMETRY_KPIS,
-    FleetSummary,
-    TelemetryWindowError,
-    Window,
-    fleet_summary,
-)
+from zakid_metrics.errors import TelemetryWindowError
+from zakid_metrics.telemetry import TELEMETRY_KPIS, FleetSummary, Window, fleet_summary
 from zakid_metrics.telemetry_store import READING_SCHEMA, ROLLUPS, connect, telemetry_dir
 from zakid_metrics.warehouse import read_snapshot
 

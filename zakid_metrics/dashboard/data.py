@@ -1,13 +1,15 @@
-"""Cached reads of the published warehouse: the one place where the dashboard caches data."""
+"""The dashboard's one way to the warehouse: every read of a page or component goes through here,
+and this is the one place where the dashboard caches data."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -16,12 +18,13 @@ import streamlit as st
 
 from zakid_metrics import kpis, telemetry, warehouse
 from zakid_metrics.contract import ENTITIES
-from zakid_metrics.open_data import PublicModeError
+from zakid_metrics.errors import PublicModeError
 from zakid_metrics.settings import get_settings
 from zakid_metrics.warehouse import warehouse_path
 
 # Identity of the published file: a load publishes by os.replace, which gives a new inode.
 SnapshotId = tuple[int, int, int]  # (inode, mtime_ns, size)
+NO_SNAPSHOT: SnapshotId = (0, 0, 0)
 
 # DuckDB shares one database instance per path among the open connections of a process. If a
 # connection to a replaced file were still open, a new connect would be handed the old file;
@@ -31,17 +34,61 @@ _READ_LOCK = threading.Lock()
 # Which column holds a text in which language (reason/reason_de, errors/errors_de, ...).
 _SUFFIX = {"de": "_de", "en": ""}
 
+P = ParamSpec("P")
+R = TypeVar("R")
+_CACHED: list[Any] = []  # every cached read, for clear()
 
-def read_snapshot(data_dir: Path) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
-    """The warehouse, read-only; every read of this module goes through here, and the public
-    app may never read it (DESIGN.md decision 4: it reads DATA_DIR/public/ only)."""
+
+def _refuse_in_public_mode() -> None:
     if get_settings().mode == "public":
         raise PublicModeError(
             "The public app tried to read the warehouse.",
             "Public pages read the open-data export only (dashboard/public_data.py); report "
             "this as a bug.",
         )
-    return warehouse.read_snapshot(data_dir)
+
+
+@contextmanager
+def snapshot(data_dir: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The published warehouse (of `data_dir`, default the settings'), read-only, under this
+    process's read lock. The public app may never read it (DESIGN.md decision 4: it reads
+    DATA_DIR/public/ only)."""
+    _refuse_in_public_mode()
+    with _READ_LOCK, warehouse.read_snapshot(data_dir or get_settings().data_dir) as con:
+        yield con
+
+
+def cached_read(
+    *, max_entries: int, ttl: float | None = None
+) -> Callable[[Callable[Concatenate[duckdb.DuckDBPyConnection, P], R]], Callable[P, R]]:
+    """Make `read(con, *args)` a cached `read(*args)` on the published snapshot.
+
+    The cache key is the data directory, the snapshot's identity and the arguments, so a new
+    load is a cache miss; the public-mode guard runs on every call, cached or not.
+    """
+
+    def decorate(read: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R]) -> Callable[P, R]:
+        def on_snapshot(data_dir: str, identity: SnapshotId, *args: Any, **kwargs: Any) -> R:
+            # `identity` is not used in the body: it is in the cache key.
+            with snapshot(Path(data_dir)) as con:
+                return read(con, *args, **kwargs)
+
+        # Streamlit keys a cache on the function's module and qualified name (and source,
+        # which is the same for every read): each read gets its own cache.
+        on_snapshot.__module__, on_snapshot.__qualname__ = read.__module__, read.__qualname__
+        cached = st.cache_data(show_spinner=False, max_entries=max_entries, ttl=ttl)(on_snapshot)
+        _CACHED.append(cached)
+
+        def public(*args: P.args, **kwargs: P.kwargs) -> R:
+            _refuse_in_public_mode()
+            data_dir = str(get_settings().data_dir)
+            return cached(data_dir, snapshot_id() or NO_SNAPSHOT, *args, **kwargs)
+
+        public.__name__, public.__qualname__ = read.__name__, read.__qualname__
+        public.__doc__ = read.__doc__
+        return public
+
+    return decorate
 
 
 @dataclass(frozen=True)
@@ -61,16 +108,9 @@ def snapshot_id() -> SnapshotId | None:
     return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def _query(data_dir: str, snapshot: SnapshotId, sql: str, params: tuple[Any, ...]) -> pd.DataFrame:
-    # `snapshot` is not used in the body: it is in the cache key, so a new load is a cache miss.
-    with _READ_LOCK, read_snapshot(Path(data_dir)) as con:
-        return con.execute(sql, list(params)).df()
-
-
-def _read(sql: str, *params: Any) -> pd.DataFrame:
-    settings = get_settings()
-    return _query(str(settings.data_dir), snapshot_id() or (0, 0, 0), sql, params)
+@cached_read(max_entries=128)
+def _read(con: duckdb.DuckDBPyConnection, sql: str, *params: Any) -> pd.DataFrame:
+    return con.execute(sql, list(params)).df()
 
 
 def _local_time(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -85,16 +125,11 @@ def snapshot_meta() -> SnapshotMeta | None:
     """The published snapshot's load run and time; None without a warehouse or load."""
     if snapshot_id() is None:
         return None
-    meta = _read(
-        "SELECT max(value) FILTER (WHERE key = 'snapshot_run_id') AS run_id, "
-        "max(value) FILTER (WHERE key = 'published_at') AS published_at FROM meta"
-    )
-    run_id, published_at = meta.iloc[0]
-    if pd.isna(run_id) or pd.isna(published_at):
+    meta = _read("SELECT run_id, published_at FROM published_snapshot()")
+    if meta.empty:
         return None
-    published = dt.datetime.fromisoformat(published_at)
-    if published.tzinfo is None:  # stored as UTC without zone, like every timestamp
-        published = published.replace(tzinfo=dt.UTC)
+    run_id, published_at = meta.iloc[0]
+    published = published_at.to_pydatetime().replace(tzinfo=dt.UTC)  # stored as UTC
     return SnapshotMeta(int(run_id), published.astimezone(ZoneInfo(get_settings().timezone)))
 
 
@@ -229,71 +264,31 @@ def _local_day(value: Any) -> dt.date | None:
     return pd.Timestamp(value).tz_localize("UTC").tz_convert(zone).date()
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _kpi_results(
-    data_dir: str, snapshot: SnapshotId, as_of: dt.date, period: Period | None
+@cached_read(max_entries=32)
+def kpi_results(
+    con: duckdb.DuckDBPyConnection, as_of: dt.date, period: Period | None
 ) -> dict[str, kpis.KpiResult]:
-    with _READ_LOCK, read_snapshot(Path(data_dir)) as con:
-        return kpis.compute_all(con, as_of=as_of, period=period)
-
-
-def kpi_results(as_of: dt.date, period: Period | None) -> dict[str, kpis.KpiResult]:
     """Every KPI of the registry on `as_of` over `period`, computed once per snapshot and choice.
 
     A page calls this once and takes its figures from the result, never KPI by KPI.
     """
-    settings = get_settings()
-    return _kpi_results(str(settings.data_dir), snapshot_id() or (0, 0, 0), as_of, period)
+    return kpis.compute_all(con, as_of=as_of, period=period)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _kpi_result(
-    data_dir: str, snapshot: SnapshotId, kpi_id: str, as_of: dt.date, period: Period | None
+@cached_read(max_entries=64)
+def kpi_result(
+    con: duckdb.DuckDBPyConnection, kpi_id: str, as_of: dt.date, period: Period | None
 ) -> kpis.KpiResult:
-    with _READ_LOCK, read_snapshot(Path(data_dir)) as con:
-        return kpis.compute(con, kpi_id, as_of=as_of, period=period)
-
-
-def kpi_result(kpi_id: str, as_of: dt.date, period: Period | None) -> kpis.KpiResult:
     """One KPI, for a component that needs a single figure outside a page's kpi_results."""
-    settings = get_settings()
-    return _kpi_result(str(settings.data_dir), snapshot_id() or (0, 0, 0), kpi_id, as_of, period)
+    return kpis.compute(con, kpi_id, as_of=as_of, period=period)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _source_rows(
-    data_dir: str, snapshot: SnapshotId, kpi_id: str, as_of: dt.date, period: Period | None
+@cached_read(max_entries=64)
+def source_rows(
+    con: duckdb.DuckDBPyConnection, kpi_id: str, as_of: dt.date, period: Period | None
 ) -> pd.DataFrame:
-    with _READ_LOCK, read_snapshot(Path(data_dir)) as con:
-        return kpis.source_rows(con, kpi_id, as_of=as_of, period=period)
-
-
-def source_rows(kpi_id: str, as_of: dt.date, period: Period | None) -> pd.DataFrame:
     """The rows KPI `kpi_id` is computed from (its drill-down), with their provenance."""
-    settings = get_settings()
-    return _source_rows(str(settings.data_dir), snapshot_id() or (0, 0, 0), kpi_id, as_of, period)
-
-
-def jobs_trajectory(as_of: dt.date, period_start: dt.date) -> pd.DataFrame:
-    """Cumulative created jobs per category (`category`, `day`, `value`) up to `as_of`.
-
-    Each category starts at 0 on the funding period's start (or its first job, if earlier)
-    and ends on `as_of`, so the line covers the whole time shown.
-    """
-    jobs = source_rows("jobs_forecast_end", as_of, None)
-    parts = []
-    for category in ("project_related", "external"):
-        days = jobs.loc[jobs["category"] == category, "created_on"]
-        counts = days.value_counts().sort_index().cumsum()
-        start = min([period_start, *counts.index[:1]])
-        series = pd.DataFrame(
-            {"day": [start, *counts.index, as_of], "value": [0, *counts.tolist(), len(days)]}
-        )
-        series["category"] = category
-        parts.append(series.drop_duplicates("day", keep="last"))
-    frame = pd.concat(parts, ignore_index=True)[["category", "day", "value"]]
-    frame["value"] = frame["value"].astype("Int64")
-    return frame
+    return kpis.source_rows(con, kpi_id, as_of=as_of, period=period)
 
 
 def entity_rows(entity: str) -> pd.DataFrame:
@@ -315,31 +310,19 @@ FLEET_TTL_S = 2
 """The live fleet view refreshes every 5 s; a read serves every session for 2 s."""
 
 
-@st.cache_data(show_spinner=False, ttl=FLEET_TTL_S, max_entries=16)
-def _fleet(
-    data_dir: str,
-    snapshot: SnapshotId,
-    window: str,
-    custom: tuple[dt.datetime, dt.datetime] | None,
-) -> telemetry.FleetSummary:
-    chosen = telemetry.Window.between(*custom) if custom else telemetry.Window.named(window)
-    with _READ_LOCK, read_snapshot(Path(data_dir)) as con:
-        return telemetry.fleet_summary(con, Path(data_dir), chosen)
-
-
+@cached_read(max_entries=16, ttl=FLEET_TTL_S)
 def fleet(
-    window: str, custom: tuple[dt.datetime, dt.datetime] | None = None
+    con: duckdb.DuckDBPyConnection,
+    window: str,
+    custom: tuple[dt.datetime, dt.datetime] | None = None,
 ) -> telemetry.FleetSummary:
     """The live fleet in a preset `window` (telemetry.WINDOW_LENGTHS) up to now, or in
     `custom` (start, end); at most FLEET_TTL_S seconds old."""
-    settings = get_settings()
-    return _fleet(str(settings.data_dir), snapshot_id() or (0, 0, 0), window, custom)
+    chosen = telemetry.Window.between(*custom) if custom else telemetry.Window.named(window)
+    return telemetry.fleet_summary(con, get_settings().data_dir, chosen)
 
 
 def clear() -> None:
     """Forget every cached read, e.g. after an upload published a new snapshot."""
-    _fleet.clear()
-    _query.clear()
-    _kpi_results.clear()
-    _kpi_result.clear()
-    _source_rows.clear()
+    for cached in _CACHED:
+        cached.clear()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from zakid_metrics.open_data import Export, ExportId, export_id, read_export
+from zakid_metrics.open_data.read import Export, ExportId, export_id, read_export
 from zakid_metrics.settings import get_settings
 
 
@@ -17,7 +17,7 @@ def _export(data_dir: str, identity: ExportId) -> Export:
 
 
 def export() -> Export | None:
-    """The published export, read once per publish; None while there is none."""
+    """The published export, read once per export; None while there is none."""
     data_dir = get_settings().data_dir
     identity = export_id(data_dir)
     if identity is None:

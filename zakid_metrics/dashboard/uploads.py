@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zakid_metrics.errors import ZakidError
+from zakid_metrics.errors import UploadError
 from zakid_metrics.settings import PROJECT_ROOT
 
 MAX_UPLOAD_MB = 50
@@ -30,12 +30,6 @@ INGEST_TIMEOUT_S = 600
 POLL_S = 0.25
 _UNSAFE = re.compile(r"[^\w.-]+")  # \w keeps letters of any script (Ä, ß), digits and _
 MAX_STEM = 100
-
-
-class UploadError(ZakidError):
-    """An uploaded file cannot be stored or loaded (wrong type, load failed to run)."""
-
-    code = "upload_error"
 
 
 def safe_name(name: str) -> str:

@@ -47,7 +47,7 @@ MESSAGES: dict[str, str] = {
     "column.latency_ms_p95": "Latenz p95 (ms)",
     "column.readings_error": "Fehlermeldungen",
     "column.bucket": "Zeit",
-    # Open data, public app, login, device tokens (pipelines/publish.py, open_data.py,
+    # Open data, public app, login, device tokens (pipelines/export.py, open_data/,
     # dashboard/public_pages, components/public.py, components/login.py, app_pages/devices.py)
     "open_data.catalog.title": "ZaKI.D Wirkungsmonitor – offene Daten",
     "open_data.catalog.description": (
@@ -133,18 +133,32 @@ MESSAGES: dict[str, str] = {
     "open_data.column.verified": "yes oder no: ob der Beitrag verifiziert ist",
     "open_data.column.semester": "Semester, z. B. WS 2025/26",
     "error.open_data": "Die offenen Daten können nicht gelesen werden.",
-    "error.open_data.hint": "Veröffentlichen Sie sie neu: python -m pipelines publish",
+    "error.open_data.hint": "Erstellen Sie den Export neu: python -m pipelines export",
     "error.public_mode": "Die öffentliche Ansicht darf den internen Datenbestand nicht lesen.",
     "error.public_mode.hint": "Bitte melden Sie diesen Fehler dem Betriebsteam.",
-    "error.publish_error": "Die offenen Daten können nicht erstellt werden.",
-    "error.publish_error.hint": "Die technische Angabe unten nennt den Grund.",
+    "error.export_error": "Die offenen Daten können nicht erstellt werden.",
+    "error.export_error.hint": "Die technische Angabe unten nennt den Grund.",
     "error.unknown_device": "Dieses Gerät ist im Datenbestand nicht bekannt.",
     "error.unknown_device.hint": "Liefern Sie es in devices.csv und laden Sie die Lieferung.",
     "error.no_token": "Dieses Gerät hat keinen gültigen Zugang.",
     "error.no_token.hint": "Es gibt nichts zu widerrufen.",
+    # The collector's answers to devices and the simulator's (pipelines.collector, .simulate)
+    "error.not_durable": "Die Messwerte konnten nicht sicher gespeichert werden und wurden nicht angenommen.",
+    "error.not_durable.hint": "Das Gerät sendet sie gleich noch einmal. Bleibt der Fehler, prüfen Sie, ob der Collector genug freien Speicherplatz hat.",
+    "error.request_error": "Der Collector hat die Sendung eines Geräts abgelehnt.",
+    "error.request_error.hint": "Die technische Angabe unten nennt den Grund.",
+    "error.unauthorized": "Das Gerät hat sich nicht mit einem gültigen Zugang gemeldet.",
+    "error.unauthorized.hint": "Stellen Sie einen neuen Zugang aus (Seite Gerätezugänge oder python -m pipelines devices token GERÄT) und tragen Sie ihn im Gerät ein.",
+    "error.too_large": "Die Sendung des Geräts ist zu groß (mehr als 5 MB).",
+    "error.too_large.hint": "Das Gerät muss seine Messwerte in kleineren Paketen senden.",
+    "error.malformed_body": "Die Sendung des Geräts ist nicht lesbar.",
+    "error.malformed_body.hint": "Das Gerät muss eine JSON-Liste von Messwerten senden oder NDJSON: einen Messwert je Zeile.",
+    "error.collector_unreachable": "Der Collector ist nicht erreichbar.",
+    "error.collector_unreachable.hint": "Die Messwerte gehen nicht verloren, sie werden später gesendet. Prüfen Sie, ob der Collector läuft (make run startet ihn).",
     "page.open_data": "Offene Daten",
     "page.devices": "Gerätezugänge",
     "device_class.no_devices": "ohne Geräte",
+    "public.overview.more": "Weitere Kennzahlen",
     "public.overview.title": "ZaKI.D – was das Zentrum bewirkt",
     "public.overview.intro": (
         "Das Zentrum für angewandte eingebettete KI in Duisburg (ZaKI.D) – getragen von der Stadt "
@@ -162,7 +176,7 @@ MESSAGES: dict[str, str] = {
     ),
     "public.no_export": (
         "Die offenen Daten sind noch nicht veröffentlicht. Sobald das Team sie veröffentlicht "
-        "hat (python -m pipelines publish), erscheinen sie hier."
+        "hat (python -m pipelines export), erscheinen sie hier."
     ),
     "public.as_of": "Stand: {as_of} · Herausgeber: {publisher}",
     "public.license": "Lizenz: {license}",
@@ -284,7 +298,7 @@ MESSAGES: dict[str, str] = {
         "Jedes Gerät meldet seine Telemetrie mit einem eigenen Zugang (Token). Ein neuer Zugang "
         "ersetzt den alten sofort; ein widerrufener wird vom Collector sofort abgewiesen."
     ),
-    "devices.admin_only": "Diese Seite ist der Administration vorbehalten.",
+    "page.admin_only": "Diese Seite ist der Administration vorbehalten.",
     "devices.none": "Der Datenbestand enthält noch keine Geräte.",
     "devices.device": "Gerät",
     "devices.issue": "Zugang ausstellen",
@@ -629,6 +643,7 @@ MESSAGES: dict[str, str] = {
     "column.reported_on": "Gemeldet am",
     "column.evidence": "Nachweis",
     "column.semester": "Semester",
+    "column.semester_starts_on": "Semesterbeginn",
     "column.courses": "Lehrveranstaltungen",
     "column.enrolled": "Eingeschrieben",
     "column.completed": "Abgeschlossen",
@@ -810,8 +825,16 @@ MESSAGES: dict[str, str] = {
         "Lieferordner). Nennt die technische Angabe unten eine neuere Schema-Version, "
         "aktualisieren Sie die Software (git pull && make setup)."
     ),
+    "error.base_rate_missing": "Für einen Tag fehlt der Basiszinssatz: {day}.",
+    "error.base_rate_missing.hint": "Tragen Sie den ab diesem Tag geltenden Basiszinssatz der Deutschen Bundesbank als Zeile `valid_from,rate_percent,source` in {file} ein und erstellen Sie den Bericht erneut.",
     "error.load_in_progress": "Gerade läuft ein anderer Ladevorgang.",
     "error.load_in_progress.hint": "Warten Sie, bis er fertig ist, und laden Sie die Seite neu.",
+    "error.usage_error": "Der Befehl passt nicht zu den angegebenen Werten.",
+    "error.usage_error.hint": "Die technische Angabe unten nennt die richtige Form; alle Befehle zeigt python -m pipelines --help.",
+    "error.file_error": "Eine Lieferdatei kann nicht gelesen werden.",
+    "error.file_error.hint": "Die technische Angabe unten nennt die Datei und was an ihr zu ändern ist.",
+    "error.serve_error": "Ein Teil des Systems ist nicht gestartet oder hat sich beendet.",
+    "error.serve_error.hint": "Die technische Angabe unten nennt den Teil. Seine letzten Meldungen stehen in der Ausgabe darüber: Beheben Sie, was dort steht, und starten Sie neu mit make run.",
     "data_status.as_of": (
         "Veröffentlichter Stand aus Ladelauf {run_id}, veröffentlicht am {published_at} "
         "({timezone})."
@@ -902,18 +925,24 @@ MESSAGES: dict[str, str] = {
     "reason.date_not_after": "„{column}“ ({value}) muss nach „{other}“ ({other_value}) liegen.",
     "reason.company_required_for_external": "Externe Arbeitsplätze brauchen eine company_id.",
     "reason.company_not_for_project_related": "Projektbezogene Arbeitsplätze (Personal des Zentrums) haben keine company_id; „{value}“ bitte entfernen.",
+    "reason.grant_not_for_external": "Nur projektbezogene Arbeitsplätze (Personal des Zentrums) nennen die Zuwendung, die sie finanziert; „{value}“ in „{column}“ dieses externen Arbeitsplatzes bitte entfernen.",
+    "reason.group_employees_below_employees": "„{column}“ ({value}) ist kleiner als die eigene Beschäftigtenzahl des Unternehmens ({employees}); die Gruppenzahl schließt das Unternehmen selbst ein.",
     "reason.decommissioned_without_live": "Ein Außerbetriebnahmedatum ist angegeben, aber kein went_live_on.",
     "reason.sdg_target_goal": "Unterziel „{value}“ gehört nicht zu SDG {goal}.",
     "reason.zero_amount": "Der Betrag in „{column}“ ist 0; Belege haben einen Betrag (negativ = Korrektur).",
+    "reason.vat_sign": "Die Vorsteuer „{value}“ in „{column}“ hat das andere Vorzeichen als der Betrag ({amount}); die Vorsteuer einer Korrektur ist ebenfalls negativ.",
+    "reason.vat_over_amount": "Die Vorsteuer „{value}“ in „{column}“ ist höher als der Bruttobetrag ({amount}), in dem sie enthalten ist.",
     "reason.completed_over_enrolled": "Mehr Abschlüsse ({value}) als Eingeschriebene ({enrolled}).",
     "reason.semester_years": "„{value}“ ist kein Wintersemester; erwartet z. B. WS 2025/26.",
     "reason.unknown_reference": "„{value}“ in „{column}“: {target} mit dieser Kennung gibt es weder in dieser Lieferung noch im Bestand.",
     "reason.rejected_reference": "„{value}“ in „{column}“: Die Zeile dazu ({target}) wurde abgelehnt oder ist veraltet; bitte zuerst diese korrigieren.",
     "reason.year_outside_period": "Jahr {value} liegt außerhalb der Laufzeit von {via} „{ref}“ ({start}–{end}).",
+    "reason.reference_mismatch": "„{value}“ in „{column}“ bezeichnet {target} zu {shared} „{other}“, diese Zeile gehört aber zu {shared} „{own}“; beide müssen übereinstimmen.",
     "reason.duplicate_key": "Doppelte Kennung „{value}“; die erste Zeile (Zeile {first_line}) gilt, diese wird abgelehnt.",
     "reason.extra_cells": "Die Zeile hat {count} Zellen mehr als die Kopfzeile Spalten hat; vermutlich ein Trennzeichen im Text ohne Anführungszeichen.",
     "pattern.postal_code": "fünfstellige Postleitzahl",
     "pattern.site_postal_code": "fünfstellige Postleitzahl",
+    "pattern.workplace_postal_code": "fünfstellige Postleitzahl",
     "pattern.semester": "„WS 2025/26“ oder „SS 2026“",
     # Entities
     "entity.companies": "Unternehmen",
@@ -934,6 +963,10 @@ MESSAGES: dict[str, str] = {
     "entity.one.budget": "eine Planposition",
     "entity.expenditures": "Belegliste",
     "entity.one.expenditures": "einen Beleg",
+    "entity.revenues": "Deckungsmittel",
+    "entity.one.revenues": "eine Position der Deckungsmittel",
+    "entity.inventory": "Inventarverzeichnis",
+    "entity.one.inventory": "einen Inventargegenstand",
     "entity.disbursements": "Mittelabrufe",
     "entity.one.disbursements": "einen Mittelabruf",
     "entity.courses": "Lehrveranstaltungen",

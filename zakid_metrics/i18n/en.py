@@ -47,7 +47,7 @@ MESSAGES: dict[str, str] = {
     "column.latency_ms_p95": "Latency p95 (ms)",
     "column.readings_error": "Error reports",
     "column.bucket": "Time",
-    # Open data, public app, login, device tokens (pipelines/publish.py, open_data.py,
+    # Open data, public app, login, device tokens (pipelines/export.py, open_data/,
     # dashboard/public_pages, components/public.py, components/login.py, app_pages/devices.py)
     "open_data.catalog.title": "ZaKI.D impact monitor – open data",
     "open_data.catalog.description": (
@@ -133,18 +133,32 @@ MESSAGES: dict[str, str] = {
     "open_data.column.verified": "yes or no: whether the contribution is verified",
     "open_data.column.semester": "Semester, e.g. WS 2025/26",
     "error.open_data": "The open data cannot be read.",
-    "error.open_data.hint": "Publish it again: python -m pipelines publish",
+    "error.open_data.hint": "Export it again: python -m pipelines export",
     "error.public_mode": "The public view must not read the internal data.",
     "error.public_mode.hint": "Please report this error to the operations team.",
-    "error.publish_error": "The open data cannot be created.",
-    "error.publish_error.hint": "The technical detail below gives the reason.",
+    "error.export_error": "The open data cannot be created.",
+    "error.export_error.hint": "The technical detail below gives the reason.",
     "error.unknown_device": "This device is not in the data.",
     "error.unknown_device.hint": "Deliver it in devices.csv and load the delivery.",
     "error.no_token": "This device has no valid token.",
     "error.no_token.hint": "There is nothing to revoke.",
+    # The collector's answers to devices and the simulator's (pipelines.collector, .simulate)
+    "error.not_durable": "The readings could not be stored safely and were not accepted.",
+    "error.not_durable.hint": "The device sends them again shortly. If the error stays, check that the collector has enough free disk space.",
+    "error.request_error": "The collector refused a device's request.",
+    "error.request_error.hint": "The technical detail below gives the reason.",
+    "error.unauthorized": "The device did not present a valid token.",
+    "error.unauthorized.hint": "Issue a new token (page Device tokens or python -m pipelines devices token DEVICE) and enter it on the device.",
+    "error.too_large": "The device's request is too large (over 5 MB).",
+    "error.too_large.hint": "The device must send its readings in smaller batches.",
+    "error.malformed_body": "The device's request cannot be read.",
+    "error.malformed_body.hint": "The device must send a JSON array of readings or NDJSON: one reading per line.",
+    "error.collector_unreachable": "The collector cannot be reached.",
+    "error.collector_unreachable.hint": "The readings are not lost; they are sent later. Check that the collector is running (make run starts it).",
     "page.open_data": "Open data",
     "page.devices": "Device tokens",
     "device_class.no_devices": "without devices",
+    "public.overview.more": "Further key figures",
     "public.overview.title": "ZaKI.D – what the centre achieves",
     "public.overview.intro": (
         "The centre for applied embedded AI in Duisburg (ZaKI.D) – run by the City of Duisburg, "
@@ -160,7 +174,7 @@ MESSAGES: dict[str, str] = {
     ),
     "public.no_export": (
         "The open data is not published yet. It appears here as soon as the team has published "
-        "it (python -m pipelines publish)."
+        "it (python -m pipelines export)."
     ),
     "public.as_of": "As of {as_of} · Publisher: {publisher}",
     "public.license": "Licence: {license}",
@@ -281,7 +295,7 @@ MESSAGES: dict[str, str] = {
         "Every device reports its telemetry with a token of its own. A new token replaces the "
         "old one at once; the collector refuses a revoked one at once."
     ),
-    "devices.admin_only": "This page is for administrators only.",
+    "page.admin_only": "This page is for administrators only.",
     "devices.none": "The data has no devices yet.",
     "devices.device": "Device",
     "devices.issue": "Issue a token",
@@ -625,6 +639,7 @@ MESSAGES: dict[str, str] = {
     "column.reported_on": "Reported on",
     "column.evidence": "Evidence",
     "column.semester": "Semester",
+    "column.semester_starts_on": "Semester starts",
     "column.courses": "Courses",
     "column.enrolled": "Enrolled",
     "column.completed": "Completed",
@@ -799,8 +814,16 @@ MESSAGES: dict[str, str] = {
         "folder). If the technical detail below names a newer schema version, update the "
         "software (git pull && make setup)."
     ),
+    "error.base_rate_missing": "The base rate (Basiszinssatz) for a day is missing: {day}.",
+    "error.base_rate_missing.hint": "Add the base rate in force from that day (Deutsche Bundesbank) as a line `valid_from,rate_percent,source` to {file}, then make the report again.",
     "error.load_in_progress": "Another load is running right now.",
     "error.load_in_progress.hint": "Wait until it has finished, then reload the page.",
+    "error.usage_error": "The command does not fit the values given.",
+    "error.usage_error.hint": "The technical detail below gives the right form; python -m pipelines --help lists every command.",
+    "error.file_error": "A delivery file cannot be read.",
+    "error.file_error.hint": "The technical detail below names the file and what to change in it.",
+    "error.serve_error": "A part of the system did not start or has stopped.",
+    "error.serve_error.hint": "The technical detail below names the part. Its last messages are in the output above: fix what they say and start again with make run.",
     "data_status.as_of": (
         "Published snapshot from load run {run_id}, published on {published_at} ({timezone})."
     ),
@@ -882,18 +905,24 @@ MESSAGES: dict[str, str] = {
     "reason.date_not_after": "'{column}' ({value}) must be after '{other}' ({other_value}).",
     "reason.company_required_for_external": "External jobs need a company_id.",
     "reason.company_not_for_project_related": "Project-related jobs (staff of the centre) have no company_id; remove '{value}'.",
+    "reason.grant_not_for_external": "Only project-related jobs (staff of the centre) name the grant that funds them; remove '{value}' from '{column}' of this external job.",
+    "reason.group_employees_below_employees": "'{column}' ({value}) is less than the company's own employees ({employees}); the group figure includes the company itself.",
     "reason.decommissioned_without_live": "A decommissioning date is given but no went_live_on.",
     "reason.sdg_target_goal": "Target '{value}' does not belong to SDG {goal}.",
     "reason.zero_amount": "The amount in '{column}' is 0; vouchers have an amount (negative = correction).",
+    "reason.vat_sign": "The input VAT '{value}' in '{column}' has the opposite sign of the amount ({amount}); the VAT contained in a correction is negative too.",
+    "reason.vat_over_amount": "The input VAT '{value}' in '{column}' is more than the gross amount ({amount}) that contains it.",
     "reason.completed_over_enrolled": "More completions ({value}) than enrolled students ({enrolled}).",
     "reason.semester_years": "'{value}' is not a winter semester; expected e.g. WS 2025/26.",
     "reason.unknown_reference": "'{value}' in '{column}' names {target} that exists neither in this delivery nor in the warehouse.",
     "reason.rejected_reference": "'{value}' in '{column}' names {target} whose row was rejected or is stale; fix that row first.",
     "reason.year_outside_period": "Year {value} is outside the period of {via} '{ref}' ({start} to {end}).",
+    "reason.reference_mismatch": "'{value}' in '{column}' names {target} of {shared} '{other}', but this row is for {shared} '{own}'; both must be the same.",
     "reason.duplicate_key": "Duplicate id '{value}'; the first row (line {first_line}) counts, this one is rejected.",
     "reason.extra_cells": "The row has {count} more cells than the header has columns; probably a delimiter inside unquoted text.",
     "pattern.postal_code": "five-digit postal code",
     "pattern.site_postal_code": "five-digit postal code",
+    "pattern.workplace_postal_code": "five-digit postal code",
     "pattern.semester": "'WS 2025/26' or 'SS 2026'",
     # Entities
     "entity.companies": "Companies",
@@ -914,6 +943,10 @@ MESSAGES: dict[str, str] = {
     "entity.one.budget": "a budget line",
     "entity.expenditures": "Expenditures",
     "entity.one.expenditures": "an expenditure",
+    "entity.revenues": "Revenues",
+    "entity.one.revenues": "a revenue",
+    "entity.inventory": "Inventory",
+    "entity.one.inventory": "an inventory item",
     "entity.disbursements": "Disbursements",
     "entity.one.disbursements": "a disbursement",
     "entity.courses": "Courses",

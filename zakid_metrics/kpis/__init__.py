@@ -14,10 +14,16 @@ from typing import Any, Literal, get_args
 import duckdb
 import pandas as pd
 
-from zakid_metrics.contract import ENTITIES, KPI_IDS
-from zakid_metrics.errors import ZakidError
+from zakid_metrics.contract import ENTITIES, KPI_SQL_DIR
+from zakid_metrics.errors import (
+    KpiDefinitionError,
+    KpiParameterError,
+    KpiQueryError,
+    UnknownKpiError,
+)
 from zakid_metrics.kpis.forecast import Milestone, jobs_forecast
 from zakid_metrics.settings import get_settings
+from zakid_metrics.warehouse import install_shared_sql
 
 Unit = Literal[
     "count",
@@ -41,8 +47,9 @@ SHAPES: tuple[Shape, ...] = get_args(Shape)
 
 # One KPI per file sql/<kpi_id>.sql: a header that declares it, its SQL and optionally its
 # drill-down SQL (format: sql/README.md). The files are read and checked once, at import, so a
-# malformed header stops the import (and the tests) with a message naming file and line.
-SQL_DIR = Path(__file__).with_name("sql")
+# malformed header stops the import (and the tests) with a message naming file and line. The
+# folder is contract.KPI_SQL_DIR: the file names are the KPI ids (contract.KPI_IDS). The SQL may
+# use the shared macros of shared.sql.
 SOURCE_ROWS_MARKER = "-- source_rows:"
 REQUIRED_KEYS = (
     "id",
@@ -86,30 +93,6 @@ TELEMETRY_SOURCE = "telemetry"
 TELEMETRY_WINDOW_TABLE = "telemetry_window"
 
 Number = int | float | Decimal
-
-
-class KpiDefinitionError(ZakidError):
-    """A KPI file of the registry is malformed (a developer's error, found at import)."""
-
-    code = "kpi_definition"
-
-
-class UnknownKpiError(ZakidError):
-    """A KPI id that the registry does not have."""
-
-    code = "unknown_kpi"
-
-
-class KpiParameterError(ZakidError):
-    """A KPI was asked for with parameters that do not fit (period, wage, unknown name)."""
-
-    code = "kpi_parameter"
-
-
-class KpiQueryError(ZakidError):
-    """A KPI's SQL failed on the warehouse or returned rows of the wrong shape."""
-
-    code = "kpi_query"
 
 
 @dataclass(frozen=True)
@@ -251,9 +234,9 @@ def parse_kpi_file(path: Path) -> Kpi:
         raise _definition_error(path, f"header lacks {', '.join(missing)}")
     if header["id"] != path.stem:
         raise _definition_error(path, f"id `{header['id']}` differs from the file name")
-    if header["id"] not in KPI_IDS:
+    if not _IDENTIFIER.match(header["id"]):
         raise _definition_error(
-            path, f"id `{header['id']}` is not a KPI of the contract (contract.KPI_IDS)"
+            path, f"id `{header['id']}` is no KPI id (lower-case letters, digits and `_`)"
         )
     shape = _choice(path, header, "shape", SHAPES)
     dimensions = _names(path, header, "dimensions")
@@ -313,7 +296,7 @@ def parse_kpi_file(path: Path) -> Kpi:
     )
 
 
-def load_registry(folder: Path = SQL_DIR) -> dict[str, Kpi]:
+def load_registry(folder: Path = KPI_SQL_DIR) -> dict[str, Kpi]:
     """Every `*.sql` file of `folder` as a Kpi, by id."""
     return {kpi.id: kpi for kpi in map(parse_kpi_file, sorted(folder.glob("*.sql")))}
 
@@ -321,12 +304,14 @@ def load_registry(folder: Path = SQL_DIR) -> dict[str, Kpi]:
 KPIS: dict[str, Kpi] = load_registry()
 
 
-def get(kpi_id: str) -> Kpi:
-    """The KPI `kpi_id`; UnknownKpiError with the closest ids when there is none."""
+def get(kpi_id: str, registry: Mapping[str, Kpi] | None = None) -> Kpi:
+    """The KPI `kpi_id` of `registry` (default: KPIS); UnknownKpiError with the closest ids
+    when there is none."""
+    registry = KPIS if registry is None else registry
     try:
-        return KPIS[kpi_id]
+        return registry[kpi_id]
     except KeyError:
-        close = difflib.get_close_matches(kpi_id, KPIS, n=3)
+        close = difflib.get_close_matches(kpi_id, registry, n=3)
         hint = f"Did you mean {', '.join(close)}?" if close else "See KPIS.md for the KPI ids."
         raise UnknownKpiError(f"There is no KPI `{kpi_id}`.", hint, kpi_id=kpi_id) from None
 
@@ -420,6 +405,15 @@ class _Rows:
         return frame
 
 
+def _query_error(kpi: Kpi, error: duckdb.Error) -> KpiQueryError:
+    return KpiQueryError(
+        f"KPI {kpi.id} could not be computed: {error}",
+        "Load the delivery again (python -m pipelines ingest ...); if that does not help, "
+        "report this message.",
+        kpi_id=kpi.id,
+    )
+
+
 def _query(
     con: duckdb.DuckDBPyConnection,
     kpi: Kpi,
@@ -431,12 +425,7 @@ def _query(
         result = con.execute(sql, {name: bound[name] for name in names})
         rows = result.fetchall()
     except duckdb.Error as error:
-        raise KpiQueryError(
-            f"KPI {kpi.id} could not be computed: {error}",
-            "Load the delivery again (python -m pipelines ingest ...); if that does not help, "
-            "report this message.",
-            kpi_id=kpi.id,
-        ) from error
+        raise _query_error(kpi, error) from error
     description = result.description or []
     return _Rows([d[0] for d in description], [str(d[1]) for d in description], rows)
 
@@ -478,6 +467,19 @@ def _fetch(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
     except duckdb.Error as error:
         raise KpiQueryError(
             f"The warehouse cannot give the KPIs' targets and freshness: {error}",
+            "Open a warehouse built by `python -m pipelines ingest ...` of this software version.",
+        ) from error
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, kpi: Kpi | None = None) -> None:
+    """The shared macros on `con`, whoever opened it: the KPIs' SQL may use them."""
+    try:
+        install_shared_sql(con)
+    except duckdb.Error as error:
+        if kpi is not None:
+            raise _query_error(kpi, error) from error
+        raise KpiQueryError(
+            f"The warehouse lacks what the KPIs' shared rules read: {error}",
             "Open a warehouse built by `python -m pipelines ingest ...` of this software version.",
         ) from error
 
@@ -604,7 +606,9 @@ def compute(
     """
     kpi = get(kpi_id)
     bound = _bind(as_of, period, params)
-    return _result(con, kpi, bound, period, _milestones(con), _entity_status(con))
+    milestones, status = _milestones(con), _entity_status(con)
+    _prepare(con)
+    return _result(con, kpi, bound, period, milestones, status)
 
 
 def compute_all(
@@ -614,20 +618,28 @@ def compute_all(
     period: tuple[dt.date, dt.date] | None = None,
     audience: Audience | None = None,
     kpi_ids: Iterable[str] | None = None,
+    registry: Mapping[str, Kpi] | None = None,
     **params: Any,
 ) -> dict[str, KpiResult]:
     """Every KPI (or those of one audience, or the `kpi_ids`) on one connection: one query each.
 
     Telemetry KPIs are None unless a telemetry window was loaded on `con` first
-    (zakid_metrics.telemetry.load_window).
+    (zakid_metrics.telemetry.load_window). `registry` replaces KPIS, e.g. by
+    `load_registry(folder)`.
     """
     if audience is not None and audience not in AUDIENCES:
         raise KpiParameterError(
             f"Unknown audience `{audience}`.", f"Use one of {', '.join(AUDIENCES)} or None."
         )
-    chosen = list(KPIS.values()) if kpi_ids is None else [get(kpi_id) for kpi_id in kpi_ids]
+    registry = KPIS if registry is None else registry
+    chosen = (
+        list(registry.values())
+        if kpi_ids is None
+        else [get(kpi_id, registry) for kpi_id in kpi_ids]
+    )
     bound = _bind(as_of, period, params)
     milestones, status = _milestones(con), _entity_status(con)
+    _prepare(con)
     return {
         kpi.id: _result(con, kpi, bound, period, milestones, status)
         for kpi in chosen
@@ -641,10 +653,11 @@ def source_rows(
     *,
     as_of: dt.date,
     period: tuple[dt.date, dt.date] | None = None,
+    registry: Mapping[str, Kpi] | None = None,
     **params: Any,
 ) -> pd.DataFrame:
     """The rows a KPI is computed from (its drill-down), with their provenance columns."""
-    kpi = get(kpi_id)
+    kpi = get(kpi_id, registry)
     bound = _bind(as_of, period, params)
     if kpi.reads_telemetry and not telemetry_loaded(con):
         raise KpiParameterError(
@@ -653,4 +666,5 @@ def source_rows(
             "data_dir, window).",
             kpi_id=kpi.id,
         )
+    _prepare(con, kpi)
     return _query(con, kpi, kpi.source_sql, kpi.source_params, bound).frame()

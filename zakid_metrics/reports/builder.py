@@ -20,7 +20,7 @@ import pandas as pd
 
 from zakid_metrics import kpis
 from zakid_metrics.contract import COST_CATEGORIES, ENTITIES
-from zakid_metrics.errors import WarehouseError, ZakidError
+from zakid_metrics.errors import ReportError, ReportPeriodError, UnknownGrantError, WarehouseError
 from zakid_metrics.kpis.forecast import Milestone
 from zakid_metrics.reports import texts
 from zakid_metrics.settings import get_settings
@@ -29,24 +29,6 @@ ReportKind = Literal["interim", "final", "summary"]
 REPORT_KINDS: tuple[ReportKind, ...] = get_args(ReportKind)
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-
-
-class ReportError(ZakidError):
-    """A report cannot be made for what was asked."""
-
-    code = "report_error"
-
-
-class UnknownGrantError(ReportError):
-    """The grant asked for is not in the published snapshot."""
-
-    code = "unknown_grant"
-
-
-class ReportPeriodError(ReportError):
-    """The grant (or the joint project) has no report for the year asked for."""
-
-    code = "report_period"
 
 
 # --- The data structure -----------------------------------------------------------------------
@@ -372,23 +354,13 @@ def safe_file_part(text: str) -> str:
 
 def snapshot_facts(con: duckdb.DuckDBPyConnection) -> Snapshot:
     """The snapshot's last load run and publishing time; WarehouseError when nothing was loaded."""
-    meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-    if "snapshot_run_id" in meta and "published_at" in meta:
-        run_id, published = (
-            int(meta["snapshot_run_id"]),
-            dt.datetime.fromisoformat(meta["published_at"]),
+    row = con.execute("SELECT run_id, published_at FROM published_snapshot()").fetchone()
+    if row is None:
+        raise WarehouseError(
+            "The warehouse holds no load run, so there is nothing to report on.",
+            "Load a delivery first: python -m pipelines ingest data/sample",
         )
-    else:
-        row = con.execute(
-            "SELECT run_id, finished_at FROM load_runs ORDER BY run_id DESC LIMIT 1"
-        ).fetchone()
-        if row is None:
-            raise WarehouseError(
-                "The warehouse holds no load run, so there is nothing to report on.",
-                "Load a delivery first: python -m pipelines ingest data/sample",
-            )
-        run_id, published = int(row[0]), row[1]
-    published = published.replace(tzinfo=None)
+    run_id, published = row
     local = published.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(get_settings().timezone))
     return Snapshot(run_id, published, local.date())
 

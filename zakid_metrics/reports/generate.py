@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from zakid_metrics.audit import audit
-from zakid_metrics.errors import ZakidError
+from zakid_metrics.errors import ReportWriteError
+from zakid_metrics.files import atomic_write
 from zakid_metrics.reports import manifest as manifests
 from zakid_metrics.reports.builder import Report, ReportKind, build_report
 from zakid_metrics.reports.pdf import render_pdf
@@ -22,12 +21,6 @@ STEPS = ("read", "xlsx", "pdf", "write")
 
 Progress = Callable[[int, int, str], None]
 """Called as progress(steps done, steps in all, the step about to run: one of STEPS, or "")."""
-
-
-class ReportWriteError(ZakidError):
-    """The report's files cannot be written."""
-
-    code = "report_write"
 
 
 @dataclass(frozen=True)
@@ -119,25 +112,15 @@ def write_report(
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
-    """Write `data` to a temporary file beside `path`, fsync it, then rename it over `path`.
+    """Write `data` to `path` atomically (files.atomic_write); ReportWriteError if it cannot be.
 
     Readers see the old file or the new one, never a part; a crash leaves at most a hidden
     temporary file.
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
-            # Internal documents: the owner and its group (the app's and the CLI's users).
-            os.chmod(temporary, 0o640)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        # Internal documents: the owner and its group (the app's and the CLI's users).
+        atomic_write(path, data, mode=0o640)
     except OSError as error:
         raise ReportWriteError(
             f"Cannot write the report file {path}: {error.strerror}.",

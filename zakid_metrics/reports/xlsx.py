@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
@@ -12,6 +11,7 @@ from typing import Any, Literal
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from zakid_metrics.files import normalised_zip
 from zakid_metrics.reports import texts
 from zakid_metrics.reports.builder import KpiFigure, Report
 
@@ -27,9 +27,6 @@ NUMBER_FORMATS: dict[str, str] = {
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP: CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SHEETS = ("Übersicht", "Soll-Ist", "Belegliste", "Mittelabrufe", "Kennzahlen")
-# Zip entries get a fixed time and are stored, not deflated: deflated bytes depend on the
-# zlib build (zlib-ng differs), so only stored entries are the same on every machine.
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 MAX_WIDTH = 70
 # The Übersicht's values span the columns of its tables and wrap at about this many characters.
 COVER_COLUMNS, WRAP_CHARS = 5, 110
@@ -133,21 +130,6 @@ def render_xlsx(report: Report) -> bytes:
     _kpis(_Sheet(book, SHEETS[4], formats), report)
     book.close()
     return normalised_zip(buffer.getvalue())
-
-
-def normalised_zip(data: bytes) -> bytes:
-    """The same archive with stored entries and fixed metadata, identical on every machine."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target,
-    ):
-        for member in source.infolist():
-            info = zipfile.ZipInfo(member.filename, ZIP_EPOCH)
-            info.create_system = 0
-            info.external_attr = 0
-            target.writestr(info, source.read(member))
-    return out.getvalue()
 
 
 def _overview(sheet: _Sheet, report: Report) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -347,16 +349,14 @@ def warehouse(
     tmp_path: Path,
 ) -> Iterator[Callable[[Mapping[str, Rows]], duckdb.DuckDBPyConnection]]:
     """Build a small warehouse from rows and return a read-only connection to it."""
-    opened: list[duckdb.DuckDBPyConnection] = []
+    built = itertools.count()
+    with ExitStack() as opened:
 
-    def build(delivery: Mapping[str, Rows]) -> duckdb.DuckDBPyConnection:
-        data_dir = build_warehouse(tmp_path / f"data{len(opened)}", delivery)
-        opened.append(duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True))
-        return opened[-1]
+        def build(delivery: Mapping[str, Rows]) -> duckdb.DuckDBPyConnection:
+            data_dir = build_warehouse(tmp_path / f"data{next(built)}", delivery)
+            return opened.enter_context(read_snapshot(data_dir))
 
-    yield build
-    for con in opened:
-        con.close()
+        yield build
 
 
 # Telemetry of the fixture fleet, for the window of the hour up to MOMENT (11:01 to 12:01 UTC

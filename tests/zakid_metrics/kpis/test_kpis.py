@@ -14,14 +14,8 @@ import pytest
 
 from tests.zakid_metrics.kpis.conftest import LOADED_AT, MOMENT, D
 from zakid_metrics.contract import KPI_IDS
-from zakid_metrics.kpis import (
-    KPIS,
-    KpiParameterError,
-    Milestone,
-    compute,
-    compute_all,
-    source_rows,
-)
+from zakid_metrics.errors import KpiParameterError
+from zakid_metrics.kpis import KPIS, Milestone, compute, compute_all, source_rows
 from zakid_metrics.telemetry import Window, load_window
 
 WAGE = {"reference_wage": Decimal("48000.00"), "k_min": 3}  # independent of the settings

@@ -12,12 +12,14 @@ import pytest
 
 from pipelines.sample import TELEMETRY_END
 from tests.zakid_metrics.kpis.conftest import D
-from zakid_metrics.kpis import (
-    KPIS,
+from zakid_metrics.errors import (
     KpiDefinitionError,
     KpiParameterError,
     KpiQueryError,
     UnknownKpiError,
+)
+from zakid_metrics.kpis import (
+    KPIS,
     compute,
     compute_all,
     load_registry,
@@ -92,7 +94,7 @@ def without(key: str) -> dict[str, str]:
         ({**HEADER, "source": "companies; jobs"}, SQL, "is not a column or table name"),
         ({**HEADER, "source": "telemetry"}, SQL, "a telemetry KPI needs its own `-- source_rows:`"),
         ({**HEADER, "postprocess": "magic"}, SQL, "postprocess `magic`"),
-        ({**HEADER, "id": "crafts"}, SQL, "is not a KPI of the contract"),
+        ({**HEADER, "id": "Crafts-2"}, SQL, "id `Crafts-2` is no KPI id"),
         (HEADER, "SELECT $today AS value", "unknown parameter(s) $today"),
         (HEADER, "\n-- nothing but a comment", "no SQL after the header"),
         (HEADER, SQL + "\n-- source_rows:\n", "no SQL after `-- source_rows:`"),

@@ -11,14 +11,9 @@ import duckdb
 import pytest
 
 from tests.zakid_metrics.reports.conftest import GRANT_A, GRANT_B
-from zakid_metrics.errors import WarehouseError
+from zakid_metrics.errors import ReportPeriodError, UnknownGrantError, WarehouseError
 from zakid_metrics.kpis import compute
-from zakid_metrics.reports import (
-    ReportPeriodError,
-    UnknownGrantError,
-    build_report,
-    report_choices,
-)
+from zakid_metrics.reports import build_report, report_choices
 from zakid_metrics.reports.builder import PlanTable, Report
 from zakid_metrics.warehouse import next_snapshot, read_snapshot
 

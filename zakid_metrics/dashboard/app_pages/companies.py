@@ -1,42 +1,23 @@
 """Unternehmen & Projekte: who takes part, how projects progress, and a drill-down by segment."""
 
-import pandas as pd
 import streamlit as st
 
 from zakid_metrics import charts
-from zakid_metrics.contract import PARTNERS, PROJECT_STATUSES, SIZE_CLASSES, USE_CASES
+from zakid_metrics.contract import PARTNERS, SIZE_CLASSES, USE_CASES
 from zakid_metrics.dashboard import data
 from zakid_metrics.dashboard.components.choice import select_one
-from zakid_metrics.dashboard.components.dates import as_of_and_period, dates_caption
-from zakid_metrics.dashboard.components.figures import show_chart
-from zakid_metrics.dashboard.components.language import current_language
-from zakid_metrics.dashboard.components.start import require_snapshot
+from zakid_metrics.dashboard.components.figures import bars_by, show_chart
+from zakid_metrics.dashboard.components.page import kpi_page
 from zakid_metrics.dashboard.components.tables import download_table
-from zakid_metrics.dashboard.components.tiles import kpi_tile, missing_data_note
 from zakid_metrics.i18n import format_number, t
+from zakid_metrics.segments import SEGMENTS, Segment, project_partners, segment_rows
+from zakid_metrics.tallies import counts, in_order
 
 FUNNEL = ("inquiry", "feasibility", "pilot", "production", "completed")
 
-lang = current_language()
-st.title(t("page.companies", lang))
-require_snapshot(lang)
-dates = as_of_and_period(lang)
-st.caption(dates_caption(dates, lang))
-results = data.kpi_results(*dates)
-status = data.entity_status()
-missing_data_note(["companies", "projects"], status, lang)
+page = kpi_page("companies", sources=["companies", "projects"])
+lang, results, tile = page.lang, page.results, page.tile
 
-
-def tile(kpi_id: str, **options: object) -> None:
-    kpi_tile(
-        results[kpi_id], lang, key=f"companies.{kpi_id}", dates=dates, status=status, **options
-    )
-
-
-startups = results["startups_engaged"]
-duisburg = results["companies_in_duisburg_share"]
-ude = results["ude_research_transfer"]
-pilots = results["pilot_to_production_rate"]
 first, second = st.columns(4), st.columns(4)
 with first[0]:
     tile("companies_engaged")
@@ -47,72 +28,54 @@ with first[2]:
 with first[3]:
     tile(
         "startups_engaged",
-        note=t(
-            "companies.spinoffs",
-            lang,
-            spinoffs=format_number(startups.details.get("ude_spinoffs"), lang),
-        ),
+        note=page.note("startups_engaged", "companies.spinoffs", spinoffs="ude_spinoffs"),
     )
 with second[0]:
     tile(
         "companies_in_duisburg_share",
-        note=t(
+        note=page.note(
+            "companies_in_duisburg_share",
             "companies.of_engaged",
-            lang,
-            part=format_number(duisburg.details.get("in_duisburg"), lang),
-            whole=format_number(duisburg.details.get("engaged"), lang),
+            part="in_duisburg",
+            whole="engaged",
         ),
     )
 with second[1]:
     tile(
         "ude_research_transfer",
-        note=t(
-            "companies.of_projects",
-            lang,
-            projects=format_number(ude.details.get("projects"), lang),
-        ),
+        note=page.note("ude_research_transfer", "companies.of_projects", projects="projects"),
     )
 with second[2]:
     tile(
         "pilot_to_production_rate",
-        note=t(
+        note=page.note(
+            "pilot_to_production_rate",
             "companies.pilots",
-            lang,
-            production=format_number(pilots.details.get("reached_production"), lang),
-            pilot=format_number(pilots.details.get("reached_pilot"), lang),
+            production="reached_production",
+            pilot="reached_pilot",
         ),
     )
 with second[3]:
     tile("time_to_production_days")
 
-companies = data.source_rows("companies_engaged", *dates)
-projects = data.source_rows("projects_by_status", *dates)
-partners = (
-    projects[["project_id", "partner"]]
-    .assign(partner=projects["partner"].str.split(";"))
-    .explode("partner")
-)
-partners["partner"] = partners["partner"].str.strip()
+companies = data.source_rows("companies_engaged", *page.dates)
+projects = data.source_rows("projects_by_status", *page.dates)
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("companies.by_size", lang))
-    by_size = results["companies_engaged"].breakdown
-    frame = pd.DataFrame({"size_class": SIZE_CLASSES}).merge(by_size, on="size_class", how="left")
-    frame = frame.fillna(0).astype({"value": "int64", "by_headcount_only": "int64"})[
-        ["size_class", "value", "by_headcount_only"]
-    ]
-    show_chart(
-        charts.bars(
-            frame.assign(size_class=[t(f"size_class.{s}", lang) for s in SIZE_CLASSES]),
-            "size_class",
-            [("value", t("companies.companies", lang))],
-            lang,
-        ),
+    frame = in_order(
+        results["companies_engaged"].breakdown,
+        "size_class",
+        SIZE_CLASSES,
+        ("value", "by_headcount_only"),
+    )
+    bars_by(
         frame,
+        "size_class",
+        [("value", t("companies.companies", lang))],
         "companies.by_size",
         lang,
-        values={"size_class": "size_class"},
     )
     st.caption(
         t(
@@ -123,8 +86,8 @@ with left:
     )
 with right:
     st.subheader(t("companies.funnel", lang))
-    by_status = results["projects_by_status"].breakdown.set_index("status")["value"]
-    funnel = pd.DataFrame({"status": FUNNEL, "value": [int(by_status.get(s, 0)) for s in FUNNEL]})
+    by_status = results["projects_by_status"].breakdown
+    funnel = in_order(by_status, "status", FUNNEL)
     show_chart(
         charts.funnel([t(f"project_status.{s}", lang) for s in FUNNEL], funnel["value"], lang, ""),
         funnel,
@@ -136,61 +99,39 @@ with right:
         t(
             "companies.funnel.caption",
             lang,
-            cancelled=format_number(int(by_status.get("cancelled", 0)), lang),
+            cancelled=format_number(in_order(by_status, "status", ["cancelled"])["value"][0], lang),
         )
     )
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("companies.use_cases", lang))
-    counts = projects["use_case"].value_counts()
-    frame = pd.DataFrame(
-        {"use_case": USE_CASES, "value": [int(counts.get(u, 0)) for u in USE_CASES]}
-    ).sort_values("value", ascending=False)
-    show_chart(
-        charts.bars(
-            frame.assign(use_case=[t(f"use_case.{u}", lang) for u in frame["use_case"]]),
-            "use_case",
-            [("value", t("companies.projects", lang))],
-            lang,
-            horizontal=True,
-        ),
+    frame = counts(projects["use_case"], USE_CASES, "use_case").sort_values(
+        "value", ascending=False
+    )
+    bars_by(
         frame,
+        "use_case",
+        [("value", t("companies.projects", lang))],
         "companies.use_cases",
         lang,
-        values={"use_case": "use_case"},
+        horizontal=True,
     )
 with right:
     st.subheader(t("companies.partners", lang))
-    counts = partners["partner"].value_counts()
-    frame = pd.DataFrame({"partner": PARTNERS, "value": [int(counts.get(p, 0)) for p in PARTNERS]})
-    show_chart(
-        charts.bars(
-            frame.assign(partner=[t(f"partner.{p}", lang) for p in PARTNERS]),
-            "partner",
-            [("value", t("companies.projects", lang))],
-            lang,
-            horizontal=True,
-        ),
+    frame = counts(project_partners(projects)["partner"], PARTNERS, "partner")
+    bars_by(
         frame,
+        "partner",
+        [("value", t("companies.projects", lang))],
         "companies.partners",
         lang,
-        values={"partner": "partner"},
+        horizontal=True,
     )
     st.caption(t("companies.partners.caption", lang))
 
 # Drill-down: one segment, by a company's or a project's attribute, lists both sides.
 st.subheader(t("companies.drilldown", lang))
-segments: list[tuple[str, object]] = [
-    *(("size_class", s) for s in SIZE_CLASSES),
-    ("is_craft", True),
-    ("is_startup", True),
-    ("ude_spinoff", True),
-    ("in_duisburg", True),
-    *(("use_case", u) for u in USE_CASES),
-    *(("status", s) for s in PROJECT_STATUSES),
-    *(("partner", p) for p in PARTNERS),
-]
 value_prefix = {
     "size_class": "size_class",
     "use_case": "use_case",
@@ -199,7 +140,7 @@ value_prefix = {
 }
 
 
-def segment_label(segment: tuple[str, object]) -> str:
+def segment_label(segment: Segment) -> str:
     dimension, value = segment
     if dimension in value_prefix:
         return f"{t(f'segment.{dimension}', lang)}: {t(f'{value_prefix[dimension]}.{value}', lang)}"
@@ -208,24 +149,12 @@ def segment_label(segment: tuple[str, object]) -> str:
 
 segment = select_one(
     t("companies.segment", lang),
-    segments,
+    list(SEGMENTS),
     key="companies.segment",
     lang=lang,
     format_func=segment_label,
 )
-dimension, chosen = segment
-if dimension in ("use_case", "status"):
-    in_projects = projects[projects[dimension] == chosen]
-    in_companies = companies[companies["company_id"].isin(in_projects["company_id"])]
-elif dimension == "partner":
-    ids = partners.loc[partners["partner"] == chosen, "project_id"]
-    in_projects = projects[projects["project_id"].isin(ids)]
-    in_companies = companies[companies["company_id"].isin(in_projects["company_id"])]
-else:
-    in_companies = companies[companies[dimension] == chosen]
-    in_projects = projects[projects["company_id"].isin(in_companies["company_id"])]
-names = companies.set_index("company_id")["name"]
-project_counts = projects["company_id"].value_counts()
+in_companies, in_projects = segment_rows(segment, companies, projects)
 st.markdown(
     t(
         "companies.segment_summary",
@@ -234,9 +163,7 @@ st.markdown(
         projects=format_number(len(in_projects), lang),
     )
 )
-company_table = in_companies.assign(
-    projects=[int(project_counts.get(c, 0)) for c in in_companies["company_id"]]
-)[
+company_table = in_companies[
     [
         "company_id",
         "name",
@@ -257,7 +184,7 @@ download_table(
     values={"size_class": "size_class"},
     file_name="companies_segment",
 )
-project_table = in_projects.assign(company=in_projects["company_id"].map(names))[
+project_table = in_projects[
     [
         "project_id",
         "title",

@@ -5,16 +5,15 @@ import streamlit as st
 from zakid_metrics.contract import ENTITIES
 from zakid_metrics.dashboard import data
 from zakid_metrics.dashboard.components.choice import select_one
-from zakid_metrics.dashboard.components.language import current_language
+from zakid_metrics.dashboard.components.page import open_page
 from zakid_metrics.dashboard.components.start import require_snapshot
 from zakid_metrics.dashboard.components.tables import download_table
 from zakid_metrics.i18n import format_date, format_datetime, format_number, t
 from zakid_metrics.settings import get_settings
 
-lang = current_language()
+lang = open_page("data_status")
 settings = get_settings()
 zone = settings.timezone
-st.title(t("page.data_status", lang))
 meta = require_snapshot(lang)
 st.caption(
     t(

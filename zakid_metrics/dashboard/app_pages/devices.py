@@ -7,8 +7,8 @@ from zakid_metrics.audit import audit
 from zakid_metrics.dashboard import data
 from zakid_metrics.dashboard.components.choice import select_one
 from zakid_metrics.dashboard.components.errors import show_error
-from zakid_metrics.dashboard.components.language import current_language
-from zakid_metrics.dashboard.components.login import current_user, may
+from zakid_metrics.dashboard.components.login import current_user
+from zakid_metrics.dashboard.components.page import open_page
 from zakid_metrics.dashboard.components.start import require_snapshot
 from zakid_metrics.dashboard.components.tables import download_table
 from zakid_metrics.dashboard.components.tiles import missing_data_note
@@ -17,12 +17,8 @@ from zakid_metrics.i18n import t
 from zakid_metrics.settings import get_settings
 from zakid_metrics.tokens import TokenStore
 
-lang = current_language()
+lang = open_page("devices", admin_only=True)
 settings = get_settings()
-st.title(t("page.devices", lang))
-if not may("admin"):  # navigation hides the page; this guards a direct call as well
-    st.error(t("devices.admin_only", lang), icon=":material/block:")
-    st.stop()
 user = current_user()
 require_snapshot(lang)
 st.markdown(t("devices.intro", lang))

@@ -1,49 +1,32 @@
 """Eingebettete KI: live deployments by device class and data policy, and the live fleet."""
 
-import pandas as pd
 import streamlit as st
 
 from zakid_metrics import charts
 from zakid_metrics.contract import DATA_POLICIES, DEVICE_CLASSES
 from zakid_metrics.dashboard import data
-from zakid_metrics.dashboard.components.dates import as_of_and_period, dates_caption
-from zakid_metrics.dashboard.components.figures import show_chart
+from zakid_metrics.dashboard.components.figures import bars_by
 from zakid_metrics.dashboard.components.fleet import fleet_view
-from zakid_metrics.dashboard.components.language import current_language
-from zakid_metrics.dashboard.components.start import require_snapshot
+from zakid_metrics.dashboard.components.page import kpi_page
 from zakid_metrics.dashboard.components.tables import download_table
-from zakid_metrics.dashboard.components.tiles import kpi_tile, missing_data_note
-from zakid_metrics.i18n import format_number, t
+from zakid_metrics.i18n import t
+from zakid_metrics.tallies import counts, in_order
 
-lang = current_language()
-st.title(t("page.embedded_ai", lang))
-require_snapshot(lang)
-dates = as_of_and_period(lang)
-st.caption(dates_caption(dates, lang))
-results = data.kpi_results(*dates)
-status = data.entity_status()
-missing_data_note(["deployments", "devices"], status, lang)
+page = kpi_page("embedded_ai", sources=["deployments", "devices"])
+lang, results, tile = page.lang, page.results, page.tile
 
-
-def tile(kpi_id: str, **options: object) -> None:
-    kpi_tile(
-        results[kpi_id], lang, key=f"embedded_ai.{kpi_id}", dates=dates, status=status, **options
-    )
-
-
-privacy = results["privacy_policy_share"]
-live = data.source_rows("deployments_live", *dates)
+live = data.source_rows("deployments_live", *page.dates)
 columns = st.columns(3)
 with columns[0]:
     tile("deployments_live")
 with columns[1]:
     tile(
         "privacy_policy_share",
-        note=t(
+        note=page.note(
+            "privacy_policy_share",
             "embedded_ai.privacy_note",
-            lang,
-            private=format_number(privacy.details.get("privacy_preserving"), lang),
-            live=format_number(privacy.details.get("live"), lang),
+            private="privacy_preserving",
+            live="live",
         ),
     )
 with columns[2]:
@@ -52,46 +35,27 @@ with columns[2]:
 left, right = st.columns(2)
 with left:
     st.subheader(t("embedded_ai.by_device_class", lang))
-    by_class = results["deployments_live"].breakdown.set_index("device_class")["value"]
-    frame = pd.DataFrame(
-        {
-            "device_class": DEVICE_CLASSES,
-            "value": [int(by_class.get(c, 0)) for c in DEVICE_CLASSES],
-        }
-    )
-    show_chart(
-        charts.bars(
-            frame.assign(device_class=[t(f"device_class.{c}", lang) for c in DEVICE_CLASSES]),
-            "device_class",
-            [("value", t("embedded_ai.deployments", lang))],
-            lang,
-            horizontal=True,
-        ),
+    frame = in_order(results["deployments_live"].breakdown, "device_class", DEVICE_CLASSES)
+    bars_by(
         frame,
+        "device_class",
+        [("value", t("embedded_ai.deployments", lang))],
         "embedded_ai.by_device_class",
         lang,
-        values={"device_class": "device_class"},
+        horizontal=True,
     )
     st.caption(t("embedded_ai.by_device_class.caption", lang))
 with right:
     st.subheader(t("embedded_ai.by_data_policy", lang))
-    counts = live["data_policy"].value_counts()
-    frame = pd.DataFrame(
-        {"data_policy": DATA_POLICIES, "value": [int(counts.get(p, 0)) for p in DATA_POLICIES]}
-    )
-    show_chart(
-        charts.bars(
-            frame.assign(data_policy=[t(f"data_policy.{p}", lang) for p in DATA_POLICIES]),
-            "data_policy",
-            [("value", t("embedded_ai.deployments", lang))],
-            lang,
-            horizontal=True,
-            colours=[charts.PALETTE[2]],
-        ),
+    frame = counts(live["data_policy"], DATA_POLICIES, "data_policy")
+    bars_by(
         frame,
+        "data_policy",
+        [("value", t("embedded_ai.deployments", lang))],
         "embedded_ai.by_data_policy",
         lang,
-        values={"data_policy": "data_policy"},
+        horizontal=True,
+        colours=[charts.PALETTE[2]],
     )
     st.caption(t("embedded_ai.by_data_policy.caption", lang))
 

@@ -4,29 +4,28 @@ import pandas as pd
 import streamlit as st
 
 from zakid_metrics import charts
-from zakid_metrics.contract import COST_CATEGORIES
 from zakid_metrics.dashboard import data
 from zakid_metrics.dashboard.components.choice import select_one
-from zakid_metrics.dashboard.components.dates import as_of_and_period, dates_caption
 from zakid_metrics.dashboard.components.figures import show_chart
-from zakid_metrics.dashboard.components.language import current_language
+from zakid_metrics.dashboard.components.page import kpi_page
 from zakid_metrics.dashboard.components.reports import reports_panel
-from zakid_metrics.dashboard.components.start import require_snapshot
 from zakid_metrics.dashboard.components.tables import download_table
-from zakid_metrics.dashboard.components.tiles import format_value, kpi_tile, missing_data_note
+from zakid_metrics.dashboard.components.tiles import format_value
+from zakid_metrics.grant_finance import (
+    category_shares,
+    flagged_lines,
+    grant_totals,
+    next_report,
+    of_grant,
+)
 from zakid_metrics.i18n import format_date, format_number, t
 from zakid_metrics.kpis import Milestone
 
-lang = current_language()
-st.title(t("page.finance", lang))
-require_snapshot(lang)
-dates = as_of_and_period(lang)
-st.caption(dates_caption(dates, lang))
-results = data.kpi_results(*dates)
-status = data.entity_status()
-if missing_data_note(["grants"], status, lang):
+page = kpi_page("finance")
+lang, results, tile = page.lang, page.results, page.tile
+if page.missing(["grants"]):
     st.stop()
-missing_data_note(["budget", "expenditures", "disbursements"], status, lang)
+page.missing(["budget", "expenditures", "disbursements"])
 
 grants = data.entity_rows("grants").sort_values("grant_id").set_index("grant_id")
 grant = select_one(
@@ -40,11 +39,6 @@ grant = select_one(
 )
 
 
-def of_grant(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows of the chosen grant; all rows for the joint project."""
-    return frame if grant is None else frame[frame["grant_id"] == grant]
-
-
 def euros(value: object) -> str:
     return format_value(value, "eur", lang)
 
@@ -53,15 +47,11 @@ drawn_kpi = results["funds_drawn"]
 utilisation = results["budget_utilisation"]
 idle_kpi = results["idle_funds"]
 reports = results["reports_due"]
-funds = of_grant(drawn_kpi.breakdown)
-lines = of_grant(utilisation.breakdown)
-idle = of_grant(idle_kpi.breakdown)
-due = of_grant(reports.breakdown)
-approved = funds["approved_eur"].sum()
-planned, spent = lines["planned_eur"].sum(), lines["spent_eur"].sum()
-drawn, pending = funds["value"].sum(), funds["pending_eur"].sum()
-end = grants["ends_on"].max() if grant is None else grants.loc[grant, "ends_on"]
-end = end.date() if hasattr(end, "date") else end
+funds = of_grant(drawn_kpi.breakdown, grant)
+lines = of_grant(utilisation.breakdown, grant)
+idle = of_grant(idle_kpi.breakdown, grant)
+totals = grant_totals(funds, lines, idle, grants, grant)
+approved, planned, end = totals.approved, totals.planned, totals.ends_on
 
 if grant is None:
     st.caption(t("finance.joint_caption", lang, grants=format_number(len(grants), lang)))
@@ -81,15 +71,11 @@ else:
     )
 
 
-def tile(result: object, key: str, **options: object) -> None:
-    kpi_tile(result, lang, key=f"finance.{key}", dates=dates, status=status, **options)
-
-
 first, second = st.columns(4), st.columns(4)
 with first[0]:
     tile(
         drawn_kpi,
-        "approved",
+        key="approved",
         label=t("finance.approved", lang),
         value=approved,
         unit="eur",
@@ -98,7 +84,7 @@ with first[0]:
 with first[1]:
     tile(
         utilisation,
-        "planned",
+        key="planned",
         label=t("finance.planned", lang),
         value=planned,
         unit="eur",
@@ -108,9 +94,9 @@ with first[1]:
 with first[2]:
     tile(
         utilisation,
-        "spent",
+        key="spent",
         label=t("finance.spent", lang),
-        value=spent,
+        value=totals.spent,
         unit="eur",
         final=Milestone(end, float(planned)) if planned else None,
         target_text=t("finance.of_planned", lang, planned=euros(planned)),
@@ -118,39 +104,38 @@ with first[2]:
 with first[3]:
     tile(
         drawn_kpi,
-        "drawn",
+        key="drawn",
         label=t("finance.drawn", lang),
-        value=drawn,
+        value=totals.drawn,
         unit="eur",
         final=Milestone(end, float(approved)) if approved else None,
         target_text=t("finance.of_approved", lang, approved=euros(approved)),
-        note=t("finance.pending", lang, pending=euros(pending)) if pending else None,
+        note=t("finance.pending", lang, pending=euros(totals.pending)) if totals.pending else None,
     )
 with second[0]:
     tile(
         idle_kpi,
-        "idle",
+        key="idle",
         label=t("finance.idle", lang),
-        value=idle["value"].sum(),
+        value=totals.idle,
         unit="eur",
         targeted=False,
         note=t(
             "finance.idle_note",
             lang,
-            disbursements=format_number(len(idle), lang),
-            days=format_number(idle["days_idle"].max() if len(idle) else 0, lang),
+            disbursements=format_number(totals.idle_disbursements, lang),
+            days=format_number(totals.idle_days, lang),
         ),
     )
 
 with second[1]:
-    next_due = due.sort_values("due_on").head(1)
-    if next_due.empty:
-        tile(reports, "next_report", label=t("finance.next_report", lang), targeted=False)
+    report = next_report(of_grant(reports.breakdown, grant))
+    if report is None:
+        tile(reports, key="next_report", label=t("finance.next_report", lang), targeted=False)
     else:
-        report = next_due.iloc[0]
         tile(
             reports,
-            "next_report",
+            key="next_report",
             label=t("finance.next_report", lang),
             value=report["value"],
             targeted=False,
@@ -166,7 +151,7 @@ with second[2]:
     cost = results["public_cost_per_external_job"]
     tile(
         cost,
-        "cost_per_job",
+        key="cost_per_job",
         targeted=False,
         note=t(
             "finance.cost_note",
@@ -179,7 +164,7 @@ with second[3]:
     leverage = results["private_leverage"]
     tile(
         leverage,
-        "leverage",
+        key="leverage",
         targeted=False,
         note=t(
             "finance.leverage_note",
@@ -192,15 +177,7 @@ if grant is not None:
     st.caption(t("finance.joint_figures", lang))
 
 st.subheader(t("finance.by_category", lang))
-by_category = (
-    lines.groupby("category")[["planned_eur", "spent_eur"]].sum().reindex(COST_CATEGORIES).dropna()
-)
-by_category = by_category[by_category["planned_eur"].gt(0) | by_category["spent_eur"].ne(0)]
-frame = by_category.reset_index()
-frame["share"] = [
-    float(s) / float(p) if p else None
-    for p, s in zip(frame["planned_eur"], frame["spent_eur"], strict=True)
-]
+frame = category_shares(lines)
 show_chart(
     charts.bars(
         frame.assign(category=[t(f"cost_category.{c}", lang) for c in frame["category"]]).fillna(0),
@@ -220,18 +197,17 @@ show_chart(
 st.caption(t("finance.by_category.caption", lang))
 
 st.subheader(t("finance.over_plan", lang))
-deviation = of_grant(results["budget_line_deviation"].breakdown)
-flagged = deviation[deviation["flagged"].fillna(False).astype(bool)]
+deviation = of_grant(results["budget_line_deviation"].breakdown, grant)
+flagged, offset = flagged_lines(deviation)
 if flagged.empty:
     st.success(t("finance.no_flagged", lang), icon=":material/check_circle:")
 else:
-    offset = flagged[flagged["grant_within_plan"].fillna(False).astype(bool)]
     st.warning(
         t(
             "finance.flagged",
             lang,
             lines=format_number(len(flagged), lang),
-            offset=format_number(len(offset), lang),
+            offset=format_number(offset, lang),
         ),
         icon=":material/warning:",
     )
@@ -288,4 +264,4 @@ download_table(
     values={"category": "cost_category"},
 )
 
-reports_panel(lang, dates.as_of)
+reports_panel(lang, page.dates.as_of)

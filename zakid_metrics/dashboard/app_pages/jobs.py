@@ -1,37 +1,22 @@
 """Arbeitsplätze: the jobs promise in detail: path, forecast, category, qualification, size."""
 
-import pandas as pd
 import streamlit as st
 
-from zakid_metrics import charts
 from zakid_metrics.contract import QUALIFICATIONS, SIZE_CLASSES
 from zakid_metrics.dashboard import data
-from zakid_metrics.dashboard.components.dates import as_of_and_period, dates_caption
-from zakid_metrics.dashboard.components.figures import show_chart
+from zakid_metrics.dashboard.components.figures import bars_by
 from zakid_metrics.dashboard.components.jobs import jobs_outlook
-from zakid_metrics.dashboard.components.language import current_language
-from zakid_metrics.dashboard.components.start import require_snapshot
-from zakid_metrics.dashboard.components.tiles import format_value, kpi_tile, missing_data_note
+from zakid_metrics.dashboard.components.page import kpi_page
+from zakid_metrics.dashboard.components.tiles import format_value
 from zakid_metrics.i18n import format_number, t
 from zakid_metrics.settings import get_settings
+from zakid_metrics.tallies import counts_by_company, in_order
 
-lang = current_language()
+page = kpi_page("jobs", sources=["jobs"])
+lang, results, tile = page.lang, page.results, page.tile
 settings = get_settings()
-st.title(t("page.jobs", lang))
-require_snapshot(lang)
-dates = as_of_and_period(lang)
-st.caption(dates_caption(dates, lang))
-results = data.kpi_results(*dates)
-status = data.entity_status()
-missing_data_note(["jobs"], status, lang)
-
-
-def tile(kpi_id: str, **options: object) -> None:
-    kpi_tile(results[kpi_id], lang, key=f"jobs.{kpi_id}", dates=dates, status=status, **options)
-
 
 existing = results["jobs_external_existing"]
-fte = results["jobs_project_related_fte"]
 well_paid = results["jobs_well_paid_share"]
 columns = st.columns(5)
 with columns[0]:
@@ -46,7 +31,7 @@ with columns[2]:
 with columns[3]:
     tile(
         "jobs_project_related_fte",
-        note=t("jobs.fte_jobs", lang, jobs=format_number(fte.details.get("jobs"), lang)),
+        note=page.note("jobs_project_related_fte", "jobs.fte_jobs", jobs="jobs"),
     )
 with columns[4]:
     wage = format_value(settings.regional_reference_wage_eur, "eur", lang)
@@ -73,59 +58,41 @@ with columns[4]:
         )
 
 st.subheader(t("jobs.trajectory", lang))
-jobs_outlook(results, dates, lang, "jobs.path")
+jobs_outlook(results, page.dates, lang, "jobs.path")
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("jobs.by_qualification", lang))
-    by_qualification = results["jobs_by_qualification"].breakdown
-    frame = pd.DataFrame({"qualification": QUALIFICATIONS}).merge(
-        by_qualification, on="qualification", how="left"
+    frame = in_order(
+        results["jobs_by_qualification"].breakdown,
+        "qualification",
+        QUALIFICATIONS,
+        ("project_related", "external", "value"),
     )
-    frame = frame.fillna(0).astype(
-        {"project_related": "int64", "external": "int64", "value": "int64"}
-    )[["qualification", "project_related", "external", "value"]]
-    shown = frame.assign(
-        qualification=[t(f"qualification.{q}", lang) for q in frame["qualification"]]
-    )
-    show_chart(
-        charts.bars(
-            shown,
-            "qualification",
-            [
-                ("project_related", t("job_category.project_related", lang)),
-                ("external", t("job_category.external", lang)),
-            ],
-            lang,
-            stacked=True,
-        ),
+    bars_by(
         frame,
+        "qualification",
+        [
+            ("project_related", t("job_category.project_related", lang)),
+            ("external", t("job_category.external", lang)),
+        ],
         "jobs.by_qualification",
         lang,
-        values={"qualification": "qualification"},
+        stacked=True,
     )
 with right:
     st.subheader(t("jobs.by_size_class", lang))
-    created = data.source_rows("jobs_external_created", *dates)
-    companies = data.entity_rows("companies")[["company_id", "size_class"]]
-    sized = created.merge(companies, on="company_id", how="left")
-    counts = sized["size_class"].value_counts()
-    frame = pd.DataFrame(
-        {
-            "size_class": SIZE_CLASSES,
-            "value": [int(counts.get(size, 0)) for size in SIZE_CLASSES],
-        }
+    frame = counts_by_company(
+        data.source_rows("jobs_external_created", *page.dates),
+        data.entity_rows("companies"),
+        "size_class",
+        SIZE_CLASSES,
     )
-    show_chart(
-        charts.bars(
-            frame.assign(size_class=[t(f"size_class.{s}", lang) for s in SIZE_CLASSES]),
-            "size_class",
-            [("value", t("jobs.external_jobs", lang))],
-            lang,
-        ),
+    bars_by(
         frame,
+        "size_class",
+        [("value", t("jobs.external_jobs", lang))],
         "jobs.by_size_class",
         lang,
-        values={"size_class": "size_class"},
     )
     st.caption(t("jobs.by_size_class.caption", lang))

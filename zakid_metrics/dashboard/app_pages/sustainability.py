@@ -5,36 +5,18 @@ import streamlit as st
 from zakid_metrics import charts
 from zakid_metrics.dashboard import data
 from zakid_metrics.dashboard.components.choice import select_one
-from zakid_metrics.dashboard.components.dates import as_of_and_period, dates_caption
 from zakid_metrics.dashboard.components.figures import show_chart
-from zakid_metrics.dashboard.components.language import current_language
+from zakid_metrics.dashboard.components.page import kpi_page
 from zakid_metrics.dashboard.components.sdg_grid import coverage, sdg_grid
-from zakid_metrics.dashboard.components.start import require_snapshot
 from zakid_metrics.dashboard.components.tables import download_table
-from zakid_metrics.dashboard.components.tiles import kpi_tile, missing_data_note
 from zakid_metrics.i18n import format_number, t
 from zakid_metrics.sdg import GOAL_COUNT, GOALS
 
-lang = current_language()
-st.title(t("page.sustainability", lang))
-require_snapshot(lang)
-dates = as_of_and_period(lang)
-st.caption(dates_caption(dates, lang))
-results = data.kpi_results(*dates)
-status = data.entity_status()
-missing_data_note(["sdg_contributions"], status, lang)
-
-
-def tile(kpi_id: str, **options: object) -> None:
-    kpi_tile(
-        results[kpi_id], lang, key=f"sustainability.{kpi_id}", dates=dates, status=status, **options
-    )
-
+page = kpi_page("sustainability", sources=["sdg_contributions"])
+lang, results, tile = page.lang, page.results, page.tile
 
 covered = results["sdg_goals_covered"]
 contributions = results["sdg_contributions"]
-co2e = results["co2e_avoided_t_per_year"]
-energy = results["energy_saved_mwh_per_year"]
 columns = st.columns(4)
 with columns[0]:
     tile(
@@ -46,29 +28,25 @@ with columns[0]:
 with columns[1]:
     tile(
         "sdg_contributions",
-        note=t(
+        note=page.note(
+            "sdg_contributions",
             "sustainability.verified_note",
-            lang,
-            verified=format_number(contributions.details.get("verified"), lang),
-            unverified=format_number(contributions.details.get("unverified"), lang),
+            verified="verified",
+            unverified="unverified",
         ),
     )
 with columns[2]:
     tile(
         "co2e_avoided_t_per_year",
-        note=t(
-            "sustainability.counted",
-            lang,
-            contributions=format_number(co2e.details.get("contributions"), lang),
+        note=page.note(
+            "co2e_avoided_t_per_year", "sustainability.counted", contributions="contributions"
         ),
     )
 with columns[3]:
     tile(
         "energy_saved_mwh_per_year",
-        note=t(
-            "sustainability.counted",
-            lang,
-            contributions=format_number(energy.details.get("contributions"), lang),
+        note=page.note(
+            "energy_saved_mwh_per_year", "sustainability.counted", contributions="contributions"
         ),
     )
 
@@ -96,7 +74,7 @@ show_chart(
 )
 
 st.subheader(t("sustainability.contributions", lang))
-rows = data.source_rows("sdg_contributions", *dates)
+rows = data.source_rows("sdg_contributions", *page.dates)
 kind = select_one(
     t("sustainability.filter", lang),
     ["all", "verified", "unverified"],

@@ -10,8 +10,8 @@ import streamlit as st
 from zakid_metrics.audit import audit
 from zakid_metrics.contract import ENTITIES
 from zakid_metrics.dashboard import data, uploads
-from zakid_metrics.dashboard.components.language import current_language
 from zakid_metrics.dashboard.components.login import current_user
+from zakid_metrics.dashboard.components.page import open_page
 from zakid_metrics.dashboard.components.tables import download_table
 from zakid_metrics.i18n import format_number, t
 from zakid_metrics.settings import PROJECT_ROOT, get_settings
@@ -21,9 +21,8 @@ GENERATION_KEY = "upload.generation"  # a new uploader (empty) after each load
 # Absolute, so that the link resolves whichever script defines the navigation.
 DATA_STATUS = str(PROJECT_ROOT / "zakid_metrics/dashboard/app_pages/data_status.py")
 
-lang = current_language()
+lang = open_page("upload")
 settings = get_settings()
-st.title(t("page.upload", lang))
 st.markdown(t("upload.intro", lang, mb=uploads.MAX_UPLOAD_MB))
 
 generation = st.session_state.get(GENERATION_KEY, 0)

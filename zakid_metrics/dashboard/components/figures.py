@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from zakid_metrics import charts
 from zakid_metrics.dashboard.components.tables import download_buttons, localize
+from zakid_metrics.i18n import t
 
 # Streamlit's theme would override the house theme of zakid_metrics.charts.
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
@@ -31,3 +34,21 @@ def show_chart(
     download_buttons(
         localize(frame, lang, values), f"{key}.data", lang, file_name=key.replace(".", "_")
     )
+
+
+def bars_by(
+    frame: pd.DataFrame,
+    column: str,
+    values: Sequence[tuple[str, str]],
+    key: str,
+    lang: str,
+    *,
+    prefix: str | None = None,
+    **options: Any,
+) -> None:
+    """charts.bars of `frame` by `column` (options as it takes them), each bar named by the
+    text `<prefix>.<value>` (prefix: the column's name), with the data for download."""
+    prefix = prefix or column
+    shown = frame.assign(**{column: [t(f"{prefix}.{value}", lang) for value in frame[column]]})
+    figure = charts.bars(shown, column, values, lang, **options)
+    show_chart(figure, frame, key, lang, values={column: prefix})

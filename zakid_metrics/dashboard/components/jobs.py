@@ -16,6 +16,7 @@ from zakid_metrics.dashboard.components.tiles import format_value
 from zakid_metrics.i18n import format_date, t
 from zakid_metrics.kpis import KpiResult
 from zakid_metrics.kpis.forecast import target_path
+from zakid_metrics.tallies import jobs_trajectory
 
 CATEGORIES = (
     ("jobs_project_related_created", "project_related"),
@@ -45,7 +46,8 @@ def jobs_outlook(results: dict[str, KpiResult], dates: Dates, lang: str, key: st
         return
     rows = forecast.set_index("kpi_id")
     start = min(rows["period_start"])
-    trajectory = data.jobs_trajectory(dates.as_of, start)
+    jobs = data.source_rows("jobs_forecast_end", dates.as_of, None)
+    trajectory = jobs_trajectory(jobs, dates.as_of, start)
     panels, parts = [], []
     for kpi_id, category in CATEGORIES:
         row, result = rows.loc[kpi_id], results[kpi_id]

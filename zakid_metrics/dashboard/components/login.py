@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from zakid_metrics.audit import audit
-from zakid_metrics.auth import AuthError, Role, User, add_user, list_users, login, normalise_name
+from zakid_metrics.auth import Role, User, add_user, list_users, login, normalise_name
 from zakid_metrics.dashboard.components.errors import show_error
+from zakid_metrics.errors import AuthError
 from zakid_metrics.i18n import t
 from zakid_metrics.settings import get_settings
 

@@ -4,6 +4,7 @@ say in words what they show (WCAG 2.1 AA / BITV 2.0), with `.` for every suppres
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -11,10 +12,12 @@ import streamlit as st
 
 from zakid_metrics import charts, kpis
 from zakid_metrics.dashboard import public_data
-from zakid_metrics.disclosure import SUPPRESSED_SYMBOL, Rules
+from zakid_metrics.dashboard.components.language import current_language
+from zakid_metrics.disclosure import SUPPRESSED, SUPPRESSED_SYMBOL, TOTAL, Rules
 from zakid_metrics.disclosure import legend as disclosure_legend
 from zakid_metrics.i18n import CATALOGS, format_date, format_number, t
-from zakid_metrics.open_data import LICENSE_NAME, PUBLISHER, SUPPRESSED, TOTAL, Export
+from zakid_metrics.open_data.read import Export
+from zakid_metrics.open_data.spec import LICENSE_NAME, PUBLISHER
 from zakid_metrics.sdg import goal
 
 OPEN_DATA_PAGE = "zakid_metrics/dashboard/public_pages/open_data.py"
@@ -42,7 +45,51 @@ HEADERS = {
 OUTLINE = charts.INK
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 TILES_PER_ROW = 3
+# The topics of the public overview and their key figures; a key figure whose KPI header asks
+# for a place on the overview (`-- overview: N`) and that no topic lists follows in a last one.
+OVERVIEW_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "page.jobs",
+        ("jobs_external_created", "jobs_project_related_created", "jobs_well_paid_share"),
+    ),
+    ("page.companies", ("companies_engaged", "sme_share", "crafts_engaged", "projects_by_status")),
+    (
+        "public.overview.ai_and_sdgs",
+        ("deployments_live", "privacy_policy_share", "sdg_goals_covered"),
+    ),
+    ("page.education", ("courses_offered", "students_enrolled", "students_completed")),
+)
 SERIES_COLOURS = (charts.PALETTE[0], charts.PALETTE[5], charts.PALETTE[2], charts.PALETTE[3])
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    """What every public page starts with: its language and the published export."""
+
+    lang: str
+    export: Export
+
+    def tiles(self, kpi_ids: Sequence[str]) -> None:
+        tiles(self.export, kpi_ids, self.lang)
+
+
+def public_page(title_key: str, intro_key: str | None = None) -> PublicPage:
+    """The scaffold of a public page: title, the export (or a notice and stop), the as-of date."""
+    lang = current_language()
+    st.title(t(title_key, lang))
+    export = require_export(lang)
+    if intro_key:
+        st.markdown(t(intro_key, lang))
+    as_of_caption(export, lang)
+    return PublicPage(lang, export)
+
+
+def overview_extras(sections: Sequence[tuple[str, Sequence[str]]] = ()) -> list[str]:
+    """Key figures whose KPI header asks for a place on the overview (`-- overview: N`) and that
+    no topic section of the public overview shows, in that order."""
+    shown = {kpi_id for _, ids in sections or OVERVIEW_SECTIONS for kpi_id in ids}
+    marked = [k for k in kpis.KPIS.values() if k.overview is not None and k.open_data]
+    return [k.id for k in sorted(marked, key=lambda k: (k.overview, k.id)) if k.id not in shown]
 
 
 def require_export(lang: str) -> Export:

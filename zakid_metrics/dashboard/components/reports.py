@@ -17,8 +17,6 @@ from zakid_metrics.dashboard.components.login import current_user
 from zakid_metrics.dashboard.components.tables import download_table
 from zakid_metrics.errors import ZakidError
 from zakid_metrics.i18n import format_date, t
-from zakid_metrics.settings import get_settings
-from zakid_metrics.warehouse import read_snapshot
 
 KEY = "finance.reports"
 # Making a report writes files and an audit line: an analyst's task (viewers read the list).
@@ -63,8 +61,7 @@ def _due(lang: str, as_of: dt.date) -> None:
 
 def _form(lang: str, user: str) -> None:
     """Kind, grant and year, limited to what the snapshot can report on, and the button."""
-    # Reads hold the dashboard's read lock: one open connection per process (see data.py).
-    with data._READ_LOCK, read_snapshot(get_settings().data_dir) as con:
+    with data.snapshot() as con:
         choices = reports.report_choices(con)
     if not choices.grants:
         st.info(t("reports.no_grants", lang), icon=":material/info:")
@@ -140,7 +137,7 @@ def _generate(
         bar.progress(done / total, text=t(f"reports.step.{step}", lang) if step else "")
 
     try:
-        with data._READ_LOCK, read_snapshot(get_settings().data_dir) as con:
+        with data.snapshot() as con:
             report = reports.build_report(con, kind, grant_id=grant_id, year=year)
         generated = reports.write_report(report, user=user, progress=progress)
     except ZakidError as error:

@@ -3,51 +3,39 @@
 import pandas as pd
 import streamlit as st
 
-from zakid_metrics.dashboard.components.language import current_language
-from zakid_metrics.dashboard.components.public import (
-    as_of_caption,
-    bar_chart,
-    cells,
-    label,
-    protected_table,
-    require_export,
-    show_value,
-    summary,
-    tiles,
-    to_open_data,
-)
+from zakid_metrics.dashboard.components import public
+from zakid_metrics.disclosure import TOTAL
 from zakid_metrics.i18n import format_datetime, t
-from zakid_metrics.open_data import TOTAL
 from zakid_metrics.settings import get_settings
 
-lang = current_language()
-st.title(t("page.embedded_ai", lang))
-export = require_export(lang)
-as_of_caption(export, lang)
-tiles(export, ["deployments_live", "privacy_policy_share"], lang)
+page = public.public_page("page.embedded_ai")
+lang, export = page.lang, page.export
+page.tiles(["deployments_live", "privacy_policy_share"])
 
 deployments = export.table("deployments")
 st.subheader(t("public.ai.by_class", lang))
-classes = cells(deployments, data_policy=TOTAL)
+classes = public.cells(deployments, data_policy=TOTAL)
 classes = classes[
     (classes["device_class"] != TOTAL) & (classes["suppressed"] | (classes["value"] > 0))
 ]
-names = [label("device_class", c, lang) for c in classes["device_class"]]
-bar_chart(
+names = [public.label("device_class", c, lang) for c in classes["device_class"]]
+public.bar_chart(
     names,
     [(t("public.ai.deployments", lang), classes["value"], classes["suppressed"])],
     lang,
-    text=summary(
+    text=public.summary(
         t("public.ai.by_class", lang),
         [
-            (n, show_value(v, s, "count", lang))
+            (n, public.show_value(v, s, "count", lang))
             for n, v, s in zip(names, classes["value"], classes["suppressed"], strict=True)
         ],
         lang,
     ),
     key="public_ai.classes",
 )
-protected_table(deployments, ["device_class", "data_policy"], lang, alt=t("public.ai.table", lang))
+public.protected_table(
+    deployments, ["device_class", "data_policy"], lang, alt=t("public.ai.table", lang)
+)
 st.caption(t("public.ai.note", lang))
 
 st.subheader(t("public.ai.fleet", lang))
@@ -69,9 +57,7 @@ else:
             end=format_datetime(end, lang),
         )
     )
-    tiles(
-        export,
-        ["devices_online", "inferences_24h", "speedup_vs_cloud", "data_kept_on_device_share"],
-        lang,
+    page.tiles(
+        ["devices_online", "inferences_24h", "speedup_vs_cloud", "data_kept_on_device_share"]
     )
-to_open_data(lang)
+public.to_open_data(lang)

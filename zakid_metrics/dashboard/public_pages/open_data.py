@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from zakid_metrics.dashboard.components.language import current_language
-from zakid_metrics.dashboard.components.public import as_of_caption, require_export
+from zakid_metrics.dashboard.components import public
 from zakid_metrics.i18n import format_number, t
-from zakid_metrics.open_data import (
+from zakid_metrics.open_data.spec import (
     LICENSE_ID,
     LICENSE_NAME,
     LICENSE_TEXT_URL,
@@ -13,10 +12,8 @@ from zakid_metrics.open_data import (
     PUBLISHER,
 )
 
-lang = current_language()
-st.title(t("page.open_data", lang))
-export = require_export(lang)
-as_of_caption(export, lang)
+page = public.public_page("page.open_data")
+lang, export = page.lang, page.export
 st.markdown(t("public.open_data.intro", lang))
 st.info(
     t(

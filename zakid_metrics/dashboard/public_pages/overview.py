@@ -2,32 +2,17 @@
 
 import streamlit as st
 
-from zakid_metrics.dashboard.components.language import current_language
-from zakid_metrics.dashboard.components.public import (
-    as_of_caption,
-    legend,
-    require_export,
-    tiles,
-    to_open_data,
-)
+from zakid_metrics.dashboard.components import public
 from zakid_metrics.i18n import t
 
-lang = current_language()
-st.title(t("public.overview.title", lang))
-export = require_export(lang)
-st.markdown(t("public.overview.intro", lang))
-as_of_caption(export, lang)
-
-st.subheader(t("page.jobs", lang))
-tiles(
-    export, ["jobs_external_created", "jobs_project_related_created", "jobs_well_paid_share"], lang
-)
-st.subheader(t("page.companies", lang))
-tiles(export, ["companies_engaged", "sme_share", "crafts_engaged", "projects_by_status"], lang)
-st.subheader(t("public.overview.ai_and_sdgs", lang))
-tiles(export, ["deployments_live", "privacy_policy_share", "sdg_goals_covered"], lang)
-st.subheader(t("page.education", lang))
-tiles(export, ["courses_offered", "students_enrolled", "students_completed"], lang)
-legend(lang)
-st.markdown(t("public.overview.protection", lang))
-to_open_data(lang)
+page = public.public_page("public.overview.title", intro_key="public.overview.intro")
+for title_key, kpi_ids in public.OVERVIEW_SECTIONS:
+    st.subheader(t(title_key, page.lang))
+    page.tiles(kpi_ids)
+extras = public.overview_extras()
+if extras:
+    st.subheader(t("public.overview.more", page.lang))
+    page.tiles(extras)
+public.legend(page.lang)
+st.markdown(t("public.overview.protection", page.lang))
+public.to_open_data(page.lang)

@@ -20,23 +20,8 @@
 --   justified.
 -- source: budget, expenditures
 
-WITH planned AS (
-    SELECT grant_id, category, year, sum(planned_eur) AS planned_eur
-    FROM budget
-    WHERE year BETWEEN year($period_from) AND year($period_to)
-    GROUP BY ALL
-),
-spent AS (
-    SELECT grant_id, category, year(paid_on) AS year, sum(amount_eur) AS spent_eur
-    FROM expenditures
-    WHERE paid_on BETWEEN $period_from AND $period_to AND paid_on <= $as_of
-    GROUP BY ALL
-),
-lines AS (
-    SELECT grant_id, category, year,
-           coalesce(planned.planned_eur, 0) AS planned_eur,
-           coalesce(spent.spent_eur, 0) AS spent_eur
-    FROM planned FULL JOIN spent USING (grant_id, category, year)
+WITH lines AS (
+    SELECT * FROM plan_vs_actual($period_from, $period_to, $as_of)
 ),
 grants_total AS (
     SELECT grant_id, sum(spent_eur) <= sum(planned_eur) AS grant_within_plan
@@ -54,22 +39,10 @@ FROM lines JOIN grants_total USING (grant_id)
 WHERE spent_eur > planned_eur
 ORDER BY grant_id, year, category
 -- source_rows:
-WITH planned AS (
-    SELECT grant_id, category, year, sum(planned_eur) AS planned_eur
-    FROM budget
-    WHERE year BETWEEN year($period_from) AND year($period_to)
-    GROUP BY ALL
-),
-spent AS (
-    SELECT grant_id, category, year(paid_on) AS year, sum(amount_eur) AS spent_eur
-    FROM expenditures
-    WHERE paid_on BETWEEN $period_from AND $period_to AND paid_on <= $as_of
-    GROUP BY ALL
-)
-SELECT e.*, coalesce(p.planned_eur, 0) AS line_planned_eur, s.spent_eur AS line_spent_eur
+SELECT e.*, l.planned_eur AS line_planned_eur, l.spent_eur AS line_spent_eur
 FROM expenditures e
-JOIN spent s ON s.grant_id = e.grant_id AND s.category = e.category AND s.year = year(e.paid_on)
-LEFT JOIN planned p ON p.grant_id = s.grant_id AND p.category = s.category AND p.year = s.year
+JOIN plan_vs_actual($period_from, $period_to, $as_of) l
+  ON l.grant_id = e.grant_id AND l.category = e.category AND l.year = year(e.paid_on)
 WHERE e.paid_on BETWEEN $period_from AND $period_to AND e.paid_on <= $as_of
-  AND s.spent_eur > coalesce(p.planned_eur, 0)
+  AND l.spent_eur > l.planned_eur
 ORDER BY e.grant_id, e.paid_on, e.expenditure_id

@@ -18,29 +18,11 @@
 --   period. Expenditures without a plan line show with plan 0 (without a ratio).
 -- source: budget, expenditures
 
-WITH planned AS (
-    SELECT grant_id, category, year, sum(planned_eur) AS planned_eur
-    FROM budget
-    WHERE year BETWEEN year($period_from) AND year($period_to)
-    GROUP BY ALL
-),
-spent AS (
-    SELECT grant_id, category, year(paid_on) AS year, sum(amount_eur) AS spent_eur
-    FROM expenditures
-    WHERE paid_on BETWEEN $period_from AND $period_to AND paid_on <= $as_of
-    GROUP BY ALL
-),
-lines AS (
-    SELECT grant_id, category, year,
-           coalesce(planned.planned_eur, 0) AS planned_eur,
-           coalesce(spent.spent_eur, 0) AS spent_eur
-    FROM planned FULL JOIN spent USING (grant_id, category, year)
-)
 SELECT grant_id, category, year,
        sum(spent_eur) / nullif(sum(planned_eur), 0) AS value,
        sum(planned_eur) AS planned_eur,
        sum(spent_eur) AS spent_eur
-FROM lines
+FROM plan_vs_actual($period_from, $period_to, $as_of)
 GROUP BY GROUPING SETS ((grant_id, category, year), ())
 ORDER BY grant_id NULLS LAST, year, category
 -- source_rows:

@@ -3,6 +3,7 @@
 -- name_en: Greenhouse gas emissions avoided (t CO₂e per year)
 -- unit: t_co2e_per_year
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Summe der Werte aller verifizierten SDG-Beiträge mit der Einheit „t CO2e/a“

@@ -3,8 +3,10 @@
 -- name_en: Companies engaged by size class
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: breakdown
+-- overview: 3
 -- dimensions: size_class
 -- definition_de: Unternehmen mit mindestens einem Projekt, das am oder vor dem Stichtag begonnen
 --   hat (gleich welchen Status), nach Größenklasse der EU-KMU-Definition (Empfehlung
@@ -19,16 +21,10 @@
 SELECT size_class,
        count(*) AS value,
        count(*) FILTER (WHERE size_class_by_headcount_only) AS by_headcount_only
-FROM companies c
-WHERE EXISTS (
-    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
-)
+FROM engaged_companies($as_of) c
 GROUP BY GROUPING SETS ((size_class), ())
 ORDER BY list_position(['micro', 'small', 'medium', 'large'], size_class) NULLS LAST
 -- source_rows:
 SELECT c.*
-FROM companies c
-WHERE EXISTS (
-    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
-)
+FROM engaged_companies($as_of) c
 ORDER BY c.company_id

@@ -3,6 +3,7 @@
 -- name_en: Share of engaged companies in Duisburg
 -- unit: share
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Anteil der beteiligten Unternehmen (mindestens ein am oder vor dem Stichtag
@@ -15,14 +16,8 @@
 SELECT count(*) FILTER (WHERE in_duisburg) / nullif(count(*), 0) AS value,
        count(*) FILTER (WHERE in_duisburg) AS in_duisburg,
        count(*) AS engaged
-FROM companies c
-WHERE EXISTS (
-    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
-)
+FROM engaged_companies($as_of) c
 -- source_rows:
 SELECT c.*
-FROM companies c
-WHERE EXISTS (
-    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
-)
+FROM engaged_companies($as_of) c
 ORDER BY c.in_duisburg DESC, c.company_id

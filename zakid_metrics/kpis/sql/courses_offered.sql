@@ -3,6 +3,7 @@
 -- name_en: Embedded-AI courses by semester
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: breakdown
 -- dimensions: semester
@@ -15,9 +16,7 @@
 -- source: courses
 
 WITH courses_begun AS (
-    SELECT *,
-           make_date(CAST(substr(semester, 4, 4) AS INTEGER),
-                     CASE WHEN semester LIKE 'WS %' THEN 10 ELSE 4 END, 1) AS semester_starts_on
+    SELECT *, semester_starts_on(semester) AS semester_starts_on
     FROM courses
     WHERE embedded_ai
 )
@@ -31,9 +30,7 @@ WHERE semester_starts_on <= $as_of
 GROUP BY GROUPING SETS ((semester), ())
 ORDER BY semester_starts_on, semester NULLS LAST
 -- source_rows:
-SELECT *
+SELECT *, semester_starts_on(semester) AS semester_starts_on
 FROM courses
-WHERE embedded_ai
-  AND make_date(CAST(substr(semester, 4, 4) AS INTEGER),
-                CASE WHEN semester LIKE 'WS %' THEN 10 ELSE 4 END, 1) <= $as_of
+WHERE embedded_ai AND semester_starts_on(semester) <= $as_of
 ORDER BY semester, course_id

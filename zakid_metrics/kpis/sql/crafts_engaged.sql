@@ -3,8 +3,10 @@
 -- name_en: Craft businesses engaged
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
+-- overview: 5
 -- definition_de: Zahl der beteiligten Unternehmen (mindestens ein am oder vor dem Stichtag
 --   begonnenes Projekt), die Handwerksbetriebe sind (is_craft).
 -- definition_en: Number of engaged companies (at least one project started on or before the
@@ -12,14 +14,10 @@
 -- source: companies, projects
 
 SELECT count(*) AS value
-FROM companies c
-WHERE c.is_craft AND EXISTS (
-    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
-)
+FROM engaged_companies($as_of) c
+WHERE c.is_craft
 -- source_rows:
 SELECT c.*
-FROM companies c
-WHERE c.is_craft AND EXISTS (
-    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
-)
+FROM engaged_companies($as_of) c
+WHERE c.is_craft
 ORDER BY c.company_id

@@ -3,6 +3,7 @@
 -- name_en: Data kept on the device
 -- unit: share
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Anteil der auf den Geräten verarbeiteten und dort verbliebenen Daten

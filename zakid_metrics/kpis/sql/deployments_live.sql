@@ -3,8 +3,10 @@
 -- name_en: Live deployments by device class
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: breakdown
+-- overview: 6
 -- dimensions: device_class
 -- definition_de: KI-Einsätze, die am Stichtag in Betrieb sind (went_live_on am oder vor dem
 --   Stichtag, decommissioned_on leer oder danach), nach der Klasse ihrer am Stichtag
@@ -20,19 +22,9 @@
 --   devices.
 -- source: deployments, devices
 
-WITH live AS (
-    SELECT deployment_id
-    FROM deployments
-    WHERE went_live_on <= $as_of AND (decommissioned_on IS NULL OR decommissioned_on > $as_of)
-),
-installed AS (
-    SELECT deployment_id, device_class
-    FROM devices
-    WHERE (installed_on IS NULL OR installed_on <= $as_of)
-      AND (removed_on IS NULL OR removed_on > $as_of)
-)
 SELECT i.device_class, count(DISTINCT l.deployment_id) AS value
-FROM live l LEFT JOIN installed i ON i.deployment_id = l.deployment_id
+FROM live_deployments($as_of) l
+LEFT JOIN fleet_devices($as_of) i ON i.deployment_id = l.deployment_id
 GROUP BY GROUPING SETS ((i.device_class), ())
 -- deployments without devices belong to the total only, not to a NULL class
 HAVING grouping(i.device_class) = 1 OR i.device_class IS NOT NULL
@@ -40,10 +32,7 @@ ORDER BY i.device_class NULLS LAST
 -- source_rows:
 SELECT d.*,
        (SELECT list(DISTINCT v.device_class ORDER BY v.device_class)
-        FROM devices v
-        WHERE v.deployment_id = d.deployment_id
-          AND (v.installed_on IS NULL OR v.installed_on <= $as_of)
-          AND (v.removed_on IS NULL OR v.removed_on > $as_of)) AS device_classes
-FROM deployments d
-WHERE d.went_live_on <= $as_of AND (d.decommissioned_on IS NULL OR d.decommissioned_on > $as_of)
+        FROM fleet_devices($as_of) v
+        WHERE v.deployment_id = d.deployment_id) AS device_classes
+FROM live_deployments($as_of) d
 ORDER BY d.deployment_id

@@ -3,6 +3,7 @@
 -- name_en: Devices online
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Zahl der Geräte der Flotte, deren letzter Messwert (Ende des gemeldeten
@@ -18,13 +19,10 @@
 -- source: telemetry, devices
 
 WITH fleet AS (
-    SELECT v.device_id,
-           d.last_seen >= w.moment - to_seconds(3 * v.report_interval_s) AS online
-    FROM devices v
-    CROSS JOIN telemetry_window w
+    SELECT v.device_id, device_online(d.last_seen, v.report_interval_s, w.moment) AS online
+    FROM telemetry_window w
+    CROSS JOIN fleet_devices(w.moment_date) v
     LEFT JOIN telemetry_devices d ON d.device_id = v.device_id
-    WHERE (v.installed_on IS NULL OR v.installed_on <= w.moment_date)
-      AND (v.removed_on IS NULL OR v.removed_on > w.moment_date)
 )
 SELECT CASE WHEN w.has_telemetry THEN (SELECT count(*) FILTER (WHERE online) FROM fleet) END
            AS value,
@@ -35,11 +33,9 @@ SELECT CASE WHEN w.has_telemetry THEN (SELECT count(*) FILTER (WHERE online) FRO
 FROM telemetry_window w
 -- source_rows:
 SELECT v.device_id, v.deployment_id, v.device_class, v.report_interval_s, d.last_seen,
-       coalesce(d.last_seen >= w.moment - to_seconds(3 * v.report_interval_s), false) AS online,
+       coalesce(device_online(d.last_seen, v.report_interval_s, w.moment), false) AS online,
        v._file, v._line, v._stale
-FROM devices v
-CROSS JOIN telemetry_window w
+FROM telemetry_window w
+CROSS JOIN fleet_devices(w.moment_date) v
 LEFT JOIN telemetry_devices d ON d.device_id = v.device_id
-WHERE (v.installed_on IS NULL OR v.installed_on <= w.moment_date)
-  AND (v.removed_on IS NULL OR v.removed_on > w.moment_date)
 ORDER BY online DESC, v.device_id

@@ -3,6 +3,7 @@
 -- name_en: Energy saved (MWh per year)
 -- unit: mwh_per_year
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Summe der Werte aller verifizierten SDG-Beiträge mit der Einheit „MWh/a“

@@ -3,6 +3,7 @@
 -- name_en: Inferences (24 h)
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Summe der von den Geräten gemeldeten Inferenzen in den Intervallen, die im

@@ -3,6 +3,7 @@
 -- name_en: Jobs created by qualification
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: breakdown
 -- dimensions: qualification

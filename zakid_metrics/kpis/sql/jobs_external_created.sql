@@ -3,8 +3,10 @@
 -- name_en: External jobs created
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
+-- overview: 2
 -- definition_de: Zahl der externen Arbeitsplätze (bei Unternehmen geschaffen), die bis
 --   einschließlich zum Stichtag geschaffen wurden (created_on ≤ Stichtag), auch wenn sie
 --   inzwischen wieder beendet sind. Ziel laut Förderantrag: 500 bis zum Ende der Förderung.

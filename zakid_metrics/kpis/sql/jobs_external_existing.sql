@@ -3,6 +3,7 @@
 -- name_en: Existing external jobs
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Zahl der externen Arbeitsplätze, die am Stichtag bestehen (geschaffen am oder
@@ -13,12 +14,10 @@
 -- source: jobs
 SELECT count(*) AS value,
        round(coalesce(sum(fte), 0), 4) AS fte
-FROM jobs
+FROM existing_jobs($as_of)
 WHERE category = 'external'
-  AND created_on <= $as_of AND (ended_on IS NULL OR ended_on > $as_of)
 -- source_rows:
 SELECT *
-FROM jobs
+FROM existing_jobs($as_of)
 WHERE category = 'external'
-  AND created_on <= $as_of AND (ended_on IS NULL OR ended_on > $as_of)
 ORDER BY created_on, job_id

@@ -3,8 +3,10 @@
 -- name_en: Project-related jobs created
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
+-- overview: 1
 -- definition_de: Zahl der projektbezogenen Arbeitsplätze (Personal des Zentrums selbst), die
 --   bis einschließlich zum Stichtag geschaffen wurden (created_on ≤ Stichtag), auch wenn sie
 --   inzwischen wieder beendet sind. Ziel laut Förderantrag: 30 bis zum Ende der Förderung.

@@ -14,12 +14,10 @@
 -- source: jobs
 SELECT round(coalesce(sum(fte), 0), 4) AS value,
        count(*) AS jobs                   -- the jobs the FTE add up from
-FROM jobs
+FROM existing_jobs($as_of)
 WHERE category = 'project_related'
-  AND created_on <= $as_of AND (ended_on IS NULL OR ended_on > $as_of)
 -- source_rows:
 SELECT *
-FROM jobs
+FROM existing_jobs($as_of)
 WHERE category = 'project_related'
-  AND created_on <= $as_of AND (ended_on IS NULL OR ended_on > $as_of)
 ORDER BY created_on, job_id

@@ -2,7 +2,8 @@
 -- name_de: Anteil gut bezahlter Arbeitsplätze
 -- name_en: Share of well-paid jobs
 -- unit: share
--- audience: internal
+-- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Anteil der bis zum Stichtag geschaffenen Arbeitsplätze (beider Kategorien) mit

@@ -3,6 +3,7 @@
 -- name_en: Share of privacy-preserving deployments
 -- unit: share
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Anteil der am Stichtag aktiven KI-Einsätze (went_live_on am oder vor dem
@@ -20,10 +21,8 @@ SELECT count(*) FILTER (WHERE data_policy IN ('on_device_only', 'aggregates_only
        count(*) FILTER (WHERE data_policy IN ('on_device_only', 'aggregates_only'))
            AS privacy_preserving,
        count(*) AS live
-FROM deployments
-WHERE went_live_on <= $as_of AND (decommissioned_on IS NULL OR decommissioned_on > $as_of)
+FROM live_deployments($as_of)
 -- source_rows:
 SELECT *
-FROM deployments
-WHERE went_live_on <= $as_of AND (decommissioned_on IS NULL OR decommissioned_on > $as_of)
+FROM live_deployments($as_of)
 ORDER BY data_policy, deployment_id

@@ -3,6 +3,7 @@
 -- name_en: Projects by status
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: breakdown
 -- dimensions: status

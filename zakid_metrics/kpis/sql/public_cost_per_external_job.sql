@@ -5,6 +5,7 @@
 -- audience: internal
 -- direction: lower
 -- shape: scalar
+-- overview: 8
 -- definition_de: Verausgabte öffentliche Mittel geteilt durch die bis zum Stichtag geschaffenen
 --   externen Arbeitsplätze (jobs_external_created), auf den Cent gerundet. Verausgabt sind je
 --   Zuwendung die am oder vor dem Stichtag gezahlten Ausgaben laut Belegliste mal Förderquote

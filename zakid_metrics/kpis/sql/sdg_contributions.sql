@@ -3,6 +3,7 @@
 -- name_en: SDG contributions by goal
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: breakdown
 -- dimensions: sdg_goal

@@ -3,8 +3,10 @@
 -- name_en: Sustainable Development Goals covered
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
+-- overview: 7
 -- definition_de: Zahl der 17 UN-Nachhaltigkeitsziele (SDGs), zu denen mindestens ein
 --   verifizierter Beitrag am oder vor dem Stichtag gemeldet wurde (reported_on ≤ Stichtag).
 --   Unverifizierte Beiträge zählen nicht.

@@ -3,8 +3,10 @@
 -- name_en: SME share of engaged companies
 -- unit: share
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
+-- overview: 4
 -- definition_de: Anteil der kleinen und mittleren Unternehmen (EU-KMU-Definition, Empfehlung
 --   2003/361/EG) an den beteiligten Unternehmen, also den Unternehmen mit mindestens einem am
 --   oder vor dem Stichtag begonnenen Projekt. Ohne beteiligte Unternehmen kein Wert.
@@ -16,14 +18,8 @@
 SELECT count(*) FILTER (WHERE is_sme) / nullif(count(*), 0) AS value,
        count(*) FILTER (WHERE is_sme) AS smes,
        count(*) AS engaged
-FROM companies c
-WHERE EXISTS (
-    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
-)
+FROM engaged_companies($as_of) c
 -- source_rows:
 SELECT c.*
-FROM companies c
-WHERE EXISTS (
-    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
-)
+FROM engaged_companies($as_of) c
 ORDER BY c.is_sme DESC, c.company_id

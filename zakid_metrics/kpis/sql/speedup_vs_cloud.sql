@@ -3,6 +3,7 @@
 -- name_en: Speed-up against the cloud
 -- unit: ratio
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Median über die KI-Einsätze mit gemessener Cloud-Latenz

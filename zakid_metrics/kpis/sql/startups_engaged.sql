@@ -3,6 +3,7 @@
 -- name_en: Start-ups engaged
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Zahl der beteiligten Unternehmen (mindestens ein am oder vor dem Stichtag
@@ -15,14 +16,10 @@
 
 SELECT count(*) AS value,
        count(*) FILTER (WHERE ude_spinoff) AS ude_spinoffs
-FROM companies c
-WHERE c.is_startup AND EXISTS (
-    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
-)
+FROM engaged_companies($as_of) c
+WHERE c.is_startup
 -- source_rows:
 SELECT c.*
-FROM companies c
-WHERE c.is_startup AND EXISTS (
-    SELECT 1 FROM projects p WHERE p.company_id = c.company_id AND p.started_on <= $as_of
-)
+FROM engaged_companies($as_of) c
+WHERE c.is_startup
 ORDER BY c.company_id

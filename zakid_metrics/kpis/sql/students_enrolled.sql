@@ -3,6 +3,7 @@
 -- name_en: Students enrolled in embedded-AI courses
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Summe der Eingeschriebenen (enrolled) über die Lehrveranstaltungen zu Embedded
@@ -15,13 +16,9 @@
 
 SELECT coalesce(sum(enrolled), 0) AS value, count(*) AS courses
 FROM courses
-WHERE embedded_ai
-  AND make_date(CAST(substr(semester, 4, 4) AS INTEGER),
-                CASE WHEN semester LIKE 'WS %' THEN 10 ELSE 4 END, 1) <= $as_of
+WHERE embedded_ai AND semester_starts_on(semester) <= $as_of
 -- source_rows:
 SELECT *
 FROM courses
-WHERE embedded_ai
-  AND make_date(CAST(substr(semester, 4, 4) AS INTEGER),
-                CASE WHEN semester LIKE 'WS %' THEN 10 ELSE 4 END, 1) <= $as_of
+WHERE embedded_ai AND semester_starts_on(semester) <= $as_of
 ORDER BY semester, course_id

@@ -3,6 +3,7 @@
 -- name_en: Projects building on UDE research
 -- unit: count
 -- audience: public
+-- open_data: key_figure
 -- direction: higher
 -- shape: scalar
 -- definition_de: Zahl der am oder vor dem Stichtag begonnenen Projekte, die auf Forschung der

@@ -9,8 +9,8 @@ import tempfile
 from pathlib import Path
 
 from bench.common import Figure, median_seconds
-from pipelines.publish import public_state, publish
 from zakid_metrics import kpis
+from zakid_metrics.open_data.build import public_state
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -32,10 +32,10 @@ def run() -> list[Figure]:
                 kpis.compute_all(con, as_of=AS_OF, audience="public")
 
         reference = median_seconds(public_kpis, repeat=5)
-        export = median_seconds(lambda: publish(data_dir, AS_OF, by="bench"), repeat=5)
+        export = median_seconds(lambda: export(data_dir, AS_OF, by="bench"), repeat=5)
     return [
         Figure(
-            "publish the sample's open data (build, protect, write, swap)",
+            "export the sample's open data (build, protect, write, swap)",
             export,
             "s",
             2.0,
