@@ -187,7 +187,7 @@ def public_app(sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory)
     department publishes it with the real CLI. `data_dir` is the internal one it came from
     (warehouse and public/), for the tests to compare with."""
     internal = Path(shutil.copytree(sample_warehouse, tmp_path_factory.mktemp("public") / "data"))
-    cli("publish", "--data-dir", str(internal))
+    cli("export", "--data-dir", str(internal))
     public_only = tmp_path_factory.mktemp("public_only") / "data"
     shutil.copytree(internal / "public", public_only / "public")
     with streamlit_app(public_only, "public") as url:

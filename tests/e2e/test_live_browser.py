@@ -89,7 +89,7 @@ def next_refresh(page: Page) -> None:
     expect(page.get_by_text(AS_OF)).not_to_have_text(re.compile(f"^{as_of(page)} · "))
 
 
-def test_the_page_shows_the_devices_online_and_updates_itself(
+def test_the_page_shows_the_devices_online_updates_itself_and_pauses(
     open_app: Callable[..., Page], live_app: App
 ) -> None:
     page = fleet_page(open_app, live_app)
@@ -113,19 +113,17 @@ def test_the_page_shows_the_devices_online_and_updates_itself(
     assert page.evaluate("window.__still_the_same_page") is True
     assert page.url == url
 
-
-def test_paused_it_stays_as_it_is(open_app: Callable[..., Page], live_app: App) -> None:
-    page = fleet_page(open_app, live_app)
-    page.get_by_text("Aktualisierung pausieren", exact=True).click()
-    expect(page.get_by_text(re.compile(r" · pausiert$"))).to_be_visible()
-    paused = as_of(page)
-    # A second session that goes on refreshing is the clock: once it shows figures computed
-    # two refresh periods after the paused ones, the paused page would have refreshed twice.
+    # Paused in a second session, it stays as it is. The first one goes on refreshing and is
+    # the clock: once it shows figures computed two refresh periods after the paused ones,
+    # the paused page would have refreshed twice.
+    paused_page = fleet_page(open_app, live_app)
+    paused_page.get_by_text("Aktualisierung pausieren", exact=True).click()
+    expect(paused_page.get_by_text(re.compile(r" · pausiert$"))).to_be_visible()
+    paused = as_of(paused_page)
     hours, minutes, seconds = (int(part) for part in AS_OF.match(f"{paused} · ").groups())
-    control = fleet_page(open_app, live_app)
-    control.wait_for_function(
+    page.wait_for_function(
         _STAND_AT_LEAST,
         arg={"start": hours * 3600 + minutes * 60 + seconds, "gap": 2 * REFRESH_S},
     )
-    assert as_of(page) == paused
-    expect(page.get_by_text(re.compile(r" · pausiert$"))).to_be_visible()
+    assert as_of(paused_page) == paused
+    expect(paused_page.get_by_text(re.compile(r" · pausiert$"))).to_be_visible()
