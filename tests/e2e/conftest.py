@@ -1,8 +1,9 @@
 """Browser-test fixtures: one chromium, and one server per data set for the whole session.
 
 - `internal_app`: the internal app on the loaded sample with the accounts of
-  browser.INTERNAL_ACCOUNTS, shared by every module that only reads (its one write: the reports
-  test adds a report file under reports/, which no other test reads).
+  browser.INTERNAL_ACCOUNTS, shared by every test that leaves its data as it is (what they do
+  write: audit lines of their own accounts' logins, and the reports test's report file under
+  reports/, which no other test reads).
 - `public_app`: the public app on nothing but the sample's open-data export.
 - `live_app`: `python -m pipelines serve` (collector, simulator, app) on a copy of the sample.
 - `own_app`: a server of a test's own on a fresh copy, for a test that changes the data (an
@@ -164,6 +165,7 @@ def open_app(browser: Browser) -> Iterator[Callable[..., Page]]:
 
 @pytest.fixture(scope="session")
 def internal_app(sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """The internal app on a copy of the sample with INTERNAL_ACCOUNTS, for the session."""
     data_dir = sample_copy(sample_warehouse, tmp_path_factory.mktemp("internal"), INTERNAL_ACCOUNTS)
     with streamlit_app(data_dir, "internal") as url:
         yield App(url, data_dir)
