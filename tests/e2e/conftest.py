@@ -28,7 +28,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.e2e.browser import (
     INTERNAL_ACCOUNTS,
@@ -124,6 +124,13 @@ def cli(*args: str) -> None:
         timeout=600,
     )
     assert done.returncode == 0, f"pipelines {args[0]} failed:\n{done.stdout}\n{done.stderr}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def generous_assertions() -> None:
+    """Playwright's assertions give up after 5 s by default: too soon on a busy machine. They
+    wait WAIT_MS like every other wait (actions: the page's default timeout, see open_app)."""
+    expect.set_options(timeout=WAIT_MS)
 
 
 @pytest.fixture(scope="session")

@@ -119,6 +119,7 @@ def test_the_page_shows_the_devices_online_updates_itself_and_pauses(
     paused_page = fleet_page(open_app, live_app)
     paused_page.get_by_text("Aktualisierung pausieren", exact=True).click()
     expect(paused_page.get_by_text(re.compile(r" · pausiert$"))).to_be_visible()
+    settle(paused_page, title(FLEET_PAGE, "de"))  # the run the switch started is over
     paused = as_of(paused_page)
     hours, minutes, seconds = (int(part) for part in AS_OF.match(f"{paused} · ").groups())
     page.wait_for_function(

@@ -12,7 +12,6 @@ from tests.e2e.browser import (
     LOGIN_ADMIN,
     LOGIN_VIEWER,
     PASSWORD,
-    WAIT_MS,
     App,
     log_in,
     nav_titles,
@@ -42,7 +41,7 @@ def test_localhost_offers_to_create_the_first_admin(
     fields.nth(0).fill(PASSWORD)
     fields.nth(1).fill(PASSWORD)
     page.get_by_test_id("stFormSubmitButton").click()
-    expect(page.get_by_test_id("stSidebarNav")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
     assert set(ADMIN_PAGES) <= set(nav_titles(page))
     [user] = list_users(data_dir=app.data_dir)
     assert (user.name, user.role) == (FIRST_ADMIN, "admin")
