@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import os
 import socket
@@ -27,6 +28,8 @@ LATENCY_RATE = 10_000  # readings/s offered
 LATENCY_BATCH = 100
 LATENCY_SECONDS = 10
 DEVICES = [f"B{n}" for n in range(THREADS)]
+DAY = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).date().isoformat()
+"""Readings are dated yesterday: within the collector's ts bounds."""
 
 ECHO_APP = """
 import sys, uvicorn
@@ -108,7 +111,7 @@ def _bodies(device: str, first_seq: int, batches: int, size: int) -> list[bytes]
                     {
                         "device_id": device,
                         "seq": s,
-                        "ts": f"2025-06-02T10:{s // 60 % 60:02d}:{s % 60:02d}Z",
+                        "ts": f"{DAY}T10:{s // 60 % 60:02d}:{s % 60:02d}Z",
                         "interval_s": 60,
                         "inferences": 120,
                         "latency_ms_mean": 3.5,
@@ -135,19 +138,28 @@ class _Client:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
-    def post(self, body: bytes) -> int:
+    def post(self, body: bytes, expected: int | None = None) -> int:
+        """Post a batch; `expected`: the readings the answer must accept (all of them)."""
         self.conn.request("POST", "/v1/telemetry", body, self.headers)
         response = self.conn.getresponse()
         answer = response.read()
         if response.status != 200:
             raise RuntimeError(f"HTTP {response.status}: {answer[:300]!r}")
-        return orjson.loads(answer)["accepted"]
+        accepted = orjson.loads(answer)["accepted"]
+        if expected is not None and accepted != expected:
+            raise RuntimeError(f"{accepted} of {expected} accepted: {answer[:300]!r}")
+        return accepted
 
 
 def _throughput(
-    port: int, tokens: dict[str, str], bodies: dict[str, list[bytes]], per_batch: int
+    port: int,
+    tokens: dict[str, str],
+    bodies: dict[str, list[bytes]],
+    per_batch: int,
+    check: bool = True,
 ) -> float:
-    """Readings/s acknowledged with THREADS clients posting back to back."""
+    """Readings/s acknowledged with THREADS clients posting back to back (`check`: every
+    reading must be accepted; the echo server accepts none)."""
     clients = {d: _Client(port, tokens[d]) for d in DEVICES}
     accepted = dict.fromkeys(DEVICES, 0)
     start = threading.Barrier(len(DEVICES) + 1)
@@ -155,7 +167,7 @@ def _throughput(
     def run(device: str) -> None:
         start.wait()
         for body in bodies[device]:
-            clients[device].post(body)
+            clients[device].post(body, per_batch if check else None)
             accepted[device] += per_batch
 
     threads = [threading.Thread(target=run, args=(d,)) for d in DEVICES]
@@ -187,7 +199,7 @@ def _p99_latency(port: int, tokens: dict[str, str], bodies: dict[str, list[bytes
             delay = scheduled - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-            client.post(body)
+            client.post(body, LATENCY_BATCH)
             with lock:
                 latencies.append(time.perf_counter() - scheduled)
 
@@ -233,8 +245,9 @@ def run() -> list[Figure]:
         store = TokenStore(data)
         tokens = {d: store.issue(d) for d in DEVICES}
         fsyncs_per_s, fsync_p99_ms = _fsync_reference(root)
-        load = {d: _bodies(d, 0, THROUGHPUT_BATCHES, BATCH) for d in DEVICES}
-        warmup = {d: _bodies(d, 10_000_000, 4, BATCH) for d in DEVICES}
+        # seq increases per device: warm-up, load, then the paced run.
+        warmup = {d: _bodies(d, 0, 4, BATCH) for d in DEVICES}
+        load = {d: _bodies(d, 10_000_000, THROUGHPUT_BATCHES, BATCH) for d in DEVICES}
         paced_batches = LATENCY_RATE * LATENCY_SECONDS // LATENCY_BATCH // THREADS
         paced = {d: _bodies(d, 20_000_000, paced_batches, LATENCY_BATCH) for d in DEVICES}
 
@@ -242,7 +255,7 @@ def run() -> list[Figure]:
         echo = _with_server(
             ["-c", ECHO_APP, str(echo_port)],
             echo_port,
-            lambda: _throughput(echo_port, tokens, load, BATCH),
+            lambda: _throughput(echo_port, tokens, load, BATCH, check=False),
         )
 
         port = _free_port()

@@ -33,10 +33,9 @@ import pyarrow as pa
 from pipelines.collector.segments import append_relation
 from pipelines.collector.validation import (
     FIELD_NAMES,
-    MAX_FUTURE_US,
     US_PER_S,
+    TsWindow,
     format_us,
-    future_params,
     reading_checks_sql,
 )
 from pipelines.readers import read_table
@@ -52,6 +51,7 @@ from zakid_metrics.contract import (
     problem,
 )
 from zakid_metrics.errors import FileError
+from zakid_metrics.settings import get_settings
 from zakid_metrics.telemetry_store import connect
 
 REQUIRED = tuple(f.name for f in READING_FIELDS if f.required)
@@ -274,7 +274,7 @@ def _read_exact(con: duckdb.DuckDBPyConnection, path: Path) -> _Read:
         table.format,
         table.encoding,
         table.delimiter,
-        table.decimal,
+        table.decimal or ".",  # TAB and XLSX text cells: a decimal point, as before
         table.header,
         relation,
     )
@@ -407,7 +407,7 @@ def _other_sql(typed: frozenset[str]) -> str:
     return f"CASE {' '.join(cases)} END"
 
 
-def _check(con: duckdb.DuckDBPyConnection, read: _Read, max_ts: dt.datetime) -> None:
+def _check(con: duckdb.DuckDBPyConnection, read: _Read, window: TsWindow) -> None:
     """_history_checked: each row typed, with its first broken rule (_field, _code) or NULL,
     and for a rejected row the cells its reason names (_value, _other), as written.
 
@@ -446,14 +446,18 @@ def _check(con: duckdb.DuckDBPyConnection, read: _Read, max_ts: dt.datetime) -> 
         f"CASE WHEN _code IS NOT NULL THEN {_other_sql(read.typed)} END AS _other, "
         f"CASE WHEN _code IS NOT NULL THEN {key} END AS _key "
         f"FROM ({judged})",
-        [max_ts],
+        [_moment(window.latest_us), _moment(window.earliest_us)],
     )
+
+
+def _moment(us: int) -> dt.datetime:
+    return dt.datetime.fromisoformat(format_us(us))
 
 
 # --- Rejected rows and the append ------------------------------------------------------------
 
 
-def _reason_params(name: str, code: str, max_ts_us: int) -> dict[str, Any]:
+def _reason_params(name: str, code: str, window: TsWindow) -> dict[str, Any]:
     """The reason's parameters as the collector gives them; _OTHER stands for a value of the
     row itself (the other field's, or the number of extra cells)."""
     spec = next((f for f in READING_FIELDS if f.name == name), None)
@@ -463,8 +467,8 @@ def _reason_params(name: str, code: str, max_ts_us: int) -> dict[str, Any]:
         return {"bound": str(int(bound)) if float(bound).is_integer() else str(bound)}
     if code == "not_an_option" and spec is not None:
         return {"options": ", ".join(spec.options)}
-    if code == "ts_in_future":
-        return future_params(max_ts_us)
+    if code in ("ts_in_future", "ts_too_old"):
+        return window.params(code)
     if code == "extra_cells":
         return {"count": _OTHER}
     for rule in READING_RULES:
@@ -477,7 +481,9 @@ def _reason_params(name: str, code: str, max_ts_us: int) -> dict[str, Any]:
     return {}
 
 
-def _rejections(con: duckdb.DuckDBPyConnection, run_id: int, file: str, max_ts_us: int) -> pa.Table:
+def _rejections(
+    con: duckdb.DuckDBPyConnection, run_id: int, file: str, window: TsWindow
+) -> pa.Table:
     """Every rejected row as a row of rejected_rows, its reason in both languages."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _history_rejected AS "
@@ -487,7 +493,7 @@ def _rejections(con: duckdb.DuckDBPyConnection, run_id: int, file: str, max_ts_u
     pairs = con.execute("SELECT DISTINCT _field, _code FROM _history_rejected").fetchall()
     templates = [("", "", "", "")]  # keeps the table's columns typed when nothing is rejected
     for name, code in pairs:
-        reason = problem(name, _VALUE, code, **_reason_params(name, code, max_ts_us))
+        reason = problem(name, _VALUE, code, **_reason_params(name, code, window))
         templates.append((name, code, reason.reason_en, reason.reason_de))
     columns = list(zip(*templates, strict=True))
     con.execute(
@@ -549,9 +555,13 @@ def load_history(
                 found=", ".join(read.columns),
                 entity=TELEMETRY_PREFIX,
             )
-        max_ts_us = int(now.timestamp() * US_PER_S) + MAX_FUTURE_US
-        max_ts = dt.datetime.fromisoformat(format_us(max_ts_us))
-        _check(work, read, max_ts)
+        settings = get_settings()
+        window = TsWindow(
+            int(now.timestamp() * US_PER_S),
+            settings.telemetry_history_max_age_days,
+            settings.telemetry_max_future_minutes,
+        )
+        _check(work, read, window)
         result = HistoryResult(
             format=read.format,
             encoding=read.encoding,
@@ -559,7 +569,7 @@ def load_history(
             extra_columns=[name for name in read.columns if name not in FIELD_NAMES],
         )
         ((result.rows_read,),) = work.execute("SELECT count(*) FROM _history_checked").fetchall()
-        rejections = _rejections(work, run_id, path.name, max_ts_us)
+        rejections = _rejections(work, run_id, path.name, window)
         result.rows_rejected = rejections.num_rows
         con.register("_history_rejections", rejections)
         try:

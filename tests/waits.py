@@ -11,9 +11,10 @@ import pytest
 
 T = TypeVar("T")
 POLL_S = 0.05
+DEADLINE_S = 120  # seconds: what a condition gets unless a test has a reason for another bound
 
 
-def wait_until(check: Callable[[], T], *, timeout_s: float, what: str) -> T:
+def wait_until(check: Callable[[], T], what: str, *, timeout_s: float = DEADLINE_S) -> T:
     """The first truthy result of `check()`; fails the test with `what` after `timeout_s`."""
     deadline = time.monotonic() + timeout_s
     while True:

@@ -23,6 +23,7 @@ ErrorCode = Literal[
     "unknown_kpi",
     "kpi_parameter",
     "kpi_query",
+    "reference_wage_missing",
     # accounts and the audit log
     "auth_error",
     "login_failed",
@@ -49,7 +50,9 @@ ErrorCode = Literal[
     "request_error",
     "unauthorized",
     "too_large",
+    "body_timeout",
     "malformed_body",
+    "unsupported_encoding",
     "telemetry_window",
     # running the system
     "collector_unreachable",
@@ -139,6 +142,12 @@ class KpiQueryError(ZakidError):
     """A KPI's SQL failed on the warehouse or returned rows of the wrong shape."""
 
     code = "kpi_query"
+
+
+class ReferenceWageMissingError(KpiParameterError):
+    """A KPI needs the reference wage of a year that the reference data lacks."""
+
+    code = "reference_wage_missing"
 
 
 # --- Accounts and the audit log ---------------------------------------------------------------
@@ -285,10 +294,22 @@ class BodyTooLargeError(RequestError):
     code = "too_large"
 
 
+class BodyTimeoutError(RequestError):
+    """The request body paused longer than the collector waits."""
+
+    code = "body_timeout"
+
+
 class MalformedBodyError(RequestError):
     """The request body is neither a JSON array of reading objects nor NDJSON."""
 
     code = "malformed_body"
+
+
+class UnsupportedEncodingError(RequestError):
+    """The request body comes in a content coding (gzip, ...) the collector does not read."""
+
+    code = "unsupported_encoding"
 
 
 class TelemetryWindowError(ZakidError):

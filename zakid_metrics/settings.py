@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -40,6 +39,15 @@ class Settings(BaseSettings):
     timezone: str = Field(
         default="Europe/Berlin", description="Time zone in which dates and times are shown."
     )
+    max_file_mb: int = Field(
+        default=250,
+        ge=1,
+        description=(
+            "Size guard of a load: a delivery file larger than this many megabytes is refused "
+            "(status failed, with its size and this limit) before it is read. A load needs "
+            "memory of at most about 4 times the size of its largest file."
+        ),
+    )
     freshness_warning_days: int = Field(
         default=45,
         ge=1,
@@ -67,18 +75,6 @@ class Settings(BaseSettings):
             "user has to log in again (the logout is audited)."
         ),
     )
-    regional_reference_wage_eur: Decimal = Field(
-        default=Decimal("48000.00"),
-        ge=0,
-        description=(
-            "Annual gross salary from which a created job counts as well paid (KPI "
-            "jobs_well_paid_share): about 4,000 EUR median monthly gross wage of full-time "
-            "employees in Duisburg (Bundesagentur für Arbeit, Entgeltstatistik/Entgeltatlas, 2024; "
-            "approximate: Duisburg was at the national median in 2019, 3,389 vs 3,401 EUR, and the "
-            "national median was 4,013 EUR in 2024) times 12. Check it against the Entgeltatlas "
-            "every year."
-        ),
-    )
     centre_postal_code: str = Field(
         default="47057",
         pattern=r"^\d{5}$",
@@ -100,6 +96,63 @@ class Settings(BaseSettings):
         description=(
             "End of the funding period where no grant is loaded yet; otherwise the latest "
             "grant's ends_on is used. The jobs forecast projects to this day."
+        ),
+    )
+
+    telemetry_max_future_minutes: int = Field(
+        default=5,
+        ge=0,
+        description=(
+            "Telemetry: a reading whose ts lies more than this many minutes ahead of the "
+            "receiving clock is rejected (ts_in_future); collector and history files."
+        ),
+    )
+    telemetry_max_age_days: int = Field(
+        default=90,
+        ge=1,
+        description=(
+            "Telemetry: the collector rejects a reading whose ts lies more than this many days "
+            "in the past (ts_too_old); older readings are loaded as a history file."
+        ),
+    )
+    telemetry_history_max_age_days: int = Field(
+        default=3660,
+        ge=1,
+        description=(
+            "Telemetry history files: a row whose ts lies more than this many days in the past "
+            "is rejected (ts_too_old)."
+        ),
+    )
+    collector_max_connections: int = Field(
+        default=1000,
+        ge=1,
+        description=(
+            "Collector: open connections at most; one more is answered 503 and closed at once, "
+            "so idle clients cannot exhaust the process's file descriptors."
+        ),
+    )
+    collector_idle_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        description=(
+            "Collector: a connection without a request in progress that sends nothing for this "
+            "many seconds is closed (before its first request and between requests)."
+        ),
+    )
+    collector_header_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description=(
+            "Collector: a request's line and headers must arrive within this many seconds of "
+            "the connection being ready for it; otherwise the connection is closed."
+        ),
+    )
+    collector_body_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description=(
+            "Collector: the longest pause in a request body, in seconds; after it the request "
+            "is answered 408 and the connection closed."
         ),
     )
 

@@ -64,22 +64,59 @@ Batch = tuple[str, int, list[Any]]
 """One record: (device_id, received_at in µs since the epoch, rows in READING_FIELDS order)."""
 
 
-def read_log(path: Path) -> Iterator[Batch]:
-    """The complete records of one log file, stopping at the first torn or damaged one.
+@dataclass(frozen=True)
+class LogDamage:
+    """Bytes of a log file that form no valid record (read_log skips them)."""
 
-    A record can only be damaged at the end of a file: after a failed write the writer never
-    appends to that file again.
+    path: Path
+    start: int  # offset in the file
+    data: bytes
+    torn: bool  # a record cut off by the end of the file: a write a crash interrupted
+
+
+def _record_end(data: bytes, offset: int) -> int | None:
+    """The end of the valid record at `offset`, None if there is none."""
+    if offset + HEADER.size > len(data):
+        return None
+    magic, length, crc = HEADER.unpack_from(data, offset)
+    end = offset + HEADER.size + length
+    if magic != MAGIC or end > len(data) or zlib.crc32(data[offset + HEADER.size : end]) != crc:
+        return None
+    return end
+
+
+def _cut_off(data: bytes, offset: int) -> bool:
+    """Whether the bytes from `offset` are the start of a record the end of the file cuts."""
+    if offset + HEADER.size > len(data):
+        return MAGIC.startswith(data[offset : offset + len(MAGIC)])
+    magic, length, _ = HEADER.unpack_from(data, offset)
+    return magic == MAGIC and offset + HEADER.size + length > len(data)
+
+
+def read_log(path: Path, damaged: list[LogDamage] | None = None) -> Iterator[Batch]:
+    """The valid records of one log file, in order; damaged bytes are skipped, not the rest.
+
+    Each record carries its length and a CRC-32. Where bytes form no valid record (a flipped
+    bit, a torn write), reading goes on at the next offset that starts a valid one, so every
+    intact record after the damage is read; the skipped bytes are added to `damaged`.
     """
     data = path.read_bytes()
     offset = 0
-    while offset + HEADER.size <= len(data):
-        magic, length, crc = HEADER.unpack_from(data, offset)
-        payload = data[offset + HEADER.size : offset + HEADER.size + length]
-        if magic != MAGIC or len(payload) != length or zlib.crc32(payload) != crc:
-            return
-        device_id, received_us, rows = orjson.loads(payload)
+    while offset < len(data):
+        end = _record_end(data, offset)
+        if end is None:
+            resume = data.find(MAGIC, offset + 1)
+            while resume != -1 and _record_end(data, resume) is None:
+                resume = data.find(MAGIC, resume + 1)
+            resume = len(data) if resume == -1 else resume
+            if damaged is not None:
+                torn = resume == len(data) and _cut_off(data, offset)
+                damaged.append(LogDamage(path, offset, data[offset:resume], torn))
+            offset = resume
+            continue
+        device_id, received_us, rows = orjson.loads(data[offset + HEADER.size : end])
         yield device_id, received_us, rows
-        offset += HEADER.size + length
+        offset = end
 
 
 def generation(path: Path) -> int:
@@ -150,6 +187,12 @@ def segment_files(tdir: Path, kind: str = READINGS, instance: str | None = None)
 # --- Minute rollups -------------------------------------------------------------------------
 
 Combine = Literal["sum", "max", "min"]
+WIDE_SUM = "DECIMAL(38,0)"
+"""The type of a sum of a reading's integer field (each up to 2**63 - 1): exact, and it cannot
+overflow before 10**38, more than 10**19 readings at the largest value. BIGINT overflows with
+two readings; HUGEINT would be written to Parquet as DOUBLE (inexact), DECIMAL(38,0) is
+Parquet's own 16-byte decimal that DuckDB, Arrow, Spark and Trino read exactly. Readers
+combine such columns into HUGEINT (whole numbers in Python, also beyond 64 bits)."""
 
 
 @dataclass(frozen=True)
@@ -161,10 +204,15 @@ class RollupColumn:
     type: str
     combine: Combine
 
+    @property
+    def combined_type(self) -> str:
+        """The type of the column combined over many rollup rows."""
+        return "HUGEINT" if self.type == WIDE_SUM else self.type
+
 
 ROLLUP_COLUMNS: tuple[RollupColumn, ...] = (
     RollupColumn("readings", "count(*)", "BIGINT", "sum"),
-    RollupColumn("inferences", "sum(inferences)", "BIGINT", "sum"),
+    RollupColumn("inferences", "sum(inferences)", WIDE_SUM, "sum"),
     # / inferences: the inference-weighted mean latency (a reading with inferences carries
     # latency_ms_mean: the contract requires it).
     RollupColumn(
@@ -176,7 +224,7 @@ ROLLUP_COLUMNS: tuple[RollupColumn, ...] = (
     RollupColumn(
         "inferences_p95",
         "coalesce(sum(inferences) FILTER (WHERE latency_ms_p95 IS NOT NULL), 0)",
-        "BIGINT",
+        WIDE_SUM,
         "sum",
     ),
     RollupColumn("latency_ms_p95_max", "max(latency_ms_p95)", "DOUBLE", "max"),
@@ -186,11 +234,11 @@ ROLLUP_COLUMNS: tuple[RollupColumn, ...] = (
     RollupColumn(
         "inferences_energy",
         "coalesce(sum(inferences) FILTER (WHERE energy_mwh IS NOT NULL), 0)",
-        "BIGINT",
+        WIDE_SUM,
         "sum",
     ),
-    RollupColumn("bytes_on_device", "sum(bytes_on_device)", "BIGINT", "sum"),
-    RollupColumn("bytes_uplinked", "sum(bytes_uplinked)", "BIGINT", "sum"),
+    RollupColumn("bytes_on_device", "sum(bytes_on_device)", WIDE_SUM, "sum"),
+    RollupColumn("bytes_uplinked", "sum(bytes_uplinked)", WIDE_SUM, "sum"),
     RollupColumn("temperature_c_max", "max(temperature_c)", "DOUBLE", "max"),
     *(
         RollupColumn(
@@ -198,7 +246,7 @@ ROLLUP_COLUMNS: tuple[RollupColumn, ...] = (
         )
         for status in READING_STATUSES
     ),
-    RollupColumn("interval_s", "sum(interval_s)", "BIGINT", "sum"),
+    RollupColumn("interval_s", "sum(interval_s)", WIDE_SUM, "sum"),
     RollupColumn("first_ts", "min(ts)", "TIMESTAMPTZ", "min"),
     RollupColumn("last_ts", "max(ts)", "TIMESTAMPTZ", "max"),
     RollupColumn("last_received_at", "max(received_at)", "TIMESTAMPTZ", "max"),
@@ -211,8 +259,8 @@ window skips the row groups outside it by their statistics."""
 def rollup_sql(source: str) -> str:
     """Per device and minute of the relation `source` (READING_SCHEMA's columns; a trusted
     relation name or subquery); minutes in UTC, rows sorted by minute."""
-    # Sums of BIGINT widen to HUGEINT in DuckDB; a minute's counts fit 64 bits by far, and
-    # plain integers keep the files small and fast to read. The minute by epoch arithmetic:
+    # Counts stay BIGINT (small files, fast reads); sums of integer fields are WIDE_SUM. The
+    # minute by epoch arithmetic:
     # date_trunc on TIMESTAMPTZ goes through the calendar of the session's zone, 5x slower.
     columns = ", ".join(f"CAST({c.sql} AS {c.type}) AS {c.name}" for c in ROLLUP_COLUMNS)
     return (
@@ -227,7 +275,9 @@ ROLLUP_SQL = rollup_sql("readings")
 
 def combined_columns() -> str:
     """The rollup columns, each combined by its rule, for a SELECT with GROUP BY."""
-    return ", ".join(f"CAST({c.combine}({c.name}) AS {c.type}) AS {c.name}" for c in ROLLUP_COLUMNS)
+    return ", ".join(
+        f"CAST({c.combine}({c.name}) AS {c.combined_type}) AS {c.name}" for c in ROLLUP_COLUMNS
+    )
 
 
 def combine_sql(source: str, keys: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,16 +14,25 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from pipelines.collector.connections import (
+    ConnectionCounts,
+    ConnectionLimits,
+    guarded_protocol,
+    reserve_descriptors,
+)
 from pipelines.collector.store import Collector
 from pipelines.collector.tokens import TokenStore
 from zakid_metrics.errors import (
+    BodyTimeoutError,
     BodyTooLargeError,
     ErrorCode,
     MalformedBodyError,
     NotDurableError,
     RequestError,
     UnauthorizedError,
+    UnsupportedEncodingError,
 )
+from zakid_metrics.settings import Settings, get_settings
 
 log = logging.getLogger("zakid.collector")
 MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -34,7 +44,9 @@ MAX_BODY_BYTES = 5 * 1024 * 1024
 ANSWERS: dict[ErrorCode, tuple[int, dict[str, str]]] = {
     "unauthorized": (401, {"WWW-Authenticate": "Bearer"}),
     "too_large": (413, {}),
+    "body_timeout": (408, {}),
     "malformed_body": (400, {}),
+    "unsupported_encoding": (400, {}),
     "request_error": (400, {}),
     "not_durable": (503, {"Retry-After": "1"}),
 }
@@ -73,8 +85,18 @@ def authenticate(tokens: TokenStore, header: str | None) -> str:
     return record.device_id
 
 
-async def read_body(request: Request) -> bytes:
-    """The request body, refused with 413 as soon as it grows past MAX_BODY_BYTES."""
+def check_encoding(header: str | None) -> None:
+    """Refuse a body in a content coding (gzip, ...) before reading it."""
+    if header and header.strip().lower() != "identity":
+        raise UnsupportedEncodingError(
+            f"The body is sent with Content-Encoding '{header}'; only plain bodies are read.",
+            "Send the body uncompressed, without a Content-Encoding header.",
+        )
+
+
+async def read_body(request: Request, timeout_s: float) -> bytes:
+    """The request body, refused with 413 as soon as it grows past MAX_BODY_BYTES, and with
+    408 when it pauses for more than `timeout_s`."""
     too_large = BodyTooLargeError(
         f"The body is larger than {MAX_BODY_BYTES} bytes (5 MB).",
         "Send the readings in smaller batches.",
@@ -84,12 +106,22 @@ async def read_body(request: Request) -> bytes:
         raise too_large
     chunks = []
     size = 0
-    async for chunk in request.stream():
+    stream = request.stream()
+    while True:
+        try:
+            async with asyncio.timeout(timeout_s):
+                chunk = await anext(stream)
+        except StopAsyncIteration:
+            return b"".join(chunks)
+        except TimeoutError:
+            raise BodyTimeoutError(
+                f"The body paused for more than {timeout_s:g} s.",
+                "Send the whole body without pausing; check the network.",
+            ) from None
         size += len(chunk)
         if size > MAX_BODY_BYTES:
             raise too_large
         chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _malformed(reason: str) -> MalformedBodyError:
@@ -128,23 +160,40 @@ def parse_readings(body: bytes) -> list[dict[str, Any]]:
     return readings
 
 
-def create_app(collector: Collector) -> Starlette:
-    """The ASGI app over an opened collector; its lifespan flushes the store on shutdown."""
+def create_app(
+    collector: Collector, settings: Settings | None = None, counts: ConnectionCounts | None = None
+) -> Starlette:
+    """The ASGI app over an opened collector; its lifespan flushes the store on shutdown.
+
+    /healthz answers 200 with `status` ok or degraded (damaged log bytes in quarantine), 503
+    while flushes fail, with the flush's and the connections' figures."""
     tokens = TokenStore(collector.data_dir)
+    body_timeout_s = (settings or get_settings()).collector_body_timeout_s
 
     async def telemetry(request: Request) -> Response:
+        body_read = False
         try:
             device = authenticate(tokens, request.headers.get("authorization"))
-            readings = parse_readings(await read_body(request))
+            check_encoding(request.headers.get("content-encoding"))
+            body = await read_body(request, body_timeout_s)
+            body_read = True
+            readings = parse_readings(body)
             receipt = await collector.receive(device, readings)
         except (RequestError, NotDurableError) as error:
             status, headers = ANSWERS[error.code]
+            if not body_read:
+                # The rest of the body is read and dropped as the connection closes (see
+                # connections.py), so that a client still sending it sees this answer.
+                headers = {**headers, "Connection": "close"}
             body = {"error": error.code, "reason": error.message, "hint": error.hint}
             return json_response(body, status, headers)
         return json_response(receipt.public())
 
     async def healthz(request: Request) -> Response:
-        return json_response({"status": "ok", **collector.status()})
+        status = collector.status()
+        if counts is not None:
+            status["connections"] = counts.public()
+        return json_response(status, 503 if status["status"] == "failing" else 200)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -161,7 +210,7 @@ def create_app(collector: Collector) -> Starlette:
     )
 
 
-def serve(collector: Collector, host: str, port: int) -> None:
+def serve(collector: Collector, host: str, port: int, settings: Settings | None = None) -> None:
     """Run the collector until SIGINT/SIGTERM; a graceful stop flushes the log into segments.
 
     Opening (recovery and replay) happens first, so a missing warehouse or an unusable data
@@ -169,6 +218,10 @@ def serve(collector: Collector, host: str, port: int) -> None:
     """
     import uvicorn
 
+    settings = settings or get_settings()
+    limits = ConnectionLimits.of(settings)
+    counts = ConnectionCounts(limits.max_connections)
+    reserve_descriptors(limits)
     replayed = collector.open()
     log.warning(
         "collector %s: %d reading(s) replayed from the log; listening on http://%s:%d",
@@ -178,11 +231,12 @@ def serve(collector: Collector, host: str, port: int) -> None:
         port,
     )
     uvicorn.run(
-        create_app(collector),
+        create_app(collector, settings, counts),
         host=host,
         port=port,
         loop="uvloop",
-        http="httptools",
+        http=guarded_protocol(limits, counts),
+        timeout_keep_alive=limits.idle_timeout_s,  # type: ignore[arg-type]
         access_log=False,
         log_level="warning",
         lifespan="on",

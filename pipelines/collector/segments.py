@@ -21,15 +21,17 @@ import pyarrow.parquet as pq
 
 from zakid_metrics.contract import READING_KEY
 from zakid_metrics.errors import UsageError
-from zakid_metrics.files import fsync_path, replace_durably
+from zakid_metrics.files import atomic_write, fsync_path, replace_durably
 from zakid_metrics.telemetry_store import (
     READING_SCHEMA,
     READINGS,
+    ROLLUP_COLUMNS,
     ROLLUP_ROW_GROUP_ROWS,
     ROLLUP_SQL,
     ROLLUPS,
     US_PER_DAY,
     WAL,
+    WIDE_SUM,
     batches_to_table,
     connect,
     logged_batches,
@@ -217,6 +219,35 @@ def recover(tdir: Path, instance: str, con: duckdb.DuckDBPyConnection) -> None:
         fsync_path(final.parent)
 
 
+WIDE_SUMS_MARKER = ".wide-sums"
+"""In rollups/: every rollup file there has its integer sums as WIDE_SUM."""
+
+
+def upgrade_rollups(tdir: Path, con: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild rollup files written with 64-bit integer sums (before WIDE_SUM) from their
+    segments; returns how many. Once done, a marker file saves the look at every file.
+
+    Readers combine files by the first file's schema: an old BIGINT file first and a new sum
+    beyond 64 bits after it would fail to read.
+    """
+    marker = tdir / ROLLUPS / WIDE_SUMS_MARKER
+    if marker.exists() or not (tdir / ROLLUPS).is_dir():
+        return 0
+    wide = [c.name for c in ROLLUP_COLUMNS if c.type == WIDE_SUM]
+    rebuilt = 0
+    with telemetry_lock(tdir, exclusive=True):
+        for path in segment_files(tdir, ROLLUPS):
+            schema = pq.read_schema(path)
+            if all(pa.types.is_decimal(schema.field(name).type) for name in wide):
+                continue
+            readings = pq.ParquetFile(tdir / READINGS / path.relative_to(tdir / ROLLUPS)).read()
+            os.replace(_write_tmp(rollup(con, readings), path, ROLLUPS), path)
+            fsync_path(path.parent)
+            rebuilt += 1
+        atomic_write(marker, b"")
+    return rebuilt
+
+
 def seq_ranges(con: duckdb.DuckDBPyConnection, tdir: Path) -> list[tuple[str, int, int]]:
     """(device_id, first, last) runs of consecutive seqs in all segments, set-wise.
 
@@ -276,6 +307,7 @@ def append_relation(
     """
     tdir = telemetry_dir(data_dir)
     check_instance(instance)
+    upgrade_rollups(tdir, con)
     with telemetry_lock(tdir):
         files = [str(p) for p in segment_files(tdir)]
         logged = list(logged_batches(tdir))

@@ -11,7 +11,6 @@ from typing import Any
 from zakid_metrics.contract import (
     INT64_MAX,
     READING_FIELDS,
-    READING_MAX_FUTURE,
     READING_RULES,
     NotLessThan,
     Problem,
@@ -24,7 +23,8 @@ from zakid_metrics.contract import (
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in READING_FIELDS)
 FIELD_INDEX: dict[str, int] = {name: i for i, name in enumerate(FIELD_NAMES)}
 US_PER_S = 1_000_000
-MAX_FUTURE_US = int(READING_MAX_FUTURE.total_seconds()) * US_PER_S
+US_PER_MINUTE = 60 * US_PER_S
+US_PER_DAY = 86_400 * US_PER_S
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _ONE_US = dt.timedelta(microseconds=1)
 RFC3339 = r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})"
@@ -46,8 +46,33 @@ class Invalid:
         return problem(self.field, self.value, self.code, **params)
 
 
-Validator = Callable[[dict[str, Any], int | None, int], "tuple[Any, ...] | Invalid"]
-"""validate(reading, default interval_s, latest acceptable ts in µs) -> the row or Invalid.
+class TsWindow:
+    """The ts a reading received at `now_us` may have: at most `max_age_days` before and
+    `max_future_minutes` after it (settings telemetry_max_age_days, ..._max_future_minutes).
+
+    The past bound keeps a device (or a stolen token) from spreading readings over
+    thousands of day partitions; the future bound catches a clock running ahead.
+    """
+
+    __slots__ = ("earliest_us", "latest_us", "max_age_days", "max_future_minutes", "now_us")
+
+    def __init__(self, now_us: int, max_age_days: int, max_future_minutes: int) -> None:
+        self.now_us = now_us
+        self.max_age_days = max_age_days
+        self.max_future_minutes = max_future_minutes
+        self.earliest_us = now_us - max_age_days * US_PER_DAY
+        self.latest_us = now_us + max_future_minutes * US_PER_MINUTE
+
+    def params(self, code: str) -> dict[str, Any]:
+        """The parameters of the reason `ts_in_future` or `ts_too_old`."""
+        now = format_us(self.now_us)
+        if code == "ts_too_old":
+            return {"days": self.max_age_days, "now": now}
+        return {"minutes": self.max_future_minutes, "now": now}
+
+
+Validator = Callable[[dict[str, Any], int | None, TsWindow], "tuple[Any, ...] | Invalid"]
+"""validate(reading, default interval_s, the acceptable ts) -> the row or Invalid.
 
 The row holds the fields in READING_FIELDS order; ts as microseconds since the epoch (UTC).
 """
@@ -118,8 +143,10 @@ def _field_source(i: int, f: ReadingField) -> list[str]:
             "v = timestamp_us(v) if type(v) is str else None",
             "if v is None:",
             f"    return Invalid({name}, 'not_a_timestamp', raw)",
-            "if v > max_ts_us:",
-            f"    return Invalid({name}, 'ts_in_future', raw, future_params(max_ts_us))",
+            "if v > window.latest_us:",
+            f"    return Invalid({name}, 'ts_in_future', raw, window.params('ts_in_future'))",
+            "if v < window.earliest_us:",
+            f"    return Invalid({name}, 'ts_too_old', raw, window.params('ts_too_old'))",
         ]
     elif f.kind == "option":
         options = ", ".join(f.options)
@@ -160,28 +187,19 @@ def _rule_source(rule: RequiredWhenPositive | NotLessThan) -> list[str]:
     ]
 
 
-def future_params(max_ts_us: int) -> dict[str, Any]:
-    minutes = int(READING_MAX_FUTURE.total_seconds() // 60)
-    return {"minutes": minutes, "now": format_us(max_ts_us - MAX_FUTURE_US)}
-
-
 def compile_validator() -> Validator:
     """Generate the per-reading validator from READING_FIELDS and READING_RULES.
 
     Generated straight-line code, because a reading has to pass in a few microseconds (a
     pydantic model per reading costs several times that); the first broken rule is reported.
     """
-    lines = ["def validate(r, default_interval, max_ts_us):", "    get = r.get"]
+    lines = ["def validate(r, default_interval, window):", "    get = r.get"]
     for i, f in enumerate(READING_FIELDS):
         lines += ["    " + line for line in _field_source(i, f)]
     for rule in READING_RULES:
         lines += ["    " + line for line in _rule_source(rule)]
     lines.append(f"    return ({', '.join(f'f{i}' for i in range(len(READING_FIELDS)))},)")
-    namespace: dict[str, Any] = {
-        "Invalid": Invalid,
-        "timestamp_us": timestamp_us,
-        "future_params": future_params,
-    }
+    namespace: dict[str, Any] = {"Invalid": Invalid, "timestamp_us": timestamp_us}
     for i, f in enumerate(READING_FIELDS):
         if f.options:
             namespace[f"OPTIONS_{i}"] = {
@@ -200,8 +218,8 @@ def reading_checks_sql(
 ) -> str:
     """Set-wise validation of readings held as text columns (a history file read as VARCHAR).
 
-    Returns a query over the relation `source` (a trusted table name) with one parameter, the
-    latest acceptable ts (now + READING_MAX_FUTURE, TIMESTAMPTZ). Each row gets `_field` and
+    Returns a query over the relation `source` (a trusted table name) with two parameters,
+    the latest and the earliest acceptable ts (TsWindow's, TIMESTAMPTZ). Each row gets `_field` and
     `_code` of its first broken rule, in the order of the per-request validator (NULL when
     valid), and every field typed and defaulted as the collector stores it; interval_s stays
     NULL when absent, to be filled from the device's report interval by the caller. The
@@ -263,6 +281,7 @@ def reading_checks_sql(
                 )
             )
             checks.append((f.name, "ts_in_future", f"{col} > $1"))
+            checks.append((f.name, "ts_too_old", f"{col} < $2"))
         elif f.kind == "option":
             checks.append((f.name, "not_an_option", f"{t} IS NOT NULL AND {col} IS NULL"))
             exact = " ".join(f"WHEN '{o}' THEN '{o}'" for o in f.options)

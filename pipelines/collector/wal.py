@@ -15,7 +15,8 @@ from zakid_metrics.telemetry_store import HEADER, MAGIC, generation, log_files
 
 
 def encode(device_id: str, received_us: int, rows: list[tuple[Any, ...]]) -> bytes:
-    """A framed record; the CRC lets replay tell a complete record from a torn tail."""
+    """A framed record: magic, length and CRC-32 let replay tell an intact record from a torn
+    or damaged one, and find the next intact record after damage."""
     payload = orjson.dumps((device_id, received_us, rows))
     return HEADER.pack(MAGIC, len(payload), zlib.crc32(payload)) + payload
 

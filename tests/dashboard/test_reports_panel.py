@@ -48,7 +48,9 @@ def test_lists_due_reports_and_makes_one(loaded: Path) -> None:
     at = logged_in().run()
     assert not at.exception
     due = at.dataframe[0].value
-    assert list(due.iloc[:, -1]) == [120, 120, 364, 546]  # days left on 31.12.2025
+    # days left on 31.12.2025: the interim reports 2025 of A, C and D, then the final reports
+    # of B (ended 2025), A (ends 30.06.2026: due 31.12.2026), C and D (end of 2026)
+    assert list(due.iloc[:, -1]) == [120, 120, 120, 181, 365, 546, 546]
     assert [s.label for s in at.selectbox] == ["Art des Nachweises", "Förderkennzeichen", "Jahr"]
     assert [s.value for s in at.selectbox] == ["interim", GRANT_A, 2025]
     assert at.caption[-1].value == f"Im Ordner {loaded / 'reports'} liegt noch kein Nachweis."

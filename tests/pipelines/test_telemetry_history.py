@@ -88,6 +88,7 @@ def test_every_rule_rejects_its_row_with_line_and_reason(
             "D3,9,2026-11-20T10:03:00Z,1e3, 2 ,3,,ok,",  # 14: 1 000, spaces: valid
             "D3,10,2026-11-20T10:03:00Z,2.5,1,2,,ok,",  # 15: no whole number
             "D3,11,2026-11-20T10:04:00Z,1,1,0.5,,ok,",  # 16: p95 below the mean
+            "D3,12,1900-01-01T00:00:00Z,1,1,2,,ok,",  # 17: more than 3660 days back
         ],
     )
     data_dir = tmp_path / "data"
@@ -100,9 +101,9 @@ def test_every_rule_rejects_its_row_with_line_and_reason(
         ",",
     )
     assert (result.rows_read, result.rows_loaded, result.rows_rejected, result.rows_duplicate) == (
-        15,
+        16,
         3,
-        11,
+        12,
         1,
     )
     assert [w.en for w in result.warnings] == [
@@ -121,6 +122,7 @@ def test_every_rule_rejects_its_row_with_line_and_reason(
         (13, "seq", "x1", "not_a_number"),
         (15, "inferences", "2.5", "not_an_integer"),
         (16, "latency_ms_p95", "0.5", "less_than_field"),
+        (17, "ts", "1900-01-01T00:00:00Z", "ts_too_old"),
     ]
     reasons = {line: reason for line, *_, reason in found}
     assert reasons[3] == "'latency_ms_p95' (1.0) must not be less than 'latency_ms_mean' (1.5)."
@@ -131,6 +133,9 @@ def test_every_rule_rejects_its_row_with_line_and_reason(
     assert reasons[10] == "'broken' is not allowed in 'status'. Allowed: ok, degraded, error."
     assert reasons[11].startswith(
         "'2099-01-01T00:00:00Z' in 'ts' is more than 5 minutes in the future (received at 20"
+    )
+    assert reasons[17].startswith(
+        "'1900-01-01T00:00:00Z' in 'ts' is more than 3660 days in the past (received at 20"
     )
     with read_snapshot(data_dir) as con:
         (german,) = con.execute(
@@ -293,3 +298,31 @@ def test_seqs_beyond_double_precision_stay_exact(delivery: Path, tmp_path: Path)
     result = only(ingest([delivery], tmp_path / "data"))
     assert (result.rows_loaded, result.rows_duplicate) == (2, 0)
     assert [row[1] for row in stored(tmp_path / "data")] == [big + 1, big + 2]
+
+
+def test_sums_beyond_64_bits_load_and_add_up(delivery: Path, tmp_path: Path) -> None:
+    """Two readings of one device in one minute with 2**62 inferences each: the minute's sum
+    needs more than 64 bits (BIGINT), and so does the fleet's with one more device."""
+    big = 2**62
+    telemetry_file(
+        delivery,
+        [f"D1,{n},2026-11-20T10:00:{n:02d}Z,{big},1,1,,ok," for n in (1, 2)]
+        + [f"D2,1,2026-11-20T10:00:00Z,{big},1,1,,ok,"],
+    )
+    data_dir = tmp_path / "data"
+    result = only(ingest([delivery], data_dir))
+    assert (result.status, result.rows_loaded, result.rows_rejected) == ("loaded", 3, 0)
+    assert [(s.device_id, s.inferences) for s in device_stats(data_dir)] == [
+        ("D1", 2 * big),
+        ("D2", big),
+    ]
+    with duckdb.connect() as con:
+        rollups = con.execute(
+            "SELECT device_id, readings, inferences, typeof(inferences) FROM read_parquet(?) "
+            "ORDER BY device_id",
+            [str(data_dir / "telemetry" / "rollups" / "*" / "*.parquet")],
+        ).fetchall()
+    assert rollups == [
+        ("D1", 2, 2 * big, "DECIMAL(38,0)"),
+        ("D2", 1, big, "DECIMAL(38,0)"),
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -69,13 +70,35 @@ def reading(
     return {**base, **fields}
 
 
+TEST_SETTINGS = {"ZAKID_TELEMETRY_MAX_AGE_DAYS": "3650"}
+"""The tests' readings are dated 2025-06-02: the collector accepts ts up to ten years back."""
+
+
 class Collector:
     """The collector as a child process, and an HTTP client to it."""
 
-    def __init__(self, data_dir: Path, *extra: str, limit_file_bytes: int | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *extra: str,
+        limit_file_bytes: int | None = None,
+        limit_open_files: int | None = None,
+        settings: dict[str, str] | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.extra = extra
-        self.limit_file_bytes = limit_file_bytes
+        # Real resource limits of the process: a file cannot grow past limit_file_bytes
+        # (EFBIG; Python ignores the SIGXFSZ that would otherwise kill it), at most
+        # limit_open_files descriptors are open.
+        self.limits = {
+            kind: value
+            for kind, value in (
+                (resource.RLIMIT_FSIZE, limit_file_bytes),
+                (resource.RLIMIT_NOFILE, limit_open_files),
+            )
+            if value is not None
+        }
+        self.env = {**os.environ, **TEST_SETTINGS, **(settings or {})}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = data_dir.parent / f"collector-{self.port}.log"
@@ -83,14 +106,9 @@ class Collector:
         self.http = httpx.Client(base_url=self.url, timeout=30)
 
     def start(self) -> Collector:
-        limit = self.limit_file_bytes
-
-        def limit_files() -> None:
-            # A real write failure: files of this process cannot grow past `limit` bytes
-            # (EFBIG; Python ignores the SIGXFSZ that would otherwise kill it).
-            import resource
-
-            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        def apply_limits() -> None:
+            for kind, value in self.limits.items():
+                resource.setrlimit(kind, (value, value))
 
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
@@ -108,14 +126,16 @@ class Collector:
                 cwd=ROOT,
                 stdout=log,
                 stderr=log,
-                preexec_fn=limit_files if limit else None,
+                env=self.env,
+                preexec_fn=apply_limits if self.limits else None,
             )
         process = self.process
 
         def healthy() -> bool:
             assert process.poll() is None, self.log.read_text()
             try:
-                return self.http.get("/healthz").status_code == 200
+                # 503: up, but its store is failing (a test may start it so)
+                return self.http.get("/healthz").status_code in (200, 503)
             except httpx.TransportError:
                 return False
 
@@ -157,8 +177,8 @@ def start(data_dir: Path) -> Iterator[Callable[..., Collector]]:
     """Start collectors on `data_dir`; any still running at the end are killed."""
     started: list[Collector] = []
 
-    def _start(*extra: str, limit_file_bytes: int | None = None) -> Collector:
-        collector = Collector(data_dir, *extra, limit_file_bytes=limit_file_bytes).start()
+    def _start(*extra: str, **options: Any) -> Collector:
+        collector = Collector(data_dir, *extra, **options).start()
         started.append(collector)
         return collector
 

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
+import re
+import subprocess
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
+import httpx
 import orjson
+import pytest
+import requests
 
 from tests.pipelines.collector.conftest import Collector, reading, run_cli
 
@@ -195,10 +203,11 @@ def test_json_array_and_ndjson_with_interval_defaults(
     ]
 
 
-def test_retry_is_idempotent_and_seq_may_come_out_of_order(
+def test_retry_is_idempotent_and_seq_must_increase(
     start: Callable[..., Collector], tokens: dict[str, str], data_dir: Path
 ) -> None:
     collector = start()
+    # Within a batch the order is free.
     batch = [reading(5, inferences=1, latency_ms_mean=2), reading(3), reading(4)]
     assert collector.post(tokens["D1"], batch).json() == {
         "accepted": 3,
@@ -210,14 +219,29 @@ def test_retry_is_idempotent_and_seq_may_come_out_of_order(
         "duplicates": 3,
         "rejected": [],
     }
-    # Older seqs arrive late; a repeat inside one batch is a duplicate too.
-    later = [reading(1, inferences=2, latency_ms_mean=1), reading(4), reading(2), reading(2)]
+    # Seqs below the highest stored one (5) that are not stored are refused; a repeat is
+    # a duplicate, a repeat inside one batch too.
+    later = [reading(1, inferences=2, latency_ms_mean=1), reading(4), reading(6), reading(6)]
+    reason = (
+        "'1' in 'seq' is not greater than 5, the device's highest stored seq, and no reading "
+        "with this seq is stored. A device's seq must increase."
+    )
     assert collector.post(tokens["D1"], later).json() == {
-        "accepted": 2,
+        "accepted": 1,
         "duplicates": 2,
-        "rejected": [],
+        "rejected": [
+            {"index": 0, "seq": 1, "field": "seq", "code": "seq_not_increasing", "reason": reason}
+        ],
     }
-    assert stats(data_dir) == {"D1": (5, 3, "2025-06-02T08:00:00Z", "2025-06-02T08:00:00Z")}
+    assert stats(data_dir) == {"D1": (4, 1, "2025-06-02T08:00:00Z", "2025-06-02T08:00:00Z")}
+    # The rule holds across a restart: the highest stored seq comes from the segments.
+    collector.stop()
+    collector = start()
+    answer = collector.post(tokens["D1"], [reading(2), reading(7)]).json()
+    assert (answer["accepted"], [r["code"] for r in answer["rejected"]]) == (
+        1,
+        ["seq_not_increasing"],
+    )
 
 
 def test_body_over_5_mb_gets_413_while_streaming(
@@ -291,3 +315,127 @@ def test_timestamps_up_to_5_minutes_ahead_are_accepted(
     ).json()
     assert body["accepted"] == 1
     assert [(r["seq"], r["code"]) for r in body["rejected"]] == [(2, "ts_in_future")]
+
+
+def test_timestamp_bounds_come_from_the_settings(
+    start: Callable[..., Collector], tokens: dict[str, str], data_dir: Path
+) -> None:
+    settings = {"ZAKID_TELEMETRY_MAX_AGE_DAYS": "30", "ZAKID_TELEMETRY_MAX_FUTURE_MINUTES": "2"}
+    collector = start(settings=settings)
+    sent = dt.datetime.now(dt.UTC)
+    day = dt.timedelta(days=1)
+    stamps = {
+        1: "1900-01-01T00:00:00Z",  # the attack: thousands of day folders from one token
+        2: (sent - 31 * day).isoformat(),
+        3: (sent - 29 * day).isoformat(),
+        4: (sent + dt.timedelta(minutes=1)).isoformat(),
+        5: (sent + dt.timedelta(minutes=3)).isoformat(),
+    }
+    body = collector.post(tokens["D1"], [reading(s, ts=ts) for s, ts in stamps.items()]).json()
+    received = dt.datetime.now(dt.UTC)
+    assert body["accepted"] == 2
+    assert [(r["index"], r["seq"], r["field"], r["code"]) for r in body["rejected"]] == [
+        (0, 1, "ts", "ts_too_old"),
+        (1, 2, "ts", "ts_too_old"),
+        (4, 5, "ts", "ts_in_future"),
+    ]
+    now = re.fullmatch(
+        r"'1900-01-01T00:00:00Z' in 'ts' is more than 30 days in the past \(received at "
+        r"(\S+)\)\. Check the device's clock; load older readings as a telemetry history file\.",
+        body["rejected"][0]["reason"],
+    )
+    assert now is not None
+    assert sent - dt.timedelta(seconds=1) <= dt.datetime.fromisoformat(now[1]) <= received
+    assert body["rejected"][2]["reason"].startswith(
+        f"'{stamps[5]}' in 'ts' is more than 2 minutes in the future (received at "
+    )
+    collector.stop()
+    days = sorted(p.name for p in (data_dir / "telemetry" / "readings").iterdir())
+    expected = {
+        f"day={(sent - 29 * day).date()}",
+        f"day={(sent + dt.timedelta(minutes=1)).date()}",
+    }
+    assert days == sorted(expected)
+
+
+def _urllib(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+    request = urllib.request.Request(url + "/v1/telemetry", data=body, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def _http_client(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    try:
+        connection.request("POST", "/v1/telemetry", body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def _requests(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+    response = requests.post(url + "/v1/telemetry", data=body, headers=headers, timeout=60)
+    return response.status_code, response.content
+
+
+def _httpx(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+    response = httpx.post(url + "/v1/telemetry", content=body, headers=headers, timeout=60)
+    return response.status_code, response.content
+
+
+def _curl(url: str, body: bytes, headers: dict[str, str], tmp_path: Path) -> tuple[int, bytes]:
+    payload, answer = tmp_path / "body.bin", tmp_path / "answer.json"
+    payload.write_bytes(body)
+    done = subprocess.run(
+        ["curl", "-sS", "--max-time", "60", "-o", str(answer), "-w", "%{http_code}"]
+        + [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
+        + ["--data-binary", f"@{payload}", url + "/v1/telemetry"],
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout), answer.read_bytes()
+
+
+CLIENTS = {
+    "urllib": _urllib,
+    "http.client": _http_client,
+    "requests": _requests,
+    "httpx": _httpx,
+    "curl": _curl,
+}
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_early_answers_reach_every_client(
+    start: Callable[..., Collector], tokens: dict[str, str], tmp_path: Path, client: str
+) -> None:
+    """413, 401 and 400 are answered before the body is read; a client that sends the whole
+    body first (urllib says Connection: close) still reads the answer, not a reset."""
+    collector = start()
+    send = CLIENTS[client]
+    json_body = {"Content-Type": "application/json"}
+    big = b"[" + b" " * (8 * 1024 * 1024) + b"]"
+    medium = b"[" + b" " * (3 * 1024 * 1024) + b"]"
+    cases = [
+        (big, {"Authorization": f"Bearer {tokens['D1']}"}, 413, "too_large"),
+        (medium, {"Authorization": "Bearer wrong"}, 401, "unauthorized"),
+        (
+            medium,
+            {"Authorization": f"Bearer {tokens['D1']}", "Content-Encoding": "gzip"},
+            400,
+            "unsupported_encoding",
+        ),
+    ]
+    for body, headers, status, error in cases:
+        args = (collector.url, body, {**json_body, **headers})
+        answer = send(*args, tmp_path) if client == "curl" else send(*args)  # type: ignore[operator]
+        assert (answer[0], orjson.loads(answer[1])["error"]) == (status, error)
+    # The collector serves on.
+    assert collector.post(tokens["D1"], [reading(1)]).json()["accepted"] == 1

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 import pytest
 
 from pipelines.collector import segments
@@ -266,3 +267,37 @@ def test_bulk_append_skips_known_and_repeated_readings(tmp_path: Path) -> None:
     con = connect()
     assert totals(con, telemetry_dir(tmp_path))[0] == [("D1", 9, 9, 18)]
     assert READING_SCHEMA.names[-1] == "received_at"
+
+
+def test_rollups_with_64_bit_sums_are_rebuilt_once(tmp_path: Path) -> None:
+    """A store written before the wide sums: its first rollup file has BIGINT sums, and a new
+    file with a sum beyond 64 bits could not be read together with it."""
+    tdir = tmp_path / "telemetry"
+    write(tdir, table_of("D1", range(0, 3)))
+    (old,) = segment_files(tdir, "rollups")
+    narrow = ds.dataset(old).to_table()
+    wide = [f.name for f in narrow.schema if pa.types.is_decimal(f.type)]
+    assert wide == [
+        "inferences",
+        "inferences_p95",
+        "inferences_energy",
+        "bytes_on_device",
+        "bytes_uplinked",
+        "interval_s",
+    ]
+    narrow = narrow.cast(
+        pa.schema([f.with_type(pa.int64()) if f.name in wide else f for f in narrow.schema])
+    )
+    pq.write_table(narrow, old)
+    big = table_of("D1", range(3, 64, 60), day="2025-06-02")  # one minute: 10:03
+    big = big.set_column(4, "inferences", pa.array([2**62, 2**62], pa.int64()))
+    write(tdir, big)
+    con = connect()
+    query = "SELECT sum(inferences) FROM read_parquet(?)"
+    files = [str(p) for p in segment_files(tdir, "rollups")]
+    with pytest.raises(duckdb.ConversionException, match="to type INT64"):
+        rows(con, query, [files])
+    assert segments.upgrade_rollups(tdir, con) == 1
+    assert rows(con, query, [files]) == [(2**63 + 6,)]
+    assert (tdir / "rollups" / ".wide-sums").exists()
+    assert segments.upgrade_rollups(tdir, con) == 0

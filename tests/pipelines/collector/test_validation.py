@@ -12,6 +12,7 @@ from pipelines.collector.store import SeqIndex, SeqRuns
 from pipelines.collector.validation import (
     FIELD_NAMES,
     Invalid,
+    TsWindow,
     format_us,
     reading_checks_sql,
     timestamp_us,
@@ -20,7 +21,7 @@ from pipelines.collector.validation import (
 
 TS = "2025-06-02T10:00:00+02:00"
 NOW = "2025-06-02T08:00:00Z"
-MAX_TS = timestamp_us(NOW) + 5 * 60 * 1_000_000
+WINDOW = TsWindow(timestamp_us(NOW), max_age_days=30, max_future_minutes=5)
 BASE: dict[str, Any] = {"device_id": "D1", "seq": 7, "ts": TS, "inferences": 0}
 
 CASES: list[tuple[dict[str, Any], tuple[str, str] | None]] = [
@@ -34,6 +35,9 @@ CASES: list[tuple[dict[str, Any], tuple[str, str] | None]] = [
     ({"ts": "2025-06-31T10:00:00Z"}, ("ts", "not_a_timestamp")),
     ({"ts": "2025-06-02T08:05:00Z"}, None),
     ({"ts": "2025-06-02T08:05:00.000001Z"}, ("ts", "ts_in_future")),
+    ({"ts": "2025-05-03T08:00:00Z"}, None),
+    ({"ts": "2025-05-03T09:59:59.999999+02:00"}, ("ts", "ts_too_old")),
+    ({"ts": "1900-01-01T00:00:00Z"}, ("ts", "ts_too_old")),
     ({"ts": "2025-06-02t10:00:00.25+02:00"}, None),
     ({"interval_s": 0}, ("interval_s", "must_be_gt")),
     ({"inferences": None}, ("inferences", "missing")),
@@ -54,7 +58,7 @@ CASES: list[tuple[dict[str, Any], tuple[str, str] | None]] = [
 
 
 def per_request(case: dict[str, Any]) -> tuple[str, str] | None:
-    result = validate_reading({**BASE, **case}, 60, MAX_TS)
+    result = validate_reading({**BASE, **case}, 60, WINDOW)
     return (result.field, result.code) if isinstance(result, Invalid) else None
 
 
@@ -73,9 +77,9 @@ def set_wise(cases: list[dict[str, Any]]) -> list[tuple[str, str] | None]:
     con = duckdb.connect()
     con.register("history", history)
     sql = reading_checks_sql("history", keep=("_line",))
-    latest = format_us(MAX_TS)
+    bounds = [format_us(WINDOW.latest_us), format_us(WINDOW.earliest_us)]
     found = con.execute(
-        f"SELECT _line, _field, _code FROM ({sql}) ORDER BY _line", [latest]
+        f"SELECT _line, _field, _code FROM ({sql}) ORDER BY _line", bounds
     ).fetchall()
     return [None if row[2] is None else (row[1], row[2]) for row in found]
 
@@ -90,7 +94,7 @@ def test_set_wise_checks_agree_with_the_per_request_validator() -> None:
 
 def test_valid_reading_is_typed_defaulted_and_in_utc() -> None:
     row = validate_reading(
-        {**BASE, "ts": "2025-06-02T10:00:00.25+02:00", "status": "OK"}, 30, MAX_TS
+        {**BASE, "ts": "2025-06-02T10:00:00.25+02:00", "status": "OK"}, 30, WINDOW
     )
     assert dict(zip(FIELD_NAMES, row, strict=True)) == {
         "device_id": "D1",
@@ -135,11 +139,24 @@ def test_seq_runs_merge_and_answer_membership(
 def test_index_claims_new_seqs_and_waits_for_pending_copies() -> None:
     index = SeqIndex()
     rows = [("D1", seq) for seq in (3, 1, 2, 2)]
-    fresh, seqs, waiting = index.claim("D1", rows)
-    assert ([r[1] for r in fresh], seqs, waiting) == ([3, 1, 2], {1, 2, 3}, [])
+    first = index.claim("D1", rows)
+    assert ([r[1] for r in first.fresh], first.seqs, first.waiting) == ([3, 1, 2], {1, 2, 3}, [])
     again = index.claim("D1", [("D1", 2), ("D1", 4)])
-    assert ([r[1] for r in again[0]], again[2]) == ([4], [2])  # 2 is still being logged
-    index.confirm("D1", seqs)
+    assert ([r[1] for r in again.fresh], again.waiting) == ([4], [2])  # 2 is still being logged
+    index.confirm("D1", first.seqs)
     index.release("D1", {4})  # its write failed
     assert [index.is_durable("D1", s) for s in (1, 2, 3, 4)] == [True, True, True, False]
-    assert [r[1] for r in index.claim("D1", [("D1", 2), ("D1", 4)])[0]] == [4]
+    assert [r[1] for r in index.claim("D1", [("D1", 2), ("D1", 4)]).fresh] == [4]
+
+
+def test_index_refuses_seqs_below_the_highest_stored_one() -> None:
+    index = SeqIndex()
+    index.durable["D1"] = SeqRuns()
+    index.durable["D1"].add_run(5, 9)
+    index.durable["D1"].add_run(20, 20)
+    claim = index.claim("D1", [("D1", seq) for seq in (12, 9, 25, 21, 3, 20)])
+    # 9 and 20 are stored (duplicates); 12 and 3 lie below 20 and are not: refused.
+    assert ([r[1] for r in claim.fresh], claim.behind, claim.last) == ([25, 21], [0, 4], 20)
+    # Replay of the log takes what was acknowledged, in any order.
+    replay = index.claim("D1", [("D1", 12), ("D1", 3)], ordered=False)
+    assert ([r[1] for r in replay.fresh], replay.behind) == ([12, 3], [])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -38,8 +40,35 @@ def _status(value: object, lang: str) -> str:
     )
 
 
+def _number(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def outlook_texts(row: Mapping[str, Any], lang: str) -> tuple[str, str, str]:
+    """What the page says under a category's chart: the probability of reaching the target
+    (label, value) and the pace required against the pace observed."""
+    target = _number(row["target"])
+    if target is None:
+        return t("jobs.p_target.no_target", lang), "–", ""
+    label = t(
+        "jobs.p_target",
+        lang,
+        target=format_value(target, "count", lang),
+        end_on=format_date(row["end_on"], lang),
+    )
+    per_month = {"unit": "count", "lang": lang, "decimals": 1}
+    pace = t(
+        "jobs.pace",
+        lang,
+        required=format_value(_number(row["pace_required"]), **per_month),
+        observed=format_value(_number(row["pace_observed"]), **per_month),
+    )
+    return label, format_value(_number(row["p_target"]), "share", lang, 0), pace
+
+
 def jobs_outlook(results: dict[str, KpiResult], dates: Dates, lang: str, key: str) -> None:
-    """The jobs path chart (with its data for download) and the forecast table below it."""
+    """The jobs path chart (with its data for download), the probability of reaching each
+    target with the pace required and observed, and the forecast table."""
     forecast = results["jobs_forecast_end"].breakdown
     if forecast is None or forecast.empty:
         st.info(t("jobs.no_forecast", lang), icon=":material/info:")
@@ -52,7 +81,7 @@ def jobs_outlook(results: dict[str, KpiResult], dates: Dates, lang: str, key: st
     for kpi_id, category in CATEGORIES:
         row, result = rows.loc[kpi_id], results[kpi_id]
         actual = trajectory[trajectory["category"] == category][["day", "value"]]
-        path = _path(result, row["period_start"], row["period_end"])
+        path = _path(result, row["period_start"], row["end_on"])
         final = result.final_target
         panels.append(
             charts.JobsPanel(
@@ -61,11 +90,11 @@ def jobs_outlook(results: dict[str, KpiResult], dates: Dates, lang: str, key: st
                 target_path=path,
                 as_of=dates.as_of,
                 current=float(row["current"]),
-                period_end=row["period_end"],
+                period_end=row["end_on"],
                 final_target=None if final is None else final.target_value,
-                forecast=None if pd.isna(row["value"]) else float(row["value"]),
-                lower=None if pd.isna(row["lower"]) else float(row["lower"]),
-                upper=None if pd.isna(row["upper"]) else float(row["upper"]),
+                forecast=_number(row["value"]),
+                lower=_number(row["low"]),
+                upper=_number(row["high"]),
                 status=_status(row["status"], lang),
                 target_text=""
                 if final is None
@@ -83,10 +112,10 @@ def jobs_outlook(results: dict[str, KpiResult], dates: Dates, lang: str, key: st
             parts.append(
                 pd.DataFrame(
                     {
-                        "day": [row["period_end"]],
+                        "day": [row["end_on"]],
                         "value": [row["value"]],
-                        "lower": [row["lower"]],
-                        "upper": [row["upper"]],
+                        "low": [row["low"]],
+                        "high": [row["high"]],
                     }
                 ).assign(category=category, series="forecast")
             )
@@ -96,7 +125,7 @@ def jobs_outlook(results: dict[str, KpiResult], dates: Dates, lang: str, key: st
     }
     labels["status"] = t("jobs.status", lang)
     chart_data = pd.concat(parts, ignore_index=True)[
-        ["category", "series", "day", "value", "lower", "upper"]
+        ["category", "series", "day", "value", "low", "high"]
     ]
     show_chart(
         charts.jobs_path(panels, lang, labels),
@@ -106,6 +135,11 @@ def jobs_outlook(results: dict[str, KpiResult], dates: Dates, lang: str, key: st
         values={"category": "job_category", "series": "jobs.series"},
         alt=t("jobs.chart_alt", lang),
     )
+    for column, (kpi_id, _) in zip(st.columns(len(CATEGORIES)), CATEGORIES, strict=True):
+        label, probability, pace = outlook_texts(rows.loc[kpi_id], lang)
+        with column:
+            st.metric(label, probability, help=t("jobs.p_target.help", lang))
+            st.caption(pace)
     names = {kpi_id: t(f"job_category.{category}", lang) for kpi_id, category in CATEGORIES}
     table = forecast.assign(kpi_id=forecast["kpi_id"].map(names))
     download_table(
@@ -114,13 +148,15 @@ def jobs_outlook(results: dict[str, KpiResult], dates: Dates, lang: str, key: st
                 "kpi_id",
                 "current",
                 "target_on_as_of",
+                "end_on",
                 "value",
-                "lower",
-                "upper",
+                "low",
+                "high",
                 "target",
-                "target_due_on",
+                "p_target",
+                "pace_required",
+                "pace_observed",
                 "status",
-                "slope_per_month",
             ]
         ].rename(columns={"kpi_id": "job_category", "value": "forecast"}),
         f"{key}.forecast",

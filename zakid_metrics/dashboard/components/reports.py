@@ -90,6 +90,8 @@ def _form(lang: str, user: str) -> None:
         if not years:
             st.info(t("reports.no_interim_year", lang), icon=":material/info:")
             return
+        # The last completed year by default; a running year only when chosen.
+        done = [n for n, y in enumerate(years) if y <= reports.last_completed_year()]
         with right:
             year = select_one(
                 t("reports.year", lang),
@@ -97,7 +99,7 @@ def _form(lang: str, user: str) -> None:
                 key=f"{KEY}.year",
                 lang=lang,
                 format_func=str,
-                default_index=len(years) - 1,
+                default_index=done[-1] if done else 0,
             )
     elif kind == "summary":
         with left:

@@ -17,8 +17,8 @@
 SELECT coalesce(sum(bytes_on_device), 0)
            / nullif(coalesce(sum(bytes_on_device), 0) + coalesce(sum(bytes_uplinked), 0), 0)
            AS value,
-       CAST(sum(bytes_on_device) AS BIGINT) AS bytes_on_device,
-       CAST(sum(bytes_uplinked) AS BIGINT) AS bytes_uplinked
+       CAST(sum(bytes_on_device) AS HUGEINT) AS bytes_on_device,
+       CAST(sum(bytes_uplinked) AS HUGEINT) AS bytes_uplinked
 FROM telemetry_devices
 -- source_rows:
 SELECT v.device_id, v.deployment_id, p.data_policy, d.bytes_on_device, d.bytes_uplinked,
