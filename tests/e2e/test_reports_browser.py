@@ -21,11 +21,11 @@ def test_make_a_report_and_download_its_pdf(
     """Writes the report into the shared app's reports/ folder: the one write to it."""
     page = open_app(internal_app.url, REPORTER, path="finance")
     settle(page, "Finanzen")
-    create = page.get_by_role("button", name="Erstellen")
-    expect(page.get_by_role("combobox", name="Förderkennzeichen")).to_have_value(
-        f"{SAMPLE_GRANT} · Stadt Duisburg"
-    )
-    create.click()
+    choice = page.get_by_role("combobox", name="Förderkennzeichen")
+    choice.click()
+    page.get_by_role("option", name=f"{SAMPLE_GRANT} · Stadt Duisburg", exact=True).click()
+    expect(choice).to_have_value(f"{SAMPLE_GRANT} · Stadt Duisburg")
+    page.get_by_role("button", name="Erstellen").click()
     expect(page.get_by_text("erstellt aus Snapshot 1@")).to_be_visible()
     assert page.get_by_test_id("stException").count() == 0
     page.get_by_role("heading", name="Nachweis erstellen").scroll_into_view_if_needed()
