@@ -13,19 +13,15 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.conftest import free_port
+from tests.e2e.conftest import free_port, sample_copy, streamlit_app
 from zakid_metrics.audit import read_audit
 from zakid_metrics.auth import list_users
-
-if TYPE_CHECKING:
-    from tests.e2e.conftest import StartApp
 
 pytestmark = pytest.mark.e2e
 
@@ -37,18 +33,15 @@ ADMIN_PAGES = ("Lieferung hochladen", "Gerätezugänge")
 
 
 @pytest.fixture(scope="module")
-def sample_data_dir(
-    tmp_path_factory: pytest.TempPathFactory, load_sample: Callable[..., Path]
-) -> Path:
-    """The sample delivery loaded by the real CLI, and no account yet."""
-    return load_sample(tmp_path_factory.mktemp("e2e_login") / "data")
+def sample_data_dir(tmp_path_factory: pytest.TempPathFactory, sample_warehouse: Path) -> Path:
+    """A copy of the session's loaded sample, and no account yet."""
+    return sample_copy(sample_warehouse, tmp_path_factory.mktemp("e2e_login"), ())
 
 
 @pytest.fixture(scope="module")
-def app_url(sample_data_dir: Path, start_app: StartApp) -> Iterator[str]:
+def app_url(sample_data_dir: Path) -> Iterator[str]:
     """`streamlit run app.py` (internal mode) on a free port, until the module ends."""
-    log_path = sample_data_dir.parent / "streamlit.log"
-    with start_app(sample_data_dir, "internal", log_path) as url:
+    with streamlit_app(sample_data_dir, "internal") as url:
         yield url
 
 
