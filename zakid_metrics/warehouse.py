@@ -14,7 +14,7 @@ from typing import Any, Literal, get_args
 
 import duckdb
 
-from zakid_metrics.contract import CONTRACT_VERSION, ENTITIES, Entity, FirstValue
+from zakid_metrics.contract import CONTRACT_VERSION, ENTITIES, Entity, FirstValue, ValueFrom
 from zakid_metrics.errors import LoadInProgressError, WarehouseError
 from zakid_metrics.files import PRIVATE_FILE_MODE, file_lock, replace_durably
 from zakid_metrics.settings import get_settings
@@ -414,22 +414,29 @@ def fill_defaults(
     for default in entity.defaults:
         if wanted is not None and default.column not in wanted:
             continue
-        params: list[Any] = []
-        if isinstance(default, FirstValue):
-            value = f'"{default.source}"'
-        else:
-            (ref,) = [r for r in entity.references if r.column == default.via]
-            key = ENTITIES[ref.entity].key[0]
-            value = (
-                f'coalesce((SELECT r."{default.source}" FROM {ref.entity} r '
-                f'WHERE r."{key}" = {entity.name}."{default.via}"), ?)'
-            )
-            params.append(getattr(get_settings(), default.fallback))
+        value = default_value(entity, default, entity.name)
         con.execute(
             f'UPDATE {entity.name} SET "{default.column}" = {value} '
-            f'WHERE "{default.column}" IS NULL',
-            params,
+            f'WHERE "{default.column}" IS NULL'
         )
+
+
+def default_value(entity: Entity, default: FirstValue | ValueFrom, row: str) -> str:
+    """The SQL expression of a declared default for the row of `entity` named `row`.
+
+    One expression for the load and migration (`fill_defaults`) and for reading a snapshot of
+    an earlier version (`read_as_declared`), so both show the same value. A `FirstValue` is
+    the row's own source here: carrying over an earlier load's value is the load's part.
+    """
+    if isinstance(default, FirstValue):
+        return f'{row}."{default.source}"'
+    (ref,) = [r for r in entity.references if r.column == default.via]
+    key = ENTITIES[ref.entity].key[0]
+    fallback = _literal(getattr(get_settings(), default.fallback))
+    return (
+        f'coalesce((SELECT r."{default.source}" FROM {ref.entity} r '
+        f'WHERE r."{key}" = {row}."{default.via}"), {fallback})'
+    )
 
 
 def insert_columns(
@@ -485,10 +492,11 @@ def read_as_declared(
     """Show a snapshot stored by an earlier contract version as the declared schema, for reading.
 
     A missing entity table appears as an empty TEMP table; a table lacking declared columns as
-    a TEMP view over the stored one with each missing column at its model default (NULL where
-    the value is derived or comes from other rows). What a delivery of the earlier version
-    meant, so the KPIs and the shared macros read it unchanged until the next load migrates
-    the file itself (`migrate`); the file is not touched.
+    a TEMP view over the stored one with each missing column at its declared default from
+    other rows (`default_value`, what the migration will store) or else its model default.
+    What a delivery of the earlier version meant, so the KPIs and the shared macros read it
+    unchanged until the next load migrates the file itself (`migrate`); the file is not
+    touched.
     """
     stored = read_schema(con).tables
     ((database,),) = con.execute("SELECT current_database()").fetchall()
@@ -500,17 +508,24 @@ def read_as_declared(
         missing = [column for column in types if column not in stored[entity.name]]
         if not missing:
             continue
-        from_rows = {default.column for default in entity.defaults}
+        from_rows = {default.column: default for default in entity.defaults}
         fields = entity.model.model_fields
         added = ", ".join(
-            f"CAST({_literal(_default(fields.get(c)) if c not in from_rows else None)} "
-            f'AS {types[c]}) AS "{c}"'
+            f'CAST({_view_value(entity, from_rows.get(c), fields.get(c))} AS {types[c]}) AS "{c}"'
             for c in missing
         )
         con.execute(
             f"CREATE TEMP VIEW {entity.name} AS "
-            f'SELECT *, {added} FROM "{database}".main.{entity.name}'
+            f'SELECT *, {added} FROM "{database}".main.{entity.name} AS stored'
         )
+
+
+def _view_value(entity: Entity, default: FirstValue | ValueFrom | None, field: Any) -> str:
+    """A missing column's value in `read_as_declared`: its declared default from other rows
+    (what the next load's migration will store), else the model default."""
+    if default is not None:
+        return default_value(entity, default, "stored")
+    return _literal(_default(field))
 
 
 def _default(field: Any) -> Any:

@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -153,7 +154,10 @@ async def collect(data_dir: Path, readings: dict[str, list[dict[str, Any]]]) -> 
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = make_data_dir(tmp_path_factory.mktemp("store"))
     readings = history()
-    asyncio.run(collect(data_dir, readings))
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running in
+    # the main thread for the whole session, where asyncio.run() refuses to start another.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, collect(data_dir, readings)).result()
     # D2 as a history file's readings: the bulk append (DuckDB's own Parquet writer).
     now_us = int(dt.datetime.now(dt.UTC).timestamp() * 1_000_000)
     window = TsWindow(now_us, 90, 5)
