@@ -108,7 +108,7 @@ def test_nothing_but_the_first_start_note_without_accounts(data_dir: Path) -> No
     at = app().run()
     assert not at.exception
     assert [t.value for t in at.title] == ["ZaKI.D Wirkungsmonitor"]
-    assert at.subheader[0].value == "Erstes Administrationskonto anlegen"
+    assert at.header[0].value == "Erstes Administrationskonto anlegen"
     assert at.code[0].value == CLI_ADD_ADMIN
     assert not at.get("form_submit_button"), "a remote browser gets no form"
     assert not at.metric and not at.dataframe
@@ -141,7 +141,7 @@ def test_a_local_browser_creates_the_first_admin(
 def test_login_with_the_form_and_a_wrong_password(data_dir: Path) -> None:
     add_user("bernd", "viewer", PASSWORD, by="test", data_dir=data_dir)
     at = app().run()
-    assert at.subheader[0].value == "Anmelden"
+    assert at.header[0].value == "Anmelden"
     at.text_input[0].input("bernd")
     at.text_input[1].input("falsch falsch falsch")
     at.get("form_submit_button")[0].click().run()
@@ -159,7 +159,7 @@ def test_login_with_the_form_and_a_wrong_password(data_dir: Path) -> None:
 
     at.button(key="auth.logout").click().run()
     assert USER_KEY not in at.session_state
-    assert at.subheader[0].value == "Anmelden"
+    assert at.header[0].value == "Anmelden"
     assert events(data_dir)[-1][:2] == ("logout", "bernd")
 
 

@@ -50,7 +50,7 @@ def test_lists_due_reports_and_makes_one(loaded: Path) -> None:
     due = at.dataframe[0].value
     # days left on 31.12.2025: the interim reports 2025 of A, C and D, then the final reports
     # of B (ended 2025), A (ends 30.06.2026: due 31.12.2026), C and D (end of 2026)
-    assert list(due.iloc[:, -1]) == [120, 120, 120, 181, 365, 546, 546]
+    assert list(due.iloc[:, -1]) == ["120", "120", "120", "181", "365", "546", "546"]
     assert [s.label for s in at.selectbox] == ["Art des Nachweises", "Förderkennzeichen", "Jahr"]
     assert [s.value for s in at.selectbox] == ["interim", GRANT_A, 2025]
     assert at.caption[-1].value == f"Im Ordner {loaded / 'reports'} liegt noch kein Nachweis."
@@ -94,6 +94,7 @@ def test_a_viewer_sees_no_form_and_english_labels(loaded: Path) -> None:
     at = logged_in("viewer").run()
     at.radio(key="app.language").set_value("en").run()
     assert not at.exception
-    assert [h.value for h in at.subheader] == ["Reports due", "Create a report", "Reports created"]
+    assert [h.value for h in at.header] == ["Reports due"]
+    assert [h.value for h in at.subheader] == ["Create a report", "Reports created"]
     assert at.info[0].value == "Only accounts with the role analyst or admin may create reports."
     assert not at.button

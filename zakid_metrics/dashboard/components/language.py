@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from zakid_metrics.dashboard.components.document import declare_language
 from zakid_metrics.i18n import LANGUAGES, Language
 from zakid_metrics.settings import get_settings
 
@@ -14,9 +15,10 @@ LANGUAGE_LABEL = "Sprache · Language"
 
 
 def language_switch() -> Language:
-    """Render the switch (once per run, in app.py) and return the chosen language."""
+    """Render the switch (once per run, in app.py), declare the chosen language as the
+    document's (`<html lang>`) and return it."""
     default = get_settings().language
-    return st.radio(
+    chosen = st.radio(
         LANGUAGE_LABEL,
         LANGUAGES,
         index=LANGUAGES.index(default),
@@ -24,6 +26,8 @@ def language_switch() -> Language:
         horizontal=True,
         key=LANGUAGE_KEY,
     )
+    declare_language(chosen)
+    return chosen
 
 
 def current_language() -> Language:

@@ -160,7 +160,7 @@ def _account_box(user: User, lang: str) -> None:
 
 
 def _login_form(lang: str, now: dt.datetime) -> None:
-    st.subheader(t("login.title", lang))
+    st.header(t("login.title", lang))
     with st.form("auth.form"):
         name = st.text_input(t("login.name", lang), autocomplete="username")
         password = st.text_input(
@@ -178,7 +178,7 @@ def _login_form(lang: str, now: dt.datetime) -> None:
 
 
 def _first_start(lang: str, now: dt.datetime) -> None:
-    st.subheader(t("login.first.title", lang))
+    st.header(t("login.first.title", lang))
     if not is_local_request(st.context.ip_address, st.context.headers):
         st.info(t("login.first.remote", lang), icon=":material/lock:")
         st.code(CLI_ADD_ADMIN, language="bash")

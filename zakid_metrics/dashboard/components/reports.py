@@ -32,7 +32,7 @@ def reports_panel(lang: str, as_of: dt.date) -> None:
     """The reports due on or after `as_of` (KPI reports_due) with the days left; a form that
     makes a report from the published snapshot and offers its files (for a logged-in user of
     at least GENERATE_ROLE, audited under their name); the reports made so far."""
-    st.subheader(t("reports.title", lang))
+    st.header(t("reports.title", lang))
     _due(lang, as_of)
     st.subheader(t("reports.generate", lang))
     user = current_user()
