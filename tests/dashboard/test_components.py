@@ -240,8 +240,12 @@ def test_kpi_tile_shows_value_target_progress_and_dates(data_dir: Path) -> None:
     assert [c.value for c in at.caption] == [
         "Ziel: 500 bis 31.05.2028 · Etappe: 280 bis 31.12.2026",
         "Stand 25.11.2026 · Daten aktuell (geliefert 20.11.2026)",
-        ":orange[:material/warning: 2 veraltete Datensätze zählen mit (siehe Datenqualität)]",
     ]
+    # Coloured words are small text, not a caption, which would fade them below 4.5:1.
+    assert at.markdown[-1].value == (
+        ":small[:orange[:material/warning: 2 veraltete Datensätze zählen mit "
+        "(siehe Datenqualität)]]"
+    )
     assert not at.dataframe, "the source rows are read only when the popover opens"
 
 

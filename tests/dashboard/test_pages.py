@@ -349,6 +349,7 @@ def formats_app() -> None:
             "fte": [0.5048214959432977, 1234.5],
             "rows": pd.array([1234, None], dtype="Int64"),
             "year": [2025, 2026],
+            "category": ["external", "personnel"],
         }
     )
     download_table(frame, "test.formats", st.session_state.get("lang", "de"))
@@ -360,23 +361,41 @@ def formats_app() -> None:
         (
             "de",
             [
-                ["C1", "07.03.2025", "24.11.2026 14:05", "ja", "0,50", "1.234", "2025"],
-                ["C2", "–", "02.07.2026 00:30", "nein", "1.234,50", "–", "2026"],
+                ["C1", "07.03.2025", "24.11.2026 14:05", "ja", "0,50", "1.234", "2025", "Extern"],
+                [
+                    "C2",
+                    "–",
+                    "02.07.2026 00:30",
+                    "nein",
+                    "1.234,50",
+                    "–",
+                    "2026",
+                    "Personalausgaben",
+                ],
             ],
             "Unternehmen-ID;Beteiligt seit;Zuletzt geladen;Handwerk;Vollzeitäquivalent;Datensätze;"
-            "Jahr\r\n"
-            "C1;07.03.2025;24.11.2026 14:05;ja;0,50;1234;2025\r\n"
-            "C2;;02.07.2026 00:30;nein;1234,50;;2026\r\n",
+            "Jahr;Kategorie\r\n"
+            "C1;07.03.2025;24.11.2026 14:05;ja;0,50;1234;2025;Extern\r\n"
+            "C2;;02.07.2026 00:30;nein;1234,50;;2026;Personalausgaben\r\n",
         ),
         (
             "en",
             [
-                ["C1", "2025-03-07", "2026-11-24 14:05", "yes", "0.50", "1,234", "2025"],
-                ["C2", "–", "2026-07-02 00:30", "no", "1,234.50", "–", "2026"],
+                [
+                    "C1",
+                    "2025-03-07",
+                    "2026-11-24 14:05",
+                    "yes",
+                    "0.50",
+                    "1,234",
+                    "2025",
+                    "External",
+                ],
+                ["C2", "–", "2026-07-02 00:30", "no", "1,234.50", "–", "2026", "Personnel"],
             ],
-            "Company ID,Joined on,Last loaded,Craft,Full-time equivalent,Records,Year\r\n"
-            "C1,2025-03-07,2026-11-24 14:05,yes,0.50,1234,2025\r\n"
-            "C2,,2026-07-02 00:30,no,1234.50,,2026\r\n",
+            "Company ID,Joined on,Last loaded,Craft,Full-time equivalent,Records,Year,Category\r\n"
+            "C1,2025-03-07,2026-11-24 14:05,yes,0.50,1234,2025,External\r\n"
+            "C2,,2026-07-02 00:30,no,1234.50,,2026,Personnel\r\n",
         ),
     ],
 )
@@ -387,8 +406,9 @@ def test_tables_show_and_download_values_as_the_user_reads_them(
     screen: list[list[str]],
     csv: str,
 ) -> None:
-    """Dates, Europe/Berlin times, yes/no and rounded numbers in the user's format: on screen,
-    where the grid's accessible table reads the same text, and in the CSV file."""
+    """Dates, Europe/Berlin times, yes/no, rounded numbers and labelled option values (a job's
+    and a cost's `category`) in the user's format: on screen, where the grid's accessible table
+    reads the same text, and in the CSV file."""
     at = AppTest.from_function(formats_app, default_timeout=TIMEOUT)
     at.session_state["lang"] = lang
     at.run()
@@ -543,7 +563,7 @@ def test_finance_shows_the_refund_and_premature_calls_of_an_ended_cost_basis_gra
 def test_finance_names_a_missing_base_rate_and_shows_the_rest(funding_warehouse: Path) -> None:
     at = finance_page(**{"finance.grant": "G1", "finance.report_choice": ("interim", 2026)})
     assert not at.exception
-    assert [e.value for e in at.error] == ["Für einen Tag fehlt der Basiszinssatz: 2026-01-01."]
+    assert [e.value for e in at.error] == ["Für einen Tag fehlt der Basiszinssatz: 01.01.2026."]
     assert "base_rates.csv" in at.info[0].value
     # the rest of the page: the reports due and the rules
     assert "Fällige Nachweise" in texts(at)

@@ -73,7 +73,11 @@ download_table(
             "cloud_baseline_latency_ms",
             "latency_slo_ms",
         ]
-    ].assign(device_classes=live["device_classes"].map(lambda c: ", ".join(c or []))),
+    ].assign(
+        device_classes=live["device_classes"].map(
+            lambda classes: ", ".join(t(f"device_class.{c}", lang) for c in classes or [])
+        )
+    ),
     "embedded_ai.live",
     lang,
     values={"data_policy": "data_policy"},

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 import xlsxwriter
 
+from zakid_metrics.contract import OPTION_COLUMNS
 from zakid_metrics.dashboard.components.login import may
 from zakid_metrics.i18n import CATALOGS, format_date, format_datetime, format_number, t
 from zakid_metrics.settings import get_settings
@@ -48,7 +49,8 @@ def localize(
     frame: pd.DataFrame, lang: str, values: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
     """Headers as `column.<name>` in `lang`; in the `values` columns, each value as
-    `<prefix>.<value>` (e.g. {"entity": "entity"} shows `companies` as „Unternehmen“)."""
+    `<prefix>.<value>` (e.g. {"entity": "entity"} shows `companies` as „Unternehmen“); a
+    contract column of an option set (contract.OPTION_COLUMNS) by its label without asking."""
     catalog = CATALOGS.get(lang, CATALOGS["de"])
     shown = frame.copy()
     for column in shown.columns:
@@ -56,11 +58,19 @@ def localize(
         cells = shown[column].dropna()
         if len(cells) and cells.map(lambda v: isinstance(v, Decimal)).all():
             shown[column] = shown[column].astype("Float64")
-    for column, prefix in (values or {}).items():
-        shown[column] = shown[column].map(
-            lambda v, p=prefix: t(f"{p}.{v}", lang) if f"{p}.{v}" in catalog else v
-        )
+    given = {column: (prefix,) for column, prefix in (values or {}).items()}
+    for column, prefixes in {**OPTION_COLUMNS, **given}.items():
+        if column in shown.columns:
+            shown[column] = shown[column].map(lambda v, p=prefixes: _label(v, p, catalog, lang))
     return shown.rename(columns=lambda c: t(f"column.{c}", lang) if f"column.{c}" in catalog else c)
+
+
+def _label(value: Any, prefixes: Sequence[str], catalog: Mapping[str, str], lang: str) -> Any:
+    """`value` as the first of `prefixes` labels it; unchanged where none does."""
+    for prefix in prefixes:
+        if f"{prefix}.{value}" in catalog:
+            return t(f"{prefix}.{value}", lang)
+    return value
 
 
 def csv_bytes(frame: pd.DataFrame, lang: str) -> bytes:
