@@ -26,7 +26,15 @@ public: setup
 	$(PY) -m pipelines export --data-dir $(DATA_DIR)
 	ZAKID_MODE=public ZAKID_DATA_DIR=$(DATA_DIR) $(PY) -m streamlit run app.py --server.port $(PUBLIC_PORT)
 
-test: setup
+# axe-core for the browser tests' accessibility checks, from the npm registry (tests/e2e/package.json).
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	@command -v npm >/dev/null || { echo "Browser tests need npm for axe-core: apt-get install nodejs npm"; exit 1; }
+	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: setup $(AXE)
 	@test -x /usr/bin/chromium || { echo "Browser tests need Debian's chromium: apt-get install chromium"; exit 1; }
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -47,4 +55,4 @@ sample: setup
 	$(PY) -m pipelines sample
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/e2e/node_modules

@@ -18,6 +18,7 @@ import streamlit as st
 
 from zakid_metrics.audit import audit
 from zakid_metrics.auth import Role, User, add_user, list_users, login, normalise_name
+from zakid_metrics.dashboard.components.document import declare_title
 from zakid_metrics.dashboard.components.errors import show_error
 from zakid_metrics.errors import AuthError
 from zakid_metrics.i18n import t
@@ -160,6 +161,7 @@ def _account_box(user: User, lang: str) -> None:
 
 
 def _login_form(lang: str, now: dt.datetime) -> None:
+    declare_title(t("login.title", lang), lang)
     st.header(t("login.title", lang))
     with st.form("auth.form"):
         name = st.text_input(t("login.name", lang), autocomplete="username")
@@ -178,6 +180,7 @@ def _login_form(lang: str, now: dt.datetime) -> None:
 
 
 def _first_start(lang: str, now: dt.datetime) -> None:
+    declare_title(t("login.first.title", lang), lang)
     st.header(t("login.first.title", lang))
     if not is_local_request(st.context.ip_address, st.context.headers):
         st.info(t("login.first.remote", lang), icon=":material/lock:")
@@ -213,6 +216,7 @@ def _first_start(lang: str, now: dt.datetime) -> None:
 
 def _oidc_login(lang: str, now: dt.datetime, provider: str | None) -> User:
     """Single sign-on: the provider says who it is, the local account says what they may do."""
+    declare_title(t("login.title", lang), lang)
     st.title(t("app.title", lang))
     if st.session_state.pop(EXPIRED_KEY, False):
         st.info(t("login.expired", lang, minutes=get_settings().session_timeout_minutes))
