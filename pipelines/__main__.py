@@ -277,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     from pipelines.reports_cli import add_commands as add_report_commands
 
     add_report_commands(add)
+    from pipelines.scheduler import add_command as add_alerts_command
+
+    add_alerts_command(add, _print_table)
     from pipelines.kpis_cli import add_command as add_kpis_command
 
     add_kpis_command(add, _date, _print_table)

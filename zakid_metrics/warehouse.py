@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import duckdb
 
@@ -104,6 +104,18 @@ WHERE make_date(y, 12, 31) < ends_on
 UNION ALL
 SELECT grant_id, 'final', starts_on, ends_on, final_report_due_on FROM grants
 """
+
+
+Freshness = Literal["current", "overdue", "never"]
+FRESHNESS_STATES: tuple[Freshness, ...] = get_args(Freshness)
+
+
+def freshness(age_days: int | None) -> Freshness:
+    """The freshness rule of an entity whose last delivery is `age_days` old (None: never
+    delivered): `overdue` when older than settings.freshness_warning_days."""
+    if age_days is None:
+        return "never"
+    return "overdue" if age_days > get_settings().freshness_warning_days else "current"
 
 
 def entity_ddl(entity: Entity) -> str:
