@@ -495,7 +495,7 @@ def test_upload_loads_through_the_cli_and_reports_each_file(data_dir: Path) -> N
     at.switch_page(f"../../{data_status.script}").run()
     assert not at.exception
     rejected = at.dataframe[3].value
-    assert rejected["Zeile"].tolist() == [3]
+    assert rejected["Zeile"].tolist() == ["3"]
     assert rejected["Spalte"].tolist() == ["employees"]
     assert rejected["Wert"].tolist() == ["-3"]
 
