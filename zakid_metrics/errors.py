@@ -168,7 +168,7 @@ class LoginFailedError(AuthError):
 
 
 class AccountLockedError(AuthError):
-    """Too many failed logins within the window; `minutes` until the next try."""
+    """The login throttle asks to wait: `seconds` until the next try (zakid_metrics.throttle)."""
 
     code = "account_locked"
 

@@ -16,7 +16,7 @@ import duckdb
 
 from zakid_metrics.contract import CONTRACT_VERSION, ENTITIES, Entity, FirstValue
 from zakid_metrics.errors import LoadInProgressError, WarehouseError
-from zakid_metrics.files import file_lock, replace_durably
+from zakid_metrics.files import PRIVATE_FILE_MODE, file_lock, replace_durably
 from zakid_metrics.settings import get_settings
 
 WAREHOUSE_FILE = "warehouse.duckdb"
@@ -611,4 +611,5 @@ def next_snapshot(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             building.unlink(missing_ok=True)
             raise
         con.close()
+        building.chmod(PRIVATE_FILE_MODE)  # whatever the umask of the process that loads
         replace_durably(building, published)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from tests.dashboard.conftest import SignIn
 from tests.dashboard.test_pages import APP, TIMEOUT, build_warehouse
 from zakid_metrics.alerts import Occurrence
-from zakid_metrics.auth import User, add_user
-from zakid_metrics.dashboard.components.login import USER_KEY
+from zakid_metrics.auth import Role, add_user
 from zakid_metrics.dashboard.navigation import PAGES
 from zakid_metrics.outbox import Message, apply, changing_state
 from zakid_metrics.subscriptions import list_recipients
@@ -32,9 +32,9 @@ OVERDUE = {
 }  # fmt: skip
 
 
-def open_as(role: str, script: str) -> AppTest:
+def open_as(sign_in: SignIn, role: Role, script: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state[USER_KEY] = User("test", role, dt.datetime.now(dt.UTC))
+    sign_in(at, role)
     return at.run().switch_page(script).run()
 
 
@@ -59,10 +59,10 @@ def alerts_state(data_dir: Path) -> None:
         )  # fmt: skip
 
 
-def test_a_viewer_sees_the_alerts_without_amounts(data_dir: Path) -> None:
+def test_a_viewer_sees_the_alerts_without_amounts(data_dir: Path, sign_in: SignIn) -> None:
     build_warehouse(data_dir, dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0))
     alerts_state(data_dir)
-    at = open_as("viewer", NOTICES.script)
+    at = open_as(sign_in, "viewer", NOTICES.script)
     assert not at.exception
     active = at.dataframe[0].value
     assert active["Regel"].tolist() == ["Lieferung überfällig"]
@@ -71,10 +71,12 @@ def test_a_viewer_sees_the_alerts_without_amounts(data_dir: Path) -> None:
     assert not at.warning  # the outbox is for administrators
 
 
-def test_an_administrator_sees_every_alert_and_the_failed_delivery(data_dir: Path) -> None:
+def test_an_administrator_sees_every_alert_and_the_failed_delivery(
+    data_dir: Path, sign_in: SignIn
+) -> None:
     build_warehouse(data_dir, dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0))
     alerts_state(data_dir)
-    at = open_as("admin", NOTICES.script)
+    at = open_as(sign_in, "admin", NOTICES.script)
     assert not at.exception
     assert at.dataframe[0].value["Betreff"].tolist() == [
         "Lieferung überfällig: Lehrveranstaltungen",
@@ -88,10 +90,12 @@ def test_an_administrator_sees_every_alert_and_the_failed_delivery(data_dir: Pat
     assert outbox[["An", "Versuche"]].values.tolist() == [["anna@stadt.example", "2"]]
 
 
-def test_an_administrator_subscribes_an_account(data_dir: Path) -> None:
+def test_an_administrator_subscribes_an_account(data_dir: Path, sign_in: SignIn) -> None:
     build_warehouse(data_dir, dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0))
+    at = open_as(sign_in, "admin", ALERTS.script)  # logged in first: it brings its accounts
     add_user("vera", "viewer", "vera-password-1", by="test", data_dir=data_dir)
-    at = open_as("admin", ALERTS.script)
+    at.session_state["alerts.user"] = "vera"  # beside the signed-in test accounts
+    at.run()
     assert not at.exception
     # A viewer is offered only what a viewer may receive.
     options = at.multiselect(key="alerts.topics.vera").options

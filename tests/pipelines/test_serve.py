@@ -7,11 +7,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tests.pipelines.collector.conftest import ROOT, free_port, run_cli
 from tests.pipelines.collector.test_mqtt import Device, wait_for
+from tests.waits import wait_until
 from zakid_metrics.warehouse import read_snapshot
 
 READY = "serve: dashboard http://localhost:"
@@ -43,12 +43,13 @@ def test_serve_loads_the_sample_runs_everything_and_stops_on_one_sigint(tmp_path
             stdout=out,
             stderr=subprocess.STDOUT,
         )  # fmt: skip
+
+    def ready() -> bool:
+        assert serve.poll() is None, log.read_text()
+        return READY in log.read_text()
+
     try:
-        deadline = time.monotonic() + 180
-        while READY not in log.read_text():
-            assert serve.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.5)
+        wait_until(ready, timeout_s=180, what=f"serve to be ready:\n{log}")
         children = children_of(serve.pid)
         assert len(children) == 4, log.read_text()  # collector, app, scheduler, simulator
         text = log.read_text()

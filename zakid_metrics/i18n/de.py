@@ -281,6 +281,14 @@ MESSAGES: dict[str, str] = {
         "Ihre Sitzung ist nach {minutes} Minuten ohne Aktivität abgelaufen. Bitte melden Sie "
         "sich erneut an."
     ),
+    "login.ended": (
+        "Ihre Sitzung wurde beendet (abgemeldet in einem anderen Tab, oder das Konto wurde "
+        "geändert). Bitte melden Sie sich erneut an."
+    ),
+    "login.lifetime": (
+        "Ihre Sitzung ist nach {hours} Stunden abgelaufen, wie jede Sitzung. Bitte melden Sie "
+        "sich erneut an."
+    ),
     "login.first.title": "Erstes Administrationskonto anlegen",
     "login.first.local": (
         "Es gibt noch kein Konto. Da dieser Browser auf dem Server selbst läuft, können Sie hier "
@@ -343,7 +351,10 @@ MESSAGES: dict[str, str] = {
     "reports.all_years": "Gesamte Laufzeit",
     "reports.no_grants": "Der Datenbestand enthält keine Zuwendungen. Laden Sie zuerst eine Lieferung mit grants.csv.",
     "reports.no_interim_year": "Für diese Zuwendung hat zum Datenstand noch kein Kalenderjahr mit Zwischennachweis begonnen.",
-    "reports.not_allowed": "Nachweise erstellen dürfen nur Konten mit der Rolle Analyse oder Administration.",
+    "reports.not_allowed": (
+        "Nachweise erstellen, ansehen und herunterladen dürfen nur Konten mit der Rolle Analyse "
+        "oder Administration."
+    ),
     "reports.create": "Erstellen",
     "reports.create.help": "Erstellt Excel-Arbeitsmappe, PDF und Manifest aus dem veröffentlichten Datenstand (Ladelauf {run_id}, veröffentlicht {published_at}); derselbe Datenstand ergibt dieselben Dateien.",
     "reports.step.read": "Daten aus dem Datenstand lesen …",
@@ -848,12 +859,13 @@ MESSAGES: dict[str, str] = {
     "error.auth_error.hint": "Die technische Angabe unten nennt den Grund.",
     "error.login_failed": "Benutzername oder Passwort ist falsch.",
     "error.login_failed.hint": (
-        "Bitte beides prüfen und erneut versuchen. Nach {attempts} Fehlversuchen wird das Konto "
-        "für bis zu {minutes} Minuten gesperrt."
+        "Bitte beides prüfen und erneut versuchen. Nach {attempts} Fehlversuchen muss vor jedem "
+        "weiteren Versuch etwas länger gewartet werden."
     ),
-    "error.account_locked": "Zu viele Fehlversuche: Das Konto ist vorübergehend gesperrt.",
+    "error.account_locked": "Zu viele Fehlversuche: Bitte kurz warten.",
     "error.account_locked.hint": (
-        "Versuchen Sie es in {minutes} Minute(n) erneut oder wenden Sie sich an die Administration."
+        "Versuchen Sie es in {seconds} Sekunden erneut. Hilft das nicht, wenden Sie sich an die "
+        "Administration."
     ),
     "error.account_disabled": "Dieses Konto ist deaktiviert.",
     "error.account_disabled.hint": "Die Administration kann es wieder freischalten.",
@@ -922,6 +934,8 @@ MESSAGES: dict[str, str] = {
     "freshness.current": "aktuell",
     "freshness.overdue": "überfällig",
     "freshness.never": "nie geliefert",
+    "trigger.cli": "Kommandozeile",
+    "trigger.upload": "Upload in der App: {name}",
     "run_status.ok": "erfolgreich",
     "run_status.partial": "teilweise",
     "run_status.failed": "fehlgeschlagen",

@@ -278,6 +278,13 @@ MESSAGES: dict[str, str] = {
     "login.expired": (
         "Your session ended after {minutes} minutes without activity. Please log in again."
     ),
+    "login.ended": (
+        "Your session has ended (logged out in another tab, or the account was changed). Please "
+        "log in again."
+    ),
+    "login.lifetime": (
+        "Your session ended after {hours} hours, as every session does. Please log in again."
+    ),
     "login.first.title": "Create the first administrator account",
     "login.first.local": (
         "There is no account yet. As this browser runs on the server itself, you can create the "
@@ -339,7 +346,9 @@ MESSAGES: dict[str, str] = {
     "reports.all_years": "Whole span",
     "reports.no_grants": "The data holds no grants. Load a delivery with grants.csv first.",
     "reports.no_interim_year": "No calendar year with an interim report of this grant has begun by the data's date.",
-    "reports.not_allowed": "Only accounts with the role analyst or admin may create reports.",
+    "reports.not_allowed": (
+        "Only accounts with the role analyst or admin may create, see and download reports."
+    ),
     "reports.create": "Create",
     "reports.create.help": "Creates the Excel workbook, PDF and manifest from the published data (load run {run_id}, published {published_at}); the same data gives the same files.",
     "reports.step.read": "Reading the published data …",
@@ -844,12 +853,12 @@ MESSAGES: dict[str, str] = {
     "error.auth_error.hint": "The technical detail below gives the reason.",
     "error.login_failed": "Name or password is wrong.",
     "error.login_failed.hint": (
-        "Check both and try again. After {attempts} failed attempts the account is locked for "
-        "up to {minutes} minutes."
+        "Check both and try again. After {attempts} failed attempts each further attempt has to "
+        "wait a little longer."
     ),
-    "error.account_locked": "Too many failed attempts: the account is locked for a while.",
+    "error.account_locked": "Too many failed attempts: please wait a moment.",
     "error.account_locked.hint": (
-        "Try again in {minutes} minute(s) or contact the administrators."
+        "Try again in {seconds} seconds. If that does not help, contact the administrators."
     ),
     "error.account_disabled": "This account is disabled.",
     "error.account_disabled.hint": "The administrators can enable it again.",
@@ -913,6 +922,8 @@ MESSAGES: dict[str, str] = {
     "freshness.current": "current",
     "freshness.overdue": "overdue",
     "freshness.never": "never delivered",
+    "trigger.cli": "command line",
+    "trigger.upload": "upload in the app: {name}",
     "run_status.ok": "succeeded",
     "run_status.partial": "partial",
     "run_status.failed": "failed",

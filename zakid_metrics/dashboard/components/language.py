@@ -1,10 +1,12 @@
-"""The language switch: German by default, English on request, remembered per session."""
+"""The language switch: German by default, English on request, remembered per session and
+shown in the address (`?lang=en`)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from zakid_metrics.dashboard.components.document import declare_language
+from zakid_metrics.dashboard.components.url_state import LANGUAGE, from_url, to_url
 from zakid_metrics.i18n import LANGUAGES, Language
 from zakid_metrics.settings import get_settings
 
@@ -16,8 +18,10 @@ LANGUAGE_LABEL = "Sprache · Language"
 
 def language_switch() -> Language:
     """Render the switch (once per run, in app.py), declare the chosen language as the
-    document's (`<html lang>`) and return it."""
-    default = get_settings().language
+    document's (`<html lang>`) and return it; a new browser session starts in the address's
+    language, else in the configured one."""
+    wanted = from_url(LANGUAGE)
+    default = wanted if wanted in LANGUAGES else get_settings().language
     chosen = st.radio(
         LANGUAGE_LABEL,
         LANGUAGES,
@@ -26,6 +30,7 @@ def language_switch() -> Language:
         horizontal=True,
         key=LANGUAGE_KEY,
     )
+    to_url(LANGUAGE, chosen)
     declare_language(chosen)
     return chosen
 
