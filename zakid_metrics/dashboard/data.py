@@ -197,6 +197,16 @@ def rejected_rows(run_id: int, lang: str, entity: str | None = None) -> pd.DataF
     return frame
 
 
+def open_problems(lang: str) -> pd.DataFrame:
+    """The rejected rows of every run that no later delivery has settled (kpis/shared.sql,
+    open_rejections), one line per problem, oldest run first, reasons in `lang`."""
+    suffix = _SUFFIX.get(lang, "")
+    return _read(
+        f'SELECT run_id, file, entity, line, "column", value, reason{suffix} AS reason '
+        'FROM open_rejections() ORDER BY run_id, file, line, "column"'
+    )
+
+
 # --- KPIs and the rows behind them ----------------------------------------------------------
 
 Period = tuple[dt.date, dt.date]

@@ -877,10 +877,19 @@ MESSAGES: dict[str, str] = {
     "data_status.metric.rows": "Datensätze",
     "data_status.metric.stale": "Veraltete Datensätze",
     "data_status.metric.overdue": "Überfällige Datenarten",
-    "data_status.metric.rejected": "Abgelehnte Zeilen",
-    "data_status.metric.rejected.help": (
-        "Im Ladelauf {run_id}, aus dem der veröffentlichte Stand stammt."
+    "data_status.metric.open": "Offene Probleme",
+    "data_status.metric.open.help": (
+        "Abgelehnte Zeilen aller Ladeläufe, die keine spätere Lieferung derselben Datenart "
+        "behoben hat (eine gültige Zeile mit demselben Schlüssel) oder erledigt (der Schlüssel "
+        "wird nicht mehr geliefert). Im Ladelauf {run_id}, aus dem der veröffentlichte Stand "
+        "stammt, neu abgelehnt: {rejected}."
     ),
+    "data_status.open": "Offene Probleme aus allen Ladeläufen",
+    "data_status.open.caption": (
+        "Jede Zeile bleibt offen, bis eine spätere Lieferung derselben Datenart sie korrigiert "
+        "oder nicht mehr enthält; eine unveränderte Lieferung behebt nichts."
+    ),
+    "data_status.open.none": "Keine offenen Probleme: Jede abgelehnte Zeile ist behoben.",
     "data_status.entities": "Datenarten",
     "data_status.entities.caption": (
         "Überfällig heißt: Die letzte Lieferung ist älter als {days} Tage. Veraltete Datensätze "

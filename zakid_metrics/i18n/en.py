@@ -865,10 +865,18 @@ MESSAGES: dict[str, str] = {
     "data_status.metric.rows": "Records",
     "data_status.metric.stale": "Stale records",
     "data_status.metric.overdue": "Overdue data types",
-    "data_status.metric.rejected": "Rejected rows",
-    "data_status.metric.rejected.help": (
-        "In load run {run_id}, which the published snapshot comes from."
+    "data_status.metric.open": "Open problems",
+    "data_status.metric.open.help": (
+        "Rejected rows of all load runs that no later delivery of the same data type has fixed "
+        "(a valid row with the same key) or settled (the key is no longer delivered). Newly "
+        "rejected in load run {run_id}, which the published snapshot comes from: {rejected}."
     ),
+    "data_status.open": "Open problems of all load runs",
+    "data_status.open.caption": (
+        "A row stays open until a later delivery of the same data type corrects it or no "
+        "longer contains it; an unchanged delivery fixes nothing."
+    ),
+    "data_status.open.none": "No open problems: every rejected row has been fixed.",
     "data_status.entities": "Data types",
     "data_status.entities.caption": (
         "Overdue means: the last delivery is older than {days} days. Stale records were "
