@@ -4,8 +4,8 @@ unless a test builds its own), with exact results."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 import shutil
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -399,6 +399,8 @@ def test_open_rejections_across_runs(tmp_path: Path) -> None:
     assert open_rows(data_dir) == [
         row for row in expected if row[1] not in ("companies.csv", "projects.csv")
     ] + [(3, "projects.csv", 23)]
+
+
 # A telling piece of each shared rule: written anywhere but shared.sql, it is a copy.
 RULE_FRAGMENTS = {
     "engaged_companies": "p.company_id = c.company_id",
