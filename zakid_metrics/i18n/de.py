@@ -264,7 +264,12 @@ MESSAGES: dict[str, str] = {
         "Unterdrückte Werte sind leer und in der Spalte suppressed mit true markiert; auf den "
         "Seiten steht dafür ein Punkt („.“)."
     ),
-    "public.open_data.file": "{file}, {size} Byte",
+    "public.open_data.file": "{file}, {size} Byte · dauerhafte Adresse: {url}",
+    "public.open_data.addresses": (
+        "Jede Datei hat eine dauerhafte Adresse zum Verlinken und Abholen (unter jeder "
+        "Schaltfläche). Offene-Daten-Portale lesen den Katalog (DCAT-AP.de) unter {catalogue}; "
+        "er nennt jede Datei mit ihrer Adresse und Prüfsumme (SHA-256)."
+    ),
     "public.open_data.metadata": "Metadaten",
     "public.open_data.metadata.text": (
         "Katalog, Datensätze und Dateien mit Titel, Beschreibung, Lizenz, Herausgeber, Zeitraum, "

@@ -262,7 +262,12 @@ MESSAGES: dict[str, str] = {
         "Suppressed values are empty and marked true in the column suppressed; the pages show a "
         "dot (“.”) instead."
     ),
-    "public.open_data.file": "{file}, {size} bytes",
+    "public.open_data.file": "{file}, {size} bytes · permanent address: {url}",
+    "public.open_data.addresses": (
+        "Every file has a permanent address to link to and harvest (under each button). "
+        "Open-data portals read the catalogue (DCAT-AP.de) at {catalogue}; it lists every file "
+        "with its address and checksum (SHA-256)."
+    ),
     "public.open_data.metadata": "Metadata",
     "public.open_data.metadata.text": (
         "Catalogue, datasets and files with title, description, licence, publisher, period, "

@@ -52,6 +52,9 @@ FILE_TYPES: dict[Format, tuple[str, str]] = {
     ),
 }
 MEDIA_TYPE_BASE: Final = "https://www.iana.org/assignments/media-types/"
+# The catalogue is JSON-LD; CSV is sent with its encoding, which text/csv leaves open.
+METADATA_MEDIA_TYPE: Final = "application/ld+json"
+CSV_CHARSET: Final = "; charset=utf-8"
 
 YES, NO = "yes", "no"
 GOALS = tuple(str(goal) for goal in range(1, 18))
@@ -364,6 +367,18 @@ def dataset(name: str) -> DatasetSpec:
     raise OpenDataError(
         f"There is no open-data dataset {name!r}.", f"Use one of {', '.join(DATASET_NAMES)}."
     )
+
+
+def media_type(file_name: str) -> str:
+    """The HTTP Content-Type of a file of the export (the catalogue's mediaType, with the
+    charset for CSV)."""
+    if file_name == METADATA_FILE:
+        return METADATA_MEDIA_TYPE
+    fmt = file_name.rsplit(".", 1)[-1]
+    if fmt not in FILE_TYPES:
+        raise OpenDataError(f"{file_name} is no file of the export.", "Check the file name.")
+    kind = FILE_TYPES[fmt][1]  # type: ignore[index]
+    return kind + CSV_CHARSET if fmt == "csv" else kind
 
 
 def public_dir(data_dir: Path) -> Path:
