@@ -10,8 +10,8 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 import pyarrow.parquet as pq
