@@ -23,6 +23,7 @@ ErrorCode = Literal[
     "unknown_kpi",
     "kpi_parameter",
     "kpi_query",
+    "reference_wage_missing",
     # accounts and the audit log
     "auth_error",
     "login_failed",
@@ -141,6 +142,12 @@ class KpiQueryError(ZakidError):
     """A KPI's SQL failed on the warehouse or returned rows of the wrong shape."""
 
     code = "kpi_query"
+
+
+class ReferenceWageMissingError(KpiParameterError):
+    """A KPI needs the reference wage of a year that the reference data lacks."""
+
+    code = "reference_wage_missing"
 
 
 # --- Accounts and the audit log ---------------------------------------------------------------

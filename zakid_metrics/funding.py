@@ -9,7 +9,6 @@ worked out by hand; `read_inputs` reads them from a warehouse snapshot set-wise.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import decimal
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,6 +25,7 @@ from zakid_metrics.contract import (
     add_months,
 )
 from zakid_metrics.errors import BaseRateMissingError
+from zakid_metrics.reference import read_rows
 from zakid_metrics.warehouse import install_shared_sql
 
 if TYPE_CHECKING:
@@ -333,7 +333,6 @@ def _category_order(category: str) -> tuple[int, str]:
 
 # --- Base rates and interest -----------------------------------------------------------------
 
-REFERENCE_DIR = Path(__file__).with_name("reference")
 BASE_RATES_FILE = "base_rates.csv"
 
 
@@ -416,27 +415,18 @@ def load_base_rates(data_dir: Path | None = None) -> BaseRates:
     With a data directory, a missing rate's message names its extension file (created by
     whoever adds the first rate), since that is where the department adds rates.
     """
-    shipped = REFERENCE_DIR / BASE_RATES_FILE
-    by_day = {rate.valid_from: rate for rate in _read_rates(shipped)}
-    origin = str(shipped)
-    if data_dir is not None:
-        extension = Path(data_dir) / "reference" / BASE_RATES_FILE
-        origin = str(extension)
-        if extension.exists():
-            by_day.update((rate.valid_from, rate) for rate in _read_rates(extension))
-    return BaseRates(by_day.values(), origin=origin)
-
-
-def _read_rates(path: Path) -> list[BaseRate]:
-    with path.open(encoding="utf-8", newline="") as file:
-        return [
+    rows, origin = read_rows(BASE_RATES_FILE, "valid_from", data_dir)
+    return BaseRates(
+        (
             BaseRate(
-                dt.date.fromisoformat(row["valid_from"].strip()),
-                Decimal(row["rate_percent"].strip()),
-                row.get("source", "").strip(),
+                dt.date.fromisoformat(row["valid_from"]),
+                Decimal(row["rate_percent"]),
+                row.get("source", ""),
             )
-            for row in csv.DictReader(line for line in file if not line.startswith("#"))
-        ]
+            for row in rows
+        ),
+        origin=str(origin),
+    )
 
 
 def interest(amount: Decimal, received_on: dt.date, until: dt.date, rates: BaseRates) -> Decimal:

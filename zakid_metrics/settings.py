@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -45,6 +44,15 @@ class Settings(BaseSettings):
     timezone: str = Field(
         default="Europe/Berlin", description="Time zone in which dates and times are shown."
     )
+    max_file_mb: int = Field(
+        default=250,
+        ge=1,
+        description=(
+            "Size guard of a load: a delivery file larger than this many megabytes is refused "
+            "(status failed, with its size and this limit) before it is read. A load needs "
+            "memory of at most about 4 times the size of its largest file."
+        ),
+    )
     freshness_warning_days: int = Field(
         default=45,
         ge=1,
@@ -70,18 +78,6 @@ class Settings(BaseSettings):
         description=(
             "Internal app: minutes without any interaction after which a session ends and the "
             "user has to log in again (the logout is audited)."
-        ),
-    )
-    regional_reference_wage_eur: Decimal = Field(
-        default=Decimal("48000.00"),
-        ge=0,
-        description=(
-            "Annual gross salary from which a created job counts as well paid (KPI "
-            "jobs_well_paid_share): about 4,000 EUR median monthly gross wage of full-time "
-            "employees in Duisburg (Bundesagentur für Arbeit, Entgeltstatistik/Entgeltatlas, 2024; "
-            "approximate: Duisburg was at the national median in 2019, 3,389 vs 3,401 EUR, and the "
-            "national median was 4,013 EUR in 2024) times 12. Check it against the Entgeltatlas "
-            "every year."
         ),
     )
     centre_postal_code: str = Field(

@@ -149,6 +149,7 @@ def test_data_status_shows_exact_counts_in_german(warehouse: Path) -> None:
     assert "Offene Probleme: 2" in said  # run 2's companies file is the latest delivery
     assert "Letzte Lieferung älter als 45 Tage: Lehrveranstaltungen (60)." in said
     assert said.count("Abgelehnte Zeilen: 2 · Beanstandungen: 3") == 2  # open, and run 2's
+    assert "Jeder externe Arbeitsplatz nennt ein Projekt." in said
 
     problems = table(at, 0)
     assert problems["Lauf"].tolist() == [2, 2, 2]
@@ -178,6 +179,42 @@ def test_data_status_shows_exact_counts_in_german(warehouse: Path) -> None:
         "joined_on ist kein Tag.",
         "postal_code ist keine PLZ.",
     ]
+
+
+def publish_kpi_fixture(data_dir: Path) -> None:
+    """The KPI tests' fixture delivery (tests/zakid_metrics/kpis/conftest.py), published."""
+    from tests.zakid_metrics.kpis.conftest import DELIVERY
+    from tests.zakid_metrics.kpis.conftest import build_warehouse as build_fixture
+
+    build_fixture(data_dir, DELIVERY)
+    with next_snapshot(data_dir) as con:
+        con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('snapshot_run_id', '1'), "
+            "('published_at', '2026-07-01T10:00:05')"
+        )
+
+
+def test_headline_tiles_show_their_monthly_trend_and_change(data_dir: Path) -> None:
+    publish_kpi_fixture(data_dir)
+    at = open_page(next(p for p in PAGES if p.script.endswith("app_pages/overview.py")))
+    assert not at.exception
+    tiles = {m.label: m.proto for m in at.metric}
+    # as of the data's last day (1 September 2026), against 1 August: J1-J4 both times; the
+    # line holds the 13 monthly counts from 1 September 2025 on: J1, J2 until June, J3 (30 June)
+    # and J4 (1 July) from July
+    jobs = tiles["Projektbezogene Arbeitsplätze geschaffen"]
+    assert (jobs.body, jobs.delta, jobs.delta_description) == ("4", "±0", "gegenüber 01.08.2026")
+    assert list(jobs.chart_data) == [2.0] * 10 + [4.0] * 3
+
+
+def test_data_status_lists_external_jobs_without_a_project(data_dir: Path) -> None:
+    publish_kpi_fixture(data_dir)
+    at = open_page(DATA_STATUS)
+    # the data's last day (a grant decided on 1 September 2026): J8 and J9 of J5-J9 name no
+    # project
+    assert "2 externe Arbeitsplätze (40,0 %) nennen kein Projekt (Stand 01.09.2026)" in texts(at)
+    unattributed = table(at, len(at.dataframe) - 1)
+    assert unattributed["job_id"].tolist() == ["J8", "J9"]
 
 
 def test_data_status_switches_to_english(warehouse: Path) -> None:

@@ -16,6 +16,7 @@ from pipelines.collector.segments import device_stats
 from pipelines.ingest import RunResult, ingest
 from pipelines.readers import read_table
 from pipelines.sample import PLANTED_ERRORS, SAMPLE_AS_OF
+from pipelines.sample.companies import GROUP_MEMBERS, PUBLICLY_CONTROLLED
 from zakid_metrics.contract import entity_for_file
 from zakid_metrics.funding import (
     FundingFigures,
@@ -106,6 +107,39 @@ def test_umlauts_survive_windows_1252(loaded: tuple[Path, RunResult]) -> None:
         stored = {name for (name,) in con.execute("SELECT name FROM companies").fetchall()}
     with_umlauts = {n for n in stored if any(c in n for c in "äöüÄÖÜß")}
     assert with_umlauts and with_umlauts <= names
+
+
+def test_the_job_ledger_and_sme_columns_of_contract_version_2(
+    loaded: tuple[Path, RunResult],
+) -> None:
+    data, _ = loaded
+    with read_snapshot(data) as con:
+
+        def one(sql: str) -> tuple[object, ...]:
+            return con.execute(sql).fetchall()[0]
+
+        # every project-related position names the grant that pays it; no external one does
+        assert one(
+            "SELECT count(*) FILTER (WHERE grant_id IS NULL AND category = 'project_related'), "
+            "count(*) FILTER (WHERE grant_id IS NOT NULL AND category = 'external') FROM jobs"
+        ) == (0, 0)
+        # every workplace is known after the load; some lie outside Duisburg, some differ from
+        # the company's seat
+        assert one(
+            "SELECT count(*) FILTER (WHERE workplace_postal_code IS NULL), "
+            "count(*) FILTER (WHERE NOT in_duisburg(workplace_postal_code)) > 0, "
+            "count(*) FILTER (WHERE j.workplace_postal_code <> c.postal_code) > 0 "
+            "FROM jobs j LEFT JOIN companies c USING (company_id)"
+        ) == (0, True, True)
+        # follow-ups confirmed part of the positions
+        confirmed, positions = one("SELECT count(confirmed_on), count(*) FROM jobs")
+        assert 0 < confirmed < positions
+        # group figures and public control decide the class of a few companies
+        assert one(
+            "SELECT count(*) FILTER (WHERE size_class_from_group), "
+            "count(*) FILTER (WHERE size_class_public_control), "
+            "count(*) FILTER (WHERE baseline_employees IS NULL) FROM companies"
+        ) == (GROUP_MEMBERS, PUBLICLY_CONTROLLED, 0)
 
 
 def test_loading_the_sample_again_changes_nothing(loaded: tuple[Path, RunResult]) -> None:

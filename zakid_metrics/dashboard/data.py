@@ -17,8 +17,10 @@ import pandas as pd
 import streamlit as st
 
 from zakid_metrics import funding, kpis, telemetry, warehouse
-from zakid_metrics.contract import ENTITIES
+from zakid_metrics.contract import ENTITIES, add_months
 from zakid_metrics.errors import PublicModeError
+from zakid_metrics.kpis import dates
+from zakid_metrics.kpis.dates import DateBounds
 from zakid_metrics.settings import get_settings
 from zakid_metrics.warehouse import warehouse_path
 
@@ -212,66 +214,14 @@ def open_problems(lang: str) -> pd.DataFrame:
 Period = tuple[dt.date, dt.date]
 
 
-@dataclass(frozen=True)
-class DateBounds:
-    """The days the published data speaks about, and the funding period."""
-
-    first: dt.date  # the earliest event in the data (a company joined, a job was created, ...)
-    last: dt.date  # the latest event, or the latest delivery if that is later
-    period_start: dt.date
-    period_end: dt.date
-
-
-# Event dates: what happened on a day, as opposed to planned ones (ends_on, due dates).
-_EVENT_DATES = (
-    ("companies", "joined_on"),
-    ("projects", "started_on"),
-    ("jobs", "created_on"),
-    ("deployments", "went_live_on"),
-    ("sdg_contributions", "reported_on"),
-    ("expenditures", "paid_on"),
-    ("disbursements", "received_on"),
-    ("grants", "decided_on"),
-)
+@cached_read(max_entries=8)
+def _date_bounds(con: duckdb.DuckDBPyConnection, today: dt.date) -> DateBounds:
+    return dates.date_bounds(con, today)
 
 
 def date_bounds() -> DateBounds:
     """First and last day of the data and the funding period (grants, else the settings)."""
-    settings = get_settings()
-    events = " UNION ALL ".join(
-        f"SELECT min({column}) AS first, max({column}) AS last FROM {table}"
-        for table, column in _EVENT_DATES
-    )
-    frame = _read(
-        f"SELECT (SELECT min(first) FROM ({events})) AS first, "
-        f"(SELECT max(last) FROM ({events})) AS last, "
-        "(SELECT max(last_loaded_at) FROM entity_status) AS loaded_at, "
-        "(SELECT min(starts_on) FROM grants) AS period_start, "
-        "(SELECT max(ends_on) FROM grants) AS period_end"
-    )
-    row = frame.iloc[0]
-    today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
-    first = _day(row["first"]) or today
-    last = max(
-        day for day in (_day(row["last"]), _local_day(row["loaded_at"]), first) if day is not None
-    )
-    return DateBounds(
-        first=first,
-        last=last,
-        period_start=_day(row["period_start"]) or settings.funding_period_start,
-        period_end=_day(row["period_end"]) or settings.funding_period_end,
-    )
-
-
-def _day(value: Any) -> dt.date | None:
-    return None if pd.isna(value) else pd.Timestamp(value).date()
-
-
-def _local_day(value: Any) -> dt.date | None:
-    if pd.isna(value):
-        return None
-    zone = get_settings().timezone
-    return pd.Timestamp(value).tz_localize("UTC").tz_convert(zone).date()
+    return _date_bounds(dt.datetime.now(ZoneInfo(get_settings().timezone)).date())
 
 
 @cached_read(max_entries=32)
@@ -291,6 +241,23 @@ def kpi_result(
 ) -> kpis.KpiResult:
     """One KPI, for a component that needs a single figure outside a page's kpi_results."""
     return kpis.compute(con, kpi_id, as_of=as_of, period=period)
+
+
+TREND_MONTHS = 12
+"""A tile's trend line: the KPI's value on the same day of each of the 12 months before."""
+
+Trend = tuple[tuple[dt.date, Any], ...]
+
+
+@cached_read(max_entries=32)
+def kpi_trends(
+    con: duckdb.DuckDBPyConnection, kpi_ids: tuple[str, ...], as_of: dt.date, period: Period | None
+) -> dict[str, Trend]:
+    """Per KPI of `kpi_ids`, (day, value) on the same day of each of the TREND_MONTHS months
+    before `as_of` (clamped to the month's end) and on `as_of`, from the registry
+    (kpis.trends): one read for all, as a page's first render pays for it."""
+    days = [add_months(as_of, -months) for months in range(TREND_MONTHS, 0, -1)] + [as_of]
+    return kpis.trends(con, kpi_ids, days, period=period)
 
 
 @cached_read(max_entries=64)

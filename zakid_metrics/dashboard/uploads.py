@@ -88,10 +88,17 @@ def run_ingest(
     *,
     on_wait: Callable[[float], None] | None = None,
     timeout_s: float = INGEST_TIMEOUT_S,
+    allow_empty: Sequence[str] = (),
 ) -> IngestOutcome:
-    """Load `folder` into `data_dir` by the CLI in a subprocess, calling `on_wait(seconds)`."""
+    """Load `folder` into `data_dir` by the CLI in a subprocess, calling `on_wait(seconds)`.
+
+    `allow_empty` names the entities whose file without rows the user confirmed: it deletes
+    all of their rows (the CLI's --allow-empty).
+    """
     command = [sys.executable, "-m", "pipelines", "ingest", str(folder)]
     command += ["--data-dir", str(data_dir), "--json"]
+    for entity in allow_empty:
+        command += ["--allow-empty", entity]
     started = time.monotonic()
     # Files, not pipes: a pipe that nobody reads while the process runs could fill and block it.
     with (
@@ -120,4 +127,11 @@ def run_ingest(
         report = json.loads(stdout) if stdout.strip() else None
     except json.JSONDecodeError:
         report = None
-    return IngestOutcome(process.returncode, report, stderr.strip())
+    return IngestOutcome(process.returncode, report, _without_traceback(stderr.strip()))
+
+
+def _without_traceback(message: str) -> str:
+    """A crash's last line only: the page never shows a traceback with server paths."""
+    if "Traceback (most recent call last)" not in message:
+        return message
+    return message.splitlines()[-1]

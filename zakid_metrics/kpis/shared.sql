@@ -38,6 +38,12 @@ WHERE went_live_on <= as_of AND (decommissioned_on IS NULL OR decommissioned_on 
 CREATE OR REPLACE TEMP MACRO existing_jobs(as_of) AS TABLE
 SELECT * FROM jobs WHERE created_on <= as_of AND (ended_on IS NULL OR ended_on > as_of);
 
+-- Whether a postal code (text) lies in Duisburg, 47051–47279: contract.DUISBURG_POSTAL_CODES,
+-- which the companies' derived column in_duisburg uses (a test keeps the two equal). NULL for
+-- a code that is NULL.
+CREATE OR REPLACE TEMP MACRO in_duisburg(postal_code) AS
+TRY_CAST(postal_code AS INTEGER) BETWEEN 47051 AND 47279;
+
 -- The first day of a semester `SS 2025` (1 April) or `WS 2025/26` (1 October).
 CREATE OR REPLACE TEMP MACRO semester_starts_on(semester) AS
 make_date(CAST(substr(semester, 4, 4) AS INTEGER),

@@ -307,6 +307,10 @@ DISCLOSURE: dict[str, Disclosure] = {
     ),
     # Salaries are confidential: k employers behind the salaried jobs, none dominating.
     "jobs_well_paid_share": OWN_CELL,
+    # The FTE of the created positions: the same positions as the created-jobs cell.
+    "jobs_created_fte": (cell("jobs", measure="created", category=TOTAL, qualification=TOTAL),),
+    # Where people work: the positions counted, their units the employers.
+    "jobs_in_duisburg_share": OWN_CELL,
     "companies_engaged": (
         cell("companies", breakdown="in_duisburg", size_class=TOTAL, group=TOTAL),
     ),

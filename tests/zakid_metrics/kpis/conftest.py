@@ -16,7 +16,7 @@ import pytest
 
 from zakid_metrics.contract import ENTITIES
 from zakid_metrics.funding import BaseRate, BaseRates, load_base_rates
-from zakid_metrics.warehouse import next_snapshot, read_snapshot
+from zakid_metrics.warehouse import fill_defaults, next_snapshot, read_snapshot
 
 Rows = list[dict[str, Any]]
 
@@ -31,25 +31,30 @@ DELIVERY: dict[str, Rows] = {
         # small by turnover; a craft; in Duisburg
         {"company_id": "C1", "name": "Müller Präzision", "employees": 12,
          "annual_turnover_eur": "1800000.00", "is_craft": True, "craft_annex": "B1",
-         "postal_code": "47051", "joined_on": "2025-02-01"},
+         "postal_code": "47051", "joined_on": "2025-02-01", "baseline_employees": 10},
         # micro by headcount alone; a UDE spin-off start-up; Duisburg's last postal code
         {"company_id": "C2", "name": "Sensorik UG", "employees": 4, "is_startup": True,
-         "ude_spinoff": True, "postal_code": "47279", "joined_on": "2025-05-01"},
+         "ude_spinoff": True, "postal_code": "47279", "joined_on": "2025-05-01",
+         "baseline_employees": 4},
         # large; outside Duisburg; a stale (kept previous) version
         {"company_id": "C3", "name": "Stahl AG", "employees": 300,
          "annual_turnover_eur": "60000000.00", "postal_code": "46045",
-         "joined_on": "2025-01-15", "_stale": True},
-        # small; a start-up that is no spin-off; outside Duisburg
+         "joined_on": "2025-01-15", "baseline_employees": 310, "_stale": True},
+        # small on its own, large with its group (partner and linked enterprises); a start-up
+        # that is no spin-off; outside Duisburg
         {"company_id": "C4", "name": "Edge GmbH", "employees": 40,
          "annual_turnover_eur": "8000000.00", "is_startup": True, "postal_code": "45127",
-         "joined_on": "2025-09-01"},
+         "joined_on": "2025-09-01", "baseline_employees": 35, "group_employees": 300,
+         "group_turnover_eur": "60000000.00"},
         # medium craft in Duisburg, engaged only after D (its project starts on D + 1)
         {"company_id": "C5", "name": "Elektro Schmitz", "employees": 100,
          "annual_turnover_eur": "20000000.00", "is_craft": True, "craft_annex": "A",
-         "postal_code": "47198", "joined_on": "2026-06-01"},
-        # micro in Duisburg, engaged exactly on D
+         "postal_code": "47198", "joined_on": "2026-06-01", "baseline_employees": 90},
+        # micro by its figures, but large: a municipal company (public control >= 25 %); in
+        # Duisburg, engaged exactly on D; no baseline delivered: the load takes its headcount
         {"company_id": "C6", "name": "Hafen KI", "employees": 8,
-         "annual_turnover_eur": "1000000.00", "postal_code": "47057", "joined_on": "2026-06-30"},
+         "annual_turnover_eur": "1000000.00", "postal_code": "47057", "joined_on": "2026-06-30",
+         "public_control_share": 0.5},
     ],
     "projects": [
         {"project_id": "P1", "title": "Lagerprognose", "company_id": "C1", "partner": "UDE",
@@ -81,28 +86,34 @@ DELIVERY: dict[str, Rows] = {
          "builds_on_ude_research": True},
     ],
     "jobs": [
+        # confirmed after 12 months; at the centre (its postal code, the default)
         {"job_id": "J1", "category": "project_related", "created_on": "2025-01-15", "fte": 1.0,
-         "annual_gross_salary_eur": "60000.00", "qualification": "academic"},
+         "annual_gross_salary_eur": "60000.00", "qualification": "academic", "grant_id": "G1",
+         "confirmed_on": "2026-03-01"},
         # ended exactly on D: created up to D, but no longer existing on D
+        # confirmed exactly 12 months after its creation: still there after 12 months
         {"job_id": "J2", "category": "project_related", "created_on": "2025-04-01",
          "ended_on": "2026-06-30", "fte": 0.5, "annual_gross_salary_eur": "45000.00",
-         "qualification": "academic"},
+         "qualification": "academic", "confirmed_on": "2026-04-01"},
         # created exactly on D: counts and exists
         {"job_id": "J3", "category": "project_related", "created_on": "2026-06-30",
-         "fte": 0.75, "qualification": "vocational"},
+         "fte": 0.75, "qualification": "vocational", "workplace_postal_code": "44135"},
         {"job_id": "J4", "category": "project_related", "created_on": "2026-07-01", "fte": 1.0,
          "annual_gross_salary_eur": "30000.00", "qualification": "academic"},
+        # confirmed a day before its 12 months were up: unconfirmed after 12 months
         {"job_id": "J5", "category": "external", "company_id": "C1", "project_id": "P1",
          "created_on": "2025-06-01", "fte": 1.0, "annual_gross_salary_eur": "52000.00",
-         "qualification": "vocational"},
+         "qualification": "vocational", "confirmed_on": "2026-05-31"},
         {"job_id": "J6", "category": "external", "company_id": "C2", "project_id": "P2",
          "created_on": "2025-10-01", "ended_on": "2026-03-31", "fte": 1.0,
-         "annual_gross_salary_eur": "40000.00", "qualification": "academic"},
+         "annual_gross_salary_eur": "40000.00", "qualification": "academic",
+         "workplace_postal_code": "45127"},
         {"job_id": "J7", "category": "external", "company_id": "C3", "project_id": "P3",
          "created_on": "2026-01-15", "fte": 0.5, "qualification": "other"},
-        # exactly the reference wage (48 000): well paid
+        # a quarter position: 12 000 is exactly the reference wage (48 000) full-time: well paid
+        # works in Duisburg although its company is in Essen
         {"job_id": "J8", "category": "external", "company_id": "C4", "created_on": "2026-06-30",
-         "fte": 0.25, "annual_gross_salary_eur": "48000.00"},
+         "fte": 0.25, "annual_gross_salary_eur": "12000.00", "workplace_postal_code": "47057"},
         {"job_id": "J9", "category": "external", "company_id": "C5", "created_on": "2026-07-02",
          "fte": 1.0, "annual_gross_salary_eur": "90000.00"},
     ],
@@ -374,6 +385,8 @@ def build_warehouse(
     with next_snapshot(data_dir) as con:
         for entity, rows in delivery.items():
             insert_rows(con, entity, rows)
+        for entity in delivery:  # as a load does once the rows are stored
+            fill_defaults(con, ENTITIES[entity])
         runs = {1: list(delivery), 2: list(reloaded)}
         record_loads(con, {run: entities for run, entities in runs.items() if entities})
     return data_dir

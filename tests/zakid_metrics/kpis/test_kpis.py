@@ -18,7 +18,9 @@ from zakid_metrics.errors import KpiParameterError
 from zakid_metrics.kpis import KPIS, Milestone, compute, compute_all, source_rows
 from zakid_metrics.telemetry import Window, load_window
 
-WAGE = {"reference_wage": Decimal("48000.00"), "k_min": 3}  # independent of the settings
+# independent of the shipped reference data and the settings
+WAGES = {2025: Decimal("48000.00"), 2026: Decimal("48000.00")}
+WAGE = {"reference_wages": WAGES, "k_min": 3}
 
 
 # The hour up to conftest.MOMENT (12:00:30 UTC on D): 11:01 to 12:01
@@ -70,15 +72,74 @@ CASES: dict[str, list[Case]] = {
         Case(3, {"fte": 2.5}, as_of=dt.date(2026, 3, 30)),
         Case(2, {"fte": 1.5}, as_of=dt.date(2026, 3, 31)),
     ],
-    # with a salary up to D: J1 60 000, J2 45 000, J5 52 000, J6 40 000, J8 48 000 (= wage)
+    # with a salary up to D, full-time equivalent (salary / fte): J1 60 000, J2 90 000 (45 000
+    # for half time), J5 52 000, J6 40 000, J8 48 000 (12 000 for a quarter: exactly the wage)
     "jobs_well_paid_share": [
-        Case(0.6, {"jobs_with_salary": 5, "well_paid": 3}, params=WAGE),
+        Case(0.8, {"jobs_with_salary": 5, "well_paid": 4, "without_reference_wage": 0,
+                   "reference_wage_eur": E("48000.00")}, params=WAGE),
         # J8 (exactly the wage) no longer counts when the wage is a cent higher
-        Case(0.4, {"jobs_with_salary": 5, "well_paid": 2},
-             params={"reference_wage": Decimal("48000.01"), "k_min": 3}),
+        Case(0.6, {"jobs_with_salary": 5, "well_paid": 3, "without_reference_wage": 0,
+                   "reference_wage_eur": E("48000.01")},
+             params={"reference_wages": {2025: "48000.00", 2026: "48000.01"}, "k_min": 3}),
+        # each job against the wage of the year it was created: 55 000 in 2025 leaves J5
+        # (2025, 52 000) below it; J8 (2026) still meets 2026's 48 000
+        Case(0.6, {"jobs_with_salary": 5, "well_paid": 3, "without_reference_wage": 0,
+                   "reference_wage_eur": E("48000.00")},
+             params={"reference_wages": {2025: "55000.00", 2026: "48000.00"}, "k_min": 3}),
+        # a job of a year before the first reference year (J1, J2, J5, J6 of 2025) does not
+        # count; J8 alone is fewer than k: not computable, nothing revealed
+        Case(None, {"jobs_with_salary": 1, "well_paid": None, "without_reference_wage": 4,
+                    "reference_wage_eur": E("48000.00")},
+             params={"reference_wages": {2026: "48000.00"}, "k_min": 3}),
         # fewer than k jobs with a salary: not computable, nothing revealed
-        Case(None, {"jobs_with_salary": 5, "well_paid": None},
-             params={"reference_wage": Decimal("48000.00"), "k_min": 6}),
+        Case(None, {"jobs_with_salary": 5, "well_paid": None, "without_reference_wage": 0,
+                    "reference_wage_eur": E("48000.00")},
+             params={**WAGE, "k_min": 6}),
+    ],
+    # created up to D: J1 1.0, J2 0.5 (ended on D), J3 0.75 (created on D); J5 1.0, J6 1.0
+    # (ended before D), J7 0.5, J8 0.25 (on D); J4 and J9 come after D
+    "jobs_created_fte": [
+        Case(5.0, {"jobs": 7}, ("category", "value", "jobs"),
+             [("project_related", 2.25, 3), ("external", 2.75, 4)]),
+        Case(4.0, {"jobs": 5}, ("category", "value", "jobs"),
+             [("project_related", 1.5, 2), ("external", 2.5, 3)], as_of=dt.date(2026, 6, 29)),
+    ],
+    # external up to D without a project: J8 (created on D) of J5..J8
+    "jobs_unattributed": [
+        Case(1, {"share": 0.25}),
+        Case(0, {"share": 0.0}, as_of=dt.date(2026, 6, 29)),
+        Case(0, {"share": None}, as_of=dt.date(2025, 1, 31)),
+    ],
+    # headcount now minus baseline over the engaged companies: C1 12 - 10, C2 4 - 4, C3 300 -
+    # 310 (stale, counts), C4 40 - 35, C6 8 - 8 (no baseline delivered: its first headcount)
+    "jobs_net_effect": [
+        Case(-3, {"employees": 364, "baseline_employees": 367, "companies": 5},
+             ("company_id", "value"), [("C1", 2), ("C2", 0), ("C3", -10), ("C4", 5), ("C6", 0)]),
+        # C5 (100 - 90) is engaged from D + 1
+        Case(7, {"employees": 464, "baseline_employees": 457, "companies": 6},
+             as_of=dt.date(2026, 10, 1)),
+    ],
+    # 12 months on D: J1 (2025-01-15, confirmed 2026-03-01) kept; J2 (2025-04-01, confirmed
+    # exactly on 2026-04-01, ended only later) kept; J5 (2025-06-01, confirmed a day before
+    # 2026-06-01) unconfirmed; J6 (2025-10-01) is not 12 months old. Nothing is 36 or 60.
+    "jobs_permanence": [
+        Case(None, {}, ("months", "value", "positions", "kept", "unconfirmed", "ended"),
+             [(12, 2 / 3, 3, 2, 1, 0), (36, None, 0, 0, 0, 0), (60, None, 0, 0, 0, 0)]),
+        # on 2026-10-01 J6 (ended 2026-03-31) is 12 months old: ended, not kept
+        Case(None, {}, ("months", "value", "positions", "kept", "unconfirmed", "ended"),
+             [(12, 0.5, 4, 2, 1, 1), (36, None, 0, 0, 0, 0), (60, None, 0, 0, 0, 0)],
+             as_of=dt.date(2026, 10, 1)),
+        # fewer than k positions: no share, nothing revealed
+        Case(None, {}, ("months", "value", "positions"),
+             [(12, None, 3), (36, None, 0), (60, None, 0)], params={"k_min": 4}),
+    ],
+    # created up to D: J1, J2 (the centre's 47057 by default), J5 (C1's 47051), J8 (47057
+    # although C4 is in Essen) in Duisburg; J3 (44135), J6 (45127), J7 (C3's 46045) elsewhere
+    "jobs_in_duisburg_share": [
+        Case(4 / 7, {"in_duisburg": 4, "elsewhere": 3}),
+        # J4 (the centre) and J9 (C5's 47198) come in
+        Case(6 / 9, {"in_duisburg": 6, "elsewhere": 3}, as_of=dt.date(2026, 10, 1)),
+        Case(None, {"in_duisburg": 0, "elsewhere": 0}, as_of=dt.date(2025, 1, 1)),
     ],
     "jobs_by_qualification": [
         Case(
@@ -106,15 +167,18 @@ CASES: dict[str, list[Case]] = {
               "off_track", 4, 500.0, 149.52, 18)],
         ),
     ],
-    # engaged on D: C1, C2 (micro by headcount), C3 (stale, still counts), C4, C6 (project on
-    # D); C5's project starts on D + 1
+    # engaged on D: C1 (small), C2 (micro by headcount), C3 (stale, still counts), C4 (large
+    # with its group), C6 (project on D; large: public control); C5's project starts on D + 1
     "companies_engaged": [
-        Case(5, {"by_headcount_only": 1}, ("size_class", "value", "by_headcount_only"),
-             [("micro", 2, 1), ("small", 2, 0), ("large", 1, 0)]),
-        Case(4, {"by_headcount_only": 1}, ("size_class", "value"),
-             [("micro", 1), ("small", 2), ("large", 1)], as_of=dt.date(2026, 6, 29)),
+        Case(5, {"by_headcount_only": 1, "from_group": 1, "public_control": 1},
+             ("size_class", "value", "by_headcount_only", "from_group", "public_control"),
+             [("micro", 1, 1, 0, 0), ("small", 1, 0, 0, 0), ("large", 3, 0, 1, 1)]),
+        Case(4, {"by_headcount_only": 1, "from_group": 1, "public_control": 0},
+             ("size_class", "value"), [("micro", 1), ("small", 1), ("large", 2)],
+             as_of=dt.date(2026, 6, 29)),
     ],
-    "sme_share": [Case(0.8, {"smes": 4, "engaged": 5})],
+    # C1 and C2; C4 is no SME with its group, C6 none under public control
+    "sme_share": [Case(0.4, {"smes": 2, "engaged": 5})],
     "crafts_engaged": [Case(1)],
     "startups_engaged": [Case(2, {"ude_spinoffs": 1})],
     # C1 47051, C2 47279 (the last Duisburg code), C6 47057 of five

@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from tests.zakid_metrics.kpis.conftest import DELIVERY, D, build_warehouse
+from zakid_metrics.contract import DUISBURG_POSTAL_CODES
 from zakid_metrics.warehouse import next_snapshot, read_snapshot
 
 E = Decimal
@@ -40,6 +41,7 @@ def test_every_macro_is_created_on_a_read_only_snapshot(
         ("existing_jobs", "table_macro"),
         ("fleet_devices", "table_macro"),
         ("funding_inputs", "table_macro"),
+        ("in_duisburg", "macro"),
         ("in_fleet", "macro"),
         ("live_deployments", "table_macro"),
         ("open_rejections", "table_macro"),
@@ -430,3 +432,12 @@ def test_each_shared_rule_is_written_only_in_shared_sql(macro: str, fragment: st
         and fragment in path.read_text(encoding="utf-8")
     ]
     assert copies == [], f"use the macro {macro} of shared.sql instead"
+
+
+@pytest.mark.parametrize("code", ["47050", "47051", "47057", "47279", "47280", "45127", "4705"])
+def test_in_duisburg_is_the_contracts_rule(
+    fixture_con: duckdb.DuckDBPyConnection, code: str
+) -> None:
+    low, high = DUISBURG_POSTAL_CODES
+    ((found,),) = fixture_con.execute("SELECT in_duisburg(?)", [code]).fetchall()
+    assert found is (low <= int(code) <= high)

@@ -10,7 +10,13 @@ from zakid_metrics.dashboard.components.figures import bars_by, show_chart
 from zakid_metrics.dashboard.components.page import kpi_page
 from zakid_metrics.dashboard.components.tables import download_table
 from zakid_metrics.i18n import format_number, t
-from zakid_metrics.segments import SEGMENTS, Segment, project_partners, segment_rows
+from zakid_metrics.segments import (
+    SEGMENTS,
+    Segment,
+    project_partners,
+    segment_rows,
+    size_class_basis,
+)
 from zakid_metrics.tallies import counts, in_order
 
 FUNNEL = ("inquiry", "feasibility", "pilot", "production", "completed")
@@ -82,6 +88,13 @@ with left:
             "companies.headcount_only",
             lang,
             companies=format_number(frame["by_headcount_only"].sum(), lang),
+        )
+        + " "
+        + page.note(
+            "companies_engaged",
+            "companies.sme_exceptions",
+            group="from_group",
+            public="public_control",
         )
     )
 with right:
@@ -163,11 +176,12 @@ st.markdown(
         projects=format_number(len(in_projects), lang),
     )
 )
-company_table = in_companies[
+company_table = in_companies.assign(size_class_basis=size_class_basis(in_companies))[
     [
         "company_id",
         "name",
         "size_class",
+        "size_class_basis",
         "employees",
         "postal_code",
         "is_craft",
@@ -181,7 +195,7 @@ download_table(
     company_table,
     "companies.segment_companies",
     lang,
-    values={"size_class": "size_class"},
+    values={"size_class": "size_class", "size_class_basis": "size_class_basis"},
     file_name="companies_segment",
 )
 project_table = in_projects[

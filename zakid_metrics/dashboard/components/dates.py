@@ -39,7 +39,7 @@ def as_of_and_period(lang: str) -> Dates:
     """
     bounds = data.date_bounds()
     today = dt.datetime.now(ZoneInfo(get_settings().timezone)).date()
-    lowest = min(bounds.first, bounds.period_start)
+    lowest = bounds.earliest_as_of
     highest = bounds.last
     kept = st.session_state.get(AS_OF_KEY)
     if not isinstance(kept, dt.date) or not lowest <= kept <= highest:
