@@ -316,10 +316,13 @@ def fleet(
     con: duckdb.DuckDBPyConnection,
     window: str,
     custom: tuple[dt.datetime, dt.datetime] | None = None,
+    until: dt.datetime | None = None,
 ) -> telemetry.FleetSummary:
-    """The live fleet in a preset `window` (telemetry.WINDOW_LENGTHS) up to now, or in
-    `custom` (start, end); at most FLEET_TTL_S seconds old."""
-    chosen = telemetry.Window.between(*custom) if custom else telemetry.Window.named(window)
+    """The live fleet in a preset `window` (telemetry.WINDOW_LENGTHS) up to now (or up to the
+    moment `until`), or in `custom` (start, end); at most FLEET_TTL_S seconds old."""
+    chosen = (
+        telemetry.Window.between(*custom) if custom else telemetry.Window.named(window, now=until)
+    )
     return telemetry.fleet_summary(con, get_settings().data_dir, chosen)
 
 
