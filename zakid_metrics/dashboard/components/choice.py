@@ -40,3 +40,11 @@ def select_one(
         chosen = options[index]
     st.session_state[key] = chosen
     return chosen
+
+
+def choose(key: str, option: object) -> None:
+    """Make `option` the choice of the select_one kept under `key`, e.g. from a click on a
+    chart (in a callback, before the widget runs): its widgets start afresh from it."""
+    st.session_state[key] = option
+    for widget in [k for k in st.session_state if str(k).startswith(f"{key}.")]:
+        del st.session_state[widget]
