@@ -20,6 +20,7 @@ MESSAGES: dict[str, str] = {
     "fleet.readings": "{readings} Messwerte · {degraded} eingeschränkt · {error} Fehler",
     "fleet.latency_mean": "Mittel {mean} ms · schlechtestes p95 {worst} ms",
     "fleet.deployments": "über {count} Einsätze",
+    "fleet.published": "In den offenen Daten veröffentlicht: {value} Geräte online, Stand {moment} (die letzte Meldung vor dem Export); diese Ansicht zeigt die Flotte jetzt.",
     "fleet.alerts": "Hinweise",
     "fleet.alerts.none": "Alles in Ordnung: kein Gerät offline, kein Latenzziel verletzt, keine Fehlermeldung.",
     "fleet.alerts.offline": "Geräte der Flotte offline: {count}. Die Tabelle nennt, wann jedes zuletzt gemeldet hat.",
@@ -109,6 +110,21 @@ MESSAGES: dict[str, str] = {
         "Lehrveranstaltungen zu Embedded AI, Eingeschriebene und Abschlüsse nach Semester; "
         "Zahlen unter drei Personen sind unterdrückt."
     ),
+    "open_data.dataset.jobs_path": "Arbeitsplätze: Weg zum Ziel",
+    "open_data.dataset.jobs_path.description": (
+        "Die bis zum Ende jedes Monats geschaffenen Arbeitsplätze je Kategorie (actual; im "
+        "Monat des Stichtags bis zum Stichtag) und der Zielpfad des Förderantrags an denselben "
+        "Tagen bis zum letzten Ziel (target: von 0 zu Förderbeginn gerade durch die Meilensteine)."
+    ),
+    "open_data.dataset.funding": "Fördermittel",
+    "open_data.dataset.funding.description": (
+        "Summen über alle Zuwendungen am Stichtag: bewilligt (approved_eur), der Förderanteil "
+        "der bis zum Stichtag bezahlten zuwendungsfähigen Ausgaben, höchstens die Bewilligung "
+        "(grant_share_eur), und die eingegangenen Mittelabrufe (received_eur), in Euro. "
+        "Geschützt mit den Zuwendungsempfängern als Einheiten."
+    ),
+    "open_data.column.series": "actual (geschaffen) oder target (Zielpfad)",
+    "open_data.column.day": "Tag (ISO-Datum): Monatsende, im Monat des Stichtags der Stichtag",
     "open_data.dataset.fleet": "Gerätepark",
     "open_data.dataset.fleet.description": (
         "Zusammenfassung der Telemetrie aller Geräte über 24 Stunden: Geräte online, "
@@ -209,6 +225,23 @@ MESSAGES: dict[str, str] = {
     "public.kpi.inferences_24h": "Inferenzen in 24 Stunden",
     "public.kpi.speedup_vs_cloud": "Schneller als die Cloud (Median)",
     "public.kpi.data_kept_on_device_share": "Daten, die auf dem Gerät bleiben",
+    "public.not_reported": "noch nicht gemeldet",
+    "public.eur_millions": "{value} Mio. €",
+    "public.jobs_path": "Arbeitsplätze: der Weg zum Ziel",
+    "public.jobs_path.actual": "geschaffen",
+    "public.jobs_path.target": "Zielpfad",
+    "public.jobs_path.status": "Stand",
+    "public.jobs_path.of": "{value} von {target}",
+    "public.jobs_path.path_today": "Zielpfad am Stichtag: {value}",
+    "public.jobs_path.trend": "Trend: {per_month} neue Arbeitsplätze je Monat seit {since}.",
+    "public.funding": "Fördermittel",
+    "public.funding.approved_eur": "Bewilligte Fördermittel",
+    "public.funding.approved_eur.help": "Summe der bewilligten Zuwendungen aller Verbundpartner.",
+    "public.funding.grant_share_eur": "Verausgabte Fördermittel",
+    "public.funding.grant_share_eur.help": "Der Förderanteil der bis zum Stichtag bezahlten zuwendungsfähigen Ausgaben, je Zuwendung höchstens die Bewilligung.",
+    "public.funding.received_eur": "Abgerufene Fördermittel",
+    "public.funding.received_eur.help": "Summe der bis zum Stichtag eingegangenen Mittelabrufe.",
+    "public.funding.note": "Summen über alle Zuwendungen; Zuwendungen aus öffentlichen Mitteln sind öffentlich (Förderkatalog des Bundes), das Ausgabentempo einzelner Empfänger nicht: Darum erscheinen nur Summen.",
     "public.chart_summary": "Das Diagramm „{title}“ zeigt: {items}.",
     "public.to_open_data": "Alle Zahlen als offene Daten herunterladen",
     "public.jobs.by_qualification": "Geschaffene Arbeitsplätze nach Qualifikation",
@@ -248,7 +281,7 @@ MESSAGES: dict[str, str] = {
     ),
     "public.ai.fleet": "Der Gerätepark",
     "public.ai.no_fleet": "Es liegen noch keine Telemetriedaten der Geräte vor.",
-    "public.ai.window": "Die 24 Stunden von {start} bis {end}.",
+    "public.ai.window": "Stand der Gerätedaten: {end}, die letzte Meldung vor der Veröffentlichung. Online heißt: mit einer Meldung in den drei Meldeintervallen davor; Inferenzen und Beschleunigung über die 24 Stunden ab {start}.",
     "public.education.by_semester": "Eingeschriebene und Abschlüsse nach Semester",
     "public.education.table": "Lehrveranstaltungen, Eingeschriebene und Abschlüsse nach Semester",
     "public.education.note": (

@@ -20,6 +20,7 @@ MESSAGES: dict[str, str] = {
     "fleet.readings": "{readings} readings · {degraded} degraded · {error} errors",
     "fleet.latency_mean": "mean {mean} ms · worst p95 {worst} ms",
     "fleet.deployments": "over {count} deployments",
+    "fleet.published": "Published in the open data: {value} devices online as of {moment} (the last reading before the export); this view shows the fleet now.",
     "fleet.alerts": "Alerts",
     "fleet.alerts.none": "All well: no device offline, no latency objective breached, no error reported.",
     "fleet.alerts.offline": "Fleet devices offline: {count}. The table says when each last reported.",
@@ -109,6 +110,22 @@ MESSAGES: dict[str, str] = {
         "Embedded-AI courses, students enrolled and completed by semester; counts below three "
         "persons are suppressed."
     ),
+    "open_data.dataset.jobs_path": "Jobs: the path to the target",
+    "open_data.dataset.jobs_path.description": (
+        "The jobs created up to the end of each month per category (actual; in the month of "
+        "the as-of date up to that date) and the application's target path on the same days up "
+        "to the final target (target: from 0 at the start of funding straight through the "
+        "milestones)."
+    ),
+    "open_data.dataset.funding": "Funding",
+    "open_data.dataset.funding.description": (
+        "Sums over all grants on the as-of date: approved (approved_eur), the grant share of the "
+        "eligible expenditure paid up to that date, at most the approved amount "
+        "(grant_share_eur), and the disbursements received (received_eur), in euros. Protected "
+        "with the grant recipients as units."
+    ),
+    "open_data.column.series": "actual (created) or target (target path)",
+    "open_data.column.day": "Day (ISO date): end of month; in the month of the as-of date that date",
     "open_data.dataset.fleet": "Device fleet",
     "open_data.dataset.fleet.description": (
         "Summary of all devices' telemetry over 24 hours: devices online, inferences, speed-up "
@@ -207,6 +224,23 @@ MESSAGES: dict[str, str] = {
     "public.kpi.inferences_24h": "Inferences in 24 hours",
     "public.kpi.speedup_vs_cloud": "Faster than the cloud (median)",
     "public.kpi.data_kept_on_device_share": "Data kept on the device",
+    "public.not_reported": "not reported yet",
+    "public.eur_millions": "€{value} m",
+    "public.jobs_path": "Jobs: the path to the target",
+    "public.jobs_path.actual": "created",
+    "public.jobs_path.target": "target path",
+    "public.jobs_path.status": "Status",
+    "public.jobs_path.of": "{value} of {target}",
+    "public.jobs_path.path_today": "target path on the as-of date: {value}",
+    "public.jobs_path.trend": "Trend: {per_month} new jobs a month since {since}.",
+    "public.funding": "Funding",
+    "public.funding.approved_eur": "Funding approved",
+    "public.funding.approved_eur.help": "Sum of the grants approved for all partners.",
+    "public.funding.grant_share_eur": "Funding spent",
+    "public.funding.grant_share_eur.help": "The grant share of the eligible expenditure paid up to the as-of date, per grant at most the amount approved.",
+    "public.funding.received_eur": "Funding drawn",
+    "public.funding.received_eur.help": "Sum of the disbursements received up to the as-of date.",
+    "public.funding.note": "Sums over all grants; grants of public money are public (the federal funding catalogue), a single recipient's spending pace is not: so only sums are shown.",
     "public.chart_summary": "The chart “{title}” shows: {items}.",
     "public.to_open_data": "Download all figures as open data",
     "public.jobs.by_qualification": "Jobs created by qualification",
@@ -246,7 +280,7 @@ MESSAGES: dict[str, str] = {
     ),
     "public.ai.fleet": "The device fleet",
     "public.ai.no_fleet": "There is no telemetry from the devices yet.",
-    "public.ai.window": "The 24 hours from {start} to {end}.",
+    "public.ai.window": "Device data as of {end}, the last reading before publication. Online means: reported within the three report intervals before it; inferences and speed-up over the 24 hours from {start}.",
     "public.education.by_semester": "Students enrolled and completed by semester",
     "public.education.table": "Courses, students enrolled and completed by semester",
     "public.education.note": (

@@ -74,6 +74,18 @@ ROUNDED_TO_SHARE_DECIMALS = ("share", "ratio")
 # The fleet's public KPIs over the 24 hours before the last reading (the `fleet` dataset).
 FLEET_KPIS = ("devices_online", "inferences_24h", "speedup_vs_cloud", "data_kept_on_device_share")
 FLEET_WINDOW = dt.timedelta(hours=24)
+# The jobs path: the KPI of each job category whose milestones give the target path.
+JOBS_PATH_KPIS = (
+    ("project_related", "jobs_project_related_created"),
+    ("external", "jobs_external_created"),
+)
+ACTUAL, TARGET = "actual", "target"
+# The funding figures: the funds_drawn KPI's total row, by its field.
+FUNDING_MEASURES = (
+    ("approved_eur", "approved_eur"),
+    ("grant_share_eur", "grant_share_eur"),
+    ("received_eur", "value"),
+)
 
 ValueType = Literal["int", "float"]
 # How a table's cells are protected (zakid_metrics.disclosure): `primary` the minimum number
@@ -260,6 +272,12 @@ DATASETS: tuple[DatasetSpec, ...] = (
             ),
         ),
     ),
+    # The created jobs per category at the end of every month (the as-of day for its month)
+    # and the target path on the same days, on to the final target: the promise and the way.
+    DatasetSpec("jobs_path", ("category", "series", "day"), "float"),
+    # The grants' figures summed over all grants (approved, the grant share of the eligible
+    # spending with the cap, received), protected with the recipients as units.
+    DatasetSpec("funding", ("measure",), "float"),
     DatasetSpec("fleet", ("measure",), "float", telemetry=True),
 )
 DATASET_NAMES: tuple[str, ...] = tuple(spec.name for spec in DATASETS)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from zakid_metrics import charts
-from zakid_metrics.dashboard import data
+from zakid_metrics.dashboard import data, public_data
 from zakid_metrics.dashboard.components.choice import select_one
 from zakid_metrics.dashboard.components.errors import show_error
 from zakid_metrics.dashboard.components.figures import show_chart
@@ -159,6 +159,7 @@ def _render(summary: FleetSummary, lang: str, paused: bool, *, live: bool) -> No
     if live:
         _no_recent_readings(summary, lang)
     _tiles(summary.kpis, lang)
+    _published(zone, lang)
     _alerts(summary.alerts, zone, lang)
     _charts(summary.series, zone, lang)
     st.subheader(t("fleet.devices", lang))
@@ -177,6 +178,20 @@ def _render(summary: FleetSummary, lang: str, paused: bool, *, live: bool) -> No
         },
     )
     st.caption(t("fleet.devices.caption", lang))
+
+
+def _published(zone: ZoneInfo, lang: str) -> None:
+    """The devices online as the open data publish them, with their moment: the public figure
+    is the fleet at the last reading before the export, this view is the fleet now."""
+    export = public_data.export()
+    fleet = None if export is None else export.table("fleet")
+    meta = None if export is None else export.dataset_metadata("fleet")
+    if fleet is None or meta is None:
+        return
+    row = fleet.set_index("measure").loc["devices_online"]
+    end = pd.Timestamp(meta["temporal"]["endDate"]).tz_convert(zone).to_pydatetime()
+    value = "." if row["suppressed"] else _number(row["value"], lang, 0)
+    st.caption(t("fleet.published", lang, value=value, moment=format_datetime(end, lang)))
 
 
 def _number(value: float | None, lang: str, decimals: int) -> str:
