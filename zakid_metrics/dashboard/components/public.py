@@ -76,12 +76,16 @@ class PublicPage:
 
 # A tile's name wraps instead of being cut off („Externe Arbeitspl…“), in an iframe of 1 000 px
 # as on a phone of 390 px; so does its value.
+# Columns wrap onto a new row below 13rem each (two tiles a row in a 1 000 px frame with the
+# sidebar), so that names wrap between words, not inside them.
 READABLE_TILES = """<style>
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
   white-space: normal !important; overflow: visible !important;
-  text-overflow: clip !important; overflow-wrap: anywhere; height: auto !important;
+  text-overflow: clip !important; overflow-wrap: break-word; height: auto !important;
 }
+[data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+[data-testid="stColumn"] { min-width: min(13rem, 100%); }
 </style>"""
 
 
@@ -316,14 +320,13 @@ def jobs_path(export: Export, lang: str) -> None:
         return
     st.subheader(t("public.jobs_path", lang))
     as_of = pd.Timestamp(export.as_of).date()
-    columns = st.columns(2)
-    for column, category in zip(columns, ("external", "project_related"), strict=True):
+    for category in ("external", "project_related"):
         own = path[path["category"] == category].assign(day=lambda f: pd.to_datetime(f["day"]))
         actual = own[own["series"] == ACTUAL]
         target = own[own["series"] == TARGET]
         current = actual.iloc[-1] if len(actual) else None
         name = label("category", category, lang)
-        progress = _progress(actual, target, as_of, lang)
+        progress, path_today = _progress(actual, target, as_of, lang)
         final = target.iloc[-1] if len(target) else None
         panel = charts.JobsPanel(
             title=name,
@@ -346,38 +349,42 @@ def jobs_path(export: Export, lang: str) -> None:
             "interval": "",
             "status": t("public.jobs_path.status", lang),
         }
+        described = f"{progress} · {path_today}" if path_today else progress
         text = summary(
-            f"{t('public.jobs_path', lang)} – {name}", [(labels["status"], progress)], lang
+            f"{t('public.jobs_path', lang)} – {name}", [(labels["status"], described)], lang
         )
         text = f"{text} {_trend(actual, lang)}".strip()
-        with column:
-            st.plotly_chart(
-                charts.jobs_path([panel], lang, labels),
-                theme=None,
-                key=f"public_overview.jobs_path.{category}",
-                config=CONFIG,
-                alt=text,
-            )
-            st.caption(text)
+        st.plotly_chart(
+            charts.jobs_path([panel], lang, labels),
+            theme=None,
+            key=f"public_overview.jobs_path.{category}",
+            config=CONFIG,
+            alt=text,
+        )
+        st.caption(text)
 
 
-def _progress(actual: pd.DataFrame, target: pd.DataFrame, as_of: dt.date, lang: str) -> str:
-    """`268 von 500 (54 %) · Zielpfad am Stichtag 270`, `.` where the count is suppressed."""
+def _progress(
+    actual: pd.DataFrame, target: pd.DataFrame, as_of: dt.date, lang: str
+) -> tuple[str, str]:
+    """(`268 von 500 (54 %)`, `Zielpfad am Stichtag: 270`); `.` where the count is suppressed,
+    the second empty without a target path."""
     last = actual.iloc[-1] if len(actual) else None
     value = None if last is None else last["value"]
     hidden = last is not None and bool(last[SUPPRESSED])
     shown = show_value(value, hidden, "count", lang)
     if target.empty:
-        return shown
+        return shown, ""
     final = float(target["value"].iloc[-1])
     today = target[target["day"].dt.date == as_of]["value"]
     text = t("public.jobs_path.of", lang, value=shown, target=format_number(final, lang, 0))
     if not hidden and value is not None and not pd.isna(value) and final:
         text += f" ({format_number(float(value) / final * 100, lang, 0)} %)"
+    path_today = ""
     if len(today):
-        path_today = format_number(float(today.iloc[0]), lang, 0)
-        text += " · " + t("public.jobs_path.path_today", lang, value=path_today)
-    return text
+        value_today = format_number(float(today.iloc[0]), lang, 0)
+        path_today = t("public.jobs_path.path_today", lang, value=value_today)
+    return text, path_today
 
 
 def _trend(actual: pd.DataFrame, lang: str) -> str:
