@@ -118,20 +118,23 @@ def test_data_status_shows_the_sample_figures_in_german(page: Page, figures: Fig
         f"Beanstandungen: {format_number(figures.rejected_problems)}"
     )
     open_page(page, "Datenqualität")
-    wait_for_page(page, rejected)
+    wait_for_page(page, f"Abgelehnte Zeilen von Lauf {figures.run_id}")
+    expect(page.get_by_text(rejected)).to_have_count(2)  # open problems, and the run's
     screenshot(page, "data_status_de")
     assert_no_error_shown(page)
     expect(page.get_by_role("heading", name="Datenqualität", exact=True)).to_be_visible()
     assert metric(page, "Datensätze") == format_number(figures.records, "de")
-    assert metric(page, "Abgelehnte Zeilen") == format_number(figures.rejected_rows, "de")
+    # One load run: its rejected rows are the open problems.
+    assert metric(page, "Offene Probleme") == format_number(figures.rejected_rows, "de")
     expect(page.get_by_text(f"Ladelauf {figures.run_id}, veröffentlicht am")).to_be_visible()
 
-    # The grid is drawn on a canvas; its accessible table holds the values.
-    companies = page.get_by_test_id("stDataFrame").first.locator("tr", has_text="Unternehmen")
+    # The grid is drawn on a canvas; its accessible table holds the values. The second
+    # table: the first lists the open problems.
+    companies = page.get_by_test_id("stDataFrame").nth(1).locator("tr", has_text="Unternehmen")
     assert companies.locator("td").nth(1).inner_text() == str(figures.companies)
 
     with page.expect_download() as download:
-        page.get_by_role("button", name="CSV").first.click()
+        page.get_by_role("button", name="CSV").nth(1).click()
     assert download.value.suggested_filename == "data_status_entities.csv"
     text = Path(download.value.path()).read_bytes().decode("utf-8-sig")
     rows = {row["Datenart"]: row for row in csv.DictReader(io.StringIO(text), delimiter=";")}
@@ -142,9 +145,12 @@ def test_data_status_shows_the_sample_figures_in_german(page: Page, figures: Fig
 
 def test_switching_to_english_relabels_the_page(page: Page, figures: Figures) -> None:
     open_page(page, "Datenqualität")
-    wait_for_page(page, "Abgelehnte Zeilen:")
+    wait_for_page(page, "Offene Probleme aus allen Ladeläufen")
     page.get_by_text("English", exact=True).click()
-    wait_for_page(page, f"Rejected rows: {format_number(figures.rejected_rows, 'en')}")
+    wait_for_page(page, "Open problems of all load runs")
+    expect(
+        page.get_by_text(f"Rejected rows: {format_number(figures.rejected_rows, 'en')}")
+    ).to_have_count(2)
     screenshot(page, "data_status_en")
     assert_no_error_shown(page)
     expect(page.get_by_role("heading", name="Data quality", exact=True)).to_be_visible()

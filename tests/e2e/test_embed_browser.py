@@ -88,9 +88,7 @@ def test_every_open_data_file_is_served_at_its_stable_address(public_app: App) -
             assert served.status_code == 200, name
             assert served.headers["content-type"] == media_type(name)
             assert len(served.content) == dist["byteSize"]
-            assert hashlib.sha256(served.content).hexdigest() == (
-                dist["checksum"]["checksumValue"]
-            )
+            assert hashlib.sha256(served.content).hexdigest() == (dist["checksum"]["checksumValue"])
             assert served.headers["etag"] == f'"{dist["checksum"]["checksumValue"]}"'
         assert client.get("/open-data/warehouse.duckdb").status_code == 404
         assert client.get("/fleet.csv").headers["content-type"].startswith("text/html")

@@ -27,6 +27,7 @@ def select_one(
     starts from the option kept under `key`.
     """
     fingerprint = zlib.crc32(repr(list(options)).encode())
+    picks = st.session_state.get(_picks(key), 0)
     kept = st.session_state.get(key)
     index = options.index(kept) if kept in options else default_index
     chosen = st.selectbox(
@@ -34,7 +35,7 @@ def select_one(
         options,
         index=index,
         format_func=format_func,
-        key=f"{key}.{lang}.{fingerprint:08x}",
+        key=f"{key}.{lang}.{fingerprint:08x}.{picks}",
     )
     if chosen not in options:  # a stale label text from the browser
         chosen = options[index]
@@ -44,7 +45,14 @@ def select_one(
 
 def choose(key: str, option: object) -> None:
     """Make `option` the choice of the select_one kept under `key`, e.g. from a click on a
-    chart (in a callback, before the widget runs): its widgets start afresh from it."""
+    chart (in a callback, before the widget runs). The browser keeps a widget's value as long
+    as its key stays, so the choice gets a widget under a new key that starts from `option`."""
     st.session_state[key] = option
     for widget in [k for k in st.session_state if str(k).startswith(f"{key}.")]:
         del st.session_state[widget]
+    st.session_state[_picks(key)] = st.session_state.get(_picks(key), 0) + 1
+
+
+def _picks(key: str) -> str:
+    """The session-state key counting the choices made for `key` by `choose`."""
+    return f"{key}:picks"
