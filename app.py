@@ -1,16 +1,18 @@
 """The entry point: page setup, mode, language, login and navigation; the rest lives in pages.
 
 `streamlit run app.py` imports this file to find `app`, Streamlit's web server with the app's
-own routes (the open data at /open-data/, zakid_metrics.dashboard.open_data_route), and that
-server runs this same file as the script of every browser session (as `__main__`).
+own route and headers (zakid_metrics.dashboard.server), and that server runs this same file as
+the script of every browser session (as `__main__`).
 """
 
 import streamlit as st
 
 if __name__ != "__main__":
-    from zakid_metrics.dashboard import open_data_route
+    from zakid_metrics.dashboard import server
+    from zakid_metrics.files import private_by_default
 
-    app = st.App(__file__, routes=open_data_route.routes())
+    private_by_default()  # uploads and reports made in the app are the owner's only
+    app = st.App(__file__, routes=server.routes(), middleware=server.middleware())
 else:
     from zakid_metrics.dashboard.components.errors import error_boundary
     from zakid_metrics.dashboard.components.language import language_switch

@@ -57,6 +57,8 @@ ErrorCode = Literal[
     # running the system
     "collector_unreachable",
     "serve_error",
+    # alerts, subscriptions and mail
+    "alert_error",
 ]
 ERROR_CODES: tuple[ErrorCode, ...] = get_args(ErrorCode)
 
@@ -166,7 +168,7 @@ class LoginFailedError(AuthError):
 
 
 class AccountLockedError(AuthError):
-    """Too many failed logins within the window; `minutes` until the next try."""
+    """The login throttle asks to wait: `seconds` until the next try (zakid_metrics.throttle)."""
 
     code = "account_locked"
 
@@ -331,3 +333,12 @@ class ServeError(ZakidError):
     """A part of the system did not come up, or stopped on its own."""
 
     code = "serve_error"
+
+
+# --- Alerts, subscriptions and mail -----------------------------------------------------------
+
+
+class AlertError(ZakidError):
+    """A subscription that cannot be made, or an alert store that cannot be read."""
+
+    code = "alert_error"

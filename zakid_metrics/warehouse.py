@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import duckdb
 
 from zakid_metrics.contract import CONTRACT_VERSION, ENTITIES, Entity, FirstValue
 from zakid_metrics.errors import LoadInProgressError, WarehouseError
-from zakid_metrics.files import file_lock, replace_durably
+from zakid_metrics.files import PRIVATE_FILE_MODE, file_lock, replace_durably
 from zakid_metrics.settings import get_settings
 
 WAREHOUSE_FILE = "warehouse.duckdb"
@@ -104,6 +104,18 @@ WHERE make_date(y, 12, 31) < ends_on
 UNION ALL
 SELECT grant_id, 'final', starts_on, ends_on, final_report_due_on FROM grants
 """
+
+
+Freshness = Literal["current", "overdue", "never"]
+FRESHNESS_STATES: tuple[Freshness, ...] = get_args(Freshness)
+
+
+def freshness(age_days: int | None) -> Freshness:
+    """The freshness rule of an entity whose last delivery is `age_days` old (None: never
+    delivered): `overdue` when older than settings.freshness_warning_days."""
+    if age_days is None:
+        return "never"
+    return "overdue" if age_days > get_settings().freshness_warning_days else "current"
 
 
 def entity_ddl(entity: Entity) -> str:
@@ -599,4 +611,5 @@ def next_snapshot(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             building.unlink(missing_ok=True)
             raise
         con.close()
+        building.chmod(PRIVATE_FILE_MODE)  # whatever the umask of the process that loads
         replace_durably(building, published)

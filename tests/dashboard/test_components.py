@@ -453,7 +453,7 @@ def test_a_crashed_load_reports_no_traceback(tmp_path: Path) -> None:
     folder = store([("companies.csv", COMPANIES_CSV)], tmp_path / "data", dt.datetime(2026, 1, 2))
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("")
-    outcome = run_ingest(folder, not_a_folder)
+    outcome = run_ingest(folder, not_a_folder, user="frida")
     assert (outcome.exit_code, outcome.report) == (1, None)
     assert outcome.message == f"FileExistsError: [Errno 17] File exists: '{not_a_folder}'"
 

@@ -14,8 +14,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from zakid_metrics.auth import User
-from zakid_metrics.dashboard.components.login import USER_KEY
+from tests.dashboard.conftest import SignIn
 from zakid_metrics.dashboard.navigation import PAGES, PageSpec
 from zakid_metrics.warehouse import next_snapshot
 
@@ -90,10 +89,10 @@ def warehouse(data_dir: Path) -> Path:
     return data_dir
 
 
-def open_page(page: PageSpec) -> AppTest:
+def open_page(page: PageSpec, sign_in: SignIn) -> AppTest:
     """The app with an administrator logged in (the login itself: test_login.py), on `page`."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state[USER_KEY] = User("test", "admin", dt.datetime.now(dt.UTC))
+    sign_in(at, "admin")
     return at.run().switch_page(page.script).run()
 
 
@@ -113,8 +112,10 @@ def table(at: AppTest, index: int) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.url_path)
-def test_page_without_data_explains_how_to_load(page: PageSpec, data_dir: Path) -> None:
-    at = open_page(page)
+def test_page_without_data_explains_how_to_load(
+    page: PageSpec, data_dir: Path, sign_in: SignIn
+) -> None:
+    at = open_page(page, sign_in)
     assert not at.exception
     assert not at.error
     if page.url_path == "upload":  # the way to a first delivery in the app itself
@@ -125,8 +126,8 @@ def test_page_without_data_explains_how_to_load(page: PageSpec, data_dir: Path) 
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.url_path)
-def test_page_with_data(page: PageSpec, warehouse: Path) -> None:
-    at = open_page(page)
+def test_page_with_data(page: PageSpec, warehouse: Path, sign_in: SignIn) -> None:
+    at = open_page(page, sign_in)
     assert not at.exception
     assert not at.error
     # The small warehouse has companies and courses only: a page whose own data is missing
@@ -140,8 +141,8 @@ def test_page_with_data(page: PageSpec, warehouse: Path) -> None:
 DATA_STATUS = next(p for p in PAGES if p.url_path == "data-status")
 
 
-def test_data_status_shows_exact_counts_in_german(warehouse: Path) -> None:
-    at = open_page(DATA_STATUS)
+def test_data_status_shows_exact_counts_in_german(warehouse: Path, sign_in: SignIn) -> None:
+    at = open_page(DATA_STATUS, sign_in)
     said = texts(at)
     assert "Datensätze: 1.241" in said  # 1 234 companies + 7 courses
     assert "Veraltete Datensätze: 3" in said
@@ -194,9 +195,11 @@ def publish_kpi_fixture(data_dir: Path) -> None:
         )
 
 
-def test_headline_tiles_show_their_monthly_trend_and_change(data_dir: Path) -> None:
+def test_headline_tiles_show_their_monthly_trend_and_change(
+    data_dir: Path, sign_in: SignIn
+) -> None:
     publish_kpi_fixture(data_dir)
-    at = open_page(next(p for p in PAGES if p.script.endswith("app_pages/overview.py")))
+    at = open_page(next(p for p in PAGES if p.script.endswith("app_pages/overview.py")), sign_in)
     assert not at.exception
     tiles = {m.label: m.proto for m in at.metric}
     # as of the data's last day (1 September 2026), against 1 August: J1-J4 both times; the
@@ -207,9 +210,9 @@ def test_headline_tiles_show_their_monthly_trend_and_change(data_dir: Path) -> N
     assert list(jobs.chart_data) == [2.0] * 10 + [4.0] * 3
 
 
-def test_data_status_lists_external_jobs_without_a_project(data_dir: Path) -> None:
+def test_data_status_lists_external_jobs_without_a_project(data_dir: Path, sign_in: SignIn) -> None:
     publish_kpi_fixture(data_dir)
-    at = open_page(DATA_STATUS)
+    at = open_page(DATA_STATUS, sign_in)
     # the data's last day (a grant decided on 1 September 2026): J8 and J9 of J5-J9 name no
     # project
     assert "2 externe Arbeitsplätze (40,0 %) nennen kein Projekt (Stand 01.09.2026)" in texts(at)
@@ -217,8 +220,8 @@ def test_data_status_lists_external_jobs_without_a_project(data_dir: Path) -> No
     assert unattributed["job_id"].tolist() == ["J8", "J9"]
 
 
-def test_data_status_switches_to_english(warehouse: Path) -> None:
-    at = open_page(DATA_STATUS)
+def test_data_status_switches_to_english(warehouse: Path, sign_in: SignIn) -> None:
+    at = open_page(DATA_STATUS, sign_in)
     at.radio(key="app.language").set_value("en").run()
     assert not at.exception
     said = texts(at)
@@ -234,8 +237,10 @@ def selectbox(at: AppTest, label: str) -> Any:
     return next(box for box in at.selectbox if box.label == label)
 
 
-def test_data_status_filters_rejected_rows_by_entity_and_run(warehouse: Path) -> None:
-    at = open_page(DATA_STATUS)
+def test_data_status_filters_rejected_rows_by_entity_and_run(
+    warehouse: Path, sign_in: SignIn
+) -> None:
+    at = open_page(DATA_STATUS, sign_in)
     assert selectbox(at, "Datenart").options == ["Alle Datenarten", "Unternehmen"]
     selectbox(at, "Datenart").set_value("companies").run()
     assert len(table(at, 4)) == 3
@@ -245,8 +250,8 @@ def test_data_status_filters_rejected_rows_by_entity_and_run(warehouse: Path) ->
     assert table(at, 3)["Datei"].tolist() == ["courses.csv"]
 
 
-def test_chosen_run_survives_a_language_switch(warehouse: Path) -> None:
-    at = open_page(DATA_STATUS)
+def test_chosen_run_survives_a_language_switch(warehouse: Path, sign_in: SignIn) -> None:
+    at = open_page(DATA_STATUS, sign_in)
     selectbox(at, "Ladelauf für Dateien und abgelehnte Zeilen").set_value(1).run()
     at.radio(key="app.language").set_value("en").run()
     assert not at.exception
@@ -256,9 +261,9 @@ def test_chosen_run_survives_a_language_switch(warehouse: Path) -> None:
     assert table(at, 3)["File"].tolist() == ["courses.csv"]
 
 
-def test_unreadable_warehouse_is_explained_not_raised(data_dir: Path) -> None:
+def test_unreadable_warehouse_is_explained_not_raised(data_dir: Path, sign_in: SignIn) -> None:
     (data_dir / "warehouse.duckdb").write_bytes(b"this is not a duckdb file")
-    at = open_page(DATA_STATUS)
+    at = open_page(DATA_STATUS, sign_in)
     assert not at.exception
     assert at.error[0].value == "Der veröffentlichte Datenbestand kann nicht gelesen werden."
     assert "Laden Sie die Lieferung neu" in at.info[0].value
@@ -400,10 +405,10 @@ def funding_warehouse(data_dir: Path) -> Path:
     return data_dir
 
 
-def finance_page(**state: Any) -> AppTest:
+def finance_page(sign_in: SignIn, **state: Any) -> AppTest:
     """The Finanzen page as of 15 July 2026 (the fixture's last event), `state` chosen first."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state[USER_KEY] = User("test", "admin", dt.datetime.now(dt.UTC))
+    sign_in(at, "admin")
     for key, value in state.items():
         at.session_state[key] = value
     (finance,) = [p for p in PAGES if p.url_path == "finance"]
@@ -423,9 +428,9 @@ def table_with(at: AppTest, column: str) -> pd.DataFrame:
 
 
 def test_finance_shows_a_grants_interim_report_of_the_last_completed_year(
-    funding_warehouse: Path,
+    funding_warehouse: Path, sign_in: SignIn
 ) -> None:
-    at = finance_page(**{"finance.grant": "G1"})
+    at = finance_page(sign_in, **{"finance.grant": "G1"})
     assert not at.exception and not at.error
     assert at.selectbox[1].value == ("interim", 2025)
     # G1 (ANBest-P, rate 1) in 2025: eligible 108 100, received DB1 + DB2; 1 900 of DB2 unused
@@ -458,9 +463,9 @@ def test_finance_shows_a_grants_interim_report_of_the_last_completed_year(
 
 
 def test_finance_shows_the_refund_and_premature_calls_of_an_ended_cost_basis_grant(
-    funding_warehouse: Path,
+    funding_warehouse: Path, sign_in: SignIn
 ) -> None:
-    at = finance_page(**{"finance.grant": "G4"})
+    at = finance_page(sign_in, **{"finance.grant": "G4"})
     assert not at.exception and not at.error
     assert at.selectbox[1].value == ("final", None)
     # received 11 500, C(30 September 2025) = min(0.5 x 22 000, 10 000); DB9's 1 500 accrues
@@ -476,8 +481,12 @@ def test_finance_shows_the_refund_and_premature_calls_of_an_ended_cost_basis_gra
     assert "ANBest-P-Kosten (Abruf nur für bereits entstandene Kosten)" in texts(at)
 
 
-def test_finance_names_a_missing_base_rate_and_shows_the_rest(funding_warehouse: Path) -> None:
-    at = finance_page(**{"finance.grant": "G1", "finance.report_choice": ("interim", 2026)})
+def test_finance_names_a_missing_base_rate_and_shows_the_rest(
+    funding_warehouse: Path, sign_in: SignIn
+) -> None:
+    at = finance_page(
+        sign_in, **{"finance.grant": "G1", "finance.report_choice": ("interim", 2026)}
+    )
     assert not at.exception
     assert [e.value for e in at.error] == ["Für einen Tag fehlt der Basiszinssatz: 2026-01-01."]
     assert "base_rates.csv" in at.info[0].value
@@ -486,8 +495,10 @@ def test_finance_names_a_missing_base_rate_and_shows_the_rest(funding_warehouse:
     assert "Rechtsgrundlagen der Zahlen" in texts(at)
 
 
-def test_finance_sums_the_joint_project_over_its_grants(funding_warehouse: Path) -> None:
-    at = finance_page()
+def test_finance_sums_the_joint_project_over_its_grants(
+    funding_warehouse: Path, sign_in: SignIn
+) -> None:
+    at = finance_page(sign_in)
     assert not at.exception and not at.error
     joint = table_with(at, "Einzelansätze über 20 %")
     # G1 and G2 report on 2025; G4 ended in 2025 and has a final report only

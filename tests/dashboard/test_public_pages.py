@@ -20,7 +20,7 @@ from zakid_metrics.errors import PublicModeError
 from zakid_metrics.i18n import format_number
 from zakid_metrics.open_data.read import read_export
 from zakid_metrics.open_data.spec import DATASETS
-from zakid_metrics.settings import Settings, get_settings
+from zakid_metrics.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -40,10 +40,10 @@ def cli(*args: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def internal_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample delivery loaded and published by the real CLI."""
+def internal_dir(sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the session's loaded sample (tests/conftest.py), exported by the real CLI."""
     data_dir = tmp_path_factory.mktemp("public") / "internal"
-    cli("ingest", str(Settings().sample_dir), "--data-dir", str(data_dir))
+    shutil.copytree(sample_warehouse, data_dir)
     cli("export", "--data-dir", str(data_dir), "--as-of", AS_OF)
     return data_dir
 

@@ -6,24 +6,32 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import duckdb
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
+from tests.e2e.browser import (
+    APP_ADMIN,
+    WAIT_MS,
+    App,
+    assert_no_error_shown,
+    metric,
+    nav_titles,
+    open_page,
+    screenshot,
+    settle,
+    title,
+)
+from zakid_metrics.dashboard.navigation import PAGES
 from zakid_metrics.i18n import format_number
-
-if TYPE_CHECKING:
-    from tests.e2e.conftest import StartApp
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-USER, PASSWORD = "e2e.admin", "correct horse battery staple"
+GRANT = "03STK0187A"  # the city's grant for the centre, in the sample
 
 
 class Figures(NamedTuple):
@@ -38,18 +46,8 @@ class Figures(NamedTuple):
 
 
 @pytest.fixture(scope="module")
-def sample_data_dir(
-    tmp_path_factory: pytest.TempPathFactory, load_sample: Callable[..., Path]
-) -> Path:
-    """A data directory with the bundled sample delivery loaded by the real CLI."""
-    return load_sample(
-        tmp_path_factory.mktemp("e2e") / "data", user=USER, role="admin", password=PASSWORD
-    )
-
-
-@pytest.fixture(scope="module")
-def figures(sample_data_dir: Path) -> Figures:
-    with duckdb.connect(str(sample_data_dir / "warehouse.duckdb"), read_only=True) as con:
+def figures(internal_app: App) -> Figures:
+    with duckdb.connect(str(internal_app.data_dir / "warehouse.duckdb"), read_only=True) as con:
         run_id = int(con.execute("SELECT max(run_id) FROM load_runs").fetchone()[0])
         records, companies, stale = con.execute(
             "SELECT sum(rows), sum(rows) FILTER (WHERE entity = 'companies'), "
@@ -62,67 +60,31 @@ def figures(sample_data_dir: Path) -> Figures:
     return Figures(run_id, int(records), int(companies), int(stale), int(rows), int(problems))
 
 
-@pytest.fixture(scope="module")
-def app_url(sample_data_dir: Path, start_app: StartApp) -> Iterator[str]:
-    """`streamlit run app.py` on a free port against the sample data, until the module ends."""
-    log_path = sample_data_dir.parent / "streamlit.log"
-    with start_app(sample_data_dir, "internal", log_path) as url:
-        yield url
-
-
 @pytest.fixture
-def page(browser: Browser, app_url: str) -> Iterator[Page]:
-    # Tall enough for the whole page: Streamlit scrolls inside its own container.
-    context = browser.new_context(viewport={"width": 1440, "height": 3000}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(app_url)
-    # Nothing but the login comes first (test_login_browser.py); log in through the real form.
-    page.locator("input[autocomplete=username]").fill(USER)
-    page.locator("input[type=password]").fill(PASSWORD)
-    page.get_by_test_id("stFormSubmitButton").click()
-    expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
-    yield page
-    context.close()
+def open_as_admin(open_app: Callable[..., Page], internal_app: App) -> Callable[[str], Page]:
+    """Opens the page `url_path` logged in as this module's administrator, settled."""
+
+    def _open(url_path: str) -> Page:
+        [spec] = [spec for spec in PAGES if spec.url_path == url_path]
+        start = spec == PAGES[0]  # where the login leads
+        page = open_app(internal_app.url, APP_ADMIN, path="" if start else url_path)
+        settle(page, title(spec, "de"))
+        return page
+
+    return _open
 
 
-def wait_for_page(page: Page, last_text: str) -> None:
-    """Wait until the script has run to the end and the browser has drawn every element."""
-    expect(page.get_by_text(last_text)).to_be_visible()
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
-    expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
-    tables = page.get_by_test_id("stDataFrame").count()
-    expect(page.get_by_test_id("data-grid-canvas")).to_have_count(tables)
-
-
-def assert_no_error_shown(page: Page) -> None:
-    assert page.get_by_test_id("stException").count() == 0
-    assert page.get_by_test_id("stAlertContentError").count() == 0
-    assert "Traceback" not in page.locator("body").inner_text()
-
-
-def metric(page: Page, label: str) -> str:
-    label_ = page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
-    tile = page.get_by_test_id("stMetric").filter(has=label_)
-    return tile.get_by_test_id("stMetricValue").inner_text()
-
-
-def screenshot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-
-
-def test_data_status_shows_the_sample_figures_in_german(page: Page, figures: Figures) -> None:
+def test_data_status_shows_the_sample_figures_in_german(
+    open_as_admin: Callable[[str], Page], figures: Figures
+) -> None:
     rejected = (
         f"Abgelehnte Zeilen: {format_number(figures.rejected_rows)} · "
         f"Beanstandungen: {format_number(figures.rejected_problems)}"
     )
-    open_page(page, "Datenqualität")
-    wait_for_page(page, f"Abgelehnte Zeilen von Lauf {figures.run_id}")
+    page = open_as_admin("data-status")
     expect(page.get_by_text(rejected)).to_have_count(2)  # open problems, and the run's
     screenshot(page, "data_status_de")
     assert_no_error_shown(page)
-    expect(page.get_by_role("heading", name="Datenqualität", exact=True)).to_be_visible()
     assert metric(page, "Datensätze") == format_number(figures.records, "de")
     # One load run: its rejected rows are the open problems.
     assert metric(page, "Offene Probleme") == format_number(figures.rejected_rows, "de")
@@ -143,17 +105,17 @@ def test_data_status_shows_the_sample_figures_in_german(page: Page, figures: Fig
     assert rows["Unternehmen"]["Aktualität"] == "aktuell"
 
 
-def test_switching_to_english_relabels_the_page(page: Page, figures: Figures) -> None:
-    open_page(page, "Datenqualität")
-    wait_for_page(page, "Offene Probleme aus allen Ladeläufen")
+def test_switching_to_english_relabels_the_page(
+    open_as_admin: Callable[[str], Page], figures: Figures
+) -> None:
+    page = open_as_admin("data-status")
     page.get_by_text("English", exact=True).click()
-    wait_for_page(page, "Open problems of all load runs")
+    settle(page, "Data quality")
     expect(
         page.get_by_text(f"Rejected rows: {format_number(figures.rejected_rows, 'en')}")
-    ).to_have_count(2)
+    ).to_have_count(2)  # open problems, and the run's
     screenshot(page, "data_status_en")
     assert_no_error_shown(page)
-    expect(page.get_by_role("heading", name="Data quality", exact=True)).to_be_visible()
     assert metric(page, "Records") == format_number(figures.records, "en")
     # The choices, not only their labels, follow the language (Streamlit keeps label texts).
     run_choice = page.get_by_role("combobox", name="Load run for files and rejected rows")
@@ -165,28 +127,6 @@ def test_switching_to_english_relabels_the_page(page: Page, figures: Figures) ->
 
 
 # --- Every page on the sample data ---------------------------------------------------------------
-SETTLE_MS = 30_000  # a page with a dozen KPIs, tables and charts on a busy 2-core machine
-# The tests below run in file order on one server; the upload test comes last because it loads
-# a new snapshot of courses into the module's data directory.
-
-
-def settle(page: Page, heading: str) -> None:
-    """Wait until the page titled `heading` has run to its end and drawn tables and charts."""
-    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=SETTLE_MS)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=SETTLE_MS)
-    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=SETTLE_MS)
-    tables = page.get_by_test_id("stDataFrame").count()
-    expect(page.get_by_test_id("data-grid-canvas")).to_have_count(tables, timeout=SETTLE_MS)
-    if page.get_by_test_id("stPlotlyChart").count():
-        expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=SETTLE_MS)
-
-
-def open_page(page: Page, title: str) -> None:
-    links = page.get_by_test_id("stSidebarNav").get_by_role("link")
-    links.filter(has=page.get_by_text(title, exact=True)).click()
-    settle(page, title)
-
-
 def shown_as_of(page: Page) -> dt.date:
     """The as-of date the page says it shows (its caption `Stichtag 25.11.2026 · …`)."""
     caption = page.get_by_text(re.compile(r"^Stichtag \d\d\.\d\d\.\d{4} · Zeitraum")).inner_text()
@@ -198,37 +138,29 @@ def query(data_dir: Path, sql: str, *params: object) -> object:
         return con.execute(sql, list(params)).fetchone()[0]
 
 
-PAGE_TITLES = {
-    "overview": "Übersicht",
-    "jobs": "Arbeitsplätze",
-    "companies": "Unternehmen & Projekte",
-    "embedded-ai": "Eingebettete KI",
-    "sdgs": "Nachhaltigkeit",
-    "education": "Bildung",
-    "finance": "Finanzen",
-    "data-status": "Datenqualität",
-    "upload": "Lieferung hochladen",
-}
-
-
-def test_every_page_renders_without_error(page: Page) -> None:
-    settle(page, "Übersicht")
-    for url_path, title in PAGE_TITLES.items():
-        open_page(page, title)
+def test_every_page_renders_without_error(open_as_admin: Callable[[str], Page]) -> None:
+    """Every declared page an administrator sees, each counted only once it has settled."""
+    page = open_as_admin(PAGES[0].url_path)
+    assert nav_titles(page) == [title(spec, "de") for spec in PAGES]
+    screenshot(page, PAGES[0].url_path)
+    for spec in (*PAGES[1:], PAGES[0]):  # the start page is open: back to it last
+        open_page(page, title(spec, "de"))
         assert_no_error_shown(page)
-        screenshot(page, url_path)
+        screenshot(page, spec.url_path)
 
 
-def test_overview_shows_the_jobs_the_warehouse_holds(page: Page, sample_data_dir: Path) -> None:
-    settle(page, "Übersicht")
+def test_overview_shows_the_jobs_the_warehouse_holds(
+    open_as_admin: Callable[[str], Page], internal_app: App
+) -> None:
+    page = open_as_admin("overview")
     as_of = shown_as_of(page)
     external = query(
-        sample_data_dir,
+        internal_app.data_dir,
         "SELECT count(*) FROM jobs WHERE category = 'external' AND created_on <= ?",
         as_of,
     )
     related = query(
-        sample_data_dir,
+        internal_app.data_dir,
         "SELECT count(*) FROM jobs WHERE category = 'project_related' AND created_on <= ?",
         as_of,
     )
@@ -257,12 +189,13 @@ def test_overview_shows_the_jobs_the_warehouse_holds(page: Page, sample_data_dir
     screenshot(page, "overview_en")
 
 
-def test_sustainability_counts_the_verified_goals(page: Page, sample_data_dir: Path) -> None:
-    settle(page, "Übersicht")
+def test_sustainability_counts_the_verified_goals(
+    open_as_admin: Callable[[str], Page], internal_app: App
+) -> None:
+    page = open_as_admin("sdgs")
     as_of = shown_as_of(page)
-    open_page(page, "Nachhaltigkeit")
     covered = query(
-        sample_data_dir,
+        internal_app.data_dir,
         "SELECT count(DISTINCT sdg_goal) FROM sdg_contributions "
         "WHERE verified AND reported_on <= ?",
         as_of,
@@ -272,22 +205,30 @@ def test_sustainability_counts_the_verified_goals(page: Page, sample_data_dir: P
     expect(page.locator(".sdg-tile")).to_have_count(17)
 
 
-def test_finance_shows_the_approved_total_in_german(page: Page, sample_data_dir: Path) -> None:
-    settle(page, "Übersicht")
-    as_of = shown_as_of(page)
-    open_page(page, "Finanzen")
-    approved = query(
-        sample_data_dir, "SELECT sum(approved_eur) FROM grants WHERE decided_on <= ?", as_of
+def test_finance_shows_a_grants_approved_sum_in_german(
+    open_as_admin: Callable[[str], Page], internal_app: App
+) -> None:
+    page = open_as_admin("finance")
+    recipient = query(
+        internal_app.data_dir, "SELECT recipient FROM grants WHERE grant_id = ?", GRANT
     )
-    assert metric(page, "Bewilligte Zuwendung") == f"{format_number(approved, 'de')} €"
+    approved = query(
+        internal_app.data_dir, "SELECT approved_eur FROM grants WHERE grant_id = ?", GRANT
+    )
+    page.get_by_role("combobox", name="Zuwendung").click()
+    page.get_by_role("option", name=f"{GRANT} · {recipient}", exact=True).click()
+    settle(page, "Finanzen")
+    expect(page.get_by_text(f"Bewilligt: {format_number(approved, 'de', 2)} €")).to_be_visible()
     expect(page.get_by_role("heading", name="Fällige Nachweise")).to_be_visible()
 
 
 def test_upload_loads_a_file_and_shows_its_result(
-    page: Page, sample_data_dir: Path, tmp_path: Path
+    open_app: Callable[..., Page], own_app: Callable[..., App], tmp_path: Path
 ) -> None:
-    settle(page, "Übersicht")
-    open_page(page, "Lieferung hochladen")
+    """On a server of its own: the upload publishes a new snapshot."""
+    app = own_app(APP_ADMIN)
+    page = open_app(app.url, APP_ADMIN, path="upload")
+    settle(page, "Lieferung hochladen")
     delivery = tmp_path / "courses_2026-11.csv"
     delivery.write_text(
         "course_id;title;institution;semester;enrolled;completed\r\n"
@@ -300,11 +241,11 @@ def test_upload_loads_a_file_and_shows_its_result(
     expect(page.get_by_text("courses_2026-11.csv")).to_be_visible()
     page.get_by_role("button", name="Hochladen und laden").click()
     expect(page.get_by_role("heading", name=re.compile("^Ergebnis der Lieferung"))).to_be_visible(
-        timeout=120_000
+        timeout=2 * WAIT_MS
     )
     settle(page, "Lieferung hochladen")
     assert_no_error_shown(page)
-    run_id = query(sample_data_dir, "SELECT max(run_id) FROM load_runs")
+    run_id = query(app.data_dir, "SELECT max(run_id) FROM load_runs")
     expect(
         page.get_by_text(f"Ladelauf {run_id}: 1 von 1 Dateien geladen, 1 Zeilen abgelehnt.")
     ).to_be_visible()
@@ -312,8 +253,7 @@ def test_upload_loads_a_file_and_shows_its_result(
     # The grid is drawn on a canvas; its accessible table holds the values once it is drawn.
     result = page.get_by_test_id("stDataFrame").first.locator("tr", has_text="courses_2026-11.csv")
     expect(result.locator("td")).to_have_text(
-        ["courses_2026-11.csv", "Lehrveranstaltungen", "geladen", "3", "2", "1", ""],
-        timeout=SETTLE_MS,
+        ["courses_2026-11.csv", "Lehrveranstaltungen", "geladen", "3", "2", "1", "", ""]
     )
     page.get_by_role("link", name="Die 1 abgelehnten Zeilen ansehen (Datenqualität)").click()
     settle(page, "Datenqualität")

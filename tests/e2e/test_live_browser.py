@@ -4,21 +4,17 @@ runs them; the page shows the devices the store says are online and updates by i
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
 
 import duckdb
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
+from tests.e2e.browser import LIVE_VIEWER, App, screenshot, settle, title
+from zakid_metrics.dashboard.components.fleet import REFRESH_S
+from zakid_metrics.dashboard.navigation import PAGES
 from zakid_metrics.telemetry_store import (
     batches_to_table,
     logged_batches,
@@ -28,88 +24,27 @@ from zakid_metrics.telemetry_store import (
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
-READY = "serve: dashboard http://localhost:"
-USER, PASSWORD = "live.admin", "Live-Flotte-2026!"
+FLEET_PAGE = next(spec for spec in PAGES if spec.url_path == "embedded-ai")
+AS_OF = re.compile(r"^Stand (\d{2}):(\d{2}):(\d{2}) · ")
+# True once the page's `Stand HH:MM:SS` lies at least `gap` seconds after `start` (seconds of
+# the day; across midnight too).
+_STAND_AT_LEAST = """({start, gap}) => {
+  const stand = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
+    .map(caption => caption.innerText.match(/^Stand (\\d{2}):(\\d{2}):(\\d{2}) · /))
+    .find(Boolean);
+  if (!stand) return false;
+  const seconds = (+stand[1]) * 3600 + (+stand[2]) * 60 + (+stand[3]);
+  const later = (seconds - start + 86400) % 86400;
+  return later >= gap && later < 43200;
+}"""
 
 
-class Served(NamedTuple):
-    url: str
-    data_dir: Path
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """`python -m pipelines serve` on the sample, free ports and a fresh data directory."""
-    data_dir = tmp_path_factory.mktemp("e2e_live") / "data"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZAKID_")}
-    added = subprocess.run(
-        [sys.executable, "-m", "pipelines", "users", "add", USER, "--role", "viewer",
-         "--data-dir", str(data_dir)],
-        cwd=ROOT,
-        env={**env, "ZAKID_NEW_PASSWORD": PASSWORD},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )  # fmt: skip
-    assert added.returncode == 0, added.stderr
-    port = free_port()
-    log = data_dir.parent / "serve.log"
-    with log.open("w") as out:
-        serve = subprocess.Popen(
-            [sys.executable, "-m", "pipelines", "serve", "--data-dir", str(data_dir),
-             "--port", str(port), "--collector-port", str(free_port())],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 180
-        while READY not in log.read_text():
-            assert serve.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.5)
-        yield Served(f"http://127.0.0.1:{port}", data_dir)
-    finally:
-        serve.send_signal(signal.SIGINT)
-        try:
-            serve.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            serve.kill()
-            serve.wait()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser, served: Served) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1440, "height": 3200})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(served.url)
-    page.locator("input[autocomplete=username]").fill(USER)
-    page.locator("input[type=password]").fill(PASSWORD)
-    page.get_by_test_id("stFormSubmitButton").click()
-    page.get_by_test_id("stSidebarNav").get_by_text("Eingebettete KI", exact=True).click()
-    yield page
-    context.close()
+def fleet_page(open_app: Callable[..., Page], app: App) -> Page:
+    """The live fleet (page Eingebettete KI) in a session of its own, logged in."""
+    page = open_app(app.url, LIVE_VIEWER, path=FLEET_PAGE.url_path, height=3200)
+    settle(page, title(FLEET_PAGE, "de"))
+    expect(page.get_by_text(AS_OF)).to_be_visible()
+    return page
 
 
 def devices_online_in_the_store(data_dir: Path) -> int:
@@ -145,37 +80,51 @@ def tile(page: Page, label: str) -> str:
 
 
 def as_of(page: Page) -> str:
-    caption = page.get_by_text(re.compile(r"^Stand \d{2}:\d{2}:\d{2} · ")).inner_text()
-    return caption.split(" · ")[0]
+    """`Stand HH:MM:SS`, the time the shown figures were computed."""
+    return page.get_by_text(AS_OF).inner_text().split(" · ")[0]
 
 
-def test_the_page_shows_the_devices_online_and_updates_itself(page: Page, served: Served) -> None:
+def next_refresh(page: Page) -> None:
+    """Wait until the fleet has refreshed itself once more."""
+    expect(page.get_by_text(AS_OF)).not_to_have_text(re.compile(f"^{as_of(page)} · "))
+
+
+def test_the_page_shows_the_devices_online_updates_itself_and_pauses(
+    open_app: Callable[..., Page], live_app: App
+) -> None:
+    page = fleet_page(open_app, live_app)
     expect(page.get_by_text("Live-Betrieb der Geräteflotte", exact=True)).to_be_visible()
     expect(page.get_by_test_id("stMetricLabel").get_by_text("Geräte online")).to_be_visible()
     # The page and the test look at the store a moment apart: equal within a few refreshes.
-    deadline = time.monotonic() + 60
-    while True:
+    for _refresh in range(12):
         shown = int(tile(page, "Geräte online").replace(".", ""))
-        expected = devices_online_in_the_store(served.data_dir)
-        if shown == expected or time.monotonic() > deadline:
+        expected = devices_online_in_the_store(live_app.data_dir)
+        if shown == expected:
             break
-        time.sleep(1)
+        next_refresh(page)
     assert shown == expected > 0
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "live_fleet_de.png", full_page=True)
+    screenshot(page, "live_fleet_de")
     assert page.get_by_test_id("stException").count() == 0
     assert "Traceback" not in page.locator("body").inner_text()
     # Updates without a reload: a mark left in the page survives while the figures change.
     page.evaluate("window.__still_the_same_page = true")
-    url, first = page.url, as_of(page)
-    expect(page.get_by_text(re.compile(r"^Stand \d{2}:\d{2}:\d{2} · "))).not_to_have_text(
-        re.compile(f"^{re.escape(first)} · "), timeout=20_000
-    )
+    url = page.url
+    next_refresh(page)
     assert page.evaluate("window.__still_the_same_page") is True
     assert page.url == url
-    # Paused, it stays as it is.
-    page.get_by_text("Aktualisierung pausieren", exact=True).click()
-    expect(page.get_by_text(re.compile(r" · pausiert$"))).to_be_visible()
-    paused = as_of(page)
-    time.sleep(7)
-    assert as_of(page) == paused
+
+    # Paused in a second session, it stays as it is. The first one goes on refreshing and is
+    # the clock: once it shows figures computed two refresh periods after the paused ones,
+    # the paused page would have refreshed twice.
+    paused_page = fleet_page(open_app, live_app)
+    paused_page.get_by_text("Aktualisierung pausieren", exact=True).click()
+    expect(paused_page.get_by_text(re.compile(r" · pausiert$"))).to_be_visible()
+    settle(paused_page, title(FLEET_PAGE, "de"))  # the run the switch started is over
+    paused = as_of(paused_page)
+    hours, minutes, seconds = (int(part) for part in AS_OF.match(f"{paused} · ").groups())
+    page.wait_for_function(
+        _STAND_AT_LEAST,
+        arg={"start": hours * 3600 + minutes * 60 + seconds, "gap": 2 * REFRESH_S},
+    )
+    assert as_of(paused_page) == paused
+    expect(paused_page.get_by_text(re.compile(r" · pausiert$"))).to_be_visible()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from pipelines.ingest import ingest
+from tests.waits import wait_until
 from zakid_metrics.warehouse import read_snapshot, warehouse_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -449,6 +450,22 @@ def big_delivery(folder: Path, rows: int) -> None:
     )
 
 
+def load_process(delivery: Path, data_dir: Path) -> subprocess.Popen[bytes]:
+    """`python -m pipelines ingest DELIVERY` as its own process."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipelines", "ingest", str(delivery), "--data-dir", str(data_dir)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) a running process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def test_kill_at_any_moment_leaves_the_published_warehouse_intact(tmp_path: Path) -> None:
     data = tmp_path / "data"
     first = tmp_path / "first"
@@ -457,19 +474,20 @@ def test_kill_at_any_moment_leaves_the_published_warehouse_intact(tmp_path: Path
     before = table(data, "SELECT * FROM expenditures ORDER BY expenditure_id")
     second = tmp_path / "second"
     big_delivery(second, 30_000)
-    started = time.monotonic()
-    probe = run_cli("ingest", str(second), "--data-dir", str(tmp_path / "probe"))
-    assert probe.returncode == 0, probe.stderr
-    duration = time.monotonic() - started
+    # The moments are shares of the work a whole load does, measured in CPU time, which a busy
+    # machine stretches far less than the wall clock.
+    start = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert load_process(second, tmp_path / "probe").wait() == 0
+    end = resource.getrusage(resource.RUSAGE_CHILDREN)
+    work_s = end.ru_utime - start.ru_utime + end.ru_stime - start.ru_stime
     killed_while_running = 0
     for fraction in (0.2, 0.4, 0.6, 0.8, 0.9, 0.95):
-        process = subprocess.Popen(
-            [sys.executable, "-m", "pipelines", "ingest", str(second), "--data-dir", str(data)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        process = load_process(second, data)
+        wait_until(
+            lambda p=process, f=fraction: p.poll() is not None or cpu_seconds(p.pid) >= f * work_s,
+            timeout_s=300,
+            what=f"the load to do {fraction:.0%} of its work",
         )
-        time.sleep(duration * fraction)
         if process.poll() is None:
             killed_while_running += 1
             process.send_signal(signal.SIGKILL)

@@ -8,9 +8,9 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import httpx
 import pytest
@@ -18,6 +18,9 @@ import pytest
 from pipelines.collector.tokens import TokenStore
 from pipelines.simulate import SimDevice, reading
 from tests.pipelines.collector.conftest import ROOT, Collector, free_port, make_data_dir, run_cli
+from tests.waits import wait_until
+
+HELD_BACK = "Retrying in 0.5 s; readings kept."  # the first backoff
 
 
 @pytest.fixture()
@@ -35,12 +38,14 @@ def collectors(data_dir: Path) -> Iterator[list[Collector]]:
             collector.stop()
 
 
-def simulate(data_dir: Path, url: str, *extra: str) -> subprocess.Popen[str]:
+def simulate(
+    data_dir: Path, url: str, *extra: str, out: IO[str] | int = subprocess.PIPE
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "pipelines", "simulate", "--data-dir", str(data_dir),
          "--collector", url, *extra],
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=out,
         stderr=subprocess.STDOUT,
         text=True,
     )  # fmt: skip
@@ -96,20 +101,33 @@ def test_readings_wait_for_a_collector_that_comes_late_and_ctrl_c_stops(
 ) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    process = simulate(data_dir, url)
-    time.sleep(3)  # nothing listens: every post fails, the readings are held back
+    log = data_dir.parent / "simulate.log"
+    with log.open("w") as out:
+        process = simulate(data_dir, url, out=out)
+
+    def held_back() -> bool:
+        assert process.poll() is None, log.read_text()
+        lines = log.read_text().splitlines()
+        return all(
+            any(line.startswith(f"{d}: ") and line.endswith(HELD_BACK) for line in lines)
+            for d in ("D1", "D2", "D3")
+        )
+
+    # Nothing listens: every device's first post fails and its reading is held back.
+    wait_until(held_back, timeout_s=120, what="every device to hold its reading back")
     collector = Collector(data_dir)
     collector.port, collector.url = port, url
     collector.http = httpx.Client(base_url=url, timeout=30)
     collectors.append(collector.start())
-    deadline = time.monotonic() + 60
-    while stats(data_dir) != {"D1": 1, "D2": 1, "D3": 1}:
-        assert time.monotonic() < deadline, "readings kept during the outage never arrived"
-        time.sleep(1)
+    wait_until(
+        lambda: stats(data_dir) == {"D1": 1, "D2": 1, "D3": 1},
+        timeout_s=120,
+        what="the readings kept during the outage to arrive",
+    )
     process.send_signal(signal.SIGINT)
-    output, _ = process.communicate(timeout=30)
+    process.wait(timeout=60)
+    output = log.read_text()
     assert process.returncode == 0, output
-    assert "Retrying in 0.5 s; readings kept." in output
     assert "3 reading(s) sent, 3 accepted" in output
     assert "Traceback" not in output
 

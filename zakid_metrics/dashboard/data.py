@@ -154,12 +154,7 @@ def entity_status(today: dt.date | None = None) -> pd.DataFrame:
         [None if pd.isna(day) else (today - day).days for day in loaded_on], dtype="Int64"
     )
     frame["freshness"] = [
-        "never"
-        if pd.isna(age)
-        else "overdue"
-        if age > settings.freshness_warning_days
-        else "current"
-        for age in frame["age_days"]
+        warehouse.freshness(None if pd.isna(age) else int(age)) for age in frame["age_days"]
     ]
     return frame
 

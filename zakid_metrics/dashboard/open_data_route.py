@@ -15,7 +15,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
-from streamlit import config
 
 from zakid_metrics.dashboard import public_data
 from zakid_metrics.open_data.spec import METADATA_FILE, media_type, sha256_hex
@@ -26,23 +25,23 @@ OPEN_DATA_PATH: Final = "open-data"
 HEADERS: Final = {"access-control-allow-origin": "*", "cache-control": "no-cache"}
 
 
-def open_data_path() -> str:
-    """`/open-data/`, below Streamlit's server.baseUrlPath when one is set."""
-    base = str(config.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{base}/{OPEN_DATA_PATH}/" if base else f"/{OPEN_DATA_PATH}/"
-
-
-def routes() -> list[Route]:
-    """The routes for st.App: the files, and the folder itself leading to the catalogue."""
-    path = open_data_path()
+def routes(base: str) -> list[Route]:
+    """The routes for st.App below the app's base path `base` (`/` or `/<baseUrlPath>/`):
+    the files, and the folder itself leading to the catalogue."""
+    path = f"{base}{OPEN_DATA_PATH}/"
     return [
         Route(path, _folder, methods=["GET"]),
         Route(path + "{name}", _file, methods=["GET"]),
     ]
 
 
+def _catalogue(request: Request) -> str:
+    """The catalogue's path, next to the file or in the folder asked for."""
+    return request.url.path.rsplit("/", 1)[0] + "/" + METADATA_FILE
+
+
 async def _folder(request: Request) -> Response:
-    return RedirectResponse(open_data_path() + METADATA_FILE, status_code=307, headers=HEADERS)
+    return RedirectResponse(_catalogue(request), status_code=307, headers=HEADERS)
 
 
 async def _file(request: Request) -> Response:
@@ -51,7 +50,7 @@ async def _file(request: Request) -> Response:
     data = None if export is None else export.files.get(name)
     if data is None:
         return PlainTextResponse(
-            f"No open-data file {name}. The catalogue: {open_data_path()}{METADATA_FILE}",
+            f"No open-data file {name}. The catalogue: {_catalogue(request)}",
             status_code=404,
             headers=HEADERS,
         )

@@ -322,6 +322,14 @@ MESSAGES: dict[str, str] = {
         "Ihre Sitzung ist nach {minutes} Minuten ohne Aktivität abgelaufen. Bitte melden Sie "
         "sich erneut an."
     ),
+    "login.ended": (
+        "Ihre Sitzung wurde beendet (abgemeldet in einem anderen Tab, oder das Konto wurde "
+        "geändert). Bitte melden Sie sich erneut an."
+    ),
+    "login.lifetime": (
+        "Ihre Sitzung ist nach {hours} Stunden abgelaufen, wie jede Sitzung. Bitte melden Sie "
+        "sich erneut an."
+    ),
     "login.first.title": "Erstes Administrationskonto anlegen",
     "login.first.local": (
         "Es gibt noch kein Konto. Da dieser Browser auf dem Server selbst läuft, können Sie hier "
@@ -384,7 +392,10 @@ MESSAGES: dict[str, str] = {
     "reports.all_years": "Gesamte Laufzeit",
     "reports.no_grants": "Der Datenbestand enthält keine Zuwendungen. Laden Sie zuerst eine Lieferung mit grants.csv.",
     "reports.no_interim_year": "Für diese Zuwendung hat zum Datenstand noch kein Kalenderjahr mit Zwischennachweis begonnen.",
-    "reports.not_allowed": "Nachweise erstellen dürfen nur Konten mit der Rolle Analyse oder Administration.",
+    "reports.not_allowed": (
+        "Nachweise erstellen, ansehen und herunterladen dürfen nur Konten mit der Rolle Analyse "
+        "oder Administration."
+    ),
     "reports.create": "Erstellen",
     "reports.create.help": "Erstellt Excel-Arbeitsmappe, PDF und Manifest aus dem veröffentlichten Datenstand (Snapshot {snapshot}); derselbe Datenstand ergibt dieselben Dateien.",
     "reports.step.read": "Daten aus dem Datenstand lesen …",
@@ -835,12 +846,13 @@ MESSAGES: dict[str, str] = {
     "error.auth_error.hint": "Die technische Angabe unten nennt den Grund.",
     "error.login_failed": "Benutzername oder Passwort ist falsch.",
     "error.login_failed.hint": (
-        "Bitte beides prüfen und erneut versuchen. Nach {attempts} Fehlversuchen wird das Konto "
-        "für bis zu {minutes} Minuten gesperrt."
+        "Bitte beides prüfen und erneut versuchen. Nach {attempts} Fehlversuchen muss vor jedem "
+        "weiteren Versuch etwas länger gewartet werden."
     ),
-    "error.account_locked": "Zu viele Fehlversuche: Das Konto ist vorübergehend gesperrt.",
+    "error.account_locked": "Zu viele Fehlversuche: Bitte kurz warten.",
     "error.account_locked.hint": (
-        "Versuchen Sie es in {minutes} Minute(n) erneut oder wenden Sie sich an die Administration."
+        "Versuchen Sie es in {seconds} Sekunden erneut. Hilft das nicht, wenden Sie sich an die "
+        "Administration."
     ),
     "error.account_disabled": "Dieses Konto ist deaktiviert.",
     "error.account_disabled.hint": "Die Administration kann es wieder freischalten.",
@@ -909,6 +921,8 @@ MESSAGES: dict[str, str] = {
     "freshness.current": "aktuell",
     "freshness.overdue": "überfällig",
     "freshness.never": "nie geliefert",
+    "trigger.cli": "Kommandozeile",
+    "trigger.upload": "Upload in der App: {name}",
     "run_status.ok": "erfolgreich",
     "run_status.partial": "teilweise",
     "run_status.failed": "fehlgeschlagen",
@@ -961,6 +975,8 @@ MESSAGES: dict[str, str] = {
     "error.file_error.hint": "Die technische Angabe unten nennt die Datei und was an ihr zu ändern ist.",
     "error.serve_error": "Ein Teil des Systems ist nicht gestartet oder hat sich beendet.",
     "error.serve_error.hint": "Die technische Angabe unten nennt den Teil. Seine letzten Meldungen stehen in der Ausgabe darüber: Beheben Sie, was dort steht, und starten Sie neu mit make run.",
+    "error.alert_error": "Die Benachrichtigungen können das nicht ausführen.",
+    "error.alert_error.hint": "Der Hinweis in der technischen Angabe unten sagt, was zu tun ist; Abonnements verwaltet die Administration auf der Seite Benachrichtigungen oder mit python -m pipelines alerts.",
     "data_status.as_of": (
         "Veröffentlichter Stand aus Ladelauf {run_id}, veröffentlicht am {published_at} "
         "({timezone})."
@@ -1136,4 +1152,76 @@ MESSAGES: dict[str, str] = {
     "upload.confirm_empty.help": "Lädt dieselben Dateien erneut und erlaubt diesmal, dass die leeren Stände alle Zeilen von {entities} löschen.",
     "upload.confirm_empty.start": "Leere Stände anwenden",
     "file_error.missing_columns": "{file}: Pflichtspalte(n) {columns} fehlen (gefunden: {found}). Bitte die Spalte(n) in der Kopfzeile ergänzen oder umbenennen; die Spalten von {entity} stehen in docs/CONTRACT.md.",
+    # Alerts, notices and digests (zakid_metrics/alerts.py, digests.py, outbox.py)
+    "page.notices": "Hinweise",
+    "page.alerts": "Benachrichtigungen",
+    "alerts.footer": "ZaKI.D Wirkungsmonitor · Regel „{rule}“. Sie erhalten diese Mail, weil Sie die Regel abonniert haben; Abonnements verwaltet die Administration (Seite Benachrichtigungen).",
+    "alerts.subject": "ZaKI.D: {subject}",
+    "alerts.no_plan": "kein Plan",
+    "notices.intro": "Die aktiven Hinweise der Regeln, die Ihre Rolle sehen darf, so wie die letzte Prüfung sie fand. Geprüft wird vom Scheduler (make run) oder mit python -m pipelines alerts run; Abonnements per Mail verwaltet die Administration.",
+    "notices.evaluated": "Letzte Prüfung: {at} ({timezone}).",
+    "notices.never": "Die Regeln wurden noch nicht geprüft. Der Scheduler startet mit make run; einmalig prüft python -m pipelines alerts run.",
+    "notices.none": "Keine aktiven Hinweise.",
+    "notices.active": "Aktive Hinweise",
+    "notices.rules": "Regeln",
+    "notices.unknown": "Bei der letzten Prüfung nicht beurteilbar (Zahlen fehlen, z. B. Telemetrie oder ein Basiszinssatz): {rules}.",
+    "notices.outbox": "Postausgang",
+    "notices.outbox.waiting": "{count} Mail(s) warten im Postausgang.",
+    "notices.outbox.failed": "{count} Mail(s) konnten nicht zugestellt werden; sie werden erneut versucht. Letzter Fehler: {error}",
+    "notices.outbox.empty": "Der Postausgang ist leer; zuletzt gesendet: {at}.",
+    "alerts.intro": "Wer welche Hinweise und Berichte per Mail erhält. Empfänger sind Konten der App; ihre Rolle begrenzt, was sie erhalten können (Tabelle unten): Förderbeträge und Zinsen nur Analyse und Administration.",
+    "alerts.recipients": "Empfänger",
+    "alerts.subscribe": "Abonnieren",
+    "alerts.unsubscribe": "Abbestellen",
+    "alerts.user": "Konto",
+    "alerts.email": "Mail-Adresse",
+    "alerts.language": "Sprache",
+    "alerts.topics": "Themen",
+    "alerts.save": "Speichern",
+    "alerts.remove": "Abbestellen",
+    "alerts.saved": "Gespeichert: {user} erhält {topics}.",
+    "alerts.removed": "{user} erhält jetzt: {topics}.",
+    "alerts.nothing": "nichts mehr",
+    "alerts.matrix": "Wer was erhalten darf",
+    "alerts.no_users": "Noch keine Konten: Empfänger sind Konten der App (python -m pipelines users add).",
+    "alerts.inactive": "Konto fehlt oder ist gesperrt: keine Mails",
+    "alerts.kind.rule": "Regel",
+    "alerts.kind.digest": "Bericht",
+    "column.rule": "Regel",
+    "column.subject": "Betreff",
+    "column.since": "Seit",
+    "column.to": "An",
+    "column.email": "Mail-Adresse",
+    "column.language": "Sprache",
+    "column.topics": "Themen",
+    "column.user": "Konto",
+    "column.role": "Rolle",
+    "column.attempts": "Versuche",
+    "column.last_error": "Letzter Fehler",
+    "column.next_try_at": "Nächster Versuch",
+    "column.topic": "Thema",
+    "column.active": "Aktiv",
+    "column.viewer": "Lesen",
+    "column.analyst": "Analyse",
+    "column.admin": "Administration",
+    "digest.weekly_kpis": "Wochenüberblick der Kennzahlen",
+    "digest.monthly_quality": "Monatsbericht Datenqualität",
+    "digest.footer": "ZaKI.D Wirkungsmonitor. Sie erhalten diesen Bericht, weil Sie ihn abonniert haben; Abonnements verwaltet die Administration (Seite Benachrichtigungen).",
+    "digest.points": "{points} Pp.",
+    "digest.column.kpi": "Kennzahl",
+    "digest.column.value": "Wert",
+    "digest.column.change": "Vorwoche",
+    "digest.column.target": "Ziel",
+    "digest.column.progress": "Erreicht",
+    "digest.column.status": "Prognose",
+    "digest.weekly.title": "Wochenüberblick {week}",
+    "digest.weekly.intro": "Die Kennzahlen der Übersicht am {as_of}, verglichen mit dem {before}.",
+    "digest.weekly.line": "- {kpi}: {value} ({change} ggü. Vorwoche) · {target} · erreicht {progress} · Prognose {status}",
+    "digest.weekly.attached": "Die Übersicht liegt als PDF bei.",
+    "digest.monthly.title": "Datenqualität {month}",
+    "digest.monthly.intro": "Datenqualität am {as_of}: Der veröffentlichte Stand stammt aus Ladelauf {run_id} ({published}); dieser hat {rejected} Zeilen abgelehnt. {overdue} Datenarten sind überfällig (letzte Lieferung älter als {days} Tage).",
+    "digest.monthly.entities": "Datenarten:",
+    "digest.monthly.entity": "- {entity}: {rows} Zeilen, davon {stale} veraltet · letzte Lieferung {loaded_on} ({age} Tage) · {freshness}",
+    "digest.monthly.files": "Abgelehnte Zeilen je Datei:",
+    "digest.monthly.file": "- {file}: {rows}",
 }

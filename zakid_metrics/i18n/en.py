@@ -320,6 +320,13 @@ MESSAGES: dict[str, str] = {
     "login.expired": (
         "Your session ended after {minutes} minutes without activity. Please log in again."
     ),
+    "login.ended": (
+        "Your session has ended (logged out in another tab, or the account was changed). Please "
+        "log in again."
+    ),
+    "login.lifetime": (
+        "Your session ended after {hours} hours, as every session does. Please log in again."
+    ),
     "login.first.title": "Create the first administrator account",
     "login.first.local": (
         "There is no account yet. As this browser runs on the server itself, you can create the "
@@ -381,7 +388,9 @@ MESSAGES: dict[str, str] = {
     "reports.all_years": "Whole span",
     "reports.no_grants": "The data holds no grants. Load a delivery with grants.csv first.",
     "reports.no_interim_year": "No calendar year with an interim report of this grant has begun by the data's date.",
-    "reports.not_allowed": "Only accounts with the role analyst or admin may create reports.",
+    "reports.not_allowed": (
+        "Only accounts with the role analyst or admin may create, see and download reports."
+    ),
     "reports.create": "Create",
     "reports.create.help": "Creates the Excel workbook, PDF and manifest from the published data (snapshot {snapshot}); the same data gives the same files.",
     "reports.step.read": "Reading the published data …",
@@ -832,12 +841,12 @@ MESSAGES: dict[str, str] = {
     "error.auth_error.hint": "The technical detail below gives the reason.",
     "error.login_failed": "Name or password is wrong.",
     "error.login_failed.hint": (
-        "Check both and try again. After {attempts} failed attempts the account is locked for "
-        "up to {minutes} minutes."
+        "Check both and try again. After {attempts} failed attempts each further attempt has to "
+        "wait a little longer."
     ),
-    "error.account_locked": "Too many failed attempts: the account is locked for a while.",
+    "error.account_locked": "Too many failed attempts: please wait a moment.",
     "error.account_locked.hint": (
-        "Try again in {minutes} minute(s) or contact the administrators."
+        "Try again in {seconds} seconds. If that does not help, contact the administrators."
     ),
     "error.account_disabled": "This account is disabled.",
     "error.account_disabled.hint": "The administrators can enable it again.",
@@ -901,6 +910,8 @@ MESSAGES: dict[str, str] = {
     "freshness.current": "current",
     "freshness.overdue": "overdue",
     "freshness.never": "never delivered",
+    "trigger.cli": "command line",
+    "trigger.upload": "upload in the app: {name}",
     "run_status.ok": "succeeded",
     "run_status.partial": "partial",
     "run_status.failed": "failed",
@@ -951,6 +962,8 @@ MESSAGES: dict[str, str] = {
     "error.file_error.hint": "The technical detail below names the file and what to change in it.",
     "error.serve_error": "A part of the system did not start or has stopped.",
     "error.serve_error.hint": "The technical detail below names the part. Its last messages are in the output above: fix what they say and start again with make run.",
+    "error.alert_error": "The alerts cannot do this.",
+    "error.alert_error.hint": "The hint in the technical detail below says what to do; administrators manage subscriptions on the Notifications page or with python -m pipelines alerts.",
     "data_status.as_of": (
         "Published snapshot from load run {run_id}, published on {published_at} ({timezone})."
     ),
@@ -1116,4 +1129,76 @@ MESSAGES: dict[str, str] = {
     "upload.confirm_empty.help": "Loads the same files again, this time allowing the empty snapshots to delete all rows of {entities}.",
     "upload.confirm_empty.start": "Apply the empty snapshots",
     "file_error.missing_columns": "{file}: required column(s) {columns} missing (found: {found}). Add or rename the column(s) in the header row; the columns of {entity} are listed in docs/CONTRACT.md.",
+    # Alerts, notices and digests (zakid_metrics/alerts.py, digests.py, outbox.py)
+    "page.notices": "Notices",
+    "page.alerts": "Notifications",
+    "alerts.footer": "ZaKI.D impact monitor · rule “{rule}”. You receive this mail because you subscribed to the rule; administrators manage subscriptions (page Notifications).",
+    "alerts.subject": "ZaKI.D: {subject}",
+    "alerts.no_plan": "no plan",
+    "notices.intro": "The active notices of the rules your role may see, as the last check found them. The scheduler (make run) checks them, or once python -m pipelines alerts run; administrators manage subscriptions by mail.",
+    "notices.evaluated": "Last check: {at} ({timezone}).",
+    "notices.never": "The rules have not been checked yet. The scheduler starts with make run; python -m pipelines alerts run checks once.",
+    "notices.none": "No active notices.",
+    "notices.active": "Active notices",
+    "notices.rules": "Rules",
+    "notices.unknown": "Could not be judged at the last check (figures missing, e.g. telemetry or a base rate): {rules}.",
+    "notices.outbox": "Outbox",
+    "notices.outbox.waiting": "{count} mail(s) waiting in the outbox.",
+    "notices.outbox.failed": "{count} mail(s) could not be delivered; they will be tried again. Last error: {error}",
+    "notices.outbox.empty": "The outbox is empty; last sent: {at}.",
+    "alerts.intro": "Who receives which notices and digests by mail. Recipients are accounts of the app; their role limits what they can receive (table below): funding amounts and interest only analysts and administrators.",
+    "alerts.recipients": "Recipients",
+    "alerts.subscribe": "Subscribe",
+    "alerts.unsubscribe": "Unsubscribe",
+    "alerts.user": "Account",
+    "alerts.email": "Mail address",
+    "alerts.language": "Language",
+    "alerts.topics": "Topics",
+    "alerts.save": "Save",
+    "alerts.remove": "Unsubscribe",
+    "alerts.saved": "Saved: {user} receives {topics}.",
+    "alerts.removed": "{user} now receives: {topics}.",
+    "alerts.nothing": "nothing",
+    "alerts.matrix": "Who may receive what",
+    "alerts.no_users": "No accounts yet: recipients are accounts of the app (python -m pipelines users add).",
+    "alerts.inactive": "account missing or disabled: no mails",
+    "alerts.kind.rule": "Rule",
+    "alerts.kind.digest": "Digest",
+    "column.rule": "Rule",
+    "column.subject": "Subject",
+    "column.since": "Since",
+    "column.to": "To",
+    "column.email": "Mail address",
+    "column.language": "Language",
+    "column.topics": "Topics",
+    "column.user": "Account",
+    "column.role": "Role",
+    "column.attempts": "Tries",
+    "column.last_error": "Last error",
+    "column.next_try_at": "Next try",
+    "column.topic": "Topic",
+    "column.active": "Active",
+    "column.viewer": "Viewer",
+    "column.analyst": "Analyst",
+    "column.admin": "Administrator",
+    "digest.weekly_kpis": "Weekly KPI digest",
+    "digest.monthly_quality": "Monthly data-quality digest",
+    "digest.footer": "ZaKI.D impact monitor. You receive this digest because you subscribed to it; administrators manage subscriptions (page Notifications).",
+    "digest.points": "{points} pp",
+    "digest.column.kpi": "KPI",
+    "digest.column.value": "Value",
+    "digest.column.change": "Week before",
+    "digest.column.target": "Target",
+    "digest.column.progress": "Reached",
+    "digest.column.status": "Forecast",
+    "digest.weekly.title": "Weekly digest {week}",
+    "digest.weekly.intro": "The overview's KPIs on {as_of}, compared with {before}.",
+    "digest.weekly.line": "- {kpi}: {value} ({change} on the week before) · {target} · reached {progress} · forecast {status}",
+    "digest.weekly.attached": "The overview is attached as a PDF.",
+    "digest.monthly.title": "Data quality {month}",
+    "digest.monthly.intro": "Data quality on {as_of}: the published data comes from load run {run_id} ({published}), which rejected {rejected} rows. {overdue} entities are overdue (last delivery older than {days} days).",
+    "digest.monthly.entities": "Entities:",
+    "digest.monthly.entity": "- {entity}: {rows} rows, {stale} of them stale · last delivery {loaded_on} ({age} days) · {freshness}",
+    "digest.monthly.files": "Rejected rows per file:",
+    "digest.monthly.file": "- {file}: {rows}",
 }

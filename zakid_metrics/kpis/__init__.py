@@ -368,6 +368,12 @@ def get(kpi_id: str, registry: Mapping[str, Kpi] | None = None) -> Kpi:
         raise UnknownKpiError(f"There is no KPI `{kpi_id}`.", hint, kpi_id=kpi_id) from None
 
 
+def overview_ids(registry: Mapping[str, Kpi] | None = None) -> list[str]:
+    """The ids of the KPIs marked `overview: N` (default registry: KPIS), in the order of N."""
+    marked = [kpi for kpi in (KPIS if registry is None else registry).values() if kpi.overview]
+    return [kpi.id for kpi in sorted(marked, key=lambda kpi: (kpi.overview, kpi.id))]
+
+
 # --- Computing -----------------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ LOCK_FILE: Final = ".export.lock"
 METADATA_FILE: Final = "metadata.json"
 # The export is public by definition: readable by the public app's user too.
 PUBLIC_FILE_MODE: Final = 0o644
+PUBLIC_DIR_MODE: Final = 0o755
 
 LICENSE_NAME: Final = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
 LICENSE_ID: Final = "dl-de/by-2-0"

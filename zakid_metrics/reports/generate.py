@@ -8,7 +8,7 @@ from pathlib import Path
 
 from zakid_metrics.audit import audit
 from zakid_metrics.errors import ReportWriteError
-from zakid_metrics.files import atomic_write
+from zakid_metrics.files import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, atomic_write
 from zakid_metrics.funding import load_base_rates
 from zakid_metrics.reports import manifest as manifests
 from zakid_metrics.reports.builder import Report, ReportKind, build_report
@@ -121,9 +121,9 @@ def write_atomic(path: Path, data: bytes) -> Path:
     temporary file.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Internal documents: the owner and its group (the app's and the CLI's users).
-        atomic_write(path, data, mode=0o640)
+        path.parent.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+        # Voucher lists with personnel costs: the app's user only, like the warehouse.
+        atomic_write(path, data, mode=PRIVATE_FILE_MODE)
     except OSError as error:
         raise ReportWriteError(
             f"Cannot write the report file {path}: {error.strerror}.",

@@ -282,6 +282,40 @@ def _cell(value: Any, bold: bool, width: float, right: bool, header: bool) -> An
     return Paragraph(_escape(text), STYLES[style])
 
 
+def render_table_pdf(
+    title: str,
+    subtitle: str,
+    rows: Sequence[Sequence[str]],
+    widths_mm: Sequence[float],
+    *,
+    right: Sequence[int] = (),
+    notes: Sequence[str] = (),
+) -> bytes:
+    """A one-table document in the reports' look (fonts, table style): a title, a subtitle, the
+    table (its first row the header) and notes; the same input gives the same bytes."""
+    _register_fonts()
+    buffer = io.BytesIO()
+    document = BaseDocTemplate(
+        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+        bottomMargin=MARGIN, title=title, creator="ZaKI.D Wirkungsmonitor", invariant=1,
+    )  # fmt: skip
+    frame = Frame(
+        document.leftMargin, document.bottomMargin, document.width, document.height,
+        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+    )  # fmt: skip
+    document.addPageTemplates([PageTemplate("page", frames=[frame])])
+    widths = [w * mm for w in widths_mm]
+    story: list[Flowable] = [
+        _p(texts.PROJECT_NAME, "kicker"),
+        Paragraph(_escape(title), STYLES["title"]),
+        _p(subtitle, "subtitle"),
+        _table(rows, widths, right=right, long=True),
+        *(_p(note, "note") for note in notes),
+    ]
+    document.build(story)
+    return buffer.getvalue()
+
+
 # --- Deckblatt --------------------------------------------------------------------------------
 
 

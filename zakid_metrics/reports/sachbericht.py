@@ -110,11 +110,11 @@ def read_own_figures(
     positions = con.execute(
         """
         SELECT job_id, created_on, ended_on, fte, qualification,
-               created_on <= $as_of AND (ended_on IS NULL OR ended_on > $as_of),
+               job_id IN (SELECT job_id FROM existing_jobs($as_of)),
                created_on >= $first
         FROM jobs
         WHERE grant_id = $grant_id AND category = 'project_related' AND created_on <= $as_of
-          AND (ended_on IS NULL OR ended_on > $first)
+          AND coalesce(ended_on > $first, true)  -- still there when the period began
         ORDER BY created_on, job_id
         """,
         {"grant_id": grant_id, "as_of": as_of, "first": first},
@@ -133,7 +133,7 @@ def read_own_figures(
             FROM projects p
             WHERE list_contains(list_transform(string_split(p.partner, ';'), lambda x: trim(x)),
                                 $partner)
-              AND p.started_on <= $as_of AND (p.ended_on IS NULL OR p.ended_on >= $first)
+              AND p.started_on <= $as_of AND coalesce(p.ended_on >= $first, true)
             ORDER BY p.started_on, p.project_id
             """,
             {"partner": partner, "as_of": as_of, "first": first},

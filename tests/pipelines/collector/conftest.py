@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import pytest
 
 from pipelines.collector.tokens import TokenStore
 from pipelines.ingest import ingest
+from tests.waits import wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -129,16 +129,18 @@ class Collector:
                 env=self.env,
                 preexec_fn=apply_limits if self.limits else None,
             )
-        deadline = time.monotonic() + 30
-        while True:
+        process = self.process
+
+        def healthy() -> bool:
+            assert process.poll() is None, self.log.read_text()
             try:
-                if self.http.get("/healthz").status_code in (200, 503):
-                    return self
+                # 503: up, but its store is failing (a test may start it so)
+                return self.http.get("/healthz").status_code in (200, 503)
             except httpx.TransportError:
-                pass
-            assert self.process.poll() is None, self.log.read_text()
-            assert time.monotonic() < deadline, "collector did not come up in 30 s"
-            time.sleep(0.05)
+                return False
+
+        wait_until(healthy, timeout_s=120, what=f"the collector to come up:\n{self.log}")
+        return self
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         """SIGTERM: graceful (final flush into segments); SIGKILL: a crash."""

@@ -15,6 +15,7 @@ from pathlib import Path
 import orjson
 
 from tests.pipelines.collector.conftest import Collector, reading
+from tests.waits import wait_until
 
 LIMITS = {
     "ZAKID_COLLECTOR_IDLE_TIMEOUT_S": "1",
@@ -49,13 +50,6 @@ def healthz(collector: Collector) -> dict:
         return json.loads(connection.getresponse().read())
     finally:
         connection.close()
-
-
-def wait_for(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + BOUND_S
-    while not condition():
-        assert time.monotonic() < deadline, f"not within {BOUND_S} s: {what}"
-        time.sleep(0.02)
 
 
 def test_idle_and_slow_connections_are_closed(start: Callable[..., Collector]) -> None:
@@ -159,7 +153,7 @@ def test_the_connection_cap_keeps_the_collector_working(
     collector = start("--flush-seconds", "0.5", limit_open_files=700, settings=settings)
     collector.http.close()
     # Only the health check's own connection is open now.
-    wait_for(lambda: healthz(collector)["connections"]["open"] == 1, "one open connection")
+    wait_until(lambda: healthz(collector)["connections"]["open"] == 1, "one open connection")
     idle = [socket.create_connection(("127.0.0.1", collector.port)) for _ in range(cap - 1)]
     refused = 0
     while True:  # the last place: a keep-alive connection that can still post
@@ -189,7 +183,7 @@ def test_the_connection_cap_keeps_the_collector_working(
         head, answer = read_response(probe)
         assert head.startswith(b"HTTP/1.1 200 OK\r\n")
         assert json.loads(answer) == {"accepted": 1, "duplicates": 0, "rejected": []}
-        wait_for(lambda: list(segments.glob("*/*.parquet")) != [], "a segment")
+        wait_until(lambda: list(segments.glob("*/*.parquet")) != [], "a segment")
         assert all(still_open(sock) for sock in idle)
         # The idle connections are closed by the server after the idle timeout.
         for sock in idle:
@@ -198,7 +192,7 @@ def test_the_connection_cap_keeps_the_collector_working(
     finally:
         for sock in idle:
             sock.close()
-    wait_for(lambda: healthz(collector)["connections"]["open"] == 1, "the idle ones closed")
+    wait_until(lambda: healthz(collector)["connections"]["open"] == 1, "the idle ones closed")
     figures = healthz(collector)
     assert (figures["status"], figures["unflushed"], figures["flush"]["failures"]) == ("ok", 0, 0)
     assert figures["connections"] == {

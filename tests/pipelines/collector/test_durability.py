@@ -6,7 +6,6 @@ import datetime as dt
 import shutil
 import signal
 import threading
-import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -18,6 +17,7 @@ import orjson
 
 from tests.pipelines.collector.conftest import Collector, reading
 from tests.pipelines.collector.test_http import stats
+from tests.waits import wait_until
 from zakid_metrics.kpis import source_rows
 from zakid_metrics.telemetry import Window, fleet_summary
 from zakid_metrics.telemetry_store import HEADER
@@ -147,13 +147,6 @@ def healthz(collector: Collector) -> tuple[int, dict[str, Any]]:
     return answer.status_code, answer.json()
 
 
-def wait_for(condition: Callable[[], bool], what: str, bound_s: float = 30) -> None:
-    deadline = time.monotonic() + bound_s
-    while not condition():
-        assert time.monotonic() < deadline, f"not within {bound_s} s: {what}"
-        time.sleep(0.02)
-
-
 def flushed(collector: Collector) -> bool:
     status, health = healthz(collector)
     return status == 200 and health["unflushed"] == 0 and not health["flushing"]
@@ -195,7 +188,7 @@ def test_a_poison_pill_stops_neither_flush_nor_restart_nor_the_read_side(
     assert not list((data_dir / "telemetry" / "wal" / "main").glob("wal-*.log"))
     # A third one of D1 in the same minute goes through the periodic flush.
     assert collector.post(tokens["D1"], [pill(3, "D1")]).json()["accepted"] == 1
-    wait_for(lambda: flushed(collector), "the flush")
+    wait_until(lambda: flushed(collector), "the flush")
     assert healthz(collector)[1]["status"] == "ok"
     collector.stop()
     assert segment_keys(data_dir) == (4, 4)
@@ -225,7 +218,7 @@ def test_healthz_reports_a_failing_flush_and_acks_go_on(
     blocker.write_text("not a folder")
     collector = start("--flush-seconds", "0.1")
     assert collector.post(tokens["D1"], batch("D1", 0, 100)).json()["accepted"] == 100
-    wait_for(lambda: healthz(collector)[1]["flush"]["failures"] >= 2, "two failed flushes")
+    wait_until(lambda: healthz(collector)[1]["flush"]["failures"] >= 2, "two failed flushes")
     status, health = healthz(collector)
     assert (status, health["status"], health["unflushed"]) == (503, "failing", 100)
     assert health["flush"]["last_error"].startswith("FileExistsError: ")
@@ -233,7 +226,7 @@ def test_healthz_reports_a_failing_flush_and_acks_go_on(
     # The log still takes batches while the flush fails.
     assert collector.post(tokens["D1"], batch("D1", 100, 100)).json()["accepted"] == 100
     blocker.unlink()
-    wait_for(lambda: flushed(collector), "a flush that works again")
+    wait_until(lambda: flushed(collector), "a flush that works again")
     status, health = healthz(collector)
     assert (status, health["status"], health["flush"]["failures"]) == (200, "ok", 0)
     assert health["flush"]["last_error"] is None
@@ -278,7 +271,7 @@ def test_stops_during_flushes_store_every_ack_exactly_once(
         for thread in threads:
             thread.start()
         # Stop while a flush with readings in it is running.
-        wait_for(partial(flush_running, collector), "a running flush")
+        wait_until(partial(flush_running, collector), "a running flush")
         assert collector.process is not None
         collector.process.send_signal(sig)
         stop.set()

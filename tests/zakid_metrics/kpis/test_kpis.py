@@ -425,7 +425,8 @@ CASES: dict[str, list[Case]] = {
         Case(None, {"public_spent_eur": E("120100.00"), "jobs_external_created": 0},
              as_of=dt.date(2025, 5, 31)),
     ],
-    # due on the as-of date: 0 days left; due before: not listed
+    # due on the as-of date: 0 days left; due before: not listed; a final report is due on the
+    # last day of the sixth month after the end month (30.09.2028 → 31.03.2029)
     "reports_due": [
         Case(None, {}, ("grant_id", "report_type", "period_to", "value", "due_on"),
              [("G1", "interim", dt.date(2025, 12, 31), 0, dt.date(2026, 4, 30)),
@@ -436,13 +437,13 @@ CASES: dict[str, list[Case]] = {
               ("G1", "interim", dt.date(2027, 12, 31), 731, dt.date(2028, 4, 30)),
               ("G3", "interim", dt.date(2027, 12, 31), 731, dt.date(2028, 4, 30)),
               ("G2", "final", dt.date(2027, 12, 31), 792, dt.date(2028, 6, 30)),
-              ("G3", "final", dt.date(2028, 9, 30), 1065, dt.date(2029, 3, 30)),
+              ("G3", "final", dt.date(2028, 9, 30), 1066, dt.date(2029, 3, 31)),
               ("G1", "final", dt.date(2028, 12, 31), 1157, dt.date(2029, 6, 30))],
              as_of=dt.date(2026, 4, 30)),
         Case(None, {}, ("grant_id", "report_type", "value"),
              [("G1", "interim", 304), ("G2", "interim", 304), ("G3", "interim", 304),
               ("G1", "interim", 670), ("G3", "interim", 670), ("G2", "final", 731),
-              ("G3", "final", 1004), ("G1", "final", 1096)]),
+              ("G3", "final", 1005), ("G1", "final", 1096)]),
     ],
 }
 # fmt: on

@@ -10,7 +10,6 @@ from typing import Any
 import duckdb
 import pytest
 
-from pipelines.ingest import ingest
 from pipelines.sample import TELEMETRY_END
 from tests.zakid_metrics.kpis.conftest import RATES_2026, D
 from zakid_metrics.errors import (
@@ -30,9 +29,6 @@ from zakid_metrics.kpis import (
 )
 from zakid_metrics.telemetry import Window, load_window
 from zakid_metrics.warehouse import read_snapshot
-
-ROOT = Path(__file__).resolve().parents[3]
-SAMPLE = ROOT / "data" / "sample"
 
 HEADER = {
     "id": "crafts_engaged",
@@ -223,15 +219,11 @@ def test_a_kpi_of_the_wrong_shape_is_a_clear_error(
 
 
 @pytest.fixture(scope="session")
-def sample_con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    if not any(SAMPLE.glob("*.csv")):
-        pytest.skip("data/sample is empty: write it with `python -m pipelines sample`")
-    data_dir = tmp_path_factory.mktemp("sample") / "data"
-    run = ingest([SAMPLE], data_dir)
-    assert not run.any_failed
-    with read_snapshot(data_dir) as con:
+def sample_con(sample_warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The session's loaded sample (tests/conftest.py), read-only."""
+    with read_snapshot(sample_warehouse) as con:
         # The telemetry KPIs read the day up to the end of the sample's telemetry history.
-        load_window(con, data_dir, Window.last(dt.timedelta(hours=24), TELEMETRY_END))
+        load_window(con, sample_warehouse, Window.last(dt.timedelta(hours=24), TELEMETRY_END))
         yield con
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 from zakid_metrics import charts
 from zakid_metrics.contract import PARTNERS, SIZE_CLASSES, USE_CASES
 from zakid_metrics.dashboard import data
+from zakid_metrics.dashboard.components import url_state
 from zakid_metrics.dashboard.components.choice import choose, select_one
 from zakid_metrics.dashboard.components.figures import bars_by, show_chart
 from zakid_metrics.dashboard.components.page import kpi_page
@@ -179,6 +180,7 @@ segment = select_one(
     list(SEGMENTS),
     key=SEGMENT_KEY,
     lang=lang,
+    url=url_state.SEGMENT,
     format_func=segment_label,
 )
 in_companies, in_projects = segment_rows(segment, companies, projects)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from zakid_metrics.contract import ENTITIES
-from zakid_metrics.dashboard import data
+from zakid_metrics.dashboard import data, uploads
 from zakid_metrics.dashboard.components.choice import select_one
 from zakid_metrics.dashboard.components.dates import default_as_of
 from zakid_metrics.dashboard.components.page import open_page
@@ -105,7 +105,12 @@ download_table(
 
 st.subheader(t("data_status.runs", lang))
 st.caption(t("data_status.runs.caption", lang, count=len(runs), timezone=zone))
-download_table(runs, "data_status.runs", lang, values={"status": "run_status"})
+download_table(
+    runs.assign(triggered_by=[uploads.trigger_label(who, lang) for who in runs["triggered_by"]]),
+    "data_status.runs",
+    lang,
+    values={"status": "run_status"},
+)
 
 run_labels = {
     run.run_id: t(

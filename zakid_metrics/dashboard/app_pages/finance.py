@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from zakid_metrics.dashboard import data
+from zakid_metrics.dashboard.components import url_state
 from zakid_metrics.dashboard.components.choice import select_one
 from zakid_metrics.dashboard.components.errors import show_error
 from zakid_metrics.dashboard.components.page import kpi_page
@@ -43,6 +44,7 @@ grant = select_one(
     [None, *sorted(grants)],
     key="finance.grant",
     lang=lang,
+    url=url_state.GRANT,
     format_func=lambda g: (
         t("finance.joint_project", lang) if g is None else f"{g} · {names.loc[g, 'recipient']}"
     ),

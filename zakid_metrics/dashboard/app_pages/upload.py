@@ -55,13 +55,14 @@ def load(folder: Path, allow_empty: Sequence[str] = ()) -> None:
             share = 0.2 + 0.7 * (1 - 1 / (1 + seconds / 10))
             bar.progress(share, text=t("upload.step.ingest", lang, seconds=int(seconds)))
 
-        outcome = uploads.run_ingest(
-            folder, settings.data_dir, on_wait=waiting, allow_empty=allow_empty
-        )
         user = current_user()
+        name = user.name if user else "unknown"
+        outcome = uploads.run_ingest(
+            folder, settings.data_dir, user=name, on_wait=waiting, allow_empty=allow_empty
+        )
         audit(
             "upload",
-            user.name if user else "unknown",
+            name,
             data_dir=settings.data_dir,
             folder=folder.name,
             files=sorted(path.name for path in folder.iterdir()),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
 import pandas as pd
@@ -14,23 +13,11 @@ import streamlit as st
 from zakid_metrics.dashboard import data
 from zakid_metrics.dashboard.components.dates import Dates
 from zakid_metrics.dashboard.components.tables import download_table
-from zakid_metrics.i18n import CATALOGS, format_date, format_number, t
+from zakid_metrics.i18n import CATALOGS, format_date, format_number, format_value, t
 from zakid_metrics.kpis import Kpi, KpiResult, Milestone
 
 FreshnessState = Literal["current", "overdue", "never"]
 _WORST_FIRST: tuple[FreshnessState, ...] = ("never", "overdue", "current")
-# Decimals shown per unit on a tile; exact figures are in the source rows and reports.
-DECIMALS = {
-    "count": 0,
-    "share": 1,
-    "eur": 0,
-    "days": 0,
-    "ratio": 2,
-    "fte": 2,
-    "t_co2e_per_year": 1,
-    "mwh_per_year": 1,
-}
-
 LONG_SYMBOLS = frozenset({"days", "t_co2e_per_year", "mwh_per_year"})
 
 
@@ -50,27 +37,6 @@ def freshness_of(sources: Sequence[str], status: pd.DataFrame) -> Freshness:
         return Freshness("never", None, None)
     oldest = rows.sort_values("last_loaded_at").iloc[0]
     return Freshness(state, oldest["last_loaded_at"].date(), int(oldest["age_days"]))
-
-
-def format_value(
-    value: Any, unit: str, lang: str, decimals: int | None = None, *, symbol: bool = True
-) -> str:
-    """A KPI value with its unit as the user reads it: `89,4 %`, `9.846.455 €`, `19,25 VZÄ`."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "–"
-    places = DECIMALS.get(unit, 0) if decimals is None else decimals
-    number = float(value) * 100 if unit == "share" else value
-    if unit in ("days", "t_co2e_per_year", "mwh_per_year") and decimals is None:
-        whole = float(number) == int(float(number))
-        places = 0 if whole else max(places, 1)
-    if isinstance(number, Decimal | float) and unit == "count":
-        places = 0 if float(number) == int(float(number)) else 1
-    text = format_number(number, lang, places)
-    # Counts and ratios have no unit symbol, so the catalogues have no text for them.
-    key = f"unit_symbol.{unit}"
-    if not symbol or key not in CATALOGS.get(lang, CATALOGS["de"]):
-        return text
-    return f"{text} {t(key, lang)}"
 
 
 @dataclass(frozen=True)
