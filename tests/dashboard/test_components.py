@@ -489,7 +489,8 @@ def test_upload_loads_through_the_cli_and_reports_each_file(data_dir: Path) -> N
     data_status = next(page for page in PAGES if page.url_path == "data-status")
     at.switch_page(f"../../{data_status.script}").run()
     assert not at.exception
-    rejected = at.dataframe[3].value
+    assert at.dataframe[0].value["Zeile"].tolist() == [3]  # the open problems
+    rejected = at.dataframe[4].value
     assert rejected["Zeile"].tolist() == [3]
     assert rejected["Spalte"].tolist() == ["employees"]
     assert rejected["Wert"].tolist() == ["-3"]

@@ -217,7 +217,7 @@ def test_data_status_lists_external_jobs_without_a_project(data_dir: Path, sign_
     # project
     assert "2 externe Arbeitsplätze (40,0 %) nennen kein Projekt (Stand 01.09.2026)" in texts(at)
     unattributed = table(at, len(at.dataframe) - 1)
-    assert unattributed["job_id"].tolist() == ["J8", "J9"]
+    assert unattributed["Arbeitsplatz-ID"].tolist() == ["J8", "J9"]
 
 
 def test_data_status_switches_to_english(warehouse: Path, sign_in: SignIn) -> None:
