@@ -491,7 +491,7 @@ def test_finance_names_a_missing_base_rate_and_shows_the_rest(
     assert [e.value for e in at.error] == ["Für einen Tag fehlt der Basiszinssatz: 2026-01-01."]
     assert "base_rates.csv" in at.info[0].value
     # the rest of the page: the reports due and the rules
-    assert "Fällige Nachweise" in texts(at)
+    assert "Nachweisfristen dieser Zuwendung" in texts(at)
     assert "Rechtsgrundlagen der Zahlen" in texts(at)
 
 

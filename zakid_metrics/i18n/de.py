@@ -623,7 +623,7 @@ MESSAGES: dict[str, str] = {
     "finance.premature_title": "Vorzeitig abgerufene Mittel",
     "finance.premature.caption": "Abrufe, die vor Entstehen der Kosten erfolgten: Überhang, Tage bis zur Deckung durch entstandene Kosten und Zinsen nach § 49a Abs. 4 VwVfG.",
     "finance.joint.caption": "Je Zuwendung die Zahlen ihres Nachweises für das gewählte Jahr, darunter die Summe.",
-    "finance.reports_due": "Fällige Nachweise",
+    "finance.reports_due": "Nachweisfristen dieser Zuwendung",
     "finance.sources": "Rechtsgrundlagen der Zahlen",
     "finance.by_year": "Plan und Ausgaben je Jahr (nur zur Information)",
     "finance.by_year.caption": "Zuwendungsfähige Ausgaben je Zuwendung, Kostenart und Jahr im gewählten Zeitraum gegen den Plan des Jahres. Maßgeblich für den Finanzierungsplan ist der Einzelansatz über alle Jahre (oben).",

@@ -618,7 +618,7 @@ MESSAGES: dict[str, str] = {
     "finance.premature_title": "Premature calls",
     "finance.premature.caption": "Calls made before the costs were incurred: the excess, the days until incurred costs covered it and interest under § 49a (4) VwVfG.",
     "finance.joint.caption": "Per grant the figures of its report for the chosen year, then their sum.",
-    "finance.reports_due": "Reports due",
+    "finance.reports_due": "Report deadlines of this grant",
     "finance.sources": "Legal basis of the figures",
     "finance.by_year": "Plan and expenditures per year (information only)",
     "finance.by_year.caption": "Eligible expenditures per grant, cost category and year within the chosen period against the year's plan. The financing plan is judged per line over all years (above).",
