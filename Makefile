@@ -3,7 +3,10 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 DATA_DIR ?= $(or $(ZAKID_DATA_DIR),data)
+# Every port is a variable, so a second instance runs beside the first on one machine:
+# make run PORT=8601 COLLECTOR_PORT=8887 DATA_DIR=data2
 PORT ?= 8501
+COLLECTOR_PORT ?= 8787
 PUBLIC_PORT ?= 8502
 
 .PHONY: setup run public test audit lint bench sample clean
@@ -18,7 +21,7 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 run: setup
-	$(PY) -m pipelines serve --data-dir $(DATA_DIR) --port $(PORT)
+	$(PY) -m pipelines serve --data-dir $(DATA_DIR) --port $(PORT) --collector-port $(COLLECTOR_PORT)
 
 # The public app on another port, from a fresh open-data export (it reads DATA_DIR/public/ only).
 public: setup

@@ -41,6 +41,9 @@ STOP_TIMEOUT_S = {
 }
 SIMULATOR_READY = "simulator:"
 BROKER_READY = "broker: mosquitto listening"
+# serve prints the app's address itself: Streamlit's welcome would look up the machine's
+# external address on the internet first and, offline, print "Did not auto detect external IP".
+QUIET_APP = ("--logger.hideWelcomeMessage", "true")
 
 
 @dataclass
@@ -61,7 +64,9 @@ class Child:
         return self.process.poll() is None
 
     def stop(self, sig: int, timeout_s: float) -> int:
-        """Signal, wait, and kill if it does not end in time; returns the exit code."""
+        """Signal, wait, and kill if it does not end in time; returns the exit code, 0 for
+        a child that ended by the signal it was sent (uvicorn re-raises SIGTERM once it has
+        shut down cleanly)."""
         if self.alive():
             self.process.send_signal(sig)
             try:
@@ -69,9 +74,11 @@ class Child:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+                sig = signal.SIGKILL  # a kill is no clean end
         if self.forwarder is not None:
             self.forwarder.join(timeout=5)
-        return self.process.returncode
+        code = self.process.returncode
+        return 0 if code == -sig else code
 
 
 def _say(text: str) -> None:
@@ -230,7 +237,7 @@ def serve(
             _start(
                 "app",
                 [python, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                 "--server.headless", "true"],
+                 "--server.headless", "true", *QUIET_APP],
                 env,
             )
         )  # fmt: skip
@@ -291,7 +298,7 @@ def serve(
         for child in sorted(children, key=lambda c: list(STOP_TIMEOUT_S).index(c.name)):
             sig = signal.SIGINT if child.name == "simulator" else signal.SIGTERM
             code = child.stop(sig, STOP_TIMEOUT_S[child.name])
-            _say(f"serve: {child.name} stopped (exit code {code})")
+            _say(f"serve: {child.name} stopped" + (f" (exit code {code})" if code else ""))
     return 1 if failed else 0
 
 

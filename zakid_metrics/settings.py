@@ -6,9 +6,9 @@ import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import AfterValidator, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Mode = Literal["internal", "public"]
@@ -16,6 +16,11 @@ Language = Literal["de", "en"]
 SmtpSecurity = Literal["starttls", "ssl", "none"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _with_slash(url: str) -> str:
+    """A base address ends with `/`, so that a file name joins onto it."""
+    return url if url.endswith("/") else url + "/"
 
 
 class Settings(BaseSettings):
@@ -98,6 +103,17 @@ class Settings(BaseSettings):
         description=(
             "End of the funding period where no grant is loaded yet; otherwise the latest "
             "grant's ends_on is used. The jobs forecast projects to this day."
+        ),
+    )
+    public_base_url: Annotated[str, AfterValidator(_with_slash)] = Field(
+        default="http://localhost:8502/open-data/",
+        pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$",
+        description=(
+            "Open data: the absolute address under which the public app serves the export's "
+            "files (its route /open-data/, behind the reverse proxy's address); every "
+            "downloadURL in metadata.json is this address and the file's name, so that open-"
+            "data portals can harvest them. Set it to the public address, e.g. "
+            "https://wirkung.zakid.duisburg.de/open-data/, before exporting."
         ),
     )
 

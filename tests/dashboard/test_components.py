@@ -494,7 +494,8 @@ def test_upload_loads_through_the_cli_and_reports_each_file(data_dir: Path) -> N
     data_status = next(page for page in PAGES if page.url_path == "data-status")
     at.switch_page(f"../../{data_status.script}").run()
     assert not at.exception
-    rejected = at.dataframe[3].value
+    assert at.dataframe[0].value["Zeile"].tolist() == ["3"]  # the open problems
+    rejected = at.dataframe[4].value
     assert rejected["Zeile"].tolist() == ["3"]
     assert rejected["Spalte"].tolist() == ["employees"]
     assert rejected["Wert"].tolist() == ["-3"]
@@ -533,3 +534,32 @@ def test_an_empty_snapshot_is_applied_only_after_confirmation(data_dir: Path) ->
             (2, "failed"),
             (3, "ok"),
         ]
+
+
+def choice_app() -> None:
+    import streamlit as st
+
+    from zakid_metrics.dashboard.components.choice import choose, select_one
+
+    # As a click on a chart does: a callback that runs before the widget.
+    st.button("pick", key="pick", on_click=choose, args=("page.segment", ("size", "large")))
+    chosen = select_one(
+        "Segment",
+        [("size", "micro"), ("size", "small"), ("size", "large")],
+        key="page.segment",
+        lang="de",
+        format_func=lambda option: option[1],
+    )
+    st.markdown(f"chosen {chosen[1]}")
+
+
+def test_a_pick_from_a_chart_becomes_the_choice_of_the_dropdown() -> None:
+    at = AppTest.from_function(choice_app).run()
+    at.selectbox[0].set_value(("size", "small")).run()
+    assert at.markdown[0].value == "chosen small"
+    at.button(key="pick").click().run()
+    assert not at.exception
+    assert at.selectbox[0].value == ("size", "large")
+    assert at.markdown[0].value == "chosen large"
+    at.selectbox[0].set_value(("size", "micro")).run()  # the dropdown still works after it
+    assert at.markdown[0].value == "chosen micro"

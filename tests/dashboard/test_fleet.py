@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
@@ -67,11 +68,19 @@ def test_the_fleet_of_the_last_hour(data_dir: Path) -> None:
     captions = " ".join(caption.value for caption in at.caption)
     assert "von 7 Geräten der Flotte · 5 offline" in captions
     assert "3 Messwerte · 1 eingeschränkt · 1 Fehler" in captions
-    warnings = [w.value for w in at.warning]
-    assert warnings[0].startswith("DV2 (DP1) ist offline, zuletzt gemeldet ")
-    assert warnings[1] == "DV4 (DP3): p95-Latenz 60,0 ms über dem Ziel von 40,0 ms."
-    assert [e.value for e in at.error] == ["DV2 (DP1) meldet 1-mal den Status Fehler."]
-    devices = at.dataframe[0].value
+    # One notice per kind of alert with its count, the devices in a table under it.
+    assert [w.value for w in at.warning] == [
+        "Geräte der Flotte offline: 1. Die Tabelle nennt, wann jedes zuletzt gemeldet hat.",
+        "Geräte mit einer p95-Latenz über dem Ziel ihres Einsatzes: 1.",
+    ]
+    assert [e.value for e in at.error] == ["Geräte mit dem Status Fehler im Zeitfenster: 1."]
+    offline, errors, slow = (at.dataframe[i].value for i in range(3))
+    assert offline["Gerät"].tolist() == ["DV2"]
+    assert errors[["Gerät", "Einsatz-ID", "Fehlermeldungen"]].values.tolist() == [
+        ["DV2", "DP1", "1"]
+    ]
+    assert slow["Gerät"].tolist() == ["DV4"]
+    devices = at.dataframe[3].value
     assert list(devices["Gerät"][:3]) == ["DV2", "DV5", "DV6"]  # offline first
     assert set(devices["Status"]) == {"offline", "nie gemeldet", "online"}
     assert at.session_state["fleet.window"] == "1h"
@@ -86,3 +95,32 @@ def test_without_telemetry_the_view_says_how_to_start_it(data_dir: Path) -> None
     assert at.info[0].value.startswith("No telemetry yet: no device has sent a reading.")
     at.toggle(key="fleet.paused").set_value(True).run()
     assert "· paused" in at.caption[0].value
+
+
+def test_a_window_without_readings_offers_the_last_reading(data_dir: Path) -> None:
+    """Readings of three days ago: the live hour is empty, so the view says when the last one
+    came and jumps there on request (the devices online then), and back to live."""
+    build_warehouse(data_dir, DELIVERY)
+    days = 3 * 24 * 3600
+    readings = [
+        reading("DV1", days, 300, seq=1),
+        reading("DV1", days - 60, 200, seq=2),
+        reading("DV4", days - 30, 100),
+    ]
+    append_readings(data_dir, pa.Table.from_pylist(readings, schema=READING_SCHEMA))
+    at = AppTest.from_function(fleet_page, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    last = readings[1]["ts"].astimezone(ZoneInfo("Europe/Berlin"))  # type: ignore[attr-defined]
+    assert at.info[0].value == (
+        f"Im gewählten Zeitfenster kam kein Messwert. Der letzte kam am {last:%d.%m.%Y %H:%M}."
+    )
+    assert {m.label: m.value for m in at.metric}["Geräte online"] == "0"
+    at.button(key="fleet.jump").click().run()
+    assert not at.exception
+    assert at.info[0].value.startswith(f"Ansicht bis zur letzten Meldung am {last:%d.%m.%Y %H:%M}")
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Geräte online"] == "2"
+    assert tiles["Inferenzen im Zeitfenster"] == "600"  # the hour up to the last reading
+    at.button(key="fleet.back_to_live").click().run()
+    assert "fleet.until" not in at.session_state
+    assert at.info[0].value.startswith("Im gewählten Zeitfenster kam kein Messwert.")

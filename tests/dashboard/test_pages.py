@@ -147,13 +147,16 @@ def test_data_status_shows_exact_counts_in_german(warehouse: Path, sign_in: Sign
     assert "Datensätze: 1.241" in said  # 1 234 companies + 7 courses
     assert "Veraltete Datensätze: 3" in said
     assert "Überfällige Datenarten: 1" in said
-    assert "Abgelehnte Zeilen: 2" in said
+    assert "Offene Probleme: 2" in said  # run 2's companies file is the latest delivery
     assert "Letzte Lieferung älter als 45 Tage: Lehrveranstaltungen (60)." in said
-    assert "Abgelehnte Zeilen: 2 · Beanstandungen: 3" in said
+    assert said.count("Abgelehnte Zeilen: 2 · Beanstandungen: 3") == 2  # open, and run 2's
     assert "Jeder externe Arbeitsplatz nennt ein Projekt." in said
 
-    entities = table(at, 0).set_index("Datenart")
-    # Every cell as the screen shows it (and screen readers read it): German number formats.
+    problems = table(at, 0)
+    assert problems["Lauf"].tolist() == ["2", "2", "2"]
+    assert problems["Zeile"].tolist() == ["5", "9", "9"]
+
+    entities = table(at, 1).set_index("Datenart")
     assert entities.loc["Unternehmen", "Datensätze"] == "1.234"  # COMPANIES
     assert entities.loc["Unternehmen", "davon veraltet"] == str(STALE)
     assert entities.loc["Unternehmen", "Aktualität"] == "aktuell"
@@ -162,16 +165,16 @@ def test_data_status_shows_exact_counts_in_german(warehouse: Path, sign_in: Sign
     assert entities.loc["Lehrveranstaltungen", "Aktualität"] == "überfällig"
     assert entities.loc["Arbeitsplätze", "Aktualität"] == "nie geliefert"
 
-    runs = table(at, 1)
+    runs = table(at, 2)
     assert runs["Lauf"].tolist() == ["2", "1"]
     assert runs["Status"].tolist() == ["teilweise", "erfolgreich"]
 
-    files = table(at, 2).set_index("Datei")
+    files = table(at, 3).set_index("Datei")
     assert files.loc["jobs.csv", "Status"] == "fehlgeschlagen"
     assert files.loc["jobs.csv", "Fehler"] == "jobs.csv: Pflichtspalte fte fehlt."
     assert files.loc["notes.txt", "Status"] == "übersprungen"
 
-    rejected = table(at, 3)
+    rejected = table(at, 4)
     assert rejected["Zeile"].tolist() == ["5", "9", "9"]
     assert rejected["Grund"].tolist() == [r[4] for r in REJECTED[:1]] + [
         "joined_on ist kein Tag.",
@@ -223,10 +226,10 @@ def test_data_status_switches_to_english(warehouse: Path, sign_in: SignIn) -> No
     assert not at.exception
     said = texts(at)
     assert "Records: 1,241" in said
-    assert "Rejected rows: 2" in said
-    rejected = table(at, 3)
+    assert "Open problems: 2" in said
+    rejected = table(at, 4)
     assert rejected["Reason"].tolist()[0] == "employees must not be below 0."
-    files = table(at, 2).set_index("File")
+    files = table(at, 3).set_index("File")
     assert files.loc["jobs.csv", "Errors"] == "jobs.csv: required column fte is missing."
 
 
@@ -240,11 +243,11 @@ def test_data_status_filters_rejected_rows_by_entity_and_run(
     at = open_page(DATA_STATUS, sign_in)
     assert selectbox(at, "Datenart").options == ["Alle Datenarten", "Unternehmen"]
     selectbox(at, "Datenart").set_value("companies").run()
-    assert len(table(at, 3)) == 3
+    assert len(table(at, 4)) == 3
     selectbox(at, "Ladelauf für Dateien und abgelehnte Zeilen").set_value(1).run()
     assert not at.exception
     assert "In diesem Lauf wurde keine Zeile abgelehnt." in texts(at)
-    assert table(at, 2)["Datei"].tolist() == ["courses.csv"]
+    assert table(at, 3)["Datei"].tolist() == ["courses.csv"]
 
 
 def test_chosen_run_survives_a_language_switch(warehouse: Path, sign_in: SignIn) -> None:
@@ -255,7 +258,7 @@ def test_chosen_run_survives_a_language_switch(warehouse: Path, sign_in: SignIn)
     run = selectbox(at, "Load run for files and rejected rows")
     assert run.value == 1
     assert run.options[run.index].startswith("Run 1 · ")
-    assert table(at, 2)["File"].tolist() == ["courses.csv"]
+    assert table(at, 3)["File"].tolist() == ["courses.csv"]
 
 
 def test_unreadable_warehouse_is_explained_not_raised(data_dir: Path, sign_in: SignIn) -> None:

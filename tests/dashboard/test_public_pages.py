@@ -223,3 +223,64 @@ def test_a_key_figure_marked_for_the_overview_appears_there_without_further_code
     assert marked.open_data == "key_figure"
     assert overview_extras() == ["ude_research_transfer"]
     assert overview_extras((*OVERVIEW_SECTIONS, ("topic", ("ude_research_transfer",)))) == []
+
+
+def test_overview_shows_the_jobs_path_with_progress_trend_and_funding(public_mode: Path) -> None:
+    export = read_export(public_mode)
+    path = export.table("jobs_path").set_index(["category", "series", "day"])["value"]
+    assert path[("external", "actual", AS_OF)] == 268  # the key figure, on the as-of day
+    assert path[("external", "actual", "2026-10-31")] == 260
+    assert path[("external", "target", "2028-05-31")] == 500
+    assert path[("project_related", "target", "2028-05-31")] == 30
+    at = open_public(PUBLIC_PAGES[0])
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert (
+        "Das Diagramm „Arbeitsplätze: der Weg zum Ziel – Extern“ zeigt: Stand: 268 von 500 "
+        "(54 %) · Zielpfad am Stichtag: 266. Trend: 11,7 neue Arbeitsplätze je Monat seit "
+        "30.11.2025."
+    ) in captions
+    assert [c.proto.alt for c in at.get("plotly_chart")][1].startswith(
+        "Das Diagramm „Arbeitsplätze: der Weg zum Ziel – Projektbezogen“ zeigt: Stand: 22 von 30"
+    )
+    tiles = {m.label: m.value for m in at.metric}
+    assert {name: tiles[name] for name in tiles if "Fördermittel" in name} == {
+        "Bewilligte Fördermittel": "18,2 Mio. €",
+        "Verausgabte Fördermittel": "10,0 Mio. €",
+        "Abgerufene Fördermittel": "10,1 Mio. €",
+    }
+    funding = export.table("funding").set_index("measure")
+    assert funding["value"].to_dict() == {
+        "approved_eur": 18184560.0,
+        "grant_share_eur": 9990608.26,
+        "received_eur": 10060000.0,
+    }
+    assert not funding["suppressed"].any()
+
+
+def test_completions_of_a_running_semester_are_not_reported_not_zero(public_mode: Path) -> None:
+    courses = read_export(public_mode).table("courses")
+    completed = courses[courses["measure"] == "completed"].set_index("semester")
+    assert pd.isna(completed.loc["WS 2026/27", "value"])  # started 1 October, not over
+    assert not completed.loc["WS 2026/27", "suppressed"]
+    assert completed.loc["SS 2026", "value"] == 190
+    assert completed.loc["total", "value"] == 722
+    page = next(p for p in PUBLIC_PAGES if p.url_path == "education")
+    at = open_public(page)
+    table = at.table[0].value.set_index("Semester")
+    assert table.loc["WS 2026/27", "Abschlüsse"] == "noch nicht gemeldet"
+    assert table.loc["WS 2026/27", "Eingeschriebene"] == "508"
+    at = open_public(page, "en")
+    assert at.table[0].value.set_index("Semester").loc["WS 2026/27", "Completed"] == (
+        "not reported yet"
+    )
+
+
+def test_the_fleet_figures_say_when_they_were_measured(public_mode: Path) -> None:
+    page = next(p for p in PUBLIC_PAGES if p.url_path == "embedded-ai")
+    at = open_public(page)
+    assert (
+        "Stand der Gerätedaten: 20.11.2026 07:31, die letzte Meldung vor der Veröffentlichung. "
+        "Online heißt: mit einer Meldung in den drei Meldeintervallen davor; Inferenzen und "
+        "Beschleunigung über die 24 Stunden ab 19.11.2026 07:31."
+    ) in [c.value for c in at.caption]

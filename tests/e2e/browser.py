@@ -3,10 +3,12 @@ page has run to its end and drawn everything, so that nothing is counted before 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import NamedTuple
 
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from zakid_metrics.auth import Role
 from zakid_metrics.dashboard.navigation import PageSpec
@@ -69,6 +71,28 @@ def settle(page: Page, heading: str) -> None:
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
     page.wait_for_function(_DRAWN, polling=100)
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick `option` in the selectbox labelled `label`; done when the box shows it.
+
+    A click that lands while the page still lays itself out below the fold (grids and charts
+    drawing as they scroll into view) opens the menu and closes it again: the menu is opened
+    until it stays open, each try waiting for the option to show, not for a fixed time.
+    """
+    box = page.get_by_role("combobox", name=label, exact=True)
+    entry = page.get_by_role("option", name=option, exact=True)
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while not entry.is_visible():
+        if box.get_attribute("aria-expanded") != "true":
+            box.click()
+        try:
+            entry.wait_for(state="visible", timeout=5_000)
+        except PlaywrightTimeoutError:
+            if time.monotonic() > deadline:
+                raise
+    entry.click()
+    expect(box).to_have_value(option)
 
 
 def title(spec: PageSpec, lang: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,6 +16,11 @@ from tests.waits import wait_until
 from zakid_metrics.warehouse import read_snapshot
 
 READY = "serve: dashboard http://localhost:"
+# What a user would worry about in the output of a clean start and stop.
+ALARMING = re.compile(
+    r"Traceback|KeyboardInterrupt|Error|error|WARN|Warn|warn|exit code|Did not auto detect|"
+    r"debugging hints|Killed",
+)
 
 
 def children_of(pid: int) -> list[int]:
@@ -69,6 +75,7 @@ def test_serve_loads_the_sample_runs_everything_and_stops_on_one_sigint(tmp_path
     order = [text.index(f"serve: {name} stopped") for name in stopped]
     assert order == sorted(order), "simulator first, collector last"
     assert text.rstrip().endswith("serve: stopped")
+    assert [line for line in text.splitlines() if ALARMING.search(line)] == []
     # The collector flushed every acknowledged reading on its way out: no log is left.
     assert not list((data_dir / "telemetry" / "wal").rglob("wal-*.log"))
     stats = run_cli("telemetry", "stats", "--data-dir", str(data_dir))
@@ -130,3 +137,21 @@ def test_serve_with_mqtt_starts_the_broker_first_and_stops_it_last(tmp_path: Pat
     assert order == sorted(order), "broker last"
     assert not list((data_dir / "telemetry" / "wal").rglob("wal-*.log"))
     assert (data_dir / "mqtt" / "db" / "mosquitto.db").exists()  # saved on the way out
+
+
+def test_make_run_takes_every_port_as_a_variable() -> None:
+    done = subprocess.run(
+        ["make", "-n", "run", "PORT=8601", "COLLECTOR_PORT=8887", "DATA_DIR=data2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    serve = [line for line in done.stdout.splitlines() if " -m pipelines serve " in line]
+    assert serve == [
+        ".venv/bin/python -m pipelines serve --data-dir data2 --port 8601 --collector-port 8887"
+    ]
+    done = subprocess.run(
+        ["make", "-n", "public", "PUBLIC_PORT=8602"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert "--server.port 8602" in done.stdout

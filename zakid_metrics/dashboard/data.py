@@ -194,6 +194,16 @@ def rejected_rows(run_id: int, lang: str, entity: str | None = None) -> pd.DataF
     return frame
 
 
+def open_problems(lang: str) -> pd.DataFrame:
+    """The rejected rows of every run that no later delivery has settled (kpis/shared.sql,
+    open_rejections), one line per problem, oldest run first, reasons in `lang`."""
+    suffix = _SUFFIX.get(lang, "")
+    return _read(
+        f'SELECT run_id, file, entity, line, "column", value, reason{suffix} AS reason '
+        'FROM open_rejections() ORDER BY run_id, file, line, "column"'
+    )
+
+
 # --- KPIs and the rows behind them ----------------------------------------------------------
 
 Period = tuple[dt.date, dt.date]
@@ -301,10 +311,13 @@ def fleet(
     con: duckdb.DuckDBPyConnection,
     window: str,
     custom: tuple[dt.datetime, dt.datetime] | None = None,
+    until: dt.datetime | None = None,
 ) -> telemetry.FleetSummary:
-    """The live fleet in a preset `window` (telemetry.WINDOW_LENGTHS) up to now, or in
-    `custom` (start, end); at most FLEET_TTL_S seconds old."""
-    chosen = telemetry.Window.between(*custom) if custom else telemetry.Window.named(window)
+    """The live fleet in a preset `window` (telemetry.WINDOW_LENGTHS) up to now (or up to the
+    moment `until`), or in `custom` (start, end); at most FLEET_TTL_S seconds old."""
+    chosen = (
+        telemetry.Window.between(*custom) if custom else telemetry.Window.named(window, now=until)
+    )
     return telemetry.fleet_summary(con, get_settings().data_dir, chosen)
 
 

@@ -1,5 +1,6 @@
 """What the app's web server adds to Streamlit's: the route that turns a login ticket into the
-HttpOnly session cookie, security headers on every answer, and no metrics for strangers.
+HttpOnly session cookie, the open data at /open-data/ (dashboard.open_data_route), security
+headers on every answer, and no metrics for strangers.
 
 app.py hands these to `st.App`, Streamlit's own ASGI application (Starlette on uvicorn since
 Streamlit 1.5x), which `streamlit run app.py` serves; no fork, no second server.
@@ -19,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit import config
 
 from zakid_metrics import sessions
+from zakid_metrics.dashboard import open_data_route
 from zakid_metrics.settings import get_settings
 
 SESSION_ROUTE: Final = "_zakid/session"
@@ -51,7 +53,10 @@ def session_route() -> str:
 
 def routes() -> list[Route]:
     """The app's own routes, for st.App."""
-    return [Route(session_route(), _session, methods=["POST", "DELETE"])]
+    return [
+        Route(session_route(), _session, methods=["POST", "DELETE"]),
+        *open_data_route.routes(base_path()),
+    ]
 
 
 def middleware() -> list[Middleware]:

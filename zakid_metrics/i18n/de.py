@@ -20,12 +20,16 @@ MESSAGES: dict[str, str] = {
     "fleet.readings": "{readings} Messwerte · {degraded} eingeschränkt · {error} Fehler",
     "fleet.latency_mean": "Mittel {mean} ms · schlechtestes p95 {worst} ms",
     "fleet.deployments": "über {count} Einsätze",
+    "fleet.published": "In den offenen Daten veröffentlicht: {value} Geräte online, Stand {moment} (die letzte Meldung vor dem Export); diese Ansicht zeigt die Flotte jetzt.",
     "fleet.alerts": "Hinweise",
     "fleet.alerts.none": "Alles in Ordnung: kein Gerät offline, kein Latenzziel verletzt, keine Fehlermeldung.",
-    "fleet.alerts.more": "… und {count} weitere (siehe Gerätetabelle).",
-    "fleet.alert.offline": "{device} ({deployment}) ist offline, zuletzt gemeldet {since}.",
-    "fleet.alert.slo_breach": "{device} ({deployment}): p95-Latenz {p95} ms über dem Ziel von {slo} ms.",
-    "fleet.alert.error": "{device} ({deployment}) meldet {count}-mal den Status Fehler.",
+    "fleet.alerts.offline": "Geräte der Flotte offline: {count}. Die Tabelle nennt, wann jedes zuletzt gemeldet hat.",
+    "fleet.alerts.error": "Geräte mit dem Status Fehler im Zeitfenster: {count}.",
+    "fleet.alerts.slo_breach": "Geräte mit einer p95-Latenz über dem Ziel ihres Einsatzes: {count}.",
+    "fleet.no_recent": "Im gewählten Zeitfenster kam kein Messwert. Der letzte kam am {last}.",
+    "fleet.jump": "Zur letzten Meldung springen",
+    "fleet.at_moment": "Ansicht bis zur letzten Meldung am {moment}: Die Zeitfenster enden dort, online heißt zu diesem Zeitpunkt; die Ansicht aktualisiert sich nicht.",
+    "fleet.back_to_live": "Zurück zur Live-Ansicht",
     "fleet.latency_chart": "Latenz (nach Inferenzen gewichtet)",
     "fleet.inferences_chart": "Inferenzen",
     "fleet.series.latency_ms_mean": "Mittel (ms)",
@@ -106,6 +110,21 @@ MESSAGES: dict[str, str] = {
         "Lehrveranstaltungen zu Embedded AI, Eingeschriebene und Abschlüsse nach Semester; "
         "Zahlen unter drei Personen sind unterdrückt."
     ),
+    "open_data.dataset.jobs_path": "Arbeitsplätze: Weg zum Ziel",
+    "open_data.dataset.jobs_path.description": (
+        "Die bis zum Ende jedes Monats geschaffenen Arbeitsplätze je Kategorie (actual; im "
+        "Monat des Stichtags bis zum Stichtag) und der Zielpfad des Förderantrags an denselben "
+        "Tagen bis zum letzten Ziel (target: von 0 zu Förderbeginn gerade durch die Meilensteine)."
+    ),
+    "open_data.dataset.funding": "Fördermittel",
+    "open_data.dataset.funding.description": (
+        "Summen über alle Zuwendungen am Stichtag: bewilligt (approved_eur), der Förderanteil "
+        "der bis zum Stichtag bezahlten zuwendungsfähigen Ausgaben, höchstens die Bewilligung "
+        "(grant_share_eur), und die eingegangenen Mittelabrufe (received_eur), in Euro. "
+        "Geschützt mit den Zuwendungsempfängern als Einheiten."
+    ),
+    "open_data.column.series": "actual (geschaffen) oder target (Zielpfad)",
+    "open_data.column.day": "Tag (ISO-Datum): Monatsende, im Monat des Stichtags der Stichtag",
     "open_data.dataset.fleet": "Gerätepark",
     "open_data.dataset.fleet.description": (
         "Zusammenfassung der Telemetrie aller Geräte über 24 Stunden: Geräte online, "
@@ -206,6 +225,23 @@ MESSAGES: dict[str, str] = {
     "public.kpi.inferences_24h": "Inferenzen in 24 Stunden",
     "public.kpi.speedup_vs_cloud": "Schneller als die Cloud (Median)",
     "public.kpi.data_kept_on_device_share": "Daten, die auf dem Gerät bleiben",
+    "public.not_reported": "noch nicht gemeldet",
+    "public.eur_millions": "{value} Mio. €",
+    "public.jobs_path": "Arbeitsplätze: der Weg zum Ziel",
+    "public.jobs_path.actual": "geschaffen",
+    "public.jobs_path.target": "Zielpfad",
+    "public.jobs_path.status": "Stand",
+    "public.jobs_path.of": "{value} von {target}",
+    "public.jobs_path.path_today": "Zielpfad am Stichtag: {value}",
+    "public.jobs_path.trend": "Trend: {per_month} neue Arbeitsplätze je Monat seit {since}.",
+    "public.funding": "Fördermittel",
+    "public.funding.approved_eur": "Bewilligte Fördermittel",
+    "public.funding.approved_eur.help": "Summe der bewilligten Zuwendungen aller Verbundpartner.",
+    "public.funding.grant_share_eur": "Verausgabte Fördermittel",
+    "public.funding.grant_share_eur.help": "Der Förderanteil der bis zum Stichtag bezahlten zuwendungsfähigen Ausgaben, je Zuwendung höchstens die Bewilligung.",
+    "public.funding.received_eur": "Abgerufene Fördermittel",
+    "public.funding.received_eur.help": "Summe der bis zum Stichtag eingegangenen Mittelabrufe.",
+    "public.funding.note": "Summen über alle Zuwendungen; Zuwendungen aus öffentlichen Mitteln sind öffentlich (Förderkatalog des Bundes), das Ausgabentempo einzelner Empfänger nicht: Darum erscheinen nur Summen.",
     "public.chart_summary": "Das Diagramm „{title}“ zeigt: {items}.",
     "public.to_open_data": "Alle Zahlen als offene Daten herunterladen",
     "public.jobs.by_qualification": "Geschaffene Arbeitsplätze nach Qualifikation",
@@ -245,7 +281,7 @@ MESSAGES: dict[str, str] = {
     ),
     "public.ai.fleet": "Der Gerätepark",
     "public.ai.no_fleet": "Es liegen noch keine Telemetriedaten der Geräte vor.",
-    "public.ai.window": "Die 24 Stunden von {start} bis {end}.",
+    "public.ai.window": "Stand der Gerätedaten: {end}, die letzte Meldung vor der Veröffentlichung. Online heißt: mit einer Meldung in den drei Meldeintervallen davor; Inferenzen und Beschleunigung über die 24 Stunden ab {start}.",
     "public.education.by_semester": "Eingeschriebene und Abschlüsse nach Semester",
     "public.education.table": "Lehrveranstaltungen, Eingeschriebene und Abschlüsse nach Semester",
     "public.education.note": (
@@ -264,7 +300,12 @@ MESSAGES: dict[str, str] = {
         "Unterdrückte Werte sind leer und in der Spalte suppressed mit true markiert; auf den "
         "Seiten steht dafür ein Punkt („.“)."
     ),
-    "public.open_data.file": "{file}, {size} Byte",
+    "public.open_data.file": "{file}, {size} Byte · dauerhafte Adresse: {url}",
+    "public.open_data.addresses": (
+        "Jede Datei hat eine dauerhafte Adresse zum Verlinken und Abholen (unter jeder "
+        "Schaltfläche). Offene-Daten-Portale lesen den Katalog (DCAT-AP.de) unter {catalogue}; "
+        "er nennt jede Datei mit ihrer Adresse und Prüfsumme (SHA-256)."
+    ),
     "public.open_data.metadata": "Metadaten",
     "public.open_data.metadata.text": (
         "Katalog, Datensätze und Dateien mit Titel, Beschreibung, Lizenz, Herausgeber, Zeitraum, "
@@ -454,6 +495,10 @@ MESSAGES: dict[str, str] = {
     "jobs.by_qualification": "Nach Kategorie und Qualifikation",
     "jobs.by_size_class": "Externe Arbeitsplätze nach Unternehmensgröße",
     "jobs.external_jobs": "Externe Arbeitsplätze",
+    "jobs.drilldown": "Drill-down: die Arbeitsplätze eines Segments",
+    "jobs.drilldown.click": "Ein Klick auf einen Balken in den Diagrammen oben wählt sein Segment; oder wählen Sie es hier.",
+    "jobs.segment": "Segment",
+    "jobs.segment_summary": "Geschaffene Arbeitsplätze im Segment: {jobs}",
     "jobs.by_size_class.caption": "Geschaffene externe Arbeitsplätze nach der Größenklasse (EU-KMU-Definition) des Unternehmens, bei dem sie entstanden sind.",
     "qualification.academic": "akademisch",
     "qualification.vocational": "beruflich",
@@ -483,6 +528,7 @@ MESSAGES: dict[str, str] = {
     "companies.partners": "Projekte nach Partner",
     "companies.partners.caption": "Ein Projekt mit mehreren Partnern zählt bei jedem.",
     "companies.drilldown": "Drill-down: Unternehmen und Projekte eines Segments",
+    "companies.drilldown.click": "Ein Klick auf einen Balken oder eine Stufe in den Diagrammen oben wählt sein Segment; oder wählen Sie es hier.",
     "companies.segment": "Segment",
     "companies.segment_summary": "**{companies}** Unternehmen · **{projects}** Projekte",
     "segment.size_class": "Größenklasse",
@@ -1000,10 +1046,19 @@ MESSAGES: dict[str, str] = {
     "data_status.metric.rows": "Datensätze",
     "data_status.metric.stale": "Veraltete Datensätze",
     "data_status.metric.overdue": "Überfällige Datenarten",
-    "data_status.metric.rejected": "Abgelehnte Zeilen",
-    "data_status.metric.rejected.help": (
-        "Im Ladelauf {run_id}, aus dem der veröffentlichte Stand stammt."
+    "data_status.metric.open": "Offene Probleme",
+    "data_status.metric.open.help": (
+        "Abgelehnte Zeilen aller Ladeläufe, die keine spätere Lieferung derselben Datenart "
+        "behoben hat (eine gültige Zeile mit demselben Schlüssel) oder erledigt (der Schlüssel "
+        "wird nicht mehr geliefert). Im Ladelauf {run_id}, aus dem der veröffentlichte Stand "
+        "stammt, neu abgelehnt: {rejected}."
     ),
+    "data_status.open": "Offene Probleme aus allen Ladeläufen",
+    "data_status.open.caption": (
+        "Jede Zeile bleibt offen, bis eine spätere Lieferung derselben Datenart sie korrigiert "
+        "oder nicht mehr enthält; eine unveränderte Lieferung behebt nichts."
+    ),
+    "data_status.open.none": "Keine offenen Probleme: Jede abgelehnte Zeile ist behoben.",
     "data_status.entities": "Datenarten",
     "data_status.entities.caption": (
         "Überfällig heißt: Die letzte Lieferung ist älter als {days} Tage. Veraltete Datensätze "

@@ -20,12 +20,16 @@ MESSAGES: dict[str, str] = {
     "fleet.readings": "{readings} readings · {degraded} degraded · {error} errors",
     "fleet.latency_mean": "mean {mean} ms · worst p95 {worst} ms",
     "fleet.deployments": "over {count} deployments",
+    "fleet.published": "Published in the open data: {value} devices online as of {moment} (the last reading before the export); this view shows the fleet now.",
     "fleet.alerts": "Alerts",
     "fleet.alerts.none": "All well: no device offline, no latency objective breached, no error reported.",
-    "fleet.alerts.more": "… and {count} more (see the device table).",
-    "fleet.alert.offline": "{device} ({deployment}) is offline, last reported {since}.",
-    "fleet.alert.slo_breach": "{device} ({deployment}): p95 latency {p95} ms over the objective of {slo} ms.",
-    "fleet.alert.error": "{device} ({deployment}) reported the status error {count} time(s).",
+    "fleet.alerts.offline": "Fleet devices offline: {count}. The table says when each last reported.",
+    "fleet.alerts.error": "Devices with the status error in the window: {count}.",
+    "fleet.alerts.slo_breach": "Devices with a p95 latency above their deployment's objective: {count}.",
+    "fleet.no_recent": "No reading came in the chosen window. The last one came on {last}.",
+    "fleet.jump": "Jump to the last reading",
+    "fleet.at_moment": "View up to the last reading on {moment}: the windows end there, online means at that moment; the view does not refresh.",
+    "fleet.back_to_live": "Back to the live view",
     "fleet.latency_chart": "Latency (weighted by inferences)",
     "fleet.inferences_chart": "Inferences",
     "fleet.series.latency_ms_mean": "Mean (ms)",
@@ -106,6 +110,22 @@ MESSAGES: dict[str, str] = {
         "Embedded-AI courses, students enrolled and completed by semester; counts below three "
         "persons are suppressed."
     ),
+    "open_data.dataset.jobs_path": "Jobs: the path to the target",
+    "open_data.dataset.jobs_path.description": (
+        "The jobs created up to the end of each month per category (actual; in the month of "
+        "the as-of date up to that date) and the application's target path on the same days up "
+        "to the final target (target: from 0 at the start of funding straight through the "
+        "milestones)."
+    ),
+    "open_data.dataset.funding": "Funding",
+    "open_data.dataset.funding.description": (
+        "Sums over all grants on the as-of date: approved (approved_eur), the grant share of the "
+        "eligible expenditure paid up to that date, at most the approved amount "
+        "(grant_share_eur), and the disbursements received (received_eur), in euros. Protected "
+        "with the grant recipients as units."
+    ),
+    "open_data.column.series": "actual (created) or target (target path)",
+    "open_data.column.day": "Day (ISO date): end of month; in the month of the as-of date that date",
     "open_data.dataset.fleet": "Device fleet",
     "open_data.dataset.fleet.description": (
         "Summary of all devices' telemetry over 24 hours: devices online, inferences, speed-up "
@@ -204,6 +224,23 @@ MESSAGES: dict[str, str] = {
     "public.kpi.inferences_24h": "Inferences in 24 hours",
     "public.kpi.speedup_vs_cloud": "Faster than the cloud (median)",
     "public.kpi.data_kept_on_device_share": "Data kept on the device",
+    "public.not_reported": "not reported yet",
+    "public.eur_millions": "€{value} m",
+    "public.jobs_path": "Jobs: the path to the target",
+    "public.jobs_path.actual": "created",
+    "public.jobs_path.target": "target path",
+    "public.jobs_path.status": "Status",
+    "public.jobs_path.of": "{value} of {target}",
+    "public.jobs_path.path_today": "target path on the as-of date: {value}",
+    "public.jobs_path.trend": "Trend: {per_month} new jobs a month since {since}.",
+    "public.funding": "Funding",
+    "public.funding.approved_eur": "Funding approved",
+    "public.funding.approved_eur.help": "Sum of the grants approved for all partners.",
+    "public.funding.grant_share_eur": "Funding spent",
+    "public.funding.grant_share_eur.help": "The grant share of the eligible expenditure paid up to the as-of date, per grant at most the amount approved.",
+    "public.funding.received_eur": "Funding drawn",
+    "public.funding.received_eur.help": "Sum of the disbursements received up to the as-of date.",
+    "public.funding.note": "Sums over all grants; grants of public money are public (the federal funding catalogue), a single recipient's spending pace is not: so only sums are shown.",
     "public.chart_summary": "The chart “{title}” shows: {items}.",
     "public.to_open_data": "Download all figures as open data",
     "public.jobs.by_qualification": "Jobs created by qualification",
@@ -243,7 +280,7 @@ MESSAGES: dict[str, str] = {
     ),
     "public.ai.fleet": "The device fleet",
     "public.ai.no_fleet": "There is no telemetry from the devices yet.",
-    "public.ai.window": "The 24 hours from {start} to {end}.",
+    "public.ai.window": "Device data as of {end}, the last reading before publication. Online means: reported within the three report intervals before it; inferences and speed-up over the 24 hours from {start}.",
     "public.education.by_semester": "Students enrolled and completed by semester",
     "public.education.table": "Courses, students enrolled and completed by semester",
     "public.education.note": (
@@ -262,7 +299,12 @@ MESSAGES: dict[str, str] = {
         "Suppressed values are empty and marked true in the column suppressed; the pages show a "
         "dot (“.”) instead."
     ),
-    "public.open_data.file": "{file}, {size} bytes",
+    "public.open_data.file": "{file}, {size} bytes · permanent address: {url}",
+    "public.open_data.addresses": (
+        "Every file has a permanent address to link to and harvest (under each button). "
+        "Open-data portals read the catalogue (DCAT-AP.de) at {catalogue}; it lists every file "
+        "with its address and checksum (SHA-256)."
+    ),
     "public.open_data.metadata": "Metadata",
     "public.open_data.metadata.text": (
         "Catalogue, datasets and files with title, description, licence, publisher, period, "
@@ -448,6 +490,10 @@ MESSAGES: dict[str, str] = {
     "jobs.by_qualification": "By category and qualification",
     "jobs.by_size_class": "External jobs by company size",
     "jobs.external_jobs": "External jobs",
+    "jobs.drilldown": "Drill-down: the jobs of a segment",
+    "jobs.drilldown.click": "Click a bar in the charts above to choose its segment, or choose it here.",
+    "jobs.segment": "Segment",
+    "jobs.segment_summary": "Jobs created in the segment: {jobs}",
     "jobs.by_size_class.caption": "External jobs created, by the size class (EU SME definition) of the company where they were created.",
     "qualification.academic": "academic",
     "qualification.vocational": "vocational",
@@ -477,6 +523,7 @@ MESSAGES: dict[str, str] = {
     "companies.partners": "Projects by partner",
     "companies.partners.caption": "A project with several partners counts with each.",
     "companies.drilldown": "Drill-down: companies and projects of a segment",
+    "companies.drilldown.click": "Click a bar or a stage in the charts above to choose its segment, or choose it here.",
     "companies.segment": "Segment",
     "companies.segment_summary": "**{companies}** companies · **{projects}** projects",
     "segment.size_class": "Size class",
@@ -985,10 +1032,18 @@ MESSAGES: dict[str, str] = {
     "data_status.metric.rows": "Records",
     "data_status.metric.stale": "Stale records",
     "data_status.metric.overdue": "Overdue data types",
-    "data_status.metric.rejected": "Rejected rows",
-    "data_status.metric.rejected.help": (
-        "In load run {run_id}, which the published snapshot comes from."
+    "data_status.metric.open": "Open problems",
+    "data_status.metric.open.help": (
+        "Rejected rows of all load runs that no later delivery of the same data type has fixed "
+        "(a valid row with the same key) or settled (the key is no longer delivered). Newly "
+        "rejected in load run {run_id}, which the published snapshot comes from: {rejected}."
     ),
+    "data_status.open": "Open problems of all load runs",
+    "data_status.open.caption": (
+        "A row stays open until a later delivery of the same data type corrects it or no "
+        "longer contains it; an unchanged delivery fixes nothing."
+    ),
+    "data_status.open.none": "No open problems: every rejected row has been fixed.",
     "data_status.entities": "Data types",
     "data_status.entities.caption": (
         "Overdue means: the last delivery is older than {days} days. Stale records were "

@@ -139,3 +139,20 @@ FROM (
     FROM meta
 )
 WHERE run_id IS NOT NULL AND published_at IS NOT NULL;
+
+-- The open problems of data quality: the rejected rows (one row per problem, every column of
+-- `rejected_rows`) that no later delivery of their entity has settled. A delivery replaces its
+-- entity as a whole, so a later one either brings a valid row with the key (fixed), no longer
+-- lists the key (fixed), or rejects it again (then that newer rejection is the open one):
+-- every later delivery settles an earlier rejection. An unchanged file is no new delivery, a
+-- failed one loads nothing; files of one entity in one run load in name order. Telemetry
+-- readings are appended, not replaced: a rejected reading stays open.
+CREATE OR REPLACE TEMP MACRO open_rejections() AS TABLE
+SELECT r.*
+FROM rejected_rows r
+WHERE r.entity = 'telemetry' OR NOT EXISTS (
+    SELECT 1
+    FROM load_files f
+    WHERE f.entity = r.entity AND f.status = 'loaded'
+      AND (f.run_id > r.run_id OR (f.run_id = r.run_id AND f.file > r.file))
+);

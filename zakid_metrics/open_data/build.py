@@ -35,24 +35,31 @@ from zakid_metrics.disclosure import (
     protect,
 )
 from zakid_metrics.errors import ExportError, WarehouseError
+from zakid_metrics.kpis.forecast import target_on, target_path
 from zakid_metrics.open_data.spec import (
+    ACTUAL,
     AMOUNT_DECIMALS,
     BREAKDOWNS,
     DATASETS,
     EFFECTS,
     FLEET_KPIS,
     FLEET_WINDOW,
+    FUNDING_MEASURES,
+    JOBS_PATH_KPIS,
     NO,
     NO_DEVICES,
     OWN_CELL,
     PUBLIC,
     ROUNDED_TO_SHARE_DECIMALS,
     SHARE_DECIMALS,
+    TARGET,
     YES,
     Cell,
     DatasetSpec,
     KeyFigure,
     Table,
+    cell,
+    dataset,
     key_figures,
 )
 from zakid_metrics.settings import get_settings
@@ -504,6 +511,121 @@ def rounded(value: object, kpi: kpis.Kpi) -> float | None:
     return round(float(value), decimals)
 
 
+# --- The jobs path and the funding figures ----------------------------------------------------
+
+
+def path_days(start: dt.date, as_of: dt.date, end: dt.date) -> list[dt.date]:
+    """The end of every month from `start`'s month to `end`'s, with `as_of` in place of its
+    month's end and `end` as the last day (a day of the month of `as_of` after it is left out)."""
+    days: list[dt.date] = []
+    month = start.replace(day=1)
+    while month <= end:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        last = min(following - dt.timedelta(days=1), end)
+        days.append(as_of if month <= as_of < following else last)
+        month = following
+    return sorted(set(days))
+
+
+def jobs_path(
+    rows: pd.DataFrame,
+    results: Mapping[str, kpis.KpiResult],
+    tables: Mapping[str, pd.DataFrame],
+    as_of: dt.date,
+    start: dt.date,
+    rules: Rules,
+) -> pd.DataFrame:
+    """The `jobs_path` dataset from the jobs created up to `as_of` (their source rows).
+
+    Each day's created jobs of a category are a cell of their own, their employers the units
+    (companies_of), both primary rules applied; on `as_of` the jobs table's cell decides, so
+    the path never shows what the key figure and the table hide. The target path is public
+    (the funding application's promise).
+    """
+    created = pd.to_datetime(rows["created_on"]).dt.date
+    units = companies_of(rows)
+    records = []
+    for category, kpi_id in JOBS_PATH_KPIS:
+        milestones = results[kpi_id].milestones if kpi_id in results else ()
+        path = target_path(milestones, start)
+        end = max(as_of, path[-1].due_on)
+        own = rows["category"] == category
+        for day in path_days(start, as_of, end):
+            if day <= as_of:
+                chosen = own & (created <= day)
+                per_unit = units[chosen].value_counts()
+                count = int(chosen.sum())
+                if day == as_of:
+                    hidden = _cell_hidden(
+                        tables,
+                        cell("jobs", measure="created", category=category, qualification=TOTAL),
+                    )
+                else:
+                    hidden = bool(count) and _scalar_hidden(
+                        count, len(per_unit), int(per_unit.max()), rules
+                    )
+                records.append((category, ACTUAL, day, None if hidden else float(count), hidden))
+            if len(path) > 1:
+                records.append((category, TARGET, day, target_on(path, day), False))
+    frame = pd.DataFrame(records, columns=["category", "series", "day", "value", SUPPRESSED])
+    frame["day"] = [day.isoformat() for day in frame["day"]]
+    frame = frame.sort_values(["category", "series", "day"], kind="stable")
+    frame["value"] = frame["value"].astype("Float64")
+    return frame.reset_index(drop=True)
+
+
+def funding_table(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    registry: Mapping[str, kpis.Kpi],
+    rules: Rules,
+) -> pd.DataFrame | None:
+    """The `funding` dataset: the totals of the registry's funds_drawn KPI over all grants
+    (FUNDING_MEASURES), each protected as a cell whose units are the grants' recipients (a
+    recipient's spending pace is its own business; the approved amounts per grant are public
+    through the federal funding catalogue, so the totals hide only what the rules say). None
+    without the KPI in the registry."""
+    if "funds_drawn" not in registry:
+        return None
+    result = kpis.compute_all(con, as_of=as_of, kpi_ids=["funds_drawn"], registry=registry)[
+        "funds_drawn"
+    ]
+    recipients = dict(con.execute("SELECT grant_id, recipient FROM grants").fetchall())
+    grants = result.breakdown if result.breakdown is not None else pd.DataFrame()
+    rows = []
+    for measure, name in FUNDING_MEASURES:
+        total = result.value if name == "value" else result.details.get(name)
+        if grants.empty:
+            hidden = False
+        else:
+            per_recipient = (
+                grants.assign(recipient=grants["grant_id"].map(recipients))
+                .groupby("recipient")[name]
+                .apply(lambda amounts: float(sum(amounts)))
+            )
+            per_recipient = per_recipient[per_recipient > 0]
+            hidden = not per_recipient.empty and _scalar_hidden(
+                float(per_recipient.sum()), len(per_recipient), float(per_recipient.max()), rules
+            )
+        value = None if hidden or total is None else round(float(total), 2)
+        rows.append((measure, value, hidden))
+    frame = pd.DataFrame(rows, columns=["measure", "value", SUPPRESSED])
+    frame["value"] = frame["value"].astype("Float64")
+    return frame
+
+
+def completions_not_reported(table: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """The courses dataset with the completions of every semester in which no course has
+    reported any yet (a running semester) empty, not 0: not reported is no zero. The total
+    sums what was reported."""
+    reported = rows.groupby("semester")["completed"].apply(lambda values: values.notna().any())
+    pending = set(reported[~reported].index)
+    mask = (table["measure"] == "completed") & table["semester"].isin(pending)
+    table = table.copy()
+    table.loc[mask & ~table[SUPPRESSED], "value"] = pd.NA
+    return table
+
+
 # --- Key figures and targets -----------------------------------------------------------------
 
 
@@ -593,6 +715,9 @@ def build(
             if spec.tables and spec.source is not None:
                 unit_rows = UNIT_ROWS[spec.name](rows(spec.source), context)
                 tables[spec.name] = dataset_table(spec, unit_rows, rules)
+        tables["courses"] = completions_not_reported(
+            tables["courses"], rows(dataset("courses").source or "")
+        )
         tables["companies_named"] = companies_named(
             rows("companies_engaged"), rows("projects_by_status")
         )
@@ -606,6 +731,13 @@ def build(
             con, as_of=as_of, kpi_ids=[f.kpi.id for f in figures], registry=registry
         )
         shown = [f for f in figures if telemetry or not f.kpi.reads_telemetry]
+        start = period_start or settings.funding_period_start
+        tables["jobs_path"] = jobs_path(
+            rows("jobs_by_qualification"), results, tables, as_of, start, rules
+        )
+        funding = funding_table(con, as_of, registry, rules)
+        if funding is not None:
+            tables["funding"] = funding
         own_cells = {
             f.kpi.id: own_cell_hidden(rows(f.kpi.id), rules)
             for f in shown
@@ -620,7 +752,7 @@ def build(
         run_id=run_id,
         published_at=published_at,
         as_of=as_of,
-        period_start=period_start or settings.funding_period_start,
+        period_start=start,
         fleet_window=None if fleet is None else (fleet.window_start, fleet.window_end),
         indicators={f.kpi.id: f.kpi.framework for f in shown if f.kpi.framework is not None},
     )

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -52,11 +52,19 @@ class Export:
         return str(self.metadata["asOf"])
 
     def table(self, name: str) -> pd.DataFrame | None:
-        """The dataset `name`; None when this export does not have it (e.g. no telemetry)."""
-        return self.tables.get(name)
+        """The dataset `name` (a copy, the export is shared); None when this export does not
+        have it (e.g. no telemetry)."""
+        found = self.tables.get(name)
+        return None if found is None else found.copy()
 
     def dataset_metadata(self, name: str) -> dict[str, Any] | None:
         return next((d for d in self.metadata["dataset"] if d["identifier"] == name), None)
+
+
+def file_of(distribution: dict[str, Any]) -> str:
+    """The name of a distribution's file in the export folder: the last part of its
+    downloadURL (`https://…/open-data/jobs.csv` → `jobs.csv`)."""
+    return PurePosixPath(urlsplit(str(distribution["downloadURL"])).path).name
 
 
 def read_export(data_dir: Path) -> Export:
@@ -91,7 +99,7 @@ def _read_once(folder: Path) -> Export:
     try:
         metadata = json.loads(raw)
         distributions = [
-            (d["identifier"], dist["downloadURL"], dist["checksum"]["checksumValue"])
+            (d["identifier"], file_of(dist), dist["checksum"]["checksumValue"])
             for d in metadata["dataset"]
             for dist in d["distribution"]
         ]
@@ -104,7 +112,7 @@ def _read_once(folder: Path) -> Export:
     files: dict[str, bytes] = {METADATA_FILE: raw}
     for _, file_name, checksum in distributions:
         try:
-            data = (folder / os.path.basename(file_name)).read_bytes()
+            data = (folder / file_name).read_bytes()
         except FileNotFoundError:
             raise _SwappedError(f"{file_name} is missing") from None
         if sha256_hex(data) != checksum:

@@ -53,6 +53,9 @@ FILE_TYPES: dict[Format, tuple[str, str]] = {
     ),
 }
 MEDIA_TYPE_BASE: Final = "https://www.iana.org/assignments/media-types/"
+# The catalogue is JSON-LD; CSV is sent with its encoding, which text/csv leaves open.
+METADATA_MEDIA_TYPE: Final = "application/ld+json"
+CSV_CHARSET: Final = "; charset=utf-8"
 
 YES, NO = "yes", "no"
 GOALS = tuple(str(goal) for goal in range(1, 18))
@@ -72,6 +75,18 @@ ROUNDED_TO_SHARE_DECIMALS = ("share", "ratio")
 # The fleet's public KPIs over the 24 hours before the last reading (the `fleet` dataset).
 FLEET_KPIS = ("devices_online", "inferences_24h", "speedup_vs_cloud", "data_kept_on_device_share")
 FLEET_WINDOW = dt.timedelta(hours=24)
+# The jobs path: the KPI of each job category whose milestones give the target path.
+JOBS_PATH_KPIS = (
+    ("project_related", "jobs_project_related_created"),
+    ("external", "jobs_external_created"),
+)
+ACTUAL, TARGET = "actual", "target"
+# The funding figures: the funds_drawn KPI's total row, by its field.
+FUNDING_MEASURES = (
+    ("approved_eur", "approved_eur"),
+    ("grant_share_eur", "grant_share_eur"),
+    ("received_eur", "value"),
+)
 
 ValueType = Literal["int", "float"]
 # How a table's cells are protected (zakid_metrics.disclosure): `primary` the minimum number
@@ -258,6 +273,12 @@ DATASETS: tuple[DatasetSpec, ...] = (
             ),
         ),
     ),
+    # The created jobs per category at the end of every month (the as-of day for its month)
+    # and the target path on the same days, on to the final target: the promise and the way.
+    DatasetSpec("jobs_path", ("category", "series", "day"), "float"),
+    # The grants' figures summed over all grants (approved, the grant share of the eligible
+    # spending with the cap, received), protected with the recipients as units.
+    DatasetSpec("funding", ("measure",), "float"),
     DatasetSpec("fleet", ("measure",), "float", telemetry=True),
 )
 DATASET_NAMES: tuple[str, ...] = tuple(spec.name for spec in DATASETS)
@@ -369,6 +390,18 @@ def dataset(name: str) -> DatasetSpec:
     raise OpenDataError(
         f"There is no open-data dataset {name!r}.", f"Use one of {', '.join(DATASET_NAMES)}."
     )
+
+
+def media_type(file_name: str) -> str:
+    """The HTTP Content-Type of a file of the export (the catalogue's mediaType, with the
+    charset for CSV)."""
+    if file_name == METADATA_FILE:
+        return METADATA_MEDIA_TYPE
+    fmt = file_name.rsplit(".", 1)[-1]
+    if fmt not in FILE_TYPES:
+        raise OpenDataError(f"{file_name} is no file of the export.", "Check the file name.")
+    kind = FILE_TYPES[fmt][1]  # type: ignore[index]
+    return kind + CSV_CHARSET if fmt == "csv" else kind
 
 
 def public_dir(data_dir: Path) -> Path:

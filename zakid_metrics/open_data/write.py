@@ -34,6 +34,7 @@ from zakid_metrics.open_data.spec import (
     Format,
     sha256_hex,
 )
+from zakid_metrics.settings import get_settings
 
 # A text that a spreadsheet would run as a formula (OWASP: CSV injection) starts with one of these.
 FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -63,6 +64,7 @@ JSONLD_CONTEXT: dict[str, Any] = {
     "dataset": "dcat:dataset",
     "distribution": "dcat:distribution",
     "downloadURL": {"@id": "dcat:downloadURL", "@type": "@id"},
+    "accessURL": {"@id": "dcat:accessURL", "@type": "@id"},
     "format": {"@id": "dct:format", "@type": "@id"},
     "mediaType": {"@id": "dcat:mediaType", "@type": "@id"},
     "byteSize": {"@id": "dcat:byteSize", "@type": "xsd:nonNegativeInteger"},
@@ -247,12 +249,13 @@ def _indicators(built: Built) -> dict[str, Any]:
     return {"keyFigureIndicators": listed}
 
 
-def _distribution(spec: DatasetSpec, fmt: Format, data: bytes) -> dict[str, Any]:
+def _distribution(spec: DatasetSpec, fmt: Format, data: bytes, base_url: str) -> dict[str, Any]:
     file_type, media_type = FILE_TYPES[fmt]
     return {
         "@type": "dcat:Distribution",
         "title": spec.file_name(fmt),
-        "downloadURL": spec.file_name(fmt),
+        "accessURL": base_url,
+        "downloadURL": base_url + spec.file_name(fmt),
         "format": file_type,
         "mediaType": MEDIA_TYPE_BASE + media_type,
         "byteSize": len(data),
@@ -265,8 +268,13 @@ def _distribution(spec: DatasetSpec, fmt: Format, data: bytes) -> dict[str, Any]
     }
 
 
-def render(built: Built, rules: Rules) -> dict[str, bytes]:
-    """Every file of the export by name, metadata last: the same bytes for the same input."""
+def render(built: Built, rules: Rules, base_url: str | None = None) -> dict[str, bytes]:
+    """Every file of the export by name, metadata last: the same bytes for the same input.
+
+    Each downloadURL is `base_url` (default: settings.public_base_url, ending in `/`) and the
+    file's name: where the public app serves the file (docs/OPEN_DATA.md).
+    """
+    base_url = base_url or get_settings().public_base_url
     files: dict[str, bytes] = {}
     distributions: dict[str, list[dict[str, Any]]] = {}
     for spec in DATASETS:
@@ -277,7 +285,7 @@ def render(built: Built, rules: Rules) -> dict[str, bytes]:
         for fmt in FORMATS:
             data = WRITERS[fmt](frame, spec)
             files[spec.file_name(fmt)] = data
-            distributions[spec.name].append(_distribution(spec, fmt, data))
+            distributions[spec.name].append(_distribution(spec, fmt, data, base_url))
     text = json.dumps(metadata(built, distributions, rules), ensure_ascii=False, indent=2)
     files[METADATA_FILE] = (text + "\n").encode("utf-8")
     return files

@@ -4,6 +4,7 @@ unless a test builds its own), with exact results."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ def test_every_macro_is_created_on_a_read_only_snapshot(
         ("in_duisburg", "macro"),
         ("in_fleet", "macro"),
         ("live_deployments", "table_macro"),
+        ("open_rejections", "table_macro"),
         ("plan_vs_actual", "table_macro"),
         ("published_snapshot", "table_macro"),
         ("semester_starts_on", "macro"),
@@ -336,6 +338,71 @@ def test_published_snapshot(tmp_path: Path) -> None:
 
 
 ROOT = Path(__file__).resolve().parents[3]
+SAMPLE = ROOT / "data" / "sample"
+
+
+def open_rows(data_dir: Path) -> list[tuple[int, str, int]]:
+    """The open problems as (run, file, line), one per rejected row."""
+    with read_snapshot(data_dir) as con:
+        return con.execute(
+            "SELECT DISTINCT run_id, file, line FROM open_rejections() ORDER BY ALL"
+        ).fetchall()
+
+
+def test_open_rejections_across_runs(tmp_path: Path) -> None:
+    """The sample's 11 rejected rows stay open through an unchanged re-upload; a delivery that
+    fixes two rows and no longer lists a third settles those three, and one it rejects again
+    is open from the new run on."""
+    from pipelines.ingest import ingest
+
+    delivery = tmp_path / "delivery"
+    delivery.mkdir()
+    for path in SAMPLE.iterdir():
+        if not path.name.startswith("telemetry"):  # readings are appended, not replaced
+            shutil.copy(path, delivery / path.name)
+    data_dir = tmp_path / "data"
+    first = ingest([delivery], data_dir)
+    rejected = sum(f.rows_rejected for f in first.files)
+    assert rejected == 11
+    expected = [
+        (1, "companies.csv", 42),
+        (1, "companies.csv", 55),
+        (1, "courses.csv", 8),
+        (1, "devices.csv", 43),
+        (1, "expenditures.csv", 709),
+        (1, "expenditures.csv", 1412),
+        (1, "jobs.xlsx", 126),
+        (1, "jobs.xlsx", 178),
+        (1, "projects.csv", 23),
+        (1, "projects.csv", 79),
+        (1, "sdg_contributions.csv", 3),
+    ]
+    assert open_rows(data_dir) == expected
+
+    again = ingest([delivery], data_dir)  # the same files: nothing new, nothing fixed
+    assert {f.status for f in again.files} == {"unchanged"}
+    assert sum(f.rows_rejected for f in again.files) == 0
+    assert open_rows(data_dir) == expected
+
+    fixed = tmp_path / "fixed"
+    fixed.mkdir()
+    companies = (delivery / "companies.csv").read_bytes()
+    companies = companies.replace(b";4725;21.04.2025", b";47259;21.04.2025")
+    companies = companies.replace(b";31.02.2025", b";28.02.2025")
+    (fixed / "companies.csv").write_bytes(companies)
+    projects = (delivery / "projects.csv").read_bytes().split(b"\r\n")
+    assert projects[78].startswith(b"P-2026-009;")
+    (fixed / "projects.csv").write_bytes(b"\r\n".join(projects[:78] + projects[79:]))
+    third = ingest([fixed], data_dir)
+    assert [(f.file, f.status, f.rows_rejected) for f in third.files] == [
+        ("companies.csv", "loaded", 0),
+        ("projects.csv", "loaded", 1),
+    ]
+    assert open_rows(data_dir) == [
+        row for row in expected if row[1] not in ("companies.csv", "projects.csv")
+    ] + [(3, "projects.csv", 23)]
+
+
 # A telling piece of each shared rule: written anywhere but shared.sql, it is a copy.
 RULE_FRAGMENTS = {
     "engaged_companies": "p.company_id = c.company_id",
@@ -348,6 +415,7 @@ RULE_FRAGMENTS = {
     "eligible_eur": "THEN amount_eur - vat_eur",
     "funding_inputs": "'received_on': CASE",
     "published_snapshot": "key = 'published_at'",  # the reader; ingest writes it
+    "open_rejections": "f.run_id > r.run_id",
 }
 
 

@@ -4,6 +4,7 @@ stale rows and the fleet."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -293,3 +294,32 @@ def test_the_declared_disclosures_are_the_marked_kpis_and_name_published_cells()
             continue
         for cell in disclosure:
             assert [dim for dim, _ in cell.at] == list(datasets[cell.dataset].dims), kpi_id
+
+
+def test_path_days_are_month_ends_with_the_as_of_day_in_its_month() -> None:
+    from zakid_metrics.open_data.build import path_days
+
+    day = dt.date
+    assert path_days(day(2025, 1, 15), day(2025, 3, 10), day(2025, 5, 20)) == [
+        day(2025, 1, 31),
+        day(2025, 2, 28),
+        day(2025, 3, 10),
+        day(2025, 4, 30),
+        day(2025, 5, 20),
+    ]
+    assert path_days(day(2025, 1, 1), day(2025, 1, 31), day(2025, 1, 31)) == [day(2025, 1, 31)]
+
+
+def test_the_jobs_path_on_the_as_of_day_is_the_key_figure_hidden_with_it(exported: Path) -> None:
+    path = parquet(exported, "jobs_path")
+    figures = parquet(exported, "key_figures").set_index("kpi_id")
+    today = path[(path["series"] == "actual") & (path["day"] == AS_OF.isoformat())]
+    today = today.set_index("category")
+    for category, kpi_id in (
+        ("external", "jobs_external_created"),
+        ("project_related", "jobs_project_related_created"),
+    ):
+        assert today.loc[category, "suppressed"] == figures.loc[kpi_id, "suppressed"]
+        if not figures.loc[kpi_id, "suppressed"]:
+            assert today.loc[category, "value"] == figures.loc[kpi_id, "value"]
+    assert set(path["series"]) <= {"actual", "target"}

@@ -14,8 +14,14 @@ from tests.zakid_metrics.open_data.conftest import AS_OF, SECRETS, every_text
 from zakid_metrics.disclosure import Rules
 from zakid_metrics.i18n import de, en
 from zakid_metrics.open_data.build import build
-from zakid_metrics.open_data.read import read_export
-from zakid_metrics.open_data.spec import DATASETS, LICENSE_URI, METADATA_FILE, sha256_hex
+from zakid_metrics.open_data.read import file_of, read_export
+from zakid_metrics.open_data.spec import (
+    DATASETS,
+    LICENSE_URI,
+    METADATA_FILE,
+    media_type,
+    sha256_hex,
+)
 from zakid_metrics.open_data.write import render
 
 
@@ -56,8 +62,13 @@ def test_metadata_describes_every_file_with_size_and_checksum(exported: Path) ->
         assert entry["title"]["de"] != f"open_data.dataset.{entry['identifier']}"
         for column in entry["columns"]:
             assert column["description"]["en"] != f"open_data.column.{column['name']}"
-        for dist in entry["distribution"]:
-            data = (exported / dist["downloadURL"]).read_bytes()
+        for dist, fmt in zip(entry["distribution"], ("csv", "json", "parquet"), strict=True):
+            name = f"{entry['identifier']}.{fmt}"
+            # Absolute, where the public app serves it (settings.public_base_url).
+            assert dist["downloadURL"] == f"http://localhost:8502/open-data/{name}"
+            assert dist["accessURL"] == "http://localhost:8502/open-data/"
+            assert file_of(dist) == name
+            data = (exported / name).read_bytes()
             assert dist["byteSize"] == len(data)
             assert dist["checksum"]["checksumValue"] == sha256_hex(data)
         assert [d["mediaType"].rsplit("/", 2)[-2:] for d in entry["distribution"]] == [
@@ -75,6 +86,31 @@ def test_same_snapshot_gives_the_same_bytes(exported: Path) -> None:
     first = {p.name: p.read_bytes() for p in exported.iterdir()}
     rules = Rules.from_settings()
     assert render(build(exported.parent, AS_OF, rules), rules) == first
+
+
+def test_download_urls_follow_the_base_url(exported: Path) -> None:
+    rules = Rules.from_settings()
+    files = render(build(exported.parent, AS_OF, rules), rules, "https://wirkung.example/od/")
+    meta = json.loads(files[METADATA_FILE])
+    urls = [dist["downloadURL"] for d in meta["dataset"] for dist in d["distribution"]]
+    assert urls[:3] == [
+        "https://wirkung.example/od/key_figures.csv",
+        "https://wirkung.example/od/key_figures.json",
+        "https://wirkung.example/od/key_figures.parquet",
+    ]
+    assert len(urls) == 3 * len([s for s in DATASETS if not s.telemetry])
+    # Only the catalogue names the address: the data files are the same bytes.
+    first = {p.name: p.read_bytes() for p in exported.iterdir()}
+    assert {n: b for n, b in files.items() if n != METADATA_FILE} == {
+        n: b for n, b in first.items() if n != METADATA_FILE
+    }
+
+
+def test_media_types_of_the_served_files() -> None:
+    assert media_type("jobs.csv") == "text/csv; charset=utf-8"
+    assert media_type("jobs.json") == "application/json"
+    assert media_type("jobs.parquet") == "application/vnd.apache.parquet"
+    assert media_type(METADATA_FILE) == "application/ld+json"
 
 
 def test_every_dataset_and_column_has_texts_in_both_languages() -> None:

@@ -1,12 +1,14 @@
 """Unternehmen & Projekte: who takes part, how projects progress, and a drill-down by segment."""
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from zakid_metrics import charts
 from zakid_metrics.contract import PARTNERS, SIZE_CLASSES, USE_CASES
 from zakid_metrics.dashboard import data
 from zakid_metrics.dashboard.components import url_state
-from zakid_metrics.dashboard.components.choice import select_one
+from zakid_metrics.dashboard.components.choice import choose, select_one
 from zakid_metrics.dashboard.components.figures import bars_by, show_chart
 from zakid_metrics.dashboard.components.page import kpi_page
 from zakid_metrics.dashboard.components.tables import download_table
@@ -67,6 +69,13 @@ with second[3]:
 
 companies = data.source_rows("companies_engaged", *page.dates)
 projects = data.source_rows("projects_by_status", *page.dates)
+SEGMENT_KEY = "companies.segment"
+
+
+def drill_down(dimension: str) -> Callable[[object], None]:
+    """A click on a bar of `dimension` chooses its segment in the drill-down below."""
+    return lambda value: choose(SEGMENT_KEY, (dimension, value))
+
 
 left, right = st.columns(2)
 with left:
@@ -83,6 +92,7 @@ with left:
         [("value", t("companies.companies", lang))],
         "companies.by_size",
         lang,
+        on_pick=drill_down("size_class"),
     )
     st.caption(
         t(
@@ -108,6 +118,7 @@ with right:
         "companies.funnel",
         lang,
         values={"status": "project_status"},
+        on_pick=lambda index: choose(SEGMENT_KEY, ("status", FUNNEL[index])),
     )
     st.caption(
         t(
@@ -130,6 +141,7 @@ with left:
         "companies.use_cases",
         lang,
         horizontal=True,
+        on_pick=drill_down("use_case"),
     )
 with right:
     st.header(t("companies.partners", lang))
@@ -141,6 +153,7 @@ with right:
         "companies.partners",
         lang,
         horizontal=True,
+        on_pick=drill_down("partner"),
     )
     st.caption(t("companies.partners.caption", lang))
 
@@ -161,10 +174,11 @@ def segment_label(segment: Segment) -> str:
     return t(f"segment.{dimension}", lang)
 
 
+st.caption(t("companies.drilldown.click", lang))
 segment = select_one(
     t("companies.segment", lang),
     list(SEGMENTS),
-    key="companies.segment",
+    key=SEGMENT_KEY,
     lang=lang,
     url=url_state.SEGMENT,
     format_func=segment_label,

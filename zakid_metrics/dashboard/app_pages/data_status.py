@@ -43,11 +43,42 @@ tiles[2].metric(
     t("data_status.metric.stale", lang), format_number(entities["stale_rows"].sum(), lang)
 )
 tiles[3].metric(t("data_status.metric.overdue", lang), format_number(len(overdue), lang))
+# The headline counts what is still wrong, across runs: an unchanged re-upload rejects nothing
+# new, and the rows rejected before are not fixed by it.
+problems = data.open_problems(lang)
+open_rows = problems[["run_id", "file", "line"]].drop_duplicates()
 tiles[4].metric(
-    t("data_status.metric.rejected", lang),
-    format_number(snapshot_run["rows_rejected"].sum(), lang),
-    help=t("data_status.metric.rejected.help", lang, run_id=meta.run_id),
+    t("data_status.metric.open", lang),
+    format_number(len(open_rows), lang),
+    help=t(
+        "data_status.metric.open.help",
+        lang,
+        run_id=meta.run_id,
+        rejected=format_number(snapshot_run["rows_rejected"].sum(), lang),
+    ),
 )
+
+st.header(t("data_status.open", lang))
+if problems.empty:
+    st.success(t("data_status.open.none", lang), icon=":material/check_circle:")
+else:
+    st.caption(t("data_status.open.caption", lang))
+    st.markdown(
+        t(
+            "data_status.rejected.summary",
+            lang,
+            rows=format_number(len(open_rows), lang),
+            problems=format_number(len(problems), lang),
+        )
+    )
+    download_table(
+        problems,
+        "data_status.open",
+        lang,
+        values={"entity": "entity"},
+        file_name="open_problems",
+        source_rows=True,
+    )
 
 st.header(t("data_status.entities", lang))
 st.caption(t("data_status.entities.caption", lang, days=settings.freshness_warning_days))

@@ -4,9 +4,11 @@ import streamlit as st
 
 from zakid_metrics.contract import QUALIFICATIONS, SIZE_CLASSES
 from zakid_metrics.dashboard import data
+from zakid_metrics.dashboard.components.choice import choose, select_one
 from zakid_metrics.dashboard.components.figures import bars_by
 from zakid_metrics.dashboard.components.jobs import jobs_outlook
 from zakid_metrics.dashboard.components.page import kpi_page
+from zakid_metrics.dashboard.components.tables import download_table
 from zakid_metrics.dashboard.components.tiles import format_value
 from zakid_metrics.i18n import format_number, t
 from zakid_metrics.settings import get_settings
@@ -15,6 +17,8 @@ from zakid_metrics.tallies import counts_by_company, in_order
 page = kpi_page("jobs", sources=["jobs"])
 lang, results, tile = page.lang, page.results, page.tile
 settings = get_settings()
+SEGMENT_KEY = "jobs.segment"
+companies = data.entity_rows("companies")
 
 existing = results["jobs_external_existing"]
 well_paid = results["jobs_well_paid_share"]
@@ -79,12 +83,13 @@ with left:
         "jobs.by_qualification",
         lang,
         stacked=True,
+        on_pick=lambda value: choose(SEGMENT_KEY, ("qualification", value)),
     )
 with right:
     st.header(t("jobs.by_size_class", lang))
     frame = counts_by_company(
         data.source_rows("jobs_external_created", *page.dates),
-        data.entity_rows("companies"),
+        companies,
         "size_class",
         SIZE_CLASSES,
     )
@@ -94,5 +99,54 @@ with right:
         [("value", t("jobs.external_jobs", lang))],
         "jobs.by_size_class",
         lang,
+        on_pick=lambda value: choose(SEGMENT_KEY, ("size_class", value)),
     )
     st.caption(t("jobs.by_size_class.caption", lang))
+
+# Drill-down: the jobs created up to the as-of day of one qualification, or (external jobs) of
+# one company size class; a click on a bar above chooses the same.
+st.subheader(t("jobs.drilldown", lang))
+st.caption(t("jobs.drilldown.click", lang))
+segments = [("qualification", q) for q in QUALIFICATIONS] + [
+    ("size_class", s) for s in SIZE_CLASSES
+]
+dimension, value = select_one(
+    t("jobs.segment", lang),
+    segments,
+    key=SEGMENT_KEY,
+    lang=lang,
+    format_func=lambda segment: (
+        f"{t(f'column.{segment[0]}', lang)}: {t(f'{segment[0]}.{segment[1]}', lang)}"
+    ),
+)
+jobs = data.source_rows("jobs_by_qualification", *page.dates)
+names = companies.set_index("company_id")
+jobs = jobs.assign(
+    company=jobs["company_id"].map(names["name"]),
+    size_class=jobs["company_id"].map(names["size_class"]),
+)
+chosen = jobs[jobs[dimension] == value]
+st.markdown(t("jobs.segment_summary", lang, jobs=format_number(len(chosen), lang)))
+download_table(
+    chosen[
+        [
+            "job_id",
+            "category",
+            "qualification",
+            "company",
+            "size_class",
+            "created_on",
+            "ended_on",
+            "fte",
+        ]
+    ],
+    "jobs.segment_jobs",
+    lang,
+    values={
+        "category": "job_category",
+        "qualification": "qualification",
+        "size_class": "size_class",
+    },
+    file_name="jobs_segment",
+    source_rows=True,
+)

@@ -31,6 +31,7 @@ def select_one(
     starts from the option kept under `key`, or, in a new browser session, the address's.
     """
     fingerprint = zlib.crc32(repr(list(options)).encode())
+    picks = st.session_state.get(_picks(key), 0)
     if key in st.session_state or url is None:
         kept = st.session_state.get(key)
     else:
@@ -42,7 +43,7 @@ def select_one(
         options,
         index=index,
         format_func=format_func,
-        key=f"{key}.{lang}.{fingerprint:08x}",
+        key=f"{key}.{lang}.{fingerprint:08x}.{picks}",
     )
     if chosen not in options:  # a stale label text from the browser
         chosen = options[index]
@@ -50,3 +51,18 @@ def select_one(
     if url is not None:
         to_url(url, chosen)
     return chosen
+
+
+def choose(key: str, option: object) -> None:
+    """Make `option` the choice of the select_one kept under `key`, e.g. from a click on a
+    chart (in a callback, before the widget runs). The browser keeps a widget's value as long
+    as its key stays, so the choice gets a widget under a new key that starts from `option`."""
+    st.session_state[key] = option
+    for widget in [k for k in st.session_state if str(k).startswith(f"{key}.")]:
+        del st.session_state[widget]
+    st.session_state[_picks(key)] = st.session_state.get(_picks(key), 0) + 1
+
+
+def _picks(key: str) -> str:
+    """The session-state key counting the choices made for `key` by `choose`."""
+    return f"{key}:picks"

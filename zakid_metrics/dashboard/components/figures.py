@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -25,12 +25,32 @@ def show_chart(
     *,
     values: Mapping[str, str] | None = None,
     alt: str | None = None,
+    on_pick: Callable[[int], None] | None = None,
 ) -> None:
     """Draw `figure` and offer `frame`, the data it shows, for download (see tables.localize).
 
-    `key` (page-prefixed) names the chart, its buttons and the downloaded files.
+    `key` (page-prefixed) names the chart, its buttons and the downloaded files. With
+    `on_pick`, a click on a bar (or a point) calls it with the point's index, i.e. the row of
+    `frame` it shows, before the page runs again: the drill-down by click.
     """
-    st.plotly_chart(figure, theme=None, key=key, config=CONFIG, alt=alt)
+    if on_pick is None:
+        st.plotly_chart(figure, theme=None, key=key, config=CONFIG, alt=alt)
+    else:
+
+        def picked() -> None:
+            points = st.session_state[key].selection.points
+            if points:
+                on_pick(int(points[0]["point_index"]))
+
+        st.plotly_chart(
+            figure,
+            theme=None,
+            key=key,
+            config=CONFIG,
+            alt=alt,
+            on_select=picked,
+            selection_mode="points",
+        )
     download_buttons(
         localize(frame, lang, values), f"{key}.data", lang, file_name=key.replace(".", "_")
     )
@@ -44,11 +64,21 @@ def bars_by(
     lang: str,
     *,
     prefix: str | None = None,
+    on_pick: Callable[[Any], None] | None = None,
     **options: Any,
 ) -> None:
     """charts.bars of `frame` by `column` (options as it takes them), each bar named by the
-    text `<prefix>.<value>` (prefix: the column's name), with the data for download."""
+    text `<prefix>.<value>` (prefix: the column's name), with the data for download. With
+    `on_pick`, a click on a bar calls it with the bar's value of `column`."""
     prefix = prefix or column
     shown = frame.assign(**{column: [t(f"{prefix}.{value}", lang) for value in frame[column]]})
     figure = charts.bars(shown, column, values, lang, **options)
-    show_chart(figure, frame, key, lang, values={column: prefix})
+    categories = list(frame[column])
+    show_chart(
+        figure,
+        frame,
+        key,
+        lang,
+        values={column: prefix},
+        on_pick=None if on_pick is None else lambda index: on_pick(categories[index]),
+    )

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from zakid_metrics import charts
-from zakid_metrics.dashboard import data
+from zakid_metrics.dashboard import data, public_data
 from zakid_metrics.dashboard.components.choice import select_one
 from zakid_metrics.dashboard.components.errors import show_error
 from zakid_metrics.dashboard.components.figures import show_chart
@@ -22,8 +22,10 @@ from zakid_metrics.settings import get_settings
 from zakid_metrics.telemetry import WINDOW_NAMES, Alert, FleetSummary
 
 REFRESH_S = 5
-ALERTS_SHOWN = 12
 DEFAULT_WINDOW = "1h"
+# The moment a preset window ends at instead of now (aware UTC), once the user jumped to the
+# last reading; absent while the view is live.
+UNTIL_KEY = "fleet.until"
 # The devices table: what needs a look first.
 _STATUS_ORDER = {"offline": 0, "never": 1, "online": 2}
 DEVICE_COLUMNS = (
@@ -65,18 +67,54 @@ def fleet_view(lang: str) -> None:
         custom = _custom_range(lang)
         if custom is None:
             return
+    until = None if custom else st.session_state.get(UNTIL_KEY)
+    if until is not None:
+        _past_moment(until, lang)
 
-    @st.fragment(run_every=None if paused else REFRESH_S)
+    @st.fragment(run_every=None if paused or until is not None else REFRESH_S)
     def live() -> None:
         require_live_session()  # nothing internal is loaded past the session's end
         try:
-            summary = data.fleet(DEFAULT_WINDOW if custom else window, custom)
+            summary = data.fleet(DEFAULT_WINDOW if custom else window, custom, until)
         except ZakidError as error:
             show_error(error, lang)
             return
-        _render(summary, lang, paused)
+        _render(summary, lang, paused, live=custom is None and until is None)
 
     live()
+
+
+def _past_moment(until: dt.datetime, lang: str) -> None:
+    """The view ends at a past moment (the last reading): say so, and offer the way back."""
+    zone = ZoneInfo(get_settings().timezone)
+    st.info(
+        t("fleet.at_moment", lang, moment=format_datetime(until.astimezone(zone), lang)),
+        icon=":material/history:",
+    )
+    if st.button(t("fleet.back_to_live", lang), key="fleet.back_to_live"):
+        del st.session_state[UNTIL_KEY]
+        st.rerun()
+
+
+def _no_recent_readings(summary: FleetSummary, lang: str) -> bool:
+    """In a live window without readings: say when the last one came and offer to show the
+    window up to it; True when the window has no readings."""
+    readings = summary.kpis["inferences_24h"].details.get("readings")
+    if readings:
+        return False
+    last = summary.devices["last_seen"].max()
+    if pd.isna(last):
+        return False
+    last = last.to_pydatetime()
+    zone = ZoneInfo(get_settings().timezone)
+    st.info(
+        t("fleet.no_recent", lang, last=format_datetime(last.astimezone(zone), lang)),
+        icon=":material/schedule:",
+    )
+    if st.button(t("fleet.jump", lang), key="fleet.jump", type="primary"):
+        st.session_state[UNTIL_KEY] = last
+        st.rerun()
+    return True
 
 
 def _custom_range(lang: str) -> tuple[dt.datetime, dt.datetime] | None:
@@ -102,7 +140,7 @@ def _local(moment: dt.datetime | None, zone: ZoneInfo) -> dt.datetime | None:
     return None if moment is None else moment.astimezone(zone)
 
 
-def _render(summary: FleetSummary, lang: str, paused: bool) -> None:
+def _render(summary: FleetSummary, lang: str, paused: bool, *, live: bool) -> None:
     zone = ZoneInfo(get_settings().timezone)
     loaded = summary.loaded
     window = loaded.window
@@ -120,7 +158,10 @@ def _render(summary: FleetSummary, lang: str, paused: bool) -> None:
     if not loaded.has_telemetry:
         st.info(t("fleet.no_telemetry", lang), icon=":material/sensors_off:")
         return
+    if live:
+        _no_recent_readings(summary, lang)
     _tiles(summary.kpis, lang)
+    _published(zone, lang)
     _alerts(summary.alerts, zone, lang)
     _charts(summary.series, zone, lang)
     st.subheader(t("fleet.devices", lang))
@@ -139,6 +180,20 @@ def _render(summary: FleetSummary, lang: str, paused: bool) -> None:
         },
     )
     st.caption(t("fleet.devices.caption", lang))
+
+
+def _published(zone: ZoneInfo, lang: str) -> None:
+    """The devices online as the open data publish them, with their moment: the public figure
+    is the fleet at the last reading before the export, this view is the fleet now."""
+    export = public_data.export()
+    fleet = None if export is None else export.table("fleet")
+    meta = None if export is None else export.dataset_metadata("fleet")
+    if fleet is None or meta is None:
+        return
+    row = fleet.set_index("measure").loc["devices_online"]
+    end = pd.Timestamp(meta["temporal"]["endDate"]).tz_convert(zone).to_pydatetime()
+    value = "." if row["suppressed"] else _number(row["value"], lang, 0)
+    st.caption(t("fleet.published", lang, value=value, moment=format_datetime(end, lang)))
 
 
 def _number(value: float | None, lang: str, decimals: int) -> str:
@@ -230,47 +285,47 @@ def _tiles(kpis: dict[str, KpiResult], lang: str) -> None:
         )
 
 
-def _alert_text(alert: Alert, zone: ZoneInfo, lang: str) -> str:
-    if alert.kind == "offline":
-        return t(
-            "fleet.alert.offline",
-            lang,
-            device=alert.device_id,
-            deployment=alert.deployment_id,
-            since=format_datetime(_local(alert.last_seen, zone), lang),
-        )
-    if alert.kind == "slo_breach":
-        return t(
-            "fleet.alert.slo_breach",
-            lang,
-            device=alert.device_id,
-            deployment=alert.deployment_id,
-            p95=_number(alert.latency_ms_p95, lang, 1),
-            slo=_number(alert.latency_slo_ms, lang, 1),
-        )
-    return t(
-        "fleet.alert.error",
-        lang,
-        device=alert.device_id,
-        deployment=alert.deployment_id,
-        count=_number(alert.readings_error, lang, 0),
-    )
+# Per kind of alert: the notice's icon, and the columns of its table of devices.
+ALERT_KINDS = {
+    "offline": (":material/wifi_off:", ("device_id", "deployment_id", "last_seen")),
+    "error": (":material/error:", ("device_id", "deployment_id", "readings_error")),
+    "slo_breach": (
+        ":material/speed:",
+        ("device_id", "deployment_id", "latency_ms_p95", "latency_slo_ms"),
+    ),
+}
 
 
 def _alerts(alerts: tuple[Alert, ...], zone: ZoneInfo, lang: str) -> None:
+    """One notice per kind of alert with its count, and the devices in a table below it: a
+    fleet with 143 devices offline is one notice, not 143."""
     st.subheader(t("fleet.alerts", lang))
     if not alerts:
         st.success(t("fleet.alerts.none", lang), icon=":material/check_circle:")
         return
-    icons = {"offline": ":material/wifi_off:", "slo_breach": ":material/speed:"}
-    for alert in alerts[:ALERTS_SHOWN]:
-        text = _alert_text(alert, zone, lang)
-        if alert.kind == "error":
-            st.error(text, icon=":material/error:")
-        else:
-            st.warning(text, icon=icons[alert.kind])
-    if len(alerts) > ALERTS_SHOWN:
-        st.caption(t("fleet.alerts.more", lang, count=len(alerts) - ALERTS_SHOWN))
+    for kind, (icon, columns) in ALERT_KINDS.items():
+        found = [alert for alert in alerts if alert.kind == kind]
+        if not found:
+            continue
+        text = t(f"fleet.alerts.{kind}", lang, count=_number(len(found), lang, 0))
+        (st.error if kind == "error" else st.warning)(text, icon=icon)
+        table = pd.DataFrame(
+            [
+                {
+                    "device_id": alert.device_id,
+                    "deployment_id": alert.deployment_id,
+                    "last_seen": alert.last_seen,
+                    "readings_error": alert.readings_error,
+                    "latency_ms_p95": alert.latency_ms_p95,
+                    "latency_slo_ms": alert.latency_slo_ms,
+                }
+                for alert in found
+            ]
+        )
+        if "last_seen" in columns:
+            table["last_seen"] = pd.to_datetime(table["last_seen"], utc=True)
+            table["last_seen"] = table["last_seen"].dt.tz_convert(zone).dt.tz_localize(None)
+        download_table(table[list(columns)], f"fleet.alerts.{kind}", lang)
 
 
 def _charts(series: pd.DataFrame, zone: ZoneInfo, lang: str) -> None:

@@ -3,6 +3,7 @@ say in words what they show (WCAG 2.1 AA / BITV 2.0), with `.` for every suppres
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from zakid_metrics.disclosure import SUPPRESSED, SUPPRESSED_SYMBOL, TOTAL, Rules
 from zakid_metrics.disclosure import legend as disclosure_legend
 from zakid_metrics.i18n import CATALOGS, format_date, format_number, t
 from zakid_metrics.open_data.read import Export
-from zakid_metrics.open_data.spec import LICENSE_NAME, PUBLISHER
+from zakid_metrics.open_data.spec import ACTUAL, LICENSE_NAME, PUBLISHER, TARGET
 from zakid_metrics.sdg import goal
 
 OPEN_DATA_PAGE = "zakid_metrics/dashboard/public_pages/open_data.py"
@@ -74,11 +75,27 @@ class PublicPage:
         tiles(self.export, kpi_ids, self.lang)
 
 
+# A tile's name wraps instead of being cut off („Externe Arbeitspl…“), in an iframe of 1 000 px
+# as on a phone of 390 px; so does its value.
+# Columns wrap onto a new row below 13rem each (two tiles a row in a 1 000 px frame with the
+# sidebar), so that names wrap between words, not inside them.
+READABLE_TILES = """<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; overflow-wrap: break-word; height: auto !important;
+}
+[data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+[data-testid="stColumn"] { min-width: min(13rem, 100%); }
+</style>"""
+
+
 def public_page(title_key: str, intro_key: str | None = None) -> PublicPage:
     """The scaffold of a public page: title, the export (or a notice and stop), the as-of date."""
     lang = current_language()
     title = t(title_key, lang)
     declare_title(title, lang)
+    st.html(READABLE_TILES)
     st.title(title)
     export = require_export(lang)
     if intro_key:
@@ -141,16 +158,19 @@ def kpi_name(kpi_id: str, lang: str) -> str:
 
 
 def show_value(value: object, suppressed: bool, unit: str, lang: str) -> str:
-    """`1.234`, `72,1 %`, `10,0×`, `.` where suppressed, `–` where there is no value."""
+    """`1.234`, `72,1 %`, `10,0×`, `.` where suppressed, „noch nicht gemeldet“ where there is
+    no value (e.g. the completions of a running semester: not reported is no zero)."""
     if suppressed:
         return SUPPRESSED_SYMBOL
     if value is None or pd.isna(value):
-        return "–"
+        return t("public.not_reported", lang)
     number = float(value)
     if unit == "share":
         return f"{format_number(number * 100, lang, 1)} %"
     if unit == "ratio":
         return f"{format_number(number, lang, 1)}×"
+    if unit == "eur":
+        return t("public.eur_millions", lang, value=format_number(number / 1e6, lang, 1))
     if unit in ("t_co2e_per_year", "mwh_per_year"):
         decimals = 0 if abs(number) >= 100 else 1
         return f"{format_number(number, lang, decimals)} {t(f'public.unit.{unit}', lang)}"
@@ -292,6 +312,116 @@ def bar_chart(
     )
     st.plotly_chart(figure, theme=None, key=key, config=CONFIG, alt=text)
     st.caption(text)
+
+
+def jobs_path(export: Export, lang: str) -> None:
+    """The jobs promise per category: created jobs against the target path (dataset
+    `jobs_path`), with the progress towards the final target and the trend of the last twelve
+    months in words below each chart."""
+    path = export.table("jobs_path")
+    if path is None:
+        return
+    st.subheader(t("public.jobs_path", lang))
+    as_of = pd.Timestamp(export.as_of).date()
+    for category in ("external", "project_related"):
+        own = path[path["category"] == category].assign(day=lambda f: pd.to_datetime(f["day"]))
+        actual = own[own["series"] == ACTUAL]
+        target = own[own["series"] == TARGET]
+        current = actual.iloc[-1] if len(actual) else None
+        name = label("category", category, lang)
+        progress, path_today = _progress(actual, target, as_of, lang)
+        final = target.iloc[-1] if len(target) else None
+        panel = charts.JobsPanel(
+            title=name,
+            actual=actual[["day", "value"]],
+            target_path=target[["day", "value"]],
+            as_of=as_of,
+            current=0.0 if current is None or pd.isna(current["value"]) else current["value"],
+            period_end=as_of if final is None else final["day"].date(),
+            final_target=None if final is None else float(final["value"]),
+            forecast=None,
+            lower=None,
+            upper=None,
+            status=progress,
+            target_text="",
+        )
+        labels = {
+            "actual": t("public.jobs_path.actual", lang),
+            "target": t("public.jobs_path.target", lang),
+            "forecast": "",
+            "interval": "",
+            "status": t("public.jobs_path.status", lang),
+        }
+        described = f"{progress} · {path_today}" if path_today else progress
+        text = summary(
+            f"{t('public.jobs_path', lang)} – {name}", [(labels["status"], described)], lang
+        )
+        text = f"{text} {_trend(actual, lang)}".strip()
+        st.plotly_chart(
+            charts.jobs_path([panel], lang, labels),
+            theme=None,
+            key=f"public_overview.jobs_path.{category}",
+            config=CONFIG,
+            alt=text,
+        )
+        st.caption(text)
+
+
+def _progress(
+    actual: pd.DataFrame, target: pd.DataFrame, as_of: dt.date, lang: str
+) -> tuple[str, str]:
+    """(`268 von 500 (54 %)`, `Zielpfad am Stichtag: 270`); `.` where the count is suppressed,
+    the second empty without a target path."""
+    last = actual.iloc[-1] if len(actual) else None
+    value = None if last is None else last["value"]
+    hidden = last is not None and bool(last[SUPPRESSED])
+    shown = show_value(value, hidden, "count", lang)
+    if target.empty:
+        return shown, ""
+    final = float(target["value"].iloc[-1])
+    today = target[target["day"].dt.date == as_of]["value"]
+    text = t("public.jobs_path.of", lang, value=shown, target=format_number(final, lang, 0))
+    if not hidden and value is not None and not pd.isna(value) and final:
+        text += f" ({format_number(float(value) / final * 100, lang, 0)} %)"
+    path_today = ""
+    if len(today):
+        value_today = format_number(float(today.iloc[0]), lang, 0)
+        path_today = t("public.jobs_path.path_today", lang, value=value_today)
+    return text, path_today
+
+
+def _trend(actual: pd.DataFrame, lang: str) -> str:
+    """The jobs created per month over the last twelve published months (or as many as there
+    are), from the published figures alone."""
+    shown = actual[~actual[SUPPRESSED].astype(bool) & actual["value"].notna()]
+    if len(shown) < 2:
+        return ""
+    last, first = shown.iloc[-1], shown.iloc[max(len(shown) - 13, 0)]
+    months = max((last["day"] - first["day"]).days / 30.4375, 1.0)
+    per_month = (float(last["value"]) - float(first["value"])) / months
+    return t(
+        "public.jobs_path.trend",
+        lang,
+        per_month=format_number(per_month, lang, 1),
+        since=format_date(first["day"].date(), lang),
+    )
+
+
+def funding_tiles(export: Export, lang: str) -> None:
+    """The funding figures summed over all grants (dataset `funding`) as tiles."""
+    funding = export.table("funding")
+    if funding is None:
+        return
+    st.subheader(t("public.funding", lang))
+    columns = st.columns(TILES_PER_ROW)
+    for column, row in zip(columns, funding.itertuples(index=False), strict=False):
+        with column.container(border=True):
+            st.metric(
+                t(f"public.funding.{row.measure}", lang),
+                show_value(row.value, bool(row.suppressed), "eur", lang),
+                help=t(f"public.funding.{row.measure}.help", lang),
+            )
+    st.caption(t("public.funding.note", lang))
 
 
 def to_open_data(lang: str) -> None:

@@ -6,9 +6,11 @@ from zakid_metrics.dashboard.components import public
 from zakid_metrics.i18n import t
 
 page = public.public_page("public.overview.title", intro_key="public.overview.intro")
+public.jobs_path(page.export, page.lang)
 for title_key, kpi_ids in public.OVERVIEW_SECTIONS:
     st.header(t(title_key, page.lang))
     page.tiles(kpi_ids)
+public.funding_tiles(page.export, page.lang)
 extras = public.overview_extras()
 if extras:
     st.header(t("public.overview.more", page.lang))
