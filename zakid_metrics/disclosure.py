@@ -271,22 +271,9 @@ def _secondary(
     reasons: list[str | None],
 ) -> None:
     """Add complements to `reasons` until no line has exactly one suppressed cell."""
-    keys = list(cells[dims].itertuples(index=False, name=None))
+    lines = table_lines(list(cells[dims].itertuples(index=False, name=None)))
     values = [float(v) for v in cells[value]]
     counts = [int(n) for n in cells[units]]
-    position = {key: i for i, key in enumerate(keys)}
-    # A line runs along one dimension: the cells sharing every other coordinate, plus the
-    # total over that dimension. Lines whose total is not in the table publish no sum.
-    lines: list[tuple[list[int], int]] = []
-    for d in range(len(dims)):
-        members: dict[tuple, list[int]] = {}
-        for i, key in enumerate(keys):
-            if key[d] != TOTAL:
-                members.setdefault(key[:d] + key[d + 1 :], []).append(i)
-        for rest, inner in members.items():
-            total = position.get((*rest[:d], TOTAL, *rest[d:]))
-            if total is not None:
-                lines.append((inner, total))
 
     def cost(i: int) -> tuple[float, ...]:
         first, second = (
@@ -307,6 +294,24 @@ def _secondary(
             chosen = min(candidates, key=cost) if candidates else total
             reasons[chosen] = "secondary"
             changed = True
+
+
+def table_lines(keys: Sequence[tuple]) -> list[tuple[list[int], int]]:
+    """The lines of a table given by its cells' coordinates: per dimension, the positions of
+    the cells sharing every other coordinate and of their total over that dimension. Lines
+    whose total is not in the table publish no sum and are left out."""
+    position = {key: i for i, key in enumerate(keys)}
+    lines = []
+    for d in range(len(keys[0]) if keys else 0):
+        members: dict[tuple, list[int]] = {}
+        for i, key in enumerate(keys):
+            if key[d] != TOTAL:
+                members.setdefault(key[:d] + key[d + 1 :], []).append(i)
+        for rest, inner in members.items():
+            total = position.get((*rest[:d], TOTAL, *rest[d:]))
+            if total is not None:
+                lines.append((inner, total))
+    return lines
 
 
 def lone_singletons(units: Sequence[int]) -> bool:
@@ -441,6 +446,7 @@ class _Audit:
         self.sensitive = [any(self.cells[n].sensitive for n in m) for m in self.members]
         self.fixed = [any(self.cells[n].fixed for n in m) for m in self.members]
         self.released: set[int] = set()
+        self.guarded: set[int] = set()
         self.rows: list[tuple[dict[int, float], float, float, bool]] = []
         for relation in relations:
             terms: dict[int, float] = {}
@@ -585,14 +591,20 @@ class _Audit:
             return False  # known without any table: suppression cannot protect it
         if self._pinned(var, low, high):
             return True
-        magnitude = any(self.cells[n].magnitude for n in self.members[var])
-        if not (self.percent and self.sensitive[var] and magnitude):
+        if not (self.percent and self.sensitive[var] and self._magnitude(var)):
             return False
         low, high = self._rounded(var, low, high)
         value = self.value[var]
         need_low = max(value * (1 - self.percent), apriori_low)
         need_high = min(value * (1 + self.percent), apriori_high)
         return low > need_low + _EPSILON or high < need_high - _EPSILON
+
+    def _magnitude(self, var: int) -> bool:
+        return any(self.cells[n].magnitude for n in self.members[var])
+
+    def _protected(self, var: int) -> bool:
+        """A cell the audit must keep from being pinned: sensitive, or a guarded 0."""
+        return self.sensitive[var] or var in self.guarded
 
     def _component_intervals(self, component: list[int]) -> dict[int, tuple[float, float]]:
         key = frozenset(component)
@@ -666,6 +678,26 @@ class _Audit:
             chosen.append(candidates[0])
         return chosen
 
+    def _lone_zeros(self) -> list[int]:
+        """In a table counting the protected units themselves, per line whose total and one
+        inner cell are suppressed while every published inner cell is 0: a 0 to suppress and
+        guard like a sensitive cell. Otherwise the inner cell equals the total, and every unit
+        of the line (a named company among them) is shown to have its trait."""
+        chosen = []
+        for terms, _, _, is_line in self.rows:
+            if not is_line or any(self._magnitude(var) for var in terms):
+                continue
+            inner = [var for var, c in terms.items() if c > 0]
+            total = next(var for var, c in terms.items() if c < 0)
+            shown = [var for var in inner if not self.suppressed[var]]
+            if not self.suppressed[total] or len(inner) - len(shown) != 1:
+                continue
+            zeros = [var for var in shown if self.value[var] == 0 and self._may_add(var)]
+            if zeros and len(zeros) == len(shown):
+                chosen.append(min(zeros, key=self._cost))
+        self.guarded.update(chosen)
+        return chosen
+
     def run(self) -> AuditResult:
         while True:
             failing: dict[int, list[int]] = {}
@@ -676,13 +708,13 @@ class _Audit:
                 bad = [var for var in component if self._fails(var, *found[var])]
                 if bad:
                     failing[component[0]] = bad
-            pinned = [var for bad in failing.values() for var in bad if not self.sensitive[var]]
+            pinned = [var for bad in failing.values() for var in bad if not self._protected(var)]
             if pinned:
                 for var in pinned:
                     self.suppressed[var] = False
                     self.released.add(var)
                 continue
-            additions = self._lone_pairs()
+            additions = self._lone_pairs() + self._lone_zeros()
             components = {c[0]: c for c in self._components(self.suppressed)}
             for first, bad in failing.items():
                 additions.append(self._complement(bad[0], components[first]))

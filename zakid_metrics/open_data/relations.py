@@ -22,6 +22,7 @@ from zakid_metrics.disclosure import (
     Rules,
     audit,
     line_relation,
+    table_lines,
 )
 from zakid_metrics.open_data.spec import (
     DATASETS,
@@ -115,29 +116,20 @@ def _key(spec: DatasetSpec, table: Table, coords: tuple) -> Key:
 def _lines(
     spec: DatasetSpec, table: Table, keys: list[Key], values: Mapping[Key, float]
 ) -> list[Relation]:
-    """Along every dimension, each line's inner cells and its total: their sum (a count of
-    items in several categories at once only bounds its total, unless the sum holds)."""
-    position = {key[2]: key for key in keys}
+    """Each line's inner cells and its total: their sum (a count of items in several
+    categories at once only bounds its total, unless the sum holds)."""
     relations = []
-    for d in range(len(table.dims)):
-        lines: dict[tuple[str, ...], list[Key]] = {}
-        for key in keys:
-            coords = key[2]
-            if coords[d] != TOTAL:
-                lines.setdefault(coords[:d] + coords[d + 1 :], []).append(key)
-        for rest, inner in lines.items():
-            total = position.get((*rest[:d], TOTAL, *rest[d:]))
-            if total is None:
-                continue
-            if spec.value_type == "float":
-                # Every published amount is rounded: the sum holds to half a last digit each.
-                tolerance = (len(inner) + 1) * 0.5 * 10.0 ** -(table.decimals or 0)
-                relations.append(line_relation(inner, total, tolerance))
-            elif sum(values[key] for key in inner) == values[total]:
-                relations.append(line_relation(inner, total))
-            else:
-                relations.append(Relation((*((k, 1.0) for k in inner), (total, -1.0)), low=0))
-                relations += [Relation(((k, 1.0), (total, -1.0)), high=0) for k in inner]
+    for positions, at in table_lines([key[2] for key in keys]):
+        inner, total = [keys[i] for i in positions], keys[at]
+        if spec.value_type == "float":
+            # Every published amount is rounded: the sum holds to half a last digit each.
+            tolerance = (len(inner) + 1) * 0.5 * 10.0 ** -(table.decimals or 0)
+            relations.append(line_relation(inner, total, tolerance))
+        elif sum(values[key] for key in inner) == values[total]:
+            relations.append(line_relation(inner, total))
+        else:
+            relations.append(Relation((*((k, 1.0) for k in inner), (total, -1.0)), low=0))
+            relations += [Relation(((k, 1.0), (total, -1.0)), high=0) for k in inner]
     return relations
 
 
