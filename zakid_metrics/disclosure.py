@@ -699,29 +699,34 @@ class _Audit:
         return chosen
 
     def run(self) -> AuditResult:
+        """Suppress further cells while a protected cell fails or a structural rule asks for
+        one; then publish the suppressed cells that are pinned anyway (it changes nothing of
+        what the intruder knows)."""
         while True:
             failing: dict[int, list[int]] = {}
             intervals: dict[int, tuple[float, float]] = {}
-            for component in self._components(self.suppressed):
+            components = self._components(self.suppressed)
+            for component in components:
                 found = self._component_intervals(component)
                 intervals.update(found)
                 bad = [var for var in component if self._fails(var, *found[var])]
                 if bad:
                     failing[component[0]] = bad
-            pinned = [var for bad in failing.values() for var in bad if not self._protected(var)]
-            if pinned:
-                for var in pinned:
-                    self.suppressed[var] = False
-                    self.released.add(var)
-                continue
             additions = self._lone_pairs() + self._lone_zeros()
-            components = {c[0]: c for c in self._components(self.suppressed)}
-            for first, bad in failing.items():
-                additions.append(self._complement(bad[0], components[first]))
-            if not additions:
+            for component in components:
+                protected = [var for var in failing.get(component[0], []) if self._protected(var)]
+                if protected:
+                    additions.append(self._complement(protected[0], component))
+            if additions:
+                for var in additions:
+                    self.suppressed[var] = True
+                continue
+            pinned = [var for bad in failing.values() for var in bad]
+            if not pinned:
                 return self._result(intervals)
-            for var in additions:
-                self.suppressed[var] = True
+            for var in pinned:
+                self.suppressed[var] = False
+                self.released.add(var)
 
     def _result(self, intervals: dict[int, tuple[float, float]]) -> AuditResult:
         result = AuditResult({})
