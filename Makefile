@@ -26,12 +26,20 @@ public: setup
 	$(PY) -m pipelines export --data-dir $(DATA_DIR)
 	ZAKID_MODE=public ZAKID_DATA_DIR=$(DATA_DIR) $(PY) -m streamlit run app.py --server.port $(PUBLIC_PORT)
 
+# axe-core for the browser tests' accessibility checks, from the npm registry (tests/e2e/package.json).
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	@command -v npm >/dev/null || { echo "Browser tests need npm for axe-core: apt-get install nodejs npm"; exit 1; }
+	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+	touch $@
+
 # The Spark test's pyspark (about 490 MB) is installed for `make test` only.
 $(VENV)/.spark-installed: requirements-spark.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-spark.txt
 	touch $@
 
-test: setup $(VENV)/.spark-installed
+test: setup $(VENV)/.spark-installed $(AXE)
 	@test -x /usr/bin/chromium || { echo "Browser tests need Debian's chromium: apt-get install chromium"; exit 1; }
 	@test -x /usr/sbin/mosquitto || { echo "MQTT tests need Debian's mosquitto: apt-get install mosquitto"; exit 1; }
 	@test -x /usr/sbin/haproxy || { echo "The proxy test needs Debian's haproxy: apt-get install haproxy"; exit 1; }
@@ -56,4 +64,4 @@ sample: setup
 	$(PY) -m pipelines sample
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/e2e/node_modules

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import Literal, get_args, get_origin
 
 import pytest
 
-from zakid_metrics import errors
+from zakid_metrics import contract, errors
 from zakid_metrics.contract import ENTITIES, entity_for_file
 from zakid_metrics.errors import ERROR_CODES
 from zakid_metrics.i18n import de, en
@@ -43,6 +44,43 @@ def test_contract_doc_names_every_entity_and_column() -> None:
         assert f"### {entity.name}" in doc
         for column in entity.columns:
             assert f"| {column} |" in doc, f"docs/CONTRACT.md lacks {entity.name}.{column}"
+
+
+# Option sets of the contract that users never see as values: how a file writes its decimals,
+# and the kinds of a telemetry reading's fields (pipelines/collector/validation.py).
+INTERNAL_OPTION_SETS = {contract.Separator, contract.ReadingKind}
+
+
+def test_every_option_set_users_see_is_labelled() -> None:
+    literals = [v for v in vars(contract).values() if get_origin(v) is Literal]
+    shown = {get_args(v) for v in literals if v not in INTERNAL_OPTION_SETS}
+    assert shown == set(contract.OPTION_LABELS.values())
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_every_option_value_has_a_label(lang: str) -> None:
+    catalogue = {"de": de.MESSAGES, "en": en.MESSAGES}[lang]
+    unlabelled = [
+        f"{prefix}.{value}"
+        for prefix, values in contract.OPTION_LABELS.items()
+        for value in values
+        if f"{prefix}.{value}" not in catalogue
+    ]
+    assert unlabelled == []
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_every_contract_column_has_a_header(lang: str) -> None:
+    catalogue = {"de": de.MESSAGES, "en": en.MESSAGES}[lang]
+    unlabelled = sorted(
+        {
+            column
+            for entity in ENTITIES.values()
+            for column in (*entity.columns, *entity.derived)
+            if f"column.{column}" not in catalogue
+        }
+    )
+    assert unlabelled == []
 
 
 def test_settings_are_documented() -> None:

@@ -24,6 +24,8 @@ ACTUAL, TARGET, FORECAST = "#0072B2", "#6B7280", "#D55E00"
 SEPARATORS = {"de": ",.", "en": ".,"}
 DATE_FORMATS = {"de": "%d.%m.%Y", "en": "%Y-%m-%d"}
 HEIGHT = 360
+# WCAG 2.1 AA: text needs a contrast of at least 4.5:1 against its background (1.4.3).
+MIN_TEXT_CONTRAST = 4.5
 
 THEME = go.layout.Template(
     layout=go.Layout(
@@ -50,6 +52,19 @@ THEME = go.layout.Template(
         bargap=0.25,
     )
 )
+
+
+def relative_luminance(colour: str) -> float:
+    """The relative luminance of `#rrggbb` as WCAG 2.1 defines it (0 black to 1 white)."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(one: str, other: str) -> float:
+    """The WCAG contrast ratio of two `#rrggbb` colours, from 1 (same) to 21 (black on white)."""
+    light, dark = sorted((relative_luminance(one), relative_luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 def _layout(fig: go.Figure, lang: str, *, title: str | None = None, height: int = HEIGHT) -> None:

@@ -74,6 +74,24 @@ SizeClass = Literal["micro", "small", "medium", "large"]
 SIZE_CLASSES: tuple[SizeClass, ...] = get_args(SizeClass)
 ReadingStatus = Literal["ok", "degraded", "error"]
 READING_STATUSES: tuple[ReadingStatus, ...] = get_args(ReadingStatus)
+# Every option set users see, by the i18n prefix of its labels: `device_class.fpga` names
+# `fpga` in the UI, never the raw value (tests/test_completeness.py checks both catalogues).
+OPTION_LABELS: dict[str, tuple[str, ...]] = {
+    "partner": PARTNERS,
+    "use_case": USE_CASES,
+    "project_status": PROJECT_STATUSES,
+    "job_category": JOB_CATEGORIES,
+    "qualification": QUALIFICATIONS,
+    "data_policy": DATA_POLICIES,
+    "device_class": DEVICE_CLASSES,
+    "cost_category": COST_CATEGORIES,
+    "regime": REGIMES,
+    "basis": BASES,
+    "revenue_kind": REVENUE_KINDS,
+    "craft_annex": CRAFT_ANNEXES,
+    "size_class": SIZE_CLASSES,
+    "reading_status": READING_STATUSES,
+}
 # The KPI ids are the names of the KPI registry's files (zakid_metrics/kpis/sql/<kpi_id>.sql):
 # a new KPI file is a new id, here too. Read from the folder, as the registry sits above the
 # contract and is not imported by it.
@@ -388,9 +406,18 @@ Date = Annotated[dt.date, BeforeValidator(_parse_date), Sql("DATE")]
 PostalCode = Annotated[str, BeforeValidator(parse_text), Field(pattern=r"^\d{5}$"), Sql("VARCHAR")]
 
 
+@dataclass(frozen=True)
+class Choices:
+    """The values of a closed option set, carried in the Annotated metadata of its column."""
+
+    values: tuple[str, ...]
+
+
 def Option(options: tuple[str, ...]) -> Any:  # noqa: N802 - used like a type
     """A closed option set, matched case-insensitively and stored in its canonical spelling."""
-    return Annotated[str, BeforeValidator(_option_parser(options)), Sql("VARCHAR")]
+    return Annotated[
+        str, BeforeValidator(_option_parser(options)), Sql("VARCHAR"), Choices(options)
+    ]
 
 
 def rule_error(column: str, code: str, **params: Any) -> PydanticCustomError:
@@ -452,7 +479,7 @@ class Company(Row):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def size_class(self) -> Annotated[str, Sql("VARCHAR")]:
+    def size_class(self) -> Annotated[str, Sql("VARCHAR"), Choices(SIZE_CLASSES)]:
         if self.size_class_public_control:
             return "large"
         return size_class(*self._sme_figures())
@@ -659,7 +686,7 @@ class Grant(Row):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def basis(self) -> Annotated[str, Sql("VARCHAR")]:
+    def basis(self) -> Annotated[str, Sql("VARCHAR"), Choices(BASES)]:
         return REGIME_BASIS[self.regime]
 
     @computed_field  # type: ignore[prop-decorator]
@@ -958,6 +985,37 @@ ENTITIES: dict[str, Entity] = {
     )
 }
 TELEMETRY_PREFIX = "telemetry"
+
+
+def _choices(annotation: Any, metadata: list[Any]) -> tuple[str, ...] | None:
+    if get_origin(annotation) is Literal:
+        return get_args(annotation)
+    for item in (*metadata, *getattr(annotation, "__metadata__", ())):
+        if isinstance(item, Choices):
+            return item.values
+    for inner in get_args(annotation):  # `Option(...) | None` keeps its metadata inside
+        found = _choices(inner, [])
+        if found:
+            return found
+    return None
+
+
+def _option_columns() -> dict[str, tuple[str, ...]]:
+    found: dict[str, tuple[str, ...]] = {}
+    prefixes = {values: prefix for prefix, values in OPTION_LABELS.items()}
+    for entity in ENTITIES.values():
+        typed = [(n, f.annotation, f.metadata) for n, f in entity.model.model_fields.items()]
+        typed += [(n, f.return_type, []) for n, f in entity.model.model_computed_fields.items()]
+        for name, annotation, metadata in typed:
+            values = _choices(annotation, metadata)
+            if values in prefixes and prefixes[values] not in found.get(name, ()):
+                found[name] = (*found.get(name, ()), prefixes[values])
+    return found
+
+
+OPTION_COLUMNS: dict[str, tuple[str, ...]] = _option_columns()
+"""Each contract column that holds an option set, with the OPTION_LABELS prefixes of its values
+(`category` is a job category in jobs and a cost category in budget and expenditures)."""
 
 
 def entity_for_file(file_name: str) -> str | None:

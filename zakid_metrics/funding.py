@@ -404,7 +404,7 @@ def _missing_rate(day: dt.date, origin: str) -> BaseRateMissingError:
         f"No base rate (Basiszinssatz) is known for {day:%d.%m.%Y}.",
         f"Add the rate in force from that day (published by the Deutsche Bundesbank) as a line "
         f"`valid_from,rate_percent,source` to {origin or BASE_RATES_FILE}, then run again.",
-        day=day.isoformat(),
+        day=day,
         file=origin or BASE_RATES_FILE,
     )
 

@@ -118,7 +118,7 @@ def test_nothing_but_the_first_start_note_without_accounts(data_dir: Path) -> No
     at = app().run()
     assert not at.exception
     assert [t.value for t in at.title] == ["ZaKI.D Wirkungsmonitor"]
-    assert at.subheader[0].value == "Erstes Administrationskonto anlegen"
+    assert at.header[0].value == "Erstes Administrationskonto anlegen"
     assert at.code[0].value == CLI_ADD_ADMIN
     assert not at.get("form_submit_button"), "a remote browser gets no form"
     assert not at.metric and not at.dataframe
@@ -151,7 +151,7 @@ def test_a_local_browser_creates_the_first_admin(
 def test_login_with_the_form_and_a_wrong_password(data_dir: Path) -> None:
     add_user("bernd", "viewer", PASSWORD, by="test", data_dir=data_dir)
     at = app().run()
-    assert at.subheader[0].value == "Anmelden"
+    assert at.header[0].value == "Anmelden"
     at.text_input[0].input("bernd")
     at.text_input[1].input("falsch falsch falsch")
     at.get("form_submit_button")[0].click().run()
@@ -173,7 +173,10 @@ def test_login_with_the_form_and_a_wrong_password(data_dir: Path) -> None:
     assert stored["ticket_sha256"] == hashlib.sha256(ticket.encode()).hexdigest()
     assert stored["cookie_sha256"] is None
     assert ticket not in (data_dir / "sessions.json").read_text()
-    [script] = [h.proto.body for h in at.get("html")]
+    # Besides the script that declares the page's language (<html lang>, WCAG 3.1.1):
+    scripts = [h.proto.body for h in at.get("html")]
+    assert '<script>document.documentElement.lang = "de";</script>' in scripts
+    [script] = [body for body in scripts if "/_zakid/session" in body]
     assert script == (
         '<script>fetch("/_zakid/session", {"method": "POST", "credentials": "same-origin", '
         '"headers": {"Content-Type": "application/json"}, '
@@ -182,10 +185,11 @@ def test_login_with_the_form_and_a_wrong_password(data_dir: Path) -> None:
 
     at.button(key="auth.logout").click().run()
     assert USER_KEY not in at.session_state and SESSION_KEY not in at.session_state
-    assert at.subheader[0].value == "Anmelden"
+    assert at.header[0].value == "Anmelden"
     assert events(data_dir)[-1][:2] == ("logout", "bernd")
     assert json.loads((data_dir / "sessions.json").read_text())["sessions"] == []
-    [drop] = [h.proto.body for h in at.get("html")]  # the browser drops the cookie
+    # the browser drops the cookie
+    [drop] = [h.proto.body for h in at.get("html") if "/_zakid/session" in h.proto.body]
     assert drop == (
         '<script>fetch("/_zakid/session", {"method": "DELETE", "credentials": "same-origin"});'
         "</script>"
@@ -256,7 +260,7 @@ def test_changing_the_account_ends_its_open_session(
     at.run()  # the next interaction
     assert not at.exception
     assert USER_KEY not in at.session_state and SESSION_KEY not in at.session_state
-    assert at.subheader[0].value == "Anmelden"
+    assert at.header[0].value == "Anmelden"
     assert at.info[0].value.startswith("Ihre Sitzung wurde beendet")
     assert not at.get("stSidebarNav") and not at.metric
     ended = [d for e, _, d in events(data_dir) if e in ("user_disabled", "user_removed")]
@@ -275,7 +279,7 @@ def test_a_session_whose_account_file_changed_by_hand_ends_too(
     (data_dir / "users.json").write_text(json.dumps(users))
     at.run()
     assert USER_KEY not in at.session_state
-    assert at.subheader[0].value == "Anmelden"
+    assert at.header[0].value == "Anmelden"
 
 
 def test_the_live_fleet_checks_the_session_before_each_refresh(

@@ -98,7 +98,7 @@ def open_page(page: PageSpec, sign_in: SignIn) -> AppTest:
 
 def texts(at: AppTest) -> str:
     """Everything the page says outside tables, as one string to search in."""
-    parts: list[Any] = [*at.title, *at.subheader, *at.caption, *at.markdown, *at.info]
+    parts: list[Any] = [*at.title, *at.header, *at.subheader, *at.caption, *at.markdown, *at.info]
     parts += [*at.warning, *at.success, *at.error]
     parts += [f"{m.label}: {m.value}" for m in at.metric]
     return "\n".join(str(getattr(p, "value", p)) for p in parts)
@@ -153,16 +153,17 @@ def test_data_status_shows_exact_counts_in_german(warehouse: Path, sign_in: Sign
     assert "Jeder externe Arbeitsplatz nennt ein Projekt." in said
 
     entities = table(at, 0).set_index("Datenart")
-    assert entities.loc["Unternehmen", "Datensätze"] == COMPANIES
-    assert entities.loc["Unternehmen", "davon veraltet"] == STALE
+    # Every cell as the screen shows it (and screen readers read it): German number formats.
+    assert entities.loc["Unternehmen", "Datensätze"] == "1.234"  # COMPANIES
+    assert entities.loc["Unternehmen", "davon veraltet"] == str(STALE)
     assert entities.loc["Unternehmen", "Aktualität"] == "aktuell"
-    assert entities.loc["Lehrveranstaltungen", "Alter (Tage)"] == "60"  # text: the column has gaps
+    assert entities.loc["Lehrveranstaltungen", "Alter (Tage)"] == "60"
     assert entities.loc["Arbeitsplätze", "Alter (Tage)"] == "–"
     assert entities.loc["Lehrveranstaltungen", "Aktualität"] == "überfällig"
     assert entities.loc["Arbeitsplätze", "Aktualität"] == "nie geliefert"
 
     runs = table(at, 1)
-    assert runs["Lauf"].tolist() == [2, 1]
+    assert runs["Lauf"].tolist() == ["2", "1"]
     assert runs["Status"].tolist() == ["teilweise", "erfolgreich"]
 
     files = table(at, 2).set_index("Datei")
@@ -171,7 +172,7 @@ def test_data_status_shows_exact_counts_in_german(warehouse: Path, sign_in: Sign
     assert files.loc["notes.txt", "Status"] == "übersprungen"
 
     rejected = table(at, 3)
-    assert rejected["Zeile"].tolist() == [5, 9, 9]
+    assert rejected["Zeile"].tolist() == ["5", "9", "9"]
     assert rejected["Grund"].tolist() == [r[4] for r in REJECTED[:1]] + [
         "joined_on ist kein Tag.",
         "postal_code ist keine PLZ.",
@@ -213,7 +214,7 @@ def test_data_status_lists_external_jobs_without_a_project(data_dir: Path, sign_
     # project
     assert "2 externe Arbeitsplätze (40,0 %) nennen kein Projekt (Stand 01.09.2026)" in texts(at)
     unattributed = table(at, len(at.dataframe) - 1)
-    assert unattributed["job_id"].tolist() == ["J8", "J9"]
+    assert unattributed["Arbeitsplatz-ID"].tolist() == ["J8", "J9"]
 
 
 def test_data_status_switches_to_english(warehouse: Path, sign_in: SignIn) -> None:
@@ -334,6 +335,93 @@ def test_download_table_escapes_formulas_in_csv_and_xlsx(
     assert [b.value for _, b in cells] == [1234, 5, 6, 7]
 
 
+def formats_app() -> None:
+    import datetime as dt
+
+    import pandas as pd
+    import streamlit as st
+
+    from zakid_metrics.dashboard.components.tables import download_table
+
+    frame = pd.DataFrame(
+        {
+            "company_id": ["C1", "C2"],
+            "joined_on": [dt.date(2025, 3, 7), None],
+            "last_loaded_at": pd.to_datetime(
+                ["2026-11-24 13:05:09", "2026-07-01 22:30:00"], utc=True
+            ),
+            "is_craft": [True, False],
+            "fte": [0.5048214959432977, 1234.5],
+            "rows": pd.array([1234, None], dtype="Int64"),
+            "year": [2025, 2026],
+            "category": ["external", "personnel"],
+        }
+    )
+    download_table(frame, "test.formats", st.session_state.get("lang", "de"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "screen", "csv"),
+    [
+        (
+            "de",
+            [
+                ["C1", "07.03.2025", "24.11.2026 14:05", "ja", "0,50", "1.234", "2025", "Extern"],
+                [
+                    "C2",
+                    "–",
+                    "02.07.2026 00:30",
+                    "nein",
+                    "1.234,50",
+                    "–",
+                    "2026",
+                    "Personalausgaben",
+                ],
+            ],
+            "Unternehmen-ID;Beteiligt seit;Zuletzt geladen;Handwerk;Vollzeitäquivalent;Datensätze;"
+            "Jahr;Kategorie\r\n"
+            "C1;07.03.2025;24.11.2026 14:05;ja;0,50;1234;2025;Extern\r\n"
+            "C2;;02.07.2026 00:30;nein;1234,50;;2026;Personalausgaben\r\n",
+        ),
+        (
+            "en",
+            [
+                [
+                    "C1",
+                    "2025-03-07",
+                    "2026-11-24 14:05",
+                    "yes",
+                    "0.50",
+                    "1,234",
+                    "2025",
+                    "External",
+                ],
+                ["C2", "–", "2026-07-02 00:30", "no", "1,234.50", "–", "2026", "Personnel"],
+            ],
+            "Company ID,Joined on,Last loaded,Craft,Full-time equivalent,Records,Year,Category\r\n"
+            "C1,2025-03-07,2026-11-24 14:05,yes,0.50,1234,2025,External\r\n"
+            "C2,,2026-07-02 00:30,no,1234.50,,2026,Personnel\r\n",
+        ),
+    ],
+)
+def test_tables_show_and_download_values_as_the_user_reads_them(
+    data_dir: Path,
+    deferred_downloads: dict[str, Callable[[], Any]],
+    lang: str,
+    screen: list[list[str]],
+    csv: str,
+) -> None:
+    """Dates, Europe/Berlin times, yes/no, rounded numbers and labelled option values (a job's
+    and a cost's `category`) in the user's format: on screen, where the grid's accessible table
+    reads the same text, and in the CSV file."""
+    at = AppTest.from_function(formats_app, default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception
+    assert table(at, 0).values.tolist() == screen
+    assert deferred_downloads["test_formats.csv"]().decode("utf-8-sig") == csv
+
+
 # --- Data layer ---------------------------------------------------------------------------------
 
 
@@ -445,14 +533,14 @@ def test_finance_shows_a_grants_interim_report_of_the_last_completed_year(
         "über 20 %: Einwilligung nötig",
         "überschritten, ausgeglichen",
     ]
-    assert lines["Ist kumuliert (€)"].tolist() == [90000.0, 12100.0, 6000.0]
+    assert lines["Ist kumuliert (€)"].tolist() == ["90.000,00", "12.100,00", "6.000,00"]
     said = texts(at)
     assert "mehr als 20 % über dem Plan" in said
     # own funds of 2025: 12 000 against 10 000 planned
     assert "übersteigen den Plan um 2.000,00 €" in said
     idle = table_with(at, "Tage ungenutzt")
     assert idle[["Abruf-ID", "Betrag (€)", "Tage ungenutzt", "Zinsen (€)"]].values.tolist() == [
-        ["DB2", 1900.0, 235, 79.35]
+        ["DB2", "1.900,00", "235", "79,35"]
     ]
     assert "Nr. 1.4 ANBest-P (Verwendung binnen 6 Wochen nach Auszahlung)" in said
     assert "§ 49a Abs. 4 i. V. m. Abs. 3 VwVfG" in said
@@ -470,9 +558,9 @@ def test_finance_shows_the_refund_and_premature_calls_of_an_ended_cost_basis_gra
     assert metrics(at)["Zinsen (§ 49a VwVfG)"] == "28,58 €"
     premature = table_with(at, "Überhang (€)")
     assert premature[["Abruf-ID", "Überhang (€)", "Tage bis gedeckt"]].values.tolist() == [
-        ["DB7", 3000.0, "14"],
-        ["DB8", 1000.0, "71"],
-        ["DB9", 1500.0, "–"],  # not covered by the grant's end
+        ["DB7", "3.000,00", "14"],
+        ["DB8", "1.000,00", "71"],
+        ["DB9", "1.500,00", "–"],  # not covered by the grant's end
     ]
     assert "ANBest-P-Kosten (Abruf nur für bereits entstandene Kosten)" in texts(at)
 
@@ -484,7 +572,7 @@ def test_finance_names_a_missing_base_rate_and_shows_the_rest(
         sign_in, **{"finance.grant": "G1", "finance.report_choice": ("interim", 2026)}
     )
     assert not at.exception
-    assert [e.value for e in at.error] == ["Für einen Tag fehlt der Basiszinssatz: 2026-01-01."]
+    assert [e.value for e in at.error] == ["Für einen Tag fehlt der Basiszinssatz: 01.01.2026."]
     assert "base_rates.csv" in at.info[0].value
     # the rest of the page: the reports due and the rules
     assert "Nachweisfristen dieser Zuwendung" in texts(at)
@@ -499,7 +587,7 @@ def test_finance_sums_the_joint_project_over_its_grants(
     joint = table_with(at, "Einzelansätze über 20 %")
     # G1 and G2 report on 2025; G4 ended in 2025 and has a final report only
     assert joint["Förderkennzeichen"].tolist() == ["G1", "G2", "–"]
-    assert joint["Zuwendungsanteil (€)"].tolist() == [108100.0, 26700.0, 134800.0]
-    assert joint["Erhalten (€)"].tolist() == [110000.0, 15000.0, 125000.0]
-    assert joint["Zinsen (€)"].tolist() == [79.35, 105.79, 185.14]
-    assert joint["Einzelansätze über 20 %"].tolist() == [1, 1, 2]
+    assert joint["Zuwendungsanteil (€)"].tolist() == ["108.100,00", "26.700,00", "134.800,00"]
+    assert joint["Erhalten (€)"].tolist() == ["110.000,00", "15.000,00", "125.000,00"]
+    assert joint["Zinsen (€)"].tolist() == ["79,35", "105,79", "185,14"]
+    assert joint["Einzelansätze über 20 %"].tolist() == ["1", "1", "2"]

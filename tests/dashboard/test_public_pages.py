@@ -108,7 +108,7 @@ def open_public(page: PageSpec, lang: str = "de") -> AppTest:
 
 def everything(at: AppTest) -> str:
     """All text of the page, tables and tiles included."""
-    parts: list[Any] = [*at.title, *at.subheader, *at.caption, *at.markdown, *at.info]
+    parts: list[Any] = [*at.title, *at.header, *at.subheader, *at.caption, *at.markdown, *at.info]
     parts += [*at.warning, *at.success, *at.error, *at.code]
     text = [str(getattr(p, "value", p)) for p in parts]
     text += [f"{m.label}: {m.value}" for m in at.metric]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,9 @@ MANIFEST = {
         "as_of": "2025-12-31",
     },
     "outputs": {"pdf": {"file": "zwischennachweis_x.pdf"}},
-    "snapshot": {"id": "1@2026-01-05T08:00:00"},
+    "snapshot": {
+        "id": "1@2026-01-05T08:00:00Z", "run_id": 1, "published_at": "2026-01-05T08:00:00Z",
+    },
 }  # fmt: skip
 
 
@@ -61,16 +64,14 @@ def test_lists_due_reports_and_makes_one(loaded: Path) -> None:
     due = at.dataframe[0].value
     # days left on 31.12.2025: the interim reports 2025 of A, C and D, then the final reports
     # of B (ended 2025), A (ends 30.06.2026: due 31.12.2026), C and D (end of 2026)
-    assert list(due.iloc[:, -1]) == [120, 120, 120, 181, 365, 546, 546]
+    assert list(due.iloc[:, -1]) == ["120", "120", "120", "181", "365", "546", "546"]
     assert [s.label for s in at.selectbox] == ["Art des Nachweises", "Förderkennzeichen", "Jahr"]
     assert [s.value for s in at.selectbox] == ["interim", GRANT_A, 2025]
-    assert at.caption[-1].value == f"Im Ordner {loaded / 'reports'} liegt noch kein Nachweis."
+    # Where the server keeps the files is not the user's business (no server path).
+    assert at.caption[-1].value == "Es wurde noch kein Nachweis erstellt."
 
     at.button(key="finance.reports.create").click().run()
     assert not at.exception and not at.error
-    assert at.success[0].value.startswith(
-        f"Zwischennachweis 2025 · {GRANT_A} erstellt aus Snapshot 1@"
-    )
     stem = loaded / "reports" / f"zwischennachweis_{GRANT_A}_2025"
     assert stem.with_suffix(".pdf").read_bytes().startswith(b"%PDF-")
     # the new report's files, then the list's table downloads and the chosen report's files
@@ -82,6 +83,13 @@ def test_lists_due_reports_and_makes_one(loaded: Path) -> None:
     assert download_labels(at)[-8:] == [*made, *table, *chosen]
     listed = at.dataframe[-1].value
     assert listed.iloc[0, 0] == f"Zwischennachweis 2025 · {GRANT_A}"
+    # The data a report came from as users read it: load run and local time, no internal id.
+    published = listed["Datenstand"].iloc[0].removeprefix("Ladelauf 1 · ")
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", published)
+    assert at.success[0].value == (
+        f"Zwischennachweis 2025 · {GRANT_A} erstellt aus dem Datenstand von Ladelauf 1, "
+        f"veröffentlicht {published}."
+    )
     (made_by,) = [r for r in read_audit(data_dir=loaded) if r.event == "report"]
     assert (made_by.user, made_by.details["grant_ids"]) == ("anna", [GRANT_A])
 
@@ -113,7 +121,8 @@ def test_a_viewer_sees_no_form_no_reports_and_english_labels(loaded: Path) -> No
     at = logged_in("viewer").run()
     at.radio(key="app.language").set_value("en").run()
     assert not at.exception
-    assert [h.value for h in at.subheader] == ["Reports due", "Create a report"]
+    assert [h.value for h in at.header] == ["Reports due"]
+    assert [h.value for h in at.subheader] == ["Create a report"]
     assert at.info[0].value == (
         "Only accounts with the role analyst or admin may create, see and download reports."
     )

@@ -37,7 +37,8 @@ APP_ADMIN = Account("e2e.admin", "admin")  # test_app_browser
 REPORTER = Account("e2e.reporter", "analyst")  # test_reports_browser
 LOGIN_ADMIN = Account("e2e.login.admin", "admin")  # test_login_browser
 LOGIN_VIEWER = Account("e2e.login.viewer", "viewer")  # test_login_browser
-INTERNAL_ACCOUNTS = (APP_ADMIN, REPORTER, LOGIN_ADMIN, LOGIN_VIEWER)
+A11Y_ADMIN = Account("e2e.a11y.admin", "admin")  # test_accessibility_browser
+INTERNAL_ACCOUNTS = (APP_ADMIN, REPORTER, LOGIN_ADMIN, LOGIN_VIEWER, A11Y_ADMIN)
 LIVE_VIEWER = Account("e2e.live.viewer", "viewer")  # test_live_browser, on the served system
 
 # Every table of the page holds its drawn grid, every chart its drawn plot, no skeleton is left.

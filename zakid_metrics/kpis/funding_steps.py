@@ -179,7 +179,7 @@ def _idle_total(
     idle: Decimal | None,
     premature: Decimal | None,
     interest: Decimal | None,
-    missing: str | None,
+    missing: dt.date | None,
 ) -> dict[str, Any]:
     return {
         "grant_id": None,
@@ -189,7 +189,7 @@ def _idle_total(
         "value": _money(value),
         "idle_eur": _money(idle),
         "premature_eur": _money(premature),
-        "base_rate_missing_on": None if missing is None else dt.date.fromisoformat(missing),
+        "base_rate_missing_on": missing,
         "received_on": None,
         "days_idle": None,
         "days_until_covered": None,

@@ -18,6 +18,7 @@ from zakid_metrics.reports.builder import Report
 
 MANIFEST_VERSION = 2
 MANIFEST_SUFFIX = ".manifest.json"
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # times in the manifest: UTC, to the second
 # The libraries whose versions decide the figures and the files' bytes.
 LIBRARIES = ("duckdb", "pandas", "pydantic", "reportlab", "xlsxwriter")
 
@@ -110,7 +111,7 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")  # stored as UTC without zone
+        return value.strftime(UTC_FORMAT)  # stored as UTC without zone
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, (set, frozenset, tuple)):
@@ -130,7 +131,8 @@ class GeneratedFiles:
     period_from: str
     period_to: str
     as_of: str
-    snapshot_id: str
+    run_id: int  # the snapshot's load run
+    published_at: dt.datetime  # when the snapshot was published, UTC (naive)
     files: dict[str, Path]  # "xlsx"/"pdf" -> path, only those that exist
 
 
@@ -156,7 +158,8 @@ def list_generated(folder: Path) -> list[GeneratedFiles]:
                     report["period"]["from"],
                     report["period"]["to"],
                     report["as_of"],
-                    manifest["snapshot"]["id"],
+                    int(manifest["snapshot"]["run_id"]),
+                    dt.datetime.strptime(manifest["snapshot"]["published_at"], UTC_FORMAT),
                     files,
                 )
             )

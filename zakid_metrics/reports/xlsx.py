@@ -17,11 +17,12 @@ from zakid_metrics.reports import texts
 from zakid_metrics.reports.builder import ZERO, Report, Statement
 from zakid_metrics.reports.sachbericht import PARTNER_SPELLINGS, KpiFigure
 
-Kind = Literal["text", "eur", "date", "int", "share", "rate", "number"]
+Kind = Literal["text", "eur", "date", "int", "year", "share", "rate", "number"]
 NUMBER_FORMATS: dict[str, str] = {
     "eur": '#,##0.00 "€"',
     "date": "dd.mm.yyyy",
     "int": "#,##0",
+    "year": "0",  # 2025, not 2.025
     "share": "0.0 %",
     "rate": "0.00 %",
     "number": "#,##0.0",
@@ -242,7 +243,7 @@ def _lines(sheet: _Sheet, report: Report) -> None:
                 row,
                 (
                     (statement.grant.grant_id, "text"),
-                    (line.year, "int"),
+                    (line.year, "year"),
                     (texts.CATEGORY_NAMES.get(line.category, line.category), "text"),
                     (line.planned_eur, "eur"),
                     (line.actual_eur, "eur"),

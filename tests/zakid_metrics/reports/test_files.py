@@ -176,6 +176,9 @@ def test_xlsx_holds_numbers_dates_and_text_never_formulas(interim: GeneratedRepo
         8000, 10000, 10000, 0.25, "mehr als 20 % über Plan: Zustimmung erforderlich", "over_20",
     ]  # fmt: skip
     assert (material[2].number_format, material[5].number_format) == (MONEY, "0.0 %")
+    # The per-year lines: a year is a plain number (2024), never with a thousands point (2.024).
+    years = [row[1] for row in lines.iter_rows(min_row=2) if isinstance(row[1].value, int)]
+    assert {(cell.value, cell.number_format) for cell in years} == {(2024, "0")}
 
     statement = {row[0]: row[1] for row in book["Nachweis"].iter_rows(values_only=True)}
     assert statement["Zuwendungsanteil des Berichtszeitraums"] == 22372.84
@@ -263,11 +266,13 @@ def test_report_is_audited(interim: GeneratedReport, report_data: Path) -> None:
 
 def test_listed_with_the_snapshot_it_came_from(interim: GeneratedReport) -> None:
     (listed,) = list_generated(interim.xlsx.parent)
-    assert (listed.kind, listed.grant_ids, listed.year, listed.snapshot_id) == (
+    snapshot = interim.report.snapshot
+    assert (listed.kind, listed.grant_ids, listed.year, listed.run_id, listed.published_at) == (
         "interim",
         (GRANT_A,),
         2024,
-        interim.report.snapshot.id,
+        snapshot.run_id,
+        snapshot.published_at.replace(microsecond=0),
     )
     assert listed.files == {"xlsx": interim.xlsx, "pdf": interim.pdf}
 

@@ -69,7 +69,7 @@ if failed is not None:
     show_error(failed, lang)
 
 recipients = deliveries(data_dir=settings.data_dir)
-st.subheader(t("alerts.recipients", lang))
+st.header(t("alerts.recipients", lang))
 download_table(
     pd.DataFrame(
         {
@@ -91,7 +91,7 @@ users = [u for u in list_users(data_dir=settings.data_dir) if not u.disabled]
 if not users:
     st.info(t("alerts.no_users", lang), icon=":material/group_off:")
 else:
-    st.subheader(t("alerts.subscribe", lang))
+    st.header(t("alerts.subscribe", lang))
     by_name = {u.name: u for u in users}
     chosen = select_one(
         t("alerts.user", lang), list(by_name), key="alerts.user", lang=lang,
@@ -121,7 +121,7 @@ else:
             disabled=stored is None, on_click=remove, args=(chosen, topics),
         )  # fmt: skip
 
-st.subheader(t("alerts.matrix", lang))
+st.header(t("alerts.matrix", lang))
 download_table(
     pd.DataFrame(
         {

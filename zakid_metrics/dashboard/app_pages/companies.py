@@ -70,7 +70,7 @@ projects = data.source_rows("projects_by_status", *page.dates)
 
 left, right = st.columns(2)
 with left:
-    st.subheader(t("companies.by_size", lang))
+    st.header(t("companies.by_size", lang))
     frame = in_order(
         results["companies_engaged"].breakdown,
         "size_class",
@@ -99,7 +99,7 @@ with left:
         )
     )
 with right:
-    st.subheader(t("companies.funnel", lang))
+    st.header(t("companies.funnel", lang))
     by_status = results["projects_by_status"].breakdown
     funnel = in_order(by_status, "status", FUNNEL)
     show_chart(
@@ -119,7 +119,7 @@ with right:
 
 left, right = st.columns(2)
 with left:
-    st.subheader(t("companies.use_cases", lang))
+    st.header(t("companies.use_cases", lang))
     frame = counts(projects["use_case"], USE_CASES, "use_case").sort_values(
         "value", ascending=False
     )
@@ -132,7 +132,7 @@ with left:
         horizontal=True,
     )
 with right:
-    st.subheader(t("companies.partners", lang))
+    st.header(t("companies.partners", lang))
     frame = counts(project_partners(projects)["partner"], PARTNERS, "partner")
     bars_by(
         frame,
@@ -145,7 +145,7 @@ with right:
     st.caption(t("companies.partners.caption", lang))
 
 # Drill-down: one segment, by a company's or a project's attribute, lists both sides.
-st.subheader(t("companies.drilldown", lang))
+st.header(t("companies.drilldown", lang))
 value_prefix = {
     "size_class": "size_class",
     "use_case": "use_case",

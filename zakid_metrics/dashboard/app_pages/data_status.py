@@ -49,7 +49,7 @@ tiles[4].metric(
     help=t("data_status.metric.rejected.help", lang, run_id=meta.run_id),
 )
 
-st.subheader(t("data_status.entities", lang))
+st.header(t("data_status.entities", lang))
 st.caption(t("data_status.entities.caption", lang, days=settings.freshness_warning_days))
 if len(overdue):
     names = ", ".join(
@@ -72,7 +72,7 @@ download_table(
     values={"entity": "entity", "freshness": "freshness"},
 )
 
-st.subheader(t("data_status.runs", lang))
+st.header(t("data_status.runs", lang))
 st.caption(t("data_status.runs.caption", lang, count=len(runs), timezone=zone))
 download_table(
     runs.assign(triggered_by=[uploads.trigger_label(who, lang) for who in runs["triggered_by"]]),
@@ -99,7 +99,7 @@ run_id = select_one(
     format_func=run_labels.__getitem__,
 )
 
-st.subheader(t("data_status.files", lang, run_id=run_id))
+st.header(t("data_status.files", lang, run_id=run_id))
 download_table(
     data.load_files(run_id, lang),
     "data_status.files",
@@ -108,7 +108,7 @@ download_table(
     file_name=f"files_run_{run_id}",
 )
 
-st.subheader(t("data_status.rejected", lang, run_id=run_id))
+st.header(t("data_status.rejected", lang, run_id=run_id))
 rejected_in_run = data.rejected_rows(run_id, lang)
 if rejected_in_run.empty:
     st.success(t("data_status.rejected.none", lang), icon=":material/check_circle:")
@@ -140,7 +140,7 @@ else:
 
 # A stale row is a previous valid version kept because its newer version was rejected: it still
 # counts in every figure until a delivery corrects it, so the department needs to see each one.
-st.subheader(t("data_status.stale", lang))
+st.header(t("data_status.stale", lang))
 with_stale = entities[entities["stale_rows"] > 0]
 if with_stale.empty:
     st.success(t("data_status.stale.none", lang), icon=":material/check_circle:")
@@ -164,7 +164,7 @@ else:
 
 # External jobs that name no project count as created but cannot be attributed to the centre's
 # work; the evaluation will ask, so the department sees each one (KPI jobs_unattributed).
-st.subheader(t("data_status.unattributed", lang))
+st.header(t("data_status.unattributed", lang))
 as_of = default_as_of(dt.datetime.now(ZoneInfo(zone)).date(), data.date_bounds())
 unattributed = data.kpi_result("jobs_unattributed", as_of, None)
 if not unattributed.value:

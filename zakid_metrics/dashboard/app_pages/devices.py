@@ -75,8 +75,13 @@ table = pd.DataFrame(
         "deployment_id": devices["deployment_id"].tolist(),
         "device_class": devices["device_class"].tolist(),
         "token": list(states.values()),
-        "issued_at": [records[d].issued_at if d in records else None for d in states],
-        "revoked_at": [records[d].revoked_at if d in records else None for d in states],
+        # Stored in UTC (ISO 8601); shown in the configured time zone like every time.
+        "issued_at": pd.to_datetime(
+            [records[d].issued_at if d in records else None for d in states], utc=True
+        ).tz_convert(settings.timezone),
+        "revoked_at": pd.to_datetime(
+            [records[d].revoked_at if d in records else None for d in states], utc=True
+        ).tz_convert(settings.timezone),
     }
 )
 download_table(

@@ -26,7 +26,7 @@ with columns[2]:
         note=page.note("students_completed", "education.reported", courses="courses_reported"),
     )
 
-st.subheader(t("education.by_semester", lang))
+st.header(t("education.by_semester", lang))
 semesters = results["courses_offered"].breakdown[["semester", "value", "enrolled", "completed"]]
 show_chart(
     charts.bars(
@@ -44,7 +44,7 @@ show_chart(
 )
 st.caption(t("education.by_semester.caption", lang))
 
-st.subheader(t("education.courses_table", lang))
+st.header(t("education.courses_table", lang))
 courses = data.source_rows("courses_offered", *page.dates)
 download_table(
     courses[["course_id", "title", "institution", "semester", "ects", "enrolled", "completed"]],

@@ -34,7 +34,7 @@ with columns[2]:
 
 left, right = st.columns(2)
 with left:
-    st.subheader(t("embedded_ai.by_device_class", lang))
+    st.header(t("embedded_ai.by_device_class", lang))
     frame = in_order(results["deployments_live"].breakdown, "device_class", DEVICE_CLASSES)
     bars_by(
         frame,
@@ -46,7 +46,7 @@ with left:
     )
     st.caption(t("embedded_ai.by_device_class.caption", lang))
 with right:
-    st.subheader(t("embedded_ai.by_data_policy", lang))
+    st.header(t("embedded_ai.by_data_policy", lang))
     frame = counts(live["data_policy"], DATA_POLICIES, "data_policy")
     bars_by(
         frame,
@@ -59,7 +59,7 @@ with right:
     )
     st.caption(t("embedded_ai.by_data_policy.caption", lang))
 
-st.subheader(t("embedded_ai.live", lang))
+st.header(t("embedded_ai.live", lang))
 download_table(
     live[
         [
@@ -73,11 +73,15 @@ download_table(
             "cloud_baseline_latency_ms",
             "latency_slo_ms",
         ]
-    ].assign(device_classes=live["device_classes"].map(lambda c: ", ".join(c or []))),
+    ].assign(
+        device_classes=live["device_classes"].map(
+            lambda classes: ", ".join(t(f"device_class.{c}", lang) for c in classes or [])
+        )
+    ),
     "embedded_ai.live",
     lang,
     values={"data_policy": "data_policy"},
 )
 
-st.subheader(t("embedded_ai.fleet", lang))
+st.header(t("embedded_ai.fleet", lang))
 fleet_view(lang)

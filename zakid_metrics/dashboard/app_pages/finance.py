@@ -154,7 +154,7 @@ def show_report(figures: FundingFigures) -> None:
     st.caption(t(f"finance.{section}.caption", lang))
 
 
-st.subheader(t("finance.report", lang))
+st.header(t("finance.report", lang))
 choices = report_choices(chosen, as_of)
 choice = default_choice(choices, as_of)
 if choice is None:
@@ -187,7 +187,7 @@ else:
         st.caption(t("finance.joint.caption", lang))
 
 if grant is not None:
-    st.subheader(t("finance.reports_due", lang))
+    st.header(t("finance.reports_due", lang))
     download_table(
         reports_due(grants[grant], as_of),
         f"finance.reports_due.{grant}",
@@ -195,12 +195,12 @@ if grant is not None:
         values={"report_type": "report_type"},
     )
 
-st.subheader(t("finance.sources", lang))
+st.header(t("finance.sources", lang))
 for regime in sorted({facts.regime for facts in chosen}):
     st.markdown(f"**{RULES[regime].title}**")
     st.markdown("\n".join(f"- {source}" for source in RULES[regime].sources()))
 
-st.subheader(t("finance.by_year", lang))
+st.header(t("finance.by_year", lang))
 by_year = results["budget_utilisation"].breakdown
 if grant is not None:
     by_year = by_year[by_year["grant_id"] == grant]

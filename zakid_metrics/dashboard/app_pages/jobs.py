@@ -57,12 +57,12 @@ with columns[4]:
             ),
         )
 
-st.subheader(t("jobs.trajectory", lang))
+st.header(t("jobs.trajectory", lang))
 jobs_outlook(results, page.dates, lang, "jobs.path")
 
 left, right = st.columns(2)
 with left:
-    st.subheader(t("jobs.by_qualification", lang))
+    st.header(t("jobs.by_qualification", lang))
     frame = in_order(
         results["jobs_by_qualification"].breakdown,
         "qualification",
@@ -81,7 +81,7 @@ with left:
         stacked=True,
     )
 with right:
-    st.subheader(t("jobs.by_size_class", lang))
+    st.header(t("jobs.by_size_class", lang))
     frame = counts_by_company(
         data.source_rows("jobs_external_created", *page.dates),
         data.entity_rows("companies"),

@@ -30,13 +30,13 @@ else:
         t("notices.evaluated", lang, at=format_datetime(at, lang), timezone=settings.timezone)
     )
 
-st.subheader(t("notices.active", lang))
+st.header(t("notices.active", lang))
 active_notices(state, role, lang, "notices.active")
 unknown = [RULES[r].name(lang) for r in state.unknown if may_receive(role, r)]
 if unknown:
     st.info(t("notices.unknown", lang, rules=", ".join(unknown)), icon=":material/help:")
 
-st.subheader(t("notices.rules", lang))
+st.header(t("notices.rules", lang))
 rules = [rule for rule in RULES.values() if may_receive(role, rule.id)]
 download_table(
     pd.DataFrame(

@@ -10,6 +10,6 @@ from zakid_metrics.i18n import t
 page = kpi_page("overview")
 overview_tiles(page)
 
-st.subheader(t("overview.jobs_path", page.lang))
+st.header(t("overview.jobs_path", page.lang))
 st.caption(t("overview.jobs_path.caption", page.lang))
 jobs_outlook(page.results, page.dates, page.lang, "overview.jobs_path")

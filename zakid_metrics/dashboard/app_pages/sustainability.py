@@ -50,11 +50,11 @@ with columns[3]:
         ),
     )
 
-st.subheader(t("sustainability.grid", lang))
+st.header(t("sustainability.grid", lang))
 st.caption(t("sustainability.grid.caption", lang))
 sdg_grid(coverage(contributions.breakdown), lang)
 
-st.subheader(t("sustainability.by_goal", lang))
+st.header(t("sustainability.by_goal", lang))
 by_goal = contributions.breakdown[["sdg_goal", "verified", "unverified", "value"]]
 goals = [charts.GoalStyle(g.number, g.colour, g.name(lang)) for g in GOALS]
 show_chart(
@@ -73,7 +73,7 @@ show_chart(
     lang,
 )
 
-st.subheader(t("sustainability.contributions", lang))
+st.header(t("sustainability.contributions", lang))
 rows = data.source_rows("sdg_contributions", *page.dates)
 kind = select_one(
     t("sustainability.filter", lang),

@@ -97,7 +97,7 @@ if start and files:
 
 result: dict[str, Any] | None = st.session_state.get(RESULT_KEY)
 if result is not None:
-    st.subheader(t("upload.result", lang, folder=result["folder"]))
+    st.header(t("upload.result", lang, folder=result["folder"]))
     report = result["report"]
     if report is None:
         st.error(t("upload.no_report", lang, code=result["exit_code"]), icon=":material/error:")
@@ -176,7 +176,7 @@ if result is not None:
                 load(settings.data_dir / uploads.UPLOADS_DIR / result["folder"], entities)
                 st.rerun()
 
-st.subheader(t("upload.expected", lang))
+st.header(t("upload.expected", lang))
 download_table(
     pd.DataFrame(
         {

@@ -38,7 +38,7 @@ def active_notices(state: State, role: Role, lang: str, key: str) -> None:
 
 def outbox_panel(state: State, lang: str, key: str) -> None:
     """The mails waiting in the outbox, with their tries and last error (administrators)."""
-    st.subheader(t("notices.outbox", lang))
+    st.header(t("notices.outbox", lang))
     if not state.outbox:
         at = state.last_sent_at
         st.caption(

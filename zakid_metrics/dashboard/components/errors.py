@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from zakid_metrics.errors import FileError, ZakidError
-from zakid_metrics.i18n import CATALOGS, t
+from zakid_metrics.i18n import CATALOGS, format_date, t
 from zakid_metrics.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -22,8 +22,13 @@ def _text(key: str, lang: str, params: dict[str, Any]) -> str | None:
     """The catalogue text for `key`, or None when it is missing or needs other parameters."""
     if key not in CATALOGS.get(lang, CATALOGS["de"]):
         return None
+    # Dates in the user's format (24.11.2026), as everywhere else.
+    shown = {
+        name: format_date(value, lang) if isinstance(value, dt.date) else value
+        for name, value in params.items()
+    }
     try:
-        return t(key, lang, **params)
+        return t(key, lang, **shown)
     except (KeyError, IndexError, ValueError):
         return None
 

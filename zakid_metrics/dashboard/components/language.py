@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from zakid_metrics.dashboard.components.document import declare_language
 from zakid_metrics.dashboard.components.url_state import LANGUAGE, from_url, to_url
 from zakid_metrics.i18n import LANGUAGES, Language
 from zakid_metrics.settings import get_settings
@@ -16,8 +17,9 @@ LANGUAGE_LABEL = "Sprache · Language"
 
 
 def language_switch() -> Language:
-    """Render the switch (once per run, in app.py) and return the chosen language; a new
-    browser session starts in the address's language, else in the configured one."""
+    """Render the switch (once per run, in app.py), declare the chosen language as the
+    document's (`<html lang>`) and return it; a new browser session starts in the address's
+    language, else in the configured one."""
     wanted = from_url(LANGUAGE)
     default = wanted if wanted in LANGUAGES else get_settings().language
     chosen = st.radio(
@@ -29,6 +31,7 @@ def language_switch() -> Language:
         key=LANGUAGE_KEY,
     )
     to_url(LANGUAGE, chosen)
+    declare_language(chosen)
     return chosen
 
 

@@ -34,6 +34,7 @@ from zakid_metrics.auth import (
     normalise_name,
     session_user,
 )
+from zakid_metrics.dashboard.components.document import declare_title
 from zakid_metrics.dashboard.components.errors import show_error
 from zakid_metrics.dashboard.navigation import PAGES
 from zakid_metrics.dashboard.server import session_route
@@ -307,7 +308,8 @@ def _account_box(user: User, lang: str) -> None:
 
 
 def _login_form(lang: str, now: dt.datetime) -> None:
-    st.subheader(t("login.title", lang))
+    declare_title(t("login.title", lang), lang)
+    st.header(t("login.title", lang))
     with st.form("auth.form"):
         name = st.text_input(t("login.name", lang), autocomplete="username")
         password = st.text_input(
@@ -325,7 +327,8 @@ def _login_form(lang: str, now: dt.datetime) -> None:
 
 
 def _first_start(lang: str, now: dt.datetime) -> None:
-    st.subheader(t("login.first.title", lang))
+    declare_title(t("login.first.title", lang), lang)
+    st.header(t("login.first.title", lang))
     if not is_local_request(st.context.ip_address, st.context.headers):
         st.info(t("login.first.remote", lang), icon=":material/lock:")
         st.code(CLI_ADD_ADMIN, language="bash")
@@ -361,6 +364,7 @@ def _first_start(lang: str, now: dt.datetime) -> None:
 def _oidc_login(lang: str, now: dt.datetime, provider: str | None) -> NoReturn:
     """Single sign-on: the provider says who it is, the local account says what they may do;
     a new session then reruns the app."""
+    declare_title(t("login.title", lang), lang)
     st.title(t("app.title", lang))
     _ended_note(lang)
     if not st.user.is_logged_in or st.session_state.get(LOGGED_OUT_KEY):

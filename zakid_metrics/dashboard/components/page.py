@@ -11,6 +11,7 @@ import streamlit as st
 
 from zakid_metrics.dashboard import data
 from zakid_metrics.dashboard.components.dates import Dates, as_of_and_period, dates_caption
+from zakid_metrics.dashboard.components.document import declare_title
 from zakid_metrics.dashboard.components.language import current_language
 from zakid_metrics.dashboard.components.login import may
 from zakid_metrics.dashboard.components.start import require_snapshot
@@ -29,7 +30,9 @@ def open_page(name: str, *, admin_only: bool = False) -> str:
     guards a direct call as well.
     """
     lang = current_language()
-    st.title(t(f"page.{name}", lang))
+    title = t(f"page.{name}", lang)
+    declare_title(title, lang)
+    st.title(title)
     if admin_only and not may("admin"):
         st.error(t("page.admin_only", lang), icon=":material/block:")
         st.stop()

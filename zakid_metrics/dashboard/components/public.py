@@ -12,6 +12,7 @@ import streamlit as st
 
 from zakid_metrics import charts, kpis
 from zakid_metrics.dashboard import public_data
+from zakid_metrics.dashboard.components.document import declare_title
 from zakid_metrics.dashboard.components.language import current_language
 from zakid_metrics.disclosure import SUPPRESSED, SUPPRESSED_SYMBOL, TOTAL, Rules
 from zakid_metrics.disclosure import legend as disclosure_legend
@@ -76,7 +77,9 @@ class PublicPage:
 def public_page(title_key: str, intro_key: str | None = None) -> PublicPage:
     """The scaffold of a public page: title, the export (or a notice and stop), the as-of date."""
     lang = current_language()
-    st.title(t(title_key, lang))
+    title = t(title_key, lang)
+    declare_title(title, lang)
+    st.title(title)
     export = require_export(lang)
     if intro_key:
         st.markdown(t(intro_key, lang))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -16,7 +17,8 @@ from zakid_metrics.dashboard.components.errors import show_error
 from zakid_metrics.dashboard.components.login import current_user
 from zakid_metrics.dashboard.components.tables import download_table
 from zakid_metrics.errors import ZakidError
-from zakid_metrics.i18n import format_date, t
+from zakid_metrics.i18n import format_date, format_datetime, t
+from zakid_metrics.settings import get_settings
 
 KEY = "finance.reports"
 # The reports' voucher lists show personnel costs per position: making, listing and
@@ -34,7 +36,7 @@ def reports_panel(lang: str, as_of: dt.date) -> None:
     """The reports due on or after `as_of` (KPI reports_due) with the days left; for a
     logged-in user of at least REPORTS_ROLE, a form that makes a report from the published
     snapshot and offers its files (audited under their name), and the reports made so far."""
-    st.subheader(t("reports.title", lang))
+    st.header(t("reports.title", lang))
     _due(lang, as_of)
     st.subheader(t("reports.generate", lang))
     user = current_user()
@@ -117,7 +119,12 @@ def _form(lang: str, user: str) -> None:
         key=f"{KEY}.create",
         type="primary",
         icon=":material/description:",
-        help=t("reports.create.help", lang, snapshot=choices.snapshot.id),
+        help=t(
+            "reports.create.help",
+            lang,
+            run_id=choices.snapshot.run_id,
+            published_at=_published(choices.snapshot.published_at, lang),
+        ),
     ):
         _generate(lang, kind, grant_id, year, user)
     last = st.session_state.get(f"{KEY}.last")
@@ -125,7 +132,13 @@ def _form(lang: str, user: str) -> None:
         made = [item for item in _listed() if str(item.manifest) == last]
         for item in made:
             st.success(
-                t("reports.done", lang, title=_title(item), snapshot=item.snapshot_id),
+                t(
+                    "reports.done",
+                    lang,
+                    title=_title(item),
+                    run_id=item.run_id,
+                    published_at=_published(item.published_at, lang),
+                ),
                 icon=":material/check_circle:",
             )
             _download_buttons(item, f"{KEY}.last", lang)
@@ -156,17 +169,23 @@ def _listed() -> list[reports.GeneratedFiles]:
     return reports.list_generated(reports.reports_dir())
 
 
+def _published(moment: dt.datetime, lang: str) -> str:
+    """A snapshot's publishing moment (UTC as stored) in the configured time zone."""
+    local = moment.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(get_settings().timezone))
+    return format_datetime(local, lang)
+
+
 def _title(item: reports.GeneratedFiles) -> str:
     grants = ", ".join(item.grant_ids)
     return item.title if len(item.grant_ids) != 1 else f"{item.title} · {grants}"
 
 
 def _generated(lang: str) -> None:
-    """The reports in DATA_DIR/reports with their manifests' snapshot, and their files."""
+    """The reports in DATA_DIR/reports with the data they were made from, and their files
+    (the folder is the server's business, not the user's)."""
     listed = _listed()
-    folder = reports.reports_dir()
     if not listed:
-        st.caption(t("reports.generated.none", lang, folder=folder))
+        st.caption(t("reports.generated.none", lang))
         return
     frame = pd.DataFrame(
         {
@@ -174,14 +193,22 @@ def _generated(lang: str) -> None:
             "period_from": [dt.date.fromisoformat(item.period_from) for item in listed],
             "period_to": [dt.date.fromisoformat(item.period_to) for item in listed],
             "report_as_of": [dt.date.fromisoformat(item.as_of) for item in listed],
-            "report_snapshot": [item.snapshot_id for item in listed],
+            "report_snapshot": [
+                t(
+                    "reports.snapshot",
+                    lang,
+                    run_id=item.run_id,
+                    published_at=_published(item.published_at, lang),
+                )
+                for item in listed
+            ],
             "report_files": [
                 ", ".join(path.name for path in item.files.values()) for item in listed
             ],
         }
     )
     download_table(frame, "reports.generated", lang, file_name="reports_generated")
-    st.caption(t("reports.generated.caption", lang, folder=folder))
+    st.caption(t("reports.generated.caption", lang))
     chosen = select_one(
         t("reports.generated.choice", lang),
         list(range(len(listed))),

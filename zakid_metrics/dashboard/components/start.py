@@ -20,7 +20,7 @@ def require_snapshot(lang: str) -> data.SnapshotMeta:
     if meta is not None:
         return meta
     data_dir = get_settings().data_dir
-    st.subheader(t("start.title", lang))
+    st.header(t("start.title", lang))
     st.info(t("start.body", lang, data_dir=data_dir), icon=":material/info:")
     with contextlib.suppress(StreamlitAPIException):  # a role that may not upload sees no link
         st.page_link(UPLOAD_PAGE, label=t("start.upload", lang), icon=":material/upload_file:")

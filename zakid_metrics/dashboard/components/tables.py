@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from numbers import Number
 from typing import Any
@@ -13,8 +13,10 @@ import pandas as pd
 import streamlit as st
 import xlsxwriter
 
+from zakid_metrics.contract import OPTION_COLUMNS
 from zakid_metrics.dashboard.components.login import may
 from zakid_metrics.i18n import CATALOGS, format_date, format_datetime, format_number, t
+from zakid_metrics.settings import get_settings
 
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP: CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -29,13 +31,11 @@ PLAIN_NUMBERS = frozenset({"run_id", "last_run_id", "line", "year", "sdg_goal"})
 MISSING = "–"
 ROW_PX, FULL_HEIGHT_ROWS = 35, 15
 LONG_TEXT_CHARS = 40  # wider column for messages and reasons
-# Styling every cell costs time; larger tables leave number formats to the browser's locale.
-STYLED_CELLS_MAX = 100_000
-DATE_FORMATS = {"de": "DD.MM.YYYY", "en": "YYYY-MM-DD"}
-DATETIME_FORMATS = {"de": "DD.MM.YYYY HH:mm", "en": "YYYY-MM-DD HH:mm"}
+# Decimals of a number that is not a whole number, on screen and in CSV files.
+DECIMALS = 2
 EXCEL_DATE_FORMATS = {"de": "dd.mm.yyyy", "en": "yyyy-mm-dd"}
 EXCEL_DATETIME_FORMATS = {"de": "dd.mm.yyyy hh:mm", "en": "yyyy-mm-dd hh:mm"}
-CSV_DIALECTS = {"de": {"sep": ";", "decimal": ","}, "en": {"sep": ",", "decimal": "."}}
+CSV_SEPARATORS = {"de": ";", "en": ","}
 
 
 def escape_formula(value: Any) -> Any:
@@ -49,7 +49,8 @@ def localize(
     frame: pd.DataFrame, lang: str, values: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
     """Headers as `column.<name>` in `lang`; in the `values` columns, each value as
-    `<prefix>.<value>` (e.g. {"entity": "entity"} shows `companies` as „Unternehmen“)."""
+    `<prefix>.<value>` (e.g. {"entity": "entity"} shows `companies` as „Unternehmen“); a
+    contract column of an option set (contract.OPTION_COLUMNS) by its label without asking."""
     catalog = CATALOGS.get(lang, CATALOGS["de"])
     shown = frame.copy()
     for column in shown.columns:
@@ -57,21 +58,31 @@ def localize(
         cells = shown[column].dropna()
         if len(cells) and cells.map(lambda v: isinstance(v, Decimal)).all():
             shown[column] = shown[column].astype("Float64")
-    for column, prefix in (values or {}).items():
-        shown[column] = shown[column].map(
-            lambda v, p=prefix: t(f"{p}.{v}", lang) if f"{p}.{v}" in catalog else v
-        )
+    given = {column: (prefix,) for column, prefix in (values or {}).items()}
+    for column, prefixes in {**OPTION_COLUMNS, **given}.items():
+        if column in shown.columns:
+            shown[column] = shown[column].map(lambda v, p=prefixes: _label(v, p, catalog, lang))
     return shown.rename(columns=lambda c: t(f"column.{c}", lang) if f"column.{c}" in catalog else c)
 
 
+def _label(value: Any, prefixes: Sequence[str], catalog: Mapping[str, str], lang: str) -> Any:
+    """`value` as the first of `prefixes` labels it; unchanged where none does."""
+    for prefix in prefixes:
+        if f"{prefix}.{value}" in catalog:
+            return t(f"{prefix}.{value}", lang)
+    return value
+
+
 def csv_bytes(frame: pd.DataFrame, lang: str) -> bytes:
-    """CSV as the user's spreadsheet opens it: German `;` and decimal comma, UTF-8 with BOM."""
-    escaped = frame.apply(lambda column: column.map(escape_formula) if _is_text(column) else column)
-    text = escaped.to_csv(
-        index=False,
-        lineterminator="\r\n",
-        date_format="%Y-%m-%d %H:%M:%S",  # local wall time; both Excel locales read it
-        **CSV_DIALECTS.get(lang, CSV_DIALECTS["en"]),
+    """CSV as the user's spreadsheet opens it and as the screen shows it: German `;`, dates
+    `24.11.2026`, `ja`/`nein`, numbers rounded as on screen with a decimal comma (no thousands
+    separator, so that every spreadsheet reads them as numbers); UTF-8 with BOM."""
+    texts = pd.DataFrame(
+        {name: _texts(frame[name], str(name), lang, grouped=False) for name in frame.columns},
+        columns=frame.columns,
+    )
+    text = texts.to_csv(
+        index=False, lineterminator="\r\n", sep=CSV_SEPARATORS.get(lang, CSV_SEPARATORS["en"])
     )
     return text.encode("utf-8-sig")
 
@@ -144,56 +155,69 @@ def _is_dates(column: pd.Series) -> bool:
     )
 
 
-def _number_format(lang: str, decimals: int, plain: bool) -> Callable[[Any], str]:
-    if plain:
-        return lambda value: MISSING if pd.isna(value) else str(value)
-    return lambda value: format_number(None if pd.isna(value) else value, lang, decimals)
+def _is_flags(column: pd.Series) -> bool:
+    values = column.dropna()
+    return pd.api.types.is_bool_dtype(column) or (
+        bool(len(values)) and all(isinstance(v, bool) for v in values)
+    )
+
+
+def _plain(name: str, lang: str) -> bool:
+    """Whether the column `name` (in the data, or as `localize` headed it) holds identifiers."""
+    return name in PLAIN_NUMBERS or name in {t(f"column.{n}", lang) for n in PLAIN_NUMBERS}
+
+
+def _texts(column: pd.Series, raw: str, lang: str, *, grouped: bool) -> list[str]:
+    """Every cell of `column` (named `raw` in the data) as the user reads it in `lang`:
+    `24.11.2026`, `24.11.2026 14:05` (Europe/Berlin), `ja`/`nein`, `1.234,50` (`grouped`,
+    on screen) or `1234,50` (in files), identifiers as they are; gaps as MISSING on screen and
+    empty in files. Texts in files are escaped against formulas."""
+    gap = MISSING if grouped else ""
+    values = column.tolist()
+    if _is_flags(column):
+        yes, no = t("table.yes", lang), t("table.no", lang)
+        return [gap if pd.isna(v) else yes if v else no for v in values]
+    if pd.api.types.is_datetime64_any_dtype(column):
+        if isinstance(column.dtype, pd.DatetimeTZDtype):
+            column = column.dt.tz_convert(get_settings().timezone).dt.tz_localize(None)
+        return [gap if pd.isna(v) else format_datetime(v, lang) for v in column.tolist()]
+    if _is_dates(column):
+        return [gap if v is None or pd.isna(v) else format_date(v, lang) for v in values]
+    if pd.api.types.is_numeric_dtype(column):
+        if _plain(raw, lang):
+            return [gap if pd.isna(v) else str(int(v)) for v in values]
+        decimals = 0 if pd.api.types.is_integer_dtype(column) else DECIMALS
+        if grouped:
+            return [gap if pd.isna(v) else format_number(v, lang, decimals) for v in values]
+        point = "," if lang == "de" else "."
+        return [gap if pd.isna(v) else f"{v:.{decimals}f}".replace(".", point) for v in values]
+    return [
+        gap if v is None or (pd.api.types.is_scalar(v) and pd.isna(v))
+        else str(v) if grouped else str(escape_formula(v))
+        for v in values
+    ]  # fmt: skip
 
 
 def _for_display(
     shown: pd.DataFrame, raw_columns: Sequence[str], lang: str
-) -> tuple[Any, dict[str, Any]]:
-    """The frame as shown and its column config: the user's formats, gaps as a dash.
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The frame as shown and its column config: every cell as formatted text (`_texts`).
 
-    Typed columns stay typed, so that sorting works. Streamlit draws a gap in a typed column
-    as "None", so a number or time column with gaps is shown as formatted text instead.
+    The grid's accessible table, which screen readers read, holds a cell's data, not what
+    the canvas draws: a number column would read `2087144.75` where the screen shows
+    `2.087.144,75`, a date column `2026-11-24`. Text cells read as they are shown; numbers
+    stay right-aligned.
     """
-    display = shown.copy()
+    display = pd.DataFrame(index=shown.index)
     config: dict[str, Any] = {}
-    formatters: dict[str, Callable[[Any], str]] = {}
-    large = shown.size > STYLED_CELLS_MAX
     for name, raw in zip(shown.columns, raw_columns, strict=True):
         column = shown[name]
-        gaps = bool(column.isna().any())
-        if pd.api.types.is_bool_dtype(column):
-            continue
-        if pd.api.types.is_datetime64_any_dtype(column):
-            if gaps:
-                display[name] = [format_datetime(None if pd.isna(v) else v, lang) for v in column]
-            else:
-                config[name] = st.column_config.DatetimeColumn(format=DATETIME_FORMATS[lang])
-        elif _is_dates(column):
-            if gaps:
-                display[name] = [format_date(None if pd.isna(v) else v, lang) for v in column]
-            else:
-                config[name] = st.column_config.DateColumn(format=DATE_FORMATS[lang])
-        elif pd.api.types.is_numeric_dtype(column):
-            integer = pd.api.types.is_integer_dtype(column)
-            formatter = _number_format(lang, 0 if integer else 2, plain=raw in PLAIN_NUMBERS)
-            if gaps:
-                display[name] = [formatter(v) for v in column]
-                config[name] = st.column_config.TextColumn(alignment="right")
-            elif raw in PLAIN_NUMBERS:
-                continue
-            elif large:
-                config[name] = st.column_config.NumberColumn(format="localized")
-            else:
-                formatters[name] = formatter
-        elif _is_text(column):
-            display[name] = column.astype(object).where(column.notna(), MISSING)
-            if column.dropna().astype(str).str.len().max() > LONG_TEXT_CHARS:
-                config[name] = st.column_config.TextColumn(width="large")
-    return (display.style.format(formatters) if formatters else display), config
+        display[name] = _texts(column, raw, lang, grouped=True)
+        if pd.api.types.is_numeric_dtype(column) and not _is_flags(column):
+            config[name] = st.column_config.TextColumn(alignment="right")
+        elif _is_text(column) and display[name].str.len().max() > LONG_TEXT_CHARS:
+            config[name] = st.column_config.TextColumn(width="large")
+    return display, config
 
 
 def download_table(

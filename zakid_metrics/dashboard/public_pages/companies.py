@@ -15,7 +15,7 @@ lang, export = page.lang, page.export
 page.tiles(["companies_engaged", "sme_share", "crafts_engaged", "startups_engaged"])
 
 companies = export.table("companies")
-st.subheader(t("public.companies.by_size", lang))
+st.header(t("public.companies.by_size", lang))
 sizes = public.cells(companies, breakdown="in_duisburg", group=TOTAL).set_index("size_class")
 sizes = sizes.loc[[s for s in SIZE_CLASSES if s in sizes.index]]
 names = [public.label("size_class", s, lang) for s in sizes.index]
@@ -51,7 +51,7 @@ for size in [*SIZE_CLASSES, TOTAL]:
 st.table(pd.DataFrame(rows), hide_index=True, alt=t("public.companies.table", lang))
 public.legend(lang)
 
-st.subheader(t("public.companies.named", lang))
+st.header(t("public.companies.named", lang))
 named = export.table("companies_named")
 if named is None or named.empty:
     st.caption(t("public.companies.named.none", lang))
@@ -74,7 +74,7 @@ else:
         alt=t("public.companies.named", lang),
     )
 
-st.subheader(t("public.projects.by_status", lang))
+st.header(t("public.projects.by_status", lang))
 page.tiles(["projects_by_status", "ude_research_transfer"])
 projects = export.table("projects")
 statuses = public.cells(projects, use_case=TOTAL)

@@ -11,7 +11,7 @@ lang, export = page.lang, page.export
 page.tiles(["courses_offered", "students_enrolled", "students_completed"])
 
 courses = export.table("courses")
-st.subheader(t("public.education.by_semester", lang))
+st.header(t("public.education.by_semester", lang))
 semesters = [s for s in dict.fromkeys(courses["semester"]) if s != TOTAL]
 series, described = [], []
 for measure in ("enrolled", "completed"):

@@ -13,7 +13,7 @@ lang, export = page.lang, page.export
 page.tiles(["deployments_live", "privacy_policy_share"])
 
 deployments = export.table("deployments")
-st.subheader(t("public.ai.by_class", lang))
+st.header(t("public.ai.by_class", lang))
 classes = public.cells(deployments, data_policy=TOTAL)
 classes = classes[
     (classes["device_class"] != TOTAL) & (classes["suppressed"] | (classes["value"] > 0))
@@ -38,7 +38,7 @@ public.protected_table(
 )
 st.caption(t("public.ai.note", lang))
 
-st.subheader(t("public.ai.fleet", lang))
+st.header(t("public.ai.fleet", lang))
 fleet_meta = export.dataset_metadata("fleet")
 if fleet_meta is None:
     st.info(t("public.ai.no_fleet", lang), icon=":material/sensors_off:")

@@ -19,7 +19,7 @@ page.tiles(
 
 jobs = export.table("jobs")
 created = public.cells(jobs, measure="created")
-st.subheader(t("public.jobs.by_qualification", lang))
+st.header(t("public.jobs.by_qualification", lang))
 names = [public.label("qualification", q, lang) for q in QUALIFICATIONS]
 series = []
 described = []
@@ -48,7 +48,7 @@ public.bar_chart(
 public.protected_table(
     created, ["category", "qualification"], lang, alt=t("public.jobs.created_table", lang)
 )
-st.subheader(t("public.jobs.existing", lang))
+st.header(t("public.jobs.existing", lang))
 public.protected_table(
     public.cells(jobs, measure="existing"),
     ["category", "qualification"],

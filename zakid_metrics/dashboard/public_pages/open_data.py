@@ -30,7 +30,7 @@ st.markdown(t("public.open_data.suppressed", lang))
 
 for entry in export.metadata["dataset"]:
     name = entry["identifier"]
-    st.subheader(entry["title"].get(lang, entry["title"]["de"]))
+    st.header(entry["title"].get(lang, entry["title"]["de"]))
     st.markdown(entry["description"].get(lang, entry["description"]["de"]))
     with st.container(horizontal=True):
         for dist in entry["distribution"]:
@@ -54,7 +54,7 @@ for entry in export.metadata["dataset"]:
                 type="tertiary",
             )
 
-st.subheader(t("public.open_data.metadata", lang))
+st.header(t("public.open_data.metadata", lang))
 st.markdown(t("public.open_data.metadata.text", lang))
 st.download_button(
     METADATA_FILE,

@@ -7,11 +7,11 @@ from zakid_metrics.i18n import t
 
 page = public.public_page("public.overview.title", intro_key="public.overview.intro")
 for title_key, kpi_ids in public.OVERVIEW_SECTIONS:
-    st.subheader(t(title_key, page.lang))
+    st.header(t(title_key, page.lang))
     page.tiles(kpi_ids)
 extras = public.overview_extras()
 if extras:
-    st.subheader(t("public.overview.more", page.lang))
+    st.header(t("public.overview.more", page.lang))
     page.tiles(extras)
 public.legend(page.lang)
 st.markdown(t("public.overview.protection", page.lang))

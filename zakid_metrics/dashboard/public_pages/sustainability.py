@@ -19,7 +19,7 @@ page.tiles(
 )
 
 sdg = export.table("sdg_contributions")
-st.subheader(t("public.sdg.by_goal", lang))
+st.header(t("public.sdg.by_goal", lang))
 numbers = [str(goal.number) for goal in GOALS]
 series, described = [], []
 for flag, name_key in (("yes", "public.sdg.verified"), ("no", "public.sdg.unverified")):
@@ -54,7 +54,7 @@ public.protected_table(
     lang,
     alt=t("public.sdg.by_goal", lang),
 )
-st.subheader(t("public.sdg.effects", lang))
+st.header(t("public.sdg.effects", lang))
 public.protected_table(
     export.table("sdg_effects"),
     ["measure", "verified"],
