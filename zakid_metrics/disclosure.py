@@ -15,12 +15,22 @@ states what they do not protect against.
    cell that costs least (smallest value, or fewest units), preferring cells with
    contributors over empty ones and inner cells over the line's total; this repeats until no
    line holds exactly one suppressed cell. Totals go through rules 1 and 2 like any cell.
+   A line whose only suppressed cells are two single-unit cells gets a third: each of the two
+   units knows its own value and could compute the other's from the total.
+4. The audit (`audit`): the intruder's attack run before anything is published. Every linear
+   relation among the published cells of all tables (lines, cells shared by tables, bounds
+   from other published figures) and non-negativity give each suppressed cell the interval
+   of values it can still have (linear programming: its minimum and maximum); a cell pinned
+   to one value, or with the p % option a sensitive cell within p % of its value, gets
+   further suppressions until no cell is. A suppressed cell that is not sensitive and is
+   pinned protects nothing and is published instead.
 
 Sources: § 16 Bundesstatistikgesetz; Hundepool et al., *Statistical Disclosure Control*
 (Wiley 2012), ch. 4 (sensitivity rules: minimum frequency and (n, k) dominance; secondary
-suppression); the τ-ARGUS manual. The line rule is the simple form of the protection the
-statistical offices compute with τ-ARGUS (hypercube method, GHMITER) and is sufficient
-against recovery from a single row or column total, not against every linear combination.
+suppression, the p % rule, audit of linked tables); Eurostat, ESSnet on SDC: *Handbook on
+Statistical Disclosure Control* (2010), ch. 4; the τ-ARGUS manual. The line rule is the simple
+form of the protection the statistical offices compute with τ-ARGUS; the audit checks the
+result against every linear combination, as τ-ARGUS's audit does.
 
 Tables come in long form: one row per cell, one column per dimension, a dimension value of
 `TOTAL` marking the margin over that dimension. Everything here is a pure function.
@@ -29,14 +39,17 @@ Tables come in long form: one row per cell, one column per dimension, a dimensio
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass
+import math
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Final, Literal, get_args
 
+import numpy as np
 import pandas as pd
 from pandas.api.types import is_integer_dtype
+from scipy.optimize import linprog
 
-from zakid_metrics.errors import DisclosureError
+from zakid_metrics.errors import DisclosureAuditError, DisclosureError
 from zakid_metrics.i18n import format_number, t
 from zakid_metrics.settings import Settings, get_settings
 
@@ -63,6 +76,9 @@ class Rules:
 
     k_min: int = 3
     dominance_share: float = 0.85
+    protection_percent: float = 0.0
+    """The audit's p % rule: a sensitive cell of a magnitude table must be able to lie at
+    least this many percent below and above its value (0: it must merely not be exact)."""
 
     def __post_init__(self) -> None:
         if self.k_min < 1:
@@ -75,12 +91,23 @@ class Rules:
                 f"dominance_share must be in (0, 1], got {self.dominance_share}.",
                 "Give the share as a fraction, e.g. 0.85 for 85 % (ZAKID_DOMINANCE_SHARE).",
             )
+        if not 0 <= self.protection_percent < 100:
+            raise DisclosureError(
+                f"protection_percent must be in [0, 100), got {self.protection_percent}.",
+                "Give the p % rule's percentage, e.g. 10, or 0 to switch it off "
+                "(ZAKID_PROTECTION_PERCENT).",
+            )
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Rules:
-        """The rules configured by ZAKID_K_MIN and ZAKID_DOMINANCE_SHARE."""
+        """The rules configured by ZAKID_K_MIN, ZAKID_DOMINANCE_SHARE and
+        ZAKID_PROTECTION_PERCENT."""
         settings = settings or get_settings()
-        return cls(k_min=settings.k_min, dominance_share=settings.dominance_share)
+        return cls(
+            k_min=settings.k_min,
+            dominance_share=settings.dominance_share,
+            protection_percent=settings.protection_percent,
+        )
 
 
 def cells_from_units(
@@ -244,22 +271,9 @@ def _secondary(
     reasons: list[str | None],
 ) -> None:
     """Add complements to `reasons` until no line has exactly one suppressed cell."""
-    keys = list(cells[dims].itertuples(index=False, name=None))
+    lines = table_lines(list(cells[dims].itertuples(index=False, name=None)))
     values = [float(v) for v in cells[value]]
     counts = [int(n) for n in cells[units]]
-    position = {key: i for i, key in enumerate(keys)}
-    # A line runs along one dimension: the cells sharing every other coordinate, plus the
-    # total over that dimension. Lines whose total is not in the table publish no sum.
-    lines: list[tuple[list[int], int]] = []
-    for d in range(len(dims)):
-        members: dict[tuple, list[int]] = {}
-        for i, key in enumerate(keys):
-            if key[d] != TOTAL:
-                members.setdefault(key[:d] + key[d + 1 :], []).append(i)
-        for rest, inner in members.items():
-            total = position.get((*rest[:d], TOTAL, *rest[d:]))
-            if total is not None:
-                lines.append((inner, total))
 
     def cost(i: int) -> tuple[float, ...]:
         first, second = (
@@ -272,12 +286,460 @@ def _secondary(
         changed = False
         for inner, total in lines:
             members = [*inner, total]
-            if sum(reasons[i] is not None for i in members) != 1:
+            hidden = [i for i in members if reasons[i] is not None]
+            lone_pair = total not in hidden and lone_singletons([counts[i] for i in hidden])
+            if len(hidden) != 1 and not lone_pair:
                 continue
             candidates = [i for i in inner if reasons[i] is None]
             chosen = min(candidates, key=cost) if candidates else total
             reasons[chosen] = "secondary"
             changed = True
+
+
+def table_lines(keys: Sequence[tuple]) -> list[tuple[list[int], int]]:
+    """The lines of a table given by its cells' coordinates: per dimension, the positions of
+    the cells sharing every other coordinate and of their total over that dimension. Lines
+    whose total is not in the table publish no sum and are left out."""
+    position = {key: i for i, key in enumerate(keys)}
+    lines = []
+    for d in range(len(keys[0]) if keys else 0):
+        members: dict[tuple, list[int]] = {}
+        for i, key in enumerate(keys):
+            if key[d] != TOTAL:
+                members.setdefault(key[:d] + key[d + 1 :], []).append(i)
+        for rest, inner in members.items():
+            total = position.get((*rest[:d], TOTAL, *rest[d:]))
+            if total is not None:
+                lines.append((inner, total))
+    return lines
+
+
+def lone_singletons(units: Sequence[int]) -> bool:
+    """Whether a line's suppressed inner cells, by their unit counts, are exactly two cells of a
+    single unit each: each unit knows its own value and computes the other's from the total."""
+    return len(units) == 2 and all(n == 1 for n in units)
+
+
+# --- The audit: the intruder's attack on everything published -------------------------------
+
+
+@dataclass(frozen=True)
+class AuditCell:
+    """A cell of a published table as the audit sees it: its true value and what protects it.
+
+    `decimals` is None for counts (whole numbers) and the published decimals of an amount.
+    `sensitive`: suppressed by a primary rule (the p % rule applies to it when `magnitude`).
+    `fixed`: a public fact that is never suppressed. `total`: a margin of its table.
+    """
+
+    key: Hashable
+    value: float
+    units: int
+    suppressed: bool
+    sensitive: bool = False
+    magnitude: bool = False
+    decimals: int | None = None
+    total: bool = False
+    fixed: bool = False
+
+
+@dataclass(frozen=True)
+class Relation:
+    """What an intruder knows about published cells: low <= sum(coefficient * cell) <= high.
+
+    `line` marks a table line (its inner cells +1, its total -1), where two lone single-unit
+    cells protect nothing (`lone_singletons`)."""
+
+    terms: tuple[tuple[Hashable, float], ...]
+    low: float = -math.inf
+    high: float = math.inf
+    line: bool = False
+
+
+def line_relation(inner: Iterable[Hashable], total: Hashable, tolerance: float = 0.0) -> Relation:
+    """The inner cells of a line sum to its total (within `tolerance`, for rounded amounts)."""
+    terms = (*((key, 1.0) for key in inner), (total, -1.0))
+    return Relation(terms, -tolerance, tolerance, line=True)
+
+
+@dataclass
+class AuditResult:
+    """The suppression after the audit: per cell key whether it is suppressed, with the cells
+    the audit added and those it released (pinned, not sensitive: publishing them reveals
+    nothing more), and the intervals the intruder finds for the suppressed cells."""
+
+    suppressed: dict[Hashable, bool]
+    added: list[Hashable] = field(default_factory=list)
+    released: list[Hashable] = field(default_factory=list)
+    intervals: dict[Hashable, tuple[float, float]] = field(default_factory=dict)
+
+
+# How many candidates are tried (by linear programming) before the cheapest one is taken.
+_CANDIDATE_TRIES = 8
+_EPSILON = 1e-6
+
+
+def audit(
+    cells: Sequence[AuditCell],
+    relations: Sequence[Relation],
+    *,
+    same: Sequence[Sequence[Hashable]] = (),
+    rules: Rules | None = None,
+    complement_by: ComplementBy = "value",
+) -> AuditResult:
+    """Attack the published cells as an intruder would and suppress more until it fails.
+
+    The intruder knows every published value, every relation and that no cell is negative;
+    `same` lists cells that are one figure published in several tables (suppressed together).
+    Raises DisclosureAuditError when no further suppression can protect a sensitive cell.
+    """
+    return _Audit(cells, relations, same, rules or Rules.from_settings(), complement_by).run()
+
+
+class _Audit:
+    """The audit's state: cells merged into variables (one per figure), the relations over
+    them, and which variables are suppressed."""
+
+    def __init__(
+        self,
+        cells: Sequence[AuditCell],
+        relations: Sequence[Relation],
+        same: Sequence[Sequence[Hashable]],
+        rules: Rules,
+        complement_by: ComplementBy,
+    ) -> None:
+        self.cells = list(cells)
+        self.percent = rules.protection_percent / 100
+        self.complement_by = complement_by
+        position = {cell.key: n for n, cell in enumerate(self.cells)}
+        if len(position) != len(self.cells):
+            raise DisclosureError(
+                "The audit got a cell key twice.", "Give every published cell its own key."
+            )
+        root = list(range(len(self.cells)))
+
+        def find(n: int) -> int:
+            while root[n] != n:
+                root[n] = root[root[n]]
+                n = root[n]
+            return n
+
+        for group in same:
+            first, *others = (self._position(position, key) for key in group)
+            for other in others:
+                root[find(other)] = find(first)
+        roots = sorted({find(n) for n in range(len(self.cells))})
+        var_of_root = {r: v for v, r in enumerate(roots)}
+        self.var_of = [var_of_root[find(n)] for n in range(len(self.cells))]
+        self.members: list[list[int]] = [[] for _ in roots]
+        for n, var in enumerate(self.var_of):
+            self.members[var].append(n)
+        self.value = [self.cells[m[0]].value for m in self.members]
+        for var, members in enumerate(self.members):
+            if any(abs(self.cells[n].value - self.value[var]) > _EPSILON for n in members):
+                raise DisclosureError(
+                    f"The cells {[self.cells[n].key for n in members]} are declared the same "
+                    "figure but have different values.",
+                    "Declare as `same` only cells that are one figure by definition.",
+                )
+        self.suppressed = [any(self.cells[n].suppressed for n in m) for m in self.members]
+        self.sensitive = [any(self.cells[n].sensitive for n in m) for m in self.members]
+        self.fixed = [any(self.cells[n].fixed for n in m) for m in self.members]
+        self.released: set[int] = set()
+        self.guarded: set[int] = set()
+        self.rows: list[tuple[dict[int, float], float, float, bool]] = []
+        for relation in relations:
+            terms: dict[int, float] = {}
+            for key, coefficient in relation.terms:
+                var = self.var_of[self._position(position, key)]
+                terms[var] = terms.get(var, 0.0) + coefficient
+            terms = {var: c for var, c in terms.items() if c != 0}
+            if not terms:
+                continue
+            total = sum(c * self.value[var] for var, c in terms.items())
+            slack = _EPSILON * max(1.0, abs(total))
+            if not relation.low - slack <= total <= relation.high + slack:
+                raise DisclosureError(
+                    f"A relation of the audit does not hold for the true values: "
+                    f"{relation.low} <= {total} <= {relation.high} over "
+                    f"{[key for key, _ in relation.terms]}.",
+                    "The relations must describe what is true of the published tables.",
+                )
+            self.rows.append((terms, relation.low, relation.high, relation.line))
+        self.rows_of: list[list[int]] = [[] for _ in roots]
+        for r, (terms, _, _, _) in enumerate(self.rows):
+            for var in terms:
+                self.rows_of[var].append(r)
+        self.apriori = [self._apriori(var) for var in range(len(roots))]
+        self.cache: dict[frozenset[int], dict[int, tuple[float, float]]] = {}
+
+    @staticmethod
+    def _position(position: dict[Hashable, int], key: Hashable) -> int:
+        if key not in position:
+            raise DisclosureError(
+                f"The audit has a relation or group over the unknown cell {key!r}.",
+                "Relate only cells that are published (passed as cells).",
+            )
+        return position[key]
+
+    def _apriori(self, var: int) -> tuple[float, float]:
+        """What the intruder knows of a cell without the tables: relations of it alone."""
+        low, high = 0.0, math.inf
+        for r in self.rows_of[var]:
+            terms, row_low, row_high, _ = self.rows[r]
+            if len(terms) != 1:
+                continue
+            coefficient = terms[var]
+            bounds = sorted((row_low / coefficient, row_high / coefficient))
+            low, high = max(low, bounds[0]), min(high, bounds[1])
+        return low, high
+
+    # --- intervals -----------------------------------------------------------------------
+
+    def _components(self, hidden: list[bool]) -> list[list[int]]:
+        """The suppressed variables, grouped by the relations that join them."""
+        seen: set[int] = set()
+        components = []
+        for start in range(len(hidden)):
+            if not hidden[start] or start in seen:
+                continue
+            component, stack = [], [start]
+            seen.add(start)
+            while stack:
+                var = stack.pop()
+                component.append(var)
+                for r in self.rows_of[var]:
+                    for other in self.rows[r][0]:
+                        if hidden[other] and other not in seen:
+                            seen.add(other)
+                            stack.append(other)
+            components.append(sorted(component))
+        return components
+
+    def _intervals(
+        self, component: list[int], targets: Iterable[int]
+    ) -> dict[int, tuple[float, float]]:
+        """Each target's minimum and maximum under every relation touching the component."""
+        index = {var: n for n, var in enumerate(component)}
+        rows = sorted({r for var in component for r in self.rows_of[var]})
+        a_eq, b_eq, a_ub, b_ub = [], [], [], []
+        for r in rows:
+            terms, low, high, _ = self.rows[r]
+            vector = np.zeros(len(component))
+            known = 0.0
+            for var, coefficient in terms.items():
+                if var in index:
+                    vector[index[var]] = coefficient
+                else:
+                    known += coefficient * self.value[var]
+            if low == high:
+                a_eq.append(vector)
+                b_eq.append(high - known)
+                continue
+            if high < math.inf:
+                a_ub.append(vector)
+                b_ub.append(high - known)
+            if low > -math.inf:
+                a_ub.append(-vector)
+                b_ub.append(known - low)
+        problem = {
+            "A_ub": np.array(a_ub) if a_ub else None,
+            "b_ub": np.array(b_ub) if b_ub else None,
+            "A_eq": np.array(a_eq) if a_eq else None,
+            "b_eq": np.array(b_eq) if b_eq else None,
+            "bounds": [(0, None)] * len(component),
+            "method": "highs",
+        }
+        found = {}
+        for var in targets:
+            ends = []
+            for sign in (1.0, -1.0):
+                objective = np.zeros(len(component))
+                objective[index[var]] = sign
+                solved = linprog(objective, **problem)
+                if solved.status == 3:  # unbounded: only a maximum can be
+                    ends.append(math.inf)
+                elif solved.status == 0:
+                    ends.append(sign * solved.fun)
+                else:
+                    raise DisclosureError(
+                        f"The audit's linear program failed: {solved.message}",
+                        "The relations contradict the published values; report this as a bug.",
+                    )
+            found[var] = (ends[0], ends[1])
+        return found
+
+    def _rounded(self, var: int, low: float, high: float) -> tuple[float, float]:
+        """An interval of a count narrowed to the whole numbers it holds."""
+        if self.cells[self.members[var][0]].decimals is not None:
+            return low, high
+        top = high if high == math.inf else math.floor(high + _EPSILON)
+        return math.ceil(low - _EPSILON), top
+
+    def _pinned(self, var: int, low: float, high: float) -> bool:
+        """Exact: one whole number, or an amount within ten units of its last decimal."""
+        decimals = self.cells[self.members[var][0]].decimals
+        low, high = self._rounded(var, low, high)
+        if decimals is None:
+            return high <= low
+        return high - low <= 10.0 ** (1 - decimals)
+
+    def _fails(self, var: int, low: float, high: float) -> bool:
+        """Whether the intruder's interval for `var` discloses it."""
+        apriori_low, apriori_high = self.apriori[var]
+        if self._pinned(var, apriori_low, apriori_high):
+            return False  # known without any table: suppression cannot protect it
+        if self._pinned(var, low, high):
+            return True
+        if not (self.percent and self.sensitive[var] and self._magnitude(var)):
+            return False
+        low, high = self._rounded(var, low, high)
+        value = self.value[var]
+        need_low = max(value * (1 - self.percent), apriori_low)
+        need_high = min(value * (1 + self.percent), apriori_high)
+        return low > need_low + _EPSILON or high < need_high - _EPSILON
+
+    def _magnitude(self, var: int) -> bool:
+        return any(self.cells[n].magnitude for n in self.members[var])
+
+    def _protected(self, var: int) -> bool:
+        """A cell the audit must keep from being pinned: sensitive, or a guarded 0."""
+        return self.sensitive[var] or var in self.guarded
+
+    def _component_intervals(self, component: list[int]) -> dict[int, tuple[float, float]]:
+        key = frozenset(component)
+        if key not in self.cache:
+            self.cache[key] = self._intervals(component, component)
+        return self.cache[key]
+
+    # --- choosing further suppressions ----------------------------------------------------------
+
+    def _cost(self, var: int) -> tuple[float, ...]:
+        cell = self.cells[self.members[var][0]]
+        first, second = (
+            (cell.value, cell.units) if self.complement_by == "value" else (cell.units, cell.value)
+        )
+        return (cell.units == 0, any(self.cells[n].total for n in self.members[var]), first,
+                second, var)  # fmt: skip
+
+    def _may_add(self, var: int) -> bool:
+        return (
+            not self.suppressed[var]
+            and not self.fixed[var]
+            and var not in self.released
+            and not self._pinned(var, *self.apriori[var])
+        )
+
+    def _neighbours(self, vars_: Iterable[int]) -> list[int]:
+        found = {other for var in vars_ for r in self.rows_of[var] for other in self.rows[r][0]}
+        return sorted((var for var in found if self._may_add(var)), key=self._cost)
+
+    def _complement(self, var: int, component: list[int]) -> int:
+        """The cheapest cell whose suppression protects `var` (of the first few tried), else
+        the cheapest next to it (protection then grows over further rounds)."""
+        candidates = self._neighbours([var]) or self._neighbours(component)
+        if not candidates:
+            cell = self.cells[self.members[var][0]]
+            raise DisclosureAuditError(
+                f"The suppressed cell {cell.key!r} can be computed from the published figures, "
+                "and no further suppression next to it can prevent that.",
+                "Publish fewer related figures (or lower ZAKID_PROTECTION_PERCENT); the cell "
+                "is pinned by figures that are not suppressed by design.",
+                cell=str(cell.key),
+            )
+        for candidate in candidates[:_CANDIDATE_TRIES]:
+            hidden = list(self.suppressed)
+            hidden[candidate] = True
+            grown = next(c for c in self._components(hidden) if var in c)
+            (low, high) = self._intervals(grown, [var])[var]
+            if not self._fails(var, low, high):
+                return candidate
+        return candidates[0]
+
+    def _lone_pairs(self) -> list[int]:
+        """Per table line whose only suppressed cells are two lone single-unit inner cells,
+        the cheapest further cell of the line."""
+        chosen = []
+        for terms, _, _, is_line in self.rows:
+            if not is_line:
+                continue
+            hidden = [var for var in terms if self.suppressed[var]]
+            units = [self.cells[self.members[var][0]].units for var in hidden]
+            if not all(terms[var] > 0 for var in hidden) or not lone_singletons(units):
+                continue
+            candidates = sorted((var for var in terms if self._may_add(var)), key=self._cost)
+            if not candidates:
+                raise DisclosureAuditError(
+                    f"Two single-unit cells {[self.cells[self.members[v][0]].key for v in hidden]} "
+                    "share a line without a further cell to suppress.",
+                    "Publish the line's total only where it has further cells.",
+                    cell=str(self.cells[self.members[hidden[0]][0]].key),
+                )
+            chosen.append(candidates[0])
+        return chosen
+
+    def _lone_zeros(self) -> list[int]:
+        """In a table counting the protected units themselves, per line whose total and one
+        inner cell are suppressed while every published inner cell is 0: a 0 to suppress and
+        guard like a sensitive cell. Otherwise the inner cell equals the total, and every unit
+        of the line (a named company among them) is shown to have its trait."""
+        chosen = []
+        for terms, _, _, is_line in self.rows:
+            if not is_line or any(self._magnitude(var) for var in terms):
+                continue
+            inner = [var for var, c in terms.items() if c > 0]
+            total = next(var for var, c in terms.items() if c < 0)
+            shown = [var for var in inner if not self.suppressed[var]]
+            if not self.suppressed[total] or len(inner) - len(shown) != 1:
+                continue
+            zeros = [var for var in shown if self.value[var] == 0 and self._may_add(var)]
+            if zeros and len(zeros) == len(shown):
+                chosen.append(min(zeros, key=self._cost))
+        self.guarded.update(chosen)
+        return chosen
+
+    def run(self) -> AuditResult:
+        """Suppress further cells while a protected cell fails or a structural rule asks for
+        one; then publish the suppressed cells that are pinned anyway (it changes nothing of
+        what the intruder knows)."""
+        while True:
+            failing: dict[int, list[int]] = {}
+            intervals: dict[int, tuple[float, float]] = {}
+            components = self._components(self.suppressed)
+            for component in components:
+                found = self._component_intervals(component)
+                intervals.update(found)
+                bad = [var for var in component if self._fails(var, *found[var])]
+                if bad:
+                    failing[component[0]] = bad
+            additions = self._lone_pairs() + self._lone_zeros()
+            for component in components:
+                protected = [var for var in failing.get(component[0], []) if self._protected(var)]
+                if protected:
+                    additions.append(self._complement(protected[0], component))
+            if additions:
+                for var in additions:
+                    self.suppressed[var] = True
+                continue
+            pinned = [var for bad in failing.values() for var in bad]
+            if not pinned:
+                return self._result(intervals)
+            for var in pinned:
+                self.suppressed[var] = False
+                self.released.add(var)
+
+    def _result(self, intervals: dict[int, tuple[float, float]]) -> AuditResult:
+        result = AuditResult({})
+        for n, cell in enumerate(self.cells):
+            var = self.var_of[n]
+            result.suppressed[cell.key] = self.suppressed[var]
+            if self.suppressed[var]:
+                result.intervals[cell.key] = intervals[var]
+            if var in self.released and cell.suppressed:
+                result.released.append(cell.key)
+            if self.suppressed[var] and not cell.suppressed:
+                result.added.append(cell.key)
+        return result
 
 
 def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:

@@ -40,6 +40,7 @@ ErrorCode = Literal[
     "base_rate_missing",
     # disclosure control and open data
     "disclosure_error",
+    "disclosure_audit",
     "open_data",
     "public_mode",
     "export_error",
@@ -237,6 +238,12 @@ class DisclosureError(ZakidError):
     """A table handed to disclosure control does not have the expected shape."""
 
     code = "disclosure_error"
+
+
+class DisclosureAuditError(DisclosureError):
+    """The audit of an export finds a suppressed cell that no further suppression protects."""
+
+    code = "disclosure_audit"
 
 
 class OpenDataError(ZakidError):

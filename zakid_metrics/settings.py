@@ -74,6 +74,16 @@ class Settings(BaseSettings):
             "the value is suppressed."
         ),
     )
+    protection_percent: float = Field(
+        default=0,
+        ge=0,
+        lt=100,
+        description=(
+            "Disclosure control: the audit's p % rule; a suppressed cell of a company's amount "
+            "must be computable no closer than this many percent of its value (0: only never "
+            "exactly)."
+        ),
+    )
     session_timeout_minutes: int = Field(
         default=30,
         ge=1,

@@ -937,6 +937,16 @@ MESSAGES: dict[str, str] = {
     ),
     "error.disclosure_error": "Die Tabelle kann nicht für die Veröffentlichung geschützt werden.",
     "error.disclosure_error.hint": "Die technische Angabe unten nennt, was an ihr nicht stimmt.",
+    "error.disclosure_audit": (
+        "Die offenen Daten werden nicht veröffentlicht: ein geheim zu haltender Wert ({cell}) "
+        "ließe sich aus den veröffentlichten Zahlen errechnen, und keine weitere Sperrung "
+        "verhindert das."
+    ),
+    "error.disclosure_audit.hint": (
+        "Es wurde nichts geschrieben; die bisherigen offenen Daten bleiben online. Senken Sie "
+        "ZAKID_PROTECTION_PERCENT oder veröffentlichen Sie weniger zusammenhängende Zahlen, und "
+        "exportieren Sie erneut."
+    ),
     # Telemetry readings (pipelines.collector): reasons for rejected readings
     "reason.not_a_timestamp": "„{value}“ in „{column}“ ist kein Zeitstempel nach RFC 3339 mit Zeitzonenversatz. Erwartet z. B. 2026-11-24T14:05:00+01:00.",
     "reason.not_text": "„{value}“ in „{column}“ ist kein Text.",

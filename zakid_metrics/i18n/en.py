@@ -926,6 +926,14 @@ MESSAGES: dict[str, str] = {
     ),
     "error.disclosure_error": "The table cannot be protected for publication.",
     "error.disclosure_error.hint": "The technical detail below says what is wrong with it.",
+    "error.disclosure_audit": (
+        "The open data are not published: a confidential cell ({cell}) could be computed from "
+        "the published figures, and no further suppression prevents it."
+    ),
+    "error.disclosure_audit.hint": (
+        "Nothing was written; the previous open data stay online. Lower ZAKID_PROTECTION_PERCENT "
+        "or publish fewer related figures, and export again."
+    ),
     # Telemetry readings (pipelines.collector): reasons for rejected readings
     "reason.not_a_timestamp": "'{value}' in '{column}' is not an RFC 3339 timestamp with offset. Expected e.g. 2026-11-24T14:05:00+01:00.",
     "reason.not_text": "'{value}' in '{column}' is not text.",

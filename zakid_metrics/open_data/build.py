@@ -22,10 +22,12 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
+from pandas.api.types import is_integer_dtype
 
 from zakid_metrics import kpis
 from zakid_metrics.contract import ENTITIES
 from zakid_metrics.disclosure import (
+    REASON,
     SUPPRESSED,
     TOTAL,
     Rules,
@@ -36,6 +38,7 @@ from zakid_metrics.disclosure import (
 )
 from zakid_metrics.errors import ExportError, WarehouseError
 from zakid_metrics.kpis.forecast import target_on, target_path
+from zakid_metrics.open_data.relations import audit_tables
 from zakid_metrics.open_data.spec import (
     ACTUAL,
     AMOUNT_DECIMALS,
@@ -45,7 +48,9 @@ from zakid_metrics.open_data.spec import (
     FLEET_KPIS,
     FLEET_WINDOW,
     FUNDING_MEASURES,
+    GOALS_COVERED,
     JOBS_PATH_KPIS,
+    NAMED,
     NO,
     NO_DEVICES,
     OWN_CELL,
@@ -205,7 +210,8 @@ def _distinct_cells(rows: pd.DataFrame, dims: list[str], unit: str, item: str) -
 
 
 def protected_table(rows: pd.DataFrame, table: Table, rules: Rules) -> pd.DataFrame:
-    """The table's published form from its unit rows: `dims`, `value`, `suppressed`."""
+    """The table's cells from its unit rows, protected on their own: `dims`, the true `value`,
+    `units`, `suppressed` and `reason`, for the audit (`published` gives the public form)."""
     cells = unit_cells(rows, table)
     dims = list(table.dims)
     if table.decimals is not None:
@@ -214,12 +220,13 @@ def protected_table(rows: pd.DataFrame, table: Table, rules: Rules) -> pd.DataFr
     if table.each_a_unit:
         cells["value"] = cells["value"].astype("int64")
         cells["units"] = cells["value"]
+    protected = cells[[*dims, "value", "units"]]
     if table.protection == "none":
-        published = cells[[*dims, "value"]].copy()
-        published[SUPPRESSED] = False
-        return published
+        reasons = pd.Series(None, index=cells.index, dtype=object)
+        return protected.assign(**{SUPPRESSED: False, REASON: reasons})
     largest = "largest" if table.protection == "primary" else None
-    return for_publication(protect(cells, dims, largest=largest, rules=rules))
+    found = protect(cells, dims, largest=largest, rules=rules)
+    return protected.assign(**{SUPPRESSED: found[SUPPRESSED], REASON: found[REASON]})
 
 
 def dataset_table(
@@ -233,6 +240,15 @@ def dataset_table(
         [frame.assign(**{spec.stack: part}) for part, frame in parts], ignore_index=True
     )
     return stacked[[spec.stack, *(c for c in stacked.columns if c != spec.stack)]]
+
+
+def published(protected: pd.DataFrame) -> pd.DataFrame:
+    """A protected dataset as the export publishes it: suppressed values null (integers stay
+    integers), without the unit counts and reasons, which are the confidential inputs."""
+    numbers = protected["value"]
+    numbers = numbers.astype("Int64" if is_integer_dtype(numbers) else "Float64")
+    masked = protected.assign(value=numbers.mask(protected[SUPPRESSED]))
+    return for_publication(masked.drop(columns=["units"]))
 
 
 # --- Unit rows: each dataset's source rows as the rows its tables count -----------------------
@@ -710,17 +726,12 @@ def build(
         company_of = dict(con.execute("SELECT project_id, company_id FROM projects").fetchall())
         period_start = con.execute("SELECT min(starts_on) FROM grants").fetchone()[0]
         context = Context(as_of, company_of)
-        tables: dict[str, pd.DataFrame] = {}
+        protected: dict[str, pd.DataFrame] = {}
         for spec in DATASETS:
             if spec.tables and spec.source is not None:
                 unit_rows = UNIT_ROWS[spec.name](rows(spec.source), context)
-                tables[spec.name] = dataset_table(spec, unit_rows, rules)
-        tables["courses"] = completions_not_reported(
-            tables["courses"], rows(dataset("courses").source or "")
-        )
-        tables["companies_named"] = companies_named(
-            rows("companies_engaged"), rows("projects_by_status")
-        )
+                protected[spec.name] = dataset_table(spec, unit_rows, rules)
+        named = companies_named(rows("companies_engaged"), rows("projects_by_status"))
         until = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), zone)
         fleet = fleet_figures(
             con, data_dir, as_of, until.astimezone(dt.UTC), company_of, rules, registry
@@ -731,6 +742,17 @@ def build(
             con, as_of=as_of, kpi_ids=[f.kpi.id for f in figures], registry=registry
         )
         shown = [f for f in figures if telemetry or not f.kpi.reads_telemetry]
+        # The intruder's attack on everything published, before anything is written; the
+        # tables below follow the audited cells.
+        covered = next(
+            (results[f.kpi.id].value for f in shown if f.kpi.id == GOALS_COVERED[0]), None
+        )
+        audited = audit_tables(protected, named, covered, rules)
+        tables = {name: published(frame) for name, frame in audited.items()}
+        tables["courses"] = completions_not_reported(
+            tables["courses"], rows(dataset("courses").source or "")
+        )
+        tables[NAMED] = named
         start = period_start or settings.funding_period_start
         tables["jobs_path"] = jobs_path(
             rows("jobs_by_qualification"), results, tables, as_of, start, rules

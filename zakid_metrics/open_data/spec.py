@@ -59,6 +59,7 @@ CSV_CHARSET: Final = "; charset=utf-8"
 
 YES, NO = "yes", "no"
 GOALS = tuple(str(goal) for goal in range(1, 18))
+NAMED: Final = "companies_named"  # the list of companies that consented to be named
 NO_DEVICES: Final = "no_devices"  # a live deployment without an installed device
 # Company characteristics published by size class, each as a yes/no breakdown of its own.
 BREAKDOWNS = (
@@ -128,6 +129,11 @@ class DatasetSpec:
     `suppressed`; a list (`value_type` None) is published row by row. A dataset of `tables`
     is built from the source rows of the KPI `source`, its tables stacked under the column
     `stack`. `telemetry` datasets are only written when the device fleet has reported.
+
+    What an intruder knows across the tables (the disclosure audit, relations.py):
+    `shared_margin` names the dimension by which the tables break the same units down by
+    different traits, so that their margins over it are one figure; `at_most` pairs a part
+    whose rows are a subset of another's, so that each of its cells is at most that one's.
     """
 
     name: str
@@ -139,6 +145,8 @@ class DatasetSpec:
     source: str | None = None
     tables: tuple[Table, ...] = ()
     stack: str | None = None
+    shared_margin: str | None = None
+    at_most: tuple[tuple[str, str], ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -172,6 +180,7 @@ DATASETS: tuple[DatasetSpec, ...] = (
             Table(("category", "qualification"), "employer", _JOBS, part=measure)
             for measure in ("created", "existing")
         ),
+        at_most=(("existing", "created"),),  # the jobs existing are created jobs not ended
     ),
     DatasetSpec(
         "companies",
@@ -189,8 +198,9 @@ DATASETS: tuple[DatasetSpec, ...] = (
             )
             for name, _ in BREAKDOWNS
         ),
+        shared_margin="group",  # every breakdown counts the same companies by size class
     ),
-    DatasetSpec("companies_named", (), None, ("name", "size_class", "use_cases")),
+    DatasetSpec(NAMED, (), None, ("name", "size_class", "use_cases")),
     DatasetSpec(
         "projects",
         ("status", "use_case"),
@@ -272,6 +282,7 @@ DATASETS: tuple[DatasetSpec, ...] = (
                 for measure in ("enrolled", "completed")
             ),
         ),
+        at_most=(("completed", "enrolled"),),  # per course, completed <= enrolled (contract)
     ),
     # The created jobs per category at the end of every month (the as-of day for its month)
     # and the target path on the same days, on to the final target: the promise and the way.
@@ -282,6 +293,15 @@ DATASETS: tuple[DatasetSpec, ...] = (
     DatasetSpec("fleet", ("measure",), "float", telemetry=True),
 )
 DATASET_NAMES: tuple[str, ...] = tuple(spec.name for spec in DATASETS)
+
+# What the export's lists and key figures tell of its tables' cells (the disclosure audit,
+# relations.py). Each named company is one of the companies of its size class, and has at
+# least one project of each of its use cases; the key figure GOALS_COVERED counts the goals
+# whose cell of verified contributions is above 0.
+NAMED_SIZES: Final = ("companies", "size_class")
+NAMED_USE_CASES: Final = ("projects", "use_case")
+USE_CASE_SEPARATOR: Final = "; "
+GOALS_COVERED: Final = ("sdg_goals_covered", "sdg_contributions", "sdg_goal", ("verified", YES))
 
 
 # --- Key figures ---------------------------------------------------------------------------
