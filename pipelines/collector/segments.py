@@ -52,7 +52,7 @@ INTENT_FILE = "compaction.json"
 TMP_SUFFIX = ".tmp"
 SMALL_SEGMENT_BYTES = 32 * 1024 * 1024
 COMPACT_MIN_FILES = 8
-_BATCH_ROWS = 1 << 18
+_BATCH_ROWS = 1 << 16
 """Rows per batch streamed from DuckDB into a bulk append's segments."""
 _FSYNC_THREADS = 32
 _QUEUED_PARTS = 4
