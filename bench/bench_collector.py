@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 THREADS = 4
 BATCH = 500
 THROUGHPUT_BATCHES = 60  # per thread: 4 x 60 x 500 = 120 000 readings
+THROUGHPUT_RUNS = 5  # the figure is their median
+LATENCY_RUNS = 3  # the figure is the median of their p99s
 LATENCY_RATE = 10_000  # readings/s offered
 LATENCY_BATCH = 100
 LATENCY_SECONDS = 10
@@ -237,6 +239,7 @@ def _with_server(args: list[str], port: int, work: Callable[[], float]) -> float
 
 
 def run() -> list[Figure]:
+    loads = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         data = _data_dir(root)
@@ -245,17 +248,23 @@ def run() -> list[Figure]:
         store = TokenStore(data)
         tokens = {d: store.issue(d) for d in DEVICES}
         fsyncs_per_s, fsync_p99_ms = _fsync_reference(root)
-        # seq increases per device: warm-up, load, then the paced run.
+        # seq increases per device: warm-up, the loads one after the other, the paced runs.
         warmup = {d: _bodies(d, 0, 4, BATCH) for d in DEVICES}
-        load = {d: _bodies(d, 10_000_000, THROUGHPUT_BATCHES, BATCH) for d in DEVICES}
+        loads_bodies = [
+            {d: _bodies(d, (n + 1) * 10_000_000, THROUGHPUT_BATCHES, BATCH) for d in DEVICES}
+            for n in range(THROUGHPUT_RUNS)
+        ]
         paced_batches = LATENCY_RATE * LATENCY_SECONDS // LATENCY_BATCH // THREADS
-        paced = {d: _bodies(d, 20_000_000, paced_batches, LATENCY_BATCH) for d in DEVICES}
+        paced = [
+            {d: _bodies(d, (n + 1) * 100_000_000, paced_batches, LATENCY_BATCH) for d in DEVICES}
+            for n in range(LATENCY_RUNS)
+        ]
 
         echo_port = _free_port()
         echo = _with_server(
             ["-c", ECHO_APP, str(echo_port)],
             echo_port,
-            lambda: _throughput(echo_port, tokens, load, BATCH, check=False),
+            lambda: _throughput(echo_port, tokens, loads_bodies[0], BATCH, check=False),
         )
 
         port = _free_port()
@@ -269,15 +278,28 @@ def run() -> list[Figure]:
             str(port),
         ]
 
-        def measure() -> float:
+        def measure() -> list[float]:
             _throughput(port, tokens, warmup, BATCH)
-            return _throughput(port, tokens, load, BATCH)
+            rates = []
+            for bodies in loads_bodies:
+                rates.append(_throughput(port, tokens, bodies, BATCH))
+                loads.append(os.getloadavg()[0])
+            return rates
 
-        accepted = _with_server(collector_args, port, measure)
-        p99 = _with_server(collector_args, port, lambda: _p99_latency(port, tokens, paced))
+        def paced_runs() -> list[float]:
+            p99s = []
+            for bodies in paced:
+                p99s.append(_p99_latency(port, tokens, bodies))
+                loads.append(os.getloadavg()[0])
+            return p99s
+
+        rates = _with_server(collector_args, port, measure)
+        p99s = _with_server(collector_args, port, paced_runs)
+    accepted = statistics.median(rates)
     return [
         Figure(
-            "collector: readings/s acked durably (4 threads, batches of 500)",
+            f"collector: readings/s acked durably, median of {THROUGHPUT_RUNS} runs "
+            f"(4 threads, batches of 500; runs {min(rates):,.0f}-{max(rates):,.0f})",
             accepted,
             "readings/s",
             100_000,
@@ -295,11 +317,17 @@ def run() -> list[Figure]:
             higher_is_better=True,
         ),
         Figure(
-            "collector: p99 ack latency at 10 000 readings/s offered (batches of 100)",
-            p99,
+            f"collector: p99 ack latency at 10 000 readings/s offered (batches of 100), "
+            f"median of {LATENCY_RUNS} runs ({min(p99s):.1f}-{max(p99s):.1f} ms)",
+            statistics.median(p99s),
             "ms",
             50,
             "p99 of one 4 kB fdatasync",
             fsync_p99_ms,
+        ),
+        Figure(
+            "load average (1 min) during the collector runs, median",
+            statistics.median(loads),
+            "",
         ),
     ]

@@ -9,6 +9,7 @@ generated once per day and kept in bench/results/ (git-ignored).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import statistics
 import subprocess
@@ -198,8 +199,10 @@ def peak_memory_mb(shape: Shape = MEMORY_SHAPE) -> float:
 
 def run() -> list[Figure]:
     figures = []
+    loads = [os.getloadavg()[0]]
     for shape in SHAPES:
         memory, table, ours = measure(shape)
+        loads.append(os.getloadavg()[0])
         rate = shape.rows / ours
         figures += [
             Figure(
@@ -228,5 +231,9 @@ def run() -> list[Figure]:
             "MB",
             MEMORY_BUDGET_MB,
         )
+    )
+    loads.append(os.getloadavg()[0])
+    figures.append(
+        Figure("load average (1 min) during the history runs, median", statistics.median(loads), "")
     )
     return figures
