@@ -436,11 +436,10 @@ def append_relation(
 
     `relation` (a trusted name on `con`) has READING_SCHEMA's columns and `first_by`: of
     readings sharing (device_id, seq) the one with its smallest value counts (e.g. the line in
-    a file). The new readings are streamed once in the relation's order (sorted by time only
-    when it is not in time order already) into one segment per day; their rollups come with
-    them when no two share a device and minute (each its own rollup row), else from one
-    aggregation sorted by minute. All files are fsynced together and renamed into place under
-    the exclusive lock. `con` must bucket in UTC (connect()).
+    a file). Readings of one day are written by DuckDB itself (_copy_day); readings of many
+    days are streamed once into a segment and rollups per day (_stream_days), whatever the
+    number of days. All files are fsynced together and renamed into place under the exclusive
+    lock. `con` must bucket in UTC (connect()).
     """
     tdir = telemetry_dir(data_dir)
     check_instance(instance)
@@ -468,63 +467,28 @@ def append_relation(
         if logged:
             con.unregister("_append_logged")
     # Hashes tell fast that no key repeats (the usual case); equal hashes need a closer look.
-    # The same for device and minute: if none repeats, each reading is its own rollup row.
-    ((total, colliding, shared_minutes),) = con.execute(
+    ((total, colliding, first_day, last_day),) = con.execute(
         f"SELECT count(*), count(*) - count(DISTINCT hash(device_id, seq)), "
-        f"count(*) - count(DISTINCT hash(device_id, epoch_us(ts) // {US_PER_MINUTE})) "
-        f"FROM {relation}"
+        f"min(epoch_us(ts) // {US_PER_DAY}), max(epoch_us(ts) // {US_PER_DAY}) FROM {relation}"
     ).fetchall()
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _append_repeated AS SELECT device_id, seq, "
         f"min({first_by}) AS _keep FROM {relation} WHERE {'true' if colliding else 'false'} "
         "GROUP BY device_id, seq HAVING count(*) > 1"
     )
-    columns = ", ".join(READING_SCHEMA.names)
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW _append_fresh AS SELECT {columns}, {first_by} AS _first "
+        f"CREATE OR REPLACE TEMP VIEW _append_fresh AS SELECT {_COLUMNS}, {first_by} AS _first "
         f"FROM {relation} r "
         f"ANTI JOIN _append_known k ON k.device_id = r.device_id AND k.seq = r.seq "
         f"ANTI JOIN _append_repeated d ON d.device_id = r.device_id AND d.seq = r.seq "
         f"  AND d._keep <> r.{first_by}"
     )
-    single = not shared_minutes
-    stream = (
-        f"SELECT {columns}{', ' + single_rollup_columns() if single else ''} FROM _append_fresh"
-    )
-    kinds: dict[str, Split] = {READINGS: _readings}
-    if single:
-        kinds[ROLLUPS] = _single_rollups
     prepared = Prepared()
-    names: dict[dt.date, str] = {}
     try:
-        # In the relation's order (a history file's usually is by time); else sorted by time.
-        day = f"epoch_us(ts) // {US_PER_DAY}"
-        for order in ("_first", f"{'ts' if single else day}, _first"):
-            accepted = _write_days(
-                con.sql(f"{stream} ORDER BY {order}").to_arrow_reader(_BATCH_ROWS),
-                kinds,
-                "ts",
-                single,
-                tdir,
-                names,
-                instance,
-                prepared,
-            )
-            if accepted is not None:
-                break
-            prepared.discard()
-            prepared, names = Prepared(), {}
-        if not single:
-            _write_days(
-                con.sql(rollup_sql("_append_fresh")).to_arrow_reader(_BATCH_ROWS),
-                {ROLLUPS: _rollups},
-                "minute",
-                True,
-                tdir,
-                names,
-                instance,
-                prepared,
-            )
+        if first_day == last_day:  # one day (or none): DuckDB writes both files itself
+            accepted = _copy_day(con, tdir, first_day, instance, prepared)
+        else:
+            accepted = _stream_days(con, tdir, instance, prepared)
         _fsync_all([tmp for tmp, _ in prepared.moves])
     except BaseException:
         prepared.discard()
@@ -535,8 +499,104 @@ def append_relation(
         con.execute("DROP TABLE _append_repeated")
     with telemetry_lock(tdir, exclusive=True):
         prepared.commit()
-    assert accepted is not None  # a sorted stream is in order
     return AppendResult(accepted, total - accepted)
+
+
+_COLUMNS = ", ".join(READING_SCHEMA.names)
+
+
+def _sql_path(path: Path) -> str:
+    """A file path as an SQL string literal (COPY takes no parameter for its target)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _copy_day(
+    con: duckdb.DuckDBPyConnection,
+    tdir: Path,
+    day: int | None,
+    instance: str,
+    prepared: Prepared,
+) -> int:
+    """_append_fresh, all of one `day`, as a segment and its rollups; returns the readings."""
+    if day is None:
+        return 0
+    date = dt.date(1970, 1, 1) + dt.timedelta(days=day)
+    name = segment_name(instance)
+    rows = f"SELECT {_COLUMNS} FROM _append_fresh"
+    written = 0
+    for kind, sql, options in (
+        (READINGS, rows, ""),
+        (ROLLUPS, rollup_sql(f"({rows})"), f", ROW_GROUP_SIZE {ROLLUP_ROW_GROUP_ROWS}"),
+    ):
+        final = tdir / kind / f"{DAY_PREFIX}{date.isoformat()}" / name
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(f".{final.name}{TMP_SUFFIX}")
+        prepared.moves.append((tmp, final))
+        ((count,),) = con.execute(
+            f"COPY ({sql}) TO {_sql_path(tmp)} (FORMAT parquet, COMPRESSION zstd{options})"
+        ).fetchall()
+        if kind == READINGS:
+            if not count:  # every reading was known already
+                prepared.discard()
+                prepared.moves.clear()
+                return 0
+            written = count
+    return written
+
+
+def _stream_days(
+    con: duckdb.DuckDBPyConnection, tdir: Path, instance: str, prepared: Prepared
+) -> int:
+    """_append_fresh, of many days, streamed once into a segment and rollups per day.
+
+    In the relation's order (a history file's usually is by time), else sorted by time. When
+    no two readings share a device and minute, each is its own rollup row and comes in the
+    same stream; else the rollups come from one aggregation sorted by minute.
+    """
+    ((shared_minutes,),) = con.execute(
+        f"SELECT count(*) - count(DISTINCT hash(device_id, epoch_us(ts) // {US_PER_MINUTE})) "
+        "FROM _append_fresh"
+    ).fetchall()
+    single = not shared_minutes
+    stream = f"SELECT {_COLUMNS}{', ' + single_rollup_columns() if single else ''} "
+    kinds: dict[str, Split] = {READINGS: _readings}
+    if single:
+        kinds[ROLLUPS] = _single_rollups
+    names: dict[dt.date, str] = {}
+    day = f"epoch_us(ts) // {US_PER_DAY}"
+    accepted: int | None = None
+    for order in ("_first", f"{'ts' if single else day}, _first"):
+        moves = len(prepared.moves)
+        accepted = _write_days(
+            con.sql(f"{stream} FROM _append_fresh ORDER BY {order}").to_arrow_reader(_BATCH_ROWS),
+            kinds,
+            "ts",
+            single,
+            tdir,
+            names,
+            instance,
+            prepared,
+        )
+        if accepted is not None:
+            break
+        Prepared(prepared.moves[moves:]).discard()  # out of order: written again sorted
+        del prepared.moves[moves:]
+        names.clear()
+    assert accepted is not None  # a stream sorted by time is in order
+    if not single:
+        rolled_up = _write_days(
+            con.sql(rollup_sql("_append_fresh")).to_arrow_reader(_BATCH_ROWS),
+            {ROLLUPS: _rollups},
+            "minute",
+            True,
+            tdir,
+            names,
+            instance,
+            prepared,
+        )
+        if rolled_up is None:
+            raise RuntimeError("rollup_sql's rows are not sorted by minute")
+    return accepted
 
 
 @dataclass(frozen=True)
