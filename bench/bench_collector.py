@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import orjson
 
@@ -21,6 +22,7 @@ from bench.common import Figure
 from zakid_metrics.files import fsync_fd
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 THREADS = 4
 BATCH = 500
 THROUGHPUT_BATCHES = 60  # per thread: 4 x 60 x 500 = 120 000 readings
@@ -182,8 +184,11 @@ def _throughput(
     return sum(accepted.values()) / (time.perf_counter() - began)
 
 
-def _p99_latency(port: int, tokens: dict[str, str], bodies: dict[str, list[bytes]]) -> float:
-    """p99 ack latency (ms) at LATENCY_RATE readings/s offered, open loop.
+def _p99_latency(
+    port: int, tokens: dict[str, str], bodies: dict[str, list[bytes]]
+) -> tuple[float, float]:
+    """p99 ack latency (ms) at LATENCY_RATE readings/s offered, open loop, and the p99 of how
+    late a 10 ms sleep wakes up meanwhile (ms): the machine's CPU scheduling delay.
 
     Each request has a scheduled send time; latency counts from it, so a slow ack that delays
     the next sends is charged to those too (no coordinated omission).
@@ -192,6 +197,8 @@ def _p99_latency(port: int, tokens: dict[str, str], bodies: dict[str, list[bytes
     latencies: list[float] = []
     lock = threading.Lock()
     began = time.perf_counter() + 0.2
+    done = threading.Event()
+    delays: list[float] = []
 
     def run(n: int, device: str) -> None:
         client = _Client(port, tokens[device])
@@ -205,12 +212,25 @@ def _p99_latency(port: int, tokens: dict[str, str], bodies: dict[str, list[bytes
             with lock:
                 latencies.append(time.perf_counter() - scheduled)
 
+    def probe() -> None:
+        while not done.is_set():
+            started = time.perf_counter()
+            time.sleep(0.01)
+            delays.append(time.perf_counter() - started - 0.01)
+
     threads = [threading.Thread(target=run, args=(n, d)) for n, d in enumerate(DEVICES)]
+    prober = threading.Thread(target=probe)
+    prober.start()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return statistics.quantiles(latencies, n=100)[98] * 1000
+    done.set()
+    prober.join()
+    return (
+        statistics.quantiles(latencies, n=100)[98] * 1000,
+        statistics.quantiles(delays, n=100)[98] * 1000,
+    )
 
 
 def _fsync_reference(directory: Path, count: int = 500) -> tuple[float, float]:
@@ -230,7 +250,7 @@ def _fsync_reference(directory: Path, count: int = 500) -> tuple[float, float]:
     return count / sum(samples), statistics.quantiles(samples, n=100)[98] * 1000
 
 
-def _with_server(args: list[str], port: int, work: Callable[[], float]) -> float:
+def _with_server(args: list[str], port: int, work: Callable[[], T]) -> T:
     process = _start(args, port)
     try:
         return work()
@@ -286,15 +306,17 @@ def run() -> list[Figure]:
                 loads.append(os.getloadavg()[0])
             return rates
 
-        def paced_runs() -> list[float]:
-            p99s = []
+        def paced_runs() -> list[tuple[float, float]]:
+            runs = []
             for bodies in paced:
-                p99s.append(_p99_latency(port, tokens, bodies))
+                runs.append(_p99_latency(port, tokens, bodies))
                 loads.append(os.getloadavg()[0])
-            return p99s
+            return runs
 
         rates = _with_server(collector_args, port, measure)
-        p99s = _with_server(collector_args, port, paced_runs)
+        paced_figures = _with_server(collector_args, port, paced_runs)
+    p99s = [p99 for p99, _ in paced_figures]
+    delays = [delay for _, delay in paced_figures]
     accepted = statistics.median(rates)
     return [
         Figure(
@@ -324,6 +346,11 @@ def run() -> list[Figure]:
             50,
             "p99 of one 4 kB fdatasync",
             fsync_p99_ms,
+        ),
+        Figure(
+            "scheduling delay p99 during the paced runs (a 10 ms sleep's lateness), median",
+            statistics.median(delays),
+            "ms",
         ),
         Figure(
             "load average (1 min) during the collector runs, median",
