@@ -26,15 +26,24 @@ public: setup
 	$(PY) -m pipelines export --data-dir $(DATA_DIR)
 	ZAKID_MODE=public ZAKID_DATA_DIR=$(DATA_DIR) $(PY) -m streamlit run app.py --server.port $(PUBLIC_PORT)
 
-test: setup
+# The Spark test's pyspark (about 490 MB) is installed for `make test` only.
+$(VENV)/.spark-installed: requirements-spark.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-spark.txt
+	touch $@
+
+test: setup $(VENV)/.spark-installed
 	@test -x /usr/bin/chromium || { echo "Browser tests need Debian's chromium: apt-get install chromium"; exit 1; }
+	@test -x /usr/sbin/mosquitto || { echo "MQTT tests need Debian's mosquitto: apt-get install mosquitto"; exit 1; }
+	@test -x /usr/sbin/haproxy || { echo "The proxy test needs Debian's haproxy: apt-get install haproxy"; exit 1; }
+	@command -v java >/dev/null || { echo "The Spark test needs Java 17: apt-get install openjdk-17-jre-headless"; exit 1; }
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
 # Known vulnerabilities of the pinned dependencies; a package it cannot check fails it too.
 audit: setup
-	@$(PY) -m pip_audit --requirement requirements.txt --strict --progress-spinner off || { \
+	@$(PY) -m pip_audit --requirement requirements.txt --requirement requirements-spark.txt \
+	  --strict --progress-spinner off || { \
 	  echo "make audit FAILED: a pinned dependency has a known vulnerability, or pip-audit could not"; \
 	  echo "check it against PyPI's advisory data (https://pypi.org/pypi/NAME/VERSION/json must be"; \
 	  echo "reachable). Nothing counts as audited until every package is: see the lines above."; \

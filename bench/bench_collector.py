@@ -1,4 +1,5 @@
-"""Benchmark: durable telemetry acks over loopback, throughput and p99 latency, real processes."""
+"""Benchmark: durable telemetry acks over loopback, throughput and p99 latency, real processes;
+and the same batches through the MQTT broker (mosquitto, QoS 1) into the collector."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -84,9 +86,15 @@ def _data_dir(root: Path) -> Path:
     return data
 
 
-def _start(args: list[str], port: int) -> subprocess.Popen[bytes]:
+def _start(
+    args: list[str], port: int, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        [sys.executable, *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=None if env is None else {**os.environ, **env},
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -250,12 +258,108 @@ def _fsync_reference(directory: Path, count: int = 500) -> tuple[float, float]:
     return count / sum(samples), statistics.quantiles(samples, n=100)[98] * 1000
 
 
-def _with_server(args: list[str], port: int, work: Callable[[], T]) -> T:
-    process = _start(args, port)
+def _with_server(
+    args: list[str], port: int, work: Callable[[], T], env: dict[str, str] | None = None
+) -> T:
+    process = _start(args, port, env)
     try:
         return work()
     finally:
         _stop(process)
+
+
+def _mqtt_throughput(
+    mqtt_port: int, tokens: dict[str, str], bodies: dict[str, list[bytes]]
+) -> float:
+    """Readings/s durable through the broker: THREADS devices publish their batches with QoS 1
+    back to back; the clock stops when the last receipt (sent after the log's fsync) is in."""
+    import paho.mqtt.client as paho
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    from pipelines.collector.broker import reply_topic, telemetry_topic
+
+    done = {d: threading.Event() for d in DEVICES}
+    subscribed = {d: threading.Event() for d in DEVICES}
+    receipts = dict.fromkeys(DEVICES, 0)
+    clients = {}
+    for device in DEVICES:
+        client = paho.Client(
+            CallbackAPIVersion.VERSION2, client_id=f"bench-{device}", protocol=paho.MQTTv5
+        )
+        client.username_pw_set(device, tokens[device])
+        client.max_inflight_messages_set(64)
+
+        def on_message(
+            c: object, u: object, message: paho.MQTTMessage, device: str = device
+        ) -> None:
+            receipt = orjson.loads(message.payload)
+            if receipt.get("accepted") != BATCH:
+                raise RuntimeError(f"MQTT receipt {message.payload[:300]!r}")
+            receipts[device] += 1
+            if receipts[device] == len(bodies[device]):
+                done[device].set()
+
+        client.on_message = on_message
+        client.on_subscribe = lambda *args, device=device: subscribed[device].set()
+        client.connect("127.0.0.1", mqtt_port)
+        client.subscribe(reply_topic(device), qos=1)
+        client.loop_start()
+        clients[device] = client
+    for device in DEVICES:
+        if not subscribed[device].wait(30):
+            raise RuntimeError(f"{device} did not subscribe to its replies")
+    start = threading.Barrier(len(DEVICES) + 1)
+
+    def run(device: str) -> None:
+        start.wait()
+        for body in bodies[device]:
+            clients[device].publish(telemetry_topic(device), body, qos=1)
+
+    threads = [threading.Thread(target=run, args=(d,)) for d in DEVICES]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for device in DEVICES:
+        if not done[device].wait(300):
+            raise RuntimeError(f"{device}: {receipts[device]} of {len(bodies[device])} receipts")
+    elapsed = time.perf_counter() - began
+    for thread in threads:
+        thread.join()
+    for client in clients.values():
+        client.disconnect()
+        client.loop_stop()
+    return sum(len(b) for b in bodies.values()) * BATCH / elapsed
+
+
+def _through_broker(data: Path, tokens: dict[str, str], batches: dict[str, list[bytes]]) -> float:
+    """Broker and a subscribed collector on free ports; MQTT throughput after a warm-up."""
+    mqtt_port, port = _free_port(), _free_port()
+    env = {"ZAKID_MQTT_PORT": str(mqtt_port)}
+    broker = _start(["-m", "pipelines", "broker", "--data-dir", str(data)], mqtt_port, env)
+    try:
+        collector = _start(
+            ["-m", "pipelines", "collector", "--data-dir", str(data), "--port", str(port),
+             "--mqtt"],
+            port,
+            env,
+        )  # fmt: skip
+        try:
+            health = f"http://127.0.0.1:{port}/healthz"
+            deadline = time.monotonic() + 30
+            while True:
+                with urllib.request.urlopen(health) as answer:
+                    if orjson.loads(answer.read())["mqtt"]["subscribed"]:
+                        break
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the collector did not subscribe to the broker")
+                time.sleep(0.05)
+            _mqtt_throughput(mqtt_port, tokens, {d: b[:4] for d, b in batches.items()})
+            return _mqtt_throughput(mqtt_port, tokens, {d: b[4:] for d, b in batches.items()})
+        finally:
+            _stop(collector)
+    finally:
+        _stop(broker)
 
 
 def run() -> list[Figure]:
@@ -315,6 +419,12 @@ def run() -> list[Figure]:
 
         rates = _with_server(collector_args, port, measure)
         paced_figures = _with_server(collector_args, port, paced_runs)
+        # Above every seq the HTTP runs stored (seq increases per device).
+        mqtt = _through_broker(
+            data,
+            tokens,
+            {d: _bodies(d, 900_000_000, 4 + THROUGHPUT_BATCHES, BATCH) for d in DEVICES},
+        )
     p99s = [p99 for p99, _ in paced_figures]
     delays = [delay for _, delay in paced_figures]
     accepted = statistics.median(rates)
@@ -336,6 +446,15 @@ def run() -> list[Figure]:
             None,
             f"fdatasync x {BATCH}",
             fsyncs_per_s * BATCH,
+            higher_is_better=True,
+        ),
+        Figure(
+            "collector via MQTT (mosquitto, QoS 1): readings/s durable, acked to the broker",
+            mqtt,
+            "readings/s",
+            None,
+            "HTTP, same batches",
+            accepted,
             higher_is_better=True,
         ),
         Figure(

@@ -65,7 +65,7 @@ print(json.dumps(figures))
 """
 
 
-def _warehouse(data_dir: Path) -> None:
+def write_warehouse(data_dir: Path) -> None:
     """DEVICES devices in 100 deployments of one project, inserted set-wise."""
     with next_snapshot(data_dir) as con:
         provenance = "1, 'bench', 2, false"
@@ -93,7 +93,7 @@ def _warehouse(data_dir: Path) -> None:
         )
 
 
-def _rollups(data_dir: Path, now: dt.datetime) -> int:
+def write_rollups(data_dir: Path, now: dt.datetime) -> int:
     """One rollup file per UTC day, as compaction leaves them: sorted by minute, in row
     groups of ROLLUP_ROW_GROUP_ROWS. Returns the device-minutes written."""
     tdir = telemetry_dir(data_dir)
@@ -144,7 +144,7 @@ def _rollups(data_dir: Path, now: dt.datetime) -> int:
     return minutes
 
 
-def _tail(data_dir: Path, now: dt.datetime) -> int:
+def write_tail(data_dir: Path, now: dt.datetime) -> int:
     """Each device's reading of the last seconds, acknowledged in the collector's log."""
     names = [f.name for f in READING_FIELDS]
     now_us = int(now.timestamp() * 1_000_000)
@@ -163,9 +163,9 @@ def run() -> list[Figure]:
         data_dir = Path(tmp) / "data"
         started = time.perf_counter()
         now = dt.datetime.now(dt.UTC)
-        _warehouse(data_dir)
-        minutes = _rollups(data_dir, now)
-        _tail(data_dir, now)
+        write_warehouse(data_dir)
+        minutes = write_rollups(data_dir, now)
+        write_tail(data_dir, now)
         generated = time.perf_counter() - started
         print(
             f"  store: {minutes:,} device-minutes = {minutes * READINGS_PER_MINUTE:,} readings, "

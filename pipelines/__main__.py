@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from zakid_metrics.errors import UsageError, ZakidError
+from zakid_metrics.files import private_by_default
 from zakid_metrics.settings import get_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -28,7 +29,12 @@ def _print_table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from pipelines.ingest import ingest
 
-    run = ingest([Path(p) for p in args.paths], args.data_dir)
+    run = ingest(
+        [Path(p) for p in args.paths],
+        args.data_dir,
+        allow_empty=args.allow_empty,
+        triggered_by=args.triggered_by,
+    )
     if args.json:
         print(run.to_json())
         return EXIT_FAILED if run.any_failed else EXIT_OK
@@ -52,6 +58,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"\n{'SKIPPED' if f.status == 'skipped' else 'ERROR'} {message.en}")
         for message in f.warnings:
             print(f"note  {message.en}")
+    for held in run.empty_snapshots:
+        print(
+            f"\nHELD  {held.file} has no rows; {held.entity} keep their {held.rows} row(s). "
+            f"If they are really all gone: add --allow-empty {held.entity}"
+        )
     rejected = sum(f.rows_rejected for f in run.files)
     print(f"\nRun {run.run_id}: {run.status}; published to {args.data_dir / 'warehouse.duckdb'}.")
     if rejected:
@@ -206,6 +217,21 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = add("ingest", cmd_ingest, "Load delivery files or folders into the warehouse.")
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="file or folder")
     ingest.add_argument("--json", action="store_true", help="print one JSON object")
+    ingest.add_argument(
+        "--allow-empty",
+        action="append",
+        default=[],
+        metavar="ENTITY",
+        help="confirm that a file of ENTITY without rows deletes all of its rows "
+        "(otherwise such a file is held back and the rows stay); repeat for several entities",
+    )
+    ingest.add_argument(
+        "--triggered-by",
+        default="cli",
+        metavar="WHO",
+        help="who started the load, as recorded in load_runs (default: cli; the app's uploads "
+        "say upload:<user>)",
+    )
     status = add("status", cmd_status, "Show the last load runs and per-entity freshness.")
     status.add_argument("--runs", type=int, default=10, help="how many runs to list")
     status.add_argument("--json", action="store_true", help="print one JSON object")
@@ -264,10 +290,17 @@ def build_parser() -> argparse.ArgumentParser:
     from pipelines.reports_cli import add_commands as add_report_commands
 
     add_report_commands(add)
+    from pipelines.scheduler import add_command as add_alerts_command
+
+    add_alerts_command(add, _print_table)
+    from pipelines.kpis_cli import add_command as add_kpis_command
+
+    add_kpis_command(add, _date, _print_table)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    private_by_default()  # the warehouse, uploads, reports and telemetry are the owner's only
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exit_:

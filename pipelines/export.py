@@ -20,6 +20,7 @@ from zakid_metrics.open_data.spec import (
     FORMATS,
     LOCK_FILE,
     NEXT_DIR,
+    PUBLIC_DIR_MODE,
     PUBLIC_FILE_MODE,
     public_dir,
 )
@@ -66,6 +67,7 @@ def export(
         building = data_dir / NEXT_DIR
         shutil.rmtree(building, ignore_errors=True)
         building.mkdir()
+        building.chmod(PUBLIC_DIR_MODE)  # whatever the process's umask (files.private_by_default)
         try:
             for name, data in files.items():
                 atomic_write(building / name, data, PUBLIC_FILE_MODE)

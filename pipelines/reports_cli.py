@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,14 +15,16 @@ AddCommand = Callable[..., argparse.ArgumentParser]
 """The CLI's add(name, handler, help, data_dir=...) that creates a subcommand."""
 
 KINDS = {
-    "interim": "An interim report (Zwischennachweis) of one grant for one calendar year.",
+    "interim": "An interim report (Zwischennachweis) of one grant for one calendar year "
+    "(default: the last completed year).",
     "final": "The final report (Verwendungsnachweis) of one grant over its whole period.",
     "summary": "The joint project over all grants, for one calendar year or the whole span.",
 }
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """Build the report from the published snapshot, write its three files, print their paths."""
+    """Build the report from the published snapshot and write its three files; print their
+    paths, or with --json the report's figures (CONTRACT.md section 4) as one object."""
     from zakid_metrics.reports import generate_report
 
     generated = generate_report(
@@ -32,6 +35,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         out_dir=args.out,
         user=f"cli:{_os_user()}",
     )
+    if getattr(args, "json", False):
+        print(json.dumps(generated.report.figures_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
     for path in generated.paths:
         print(path)
     return EXIT_OK
@@ -52,9 +58,19 @@ def add_commands(add: AddCommand) -> None:
         if kind != "summary":
             sub.add_argument("--grant", required=True, help="the grant id (Förderkennzeichen)")
         if kind == "interim":
-            sub.add_argument("--year", type=int, required=True, help="the calendar year")
+            sub.add_argument(
+                "--year",
+                type=int,
+                help="the calendar year (default: the last completed one in ZAKID_TIMEZONE)",
+            )
         if kind == "summary":
             sub.add_argument("--year", type=int, help="a calendar year (default: the whole span)")
+        if kind != "summary":
+            sub.add_argument(
+                "--json",
+                action="store_true",
+                help="print the report's figures as one JSON object instead of the paths",
+            )
         sub.add_argument(
             "--out",
             type=Path,

@@ -1,13 +1,17 @@
-"""One command runs the system: the sample on first start, the collector, the app, the fleet.
+"""One command runs the system: the sample on first start, the collector, the app, the alert
+scheduler, the fleet.
 
-The three run as child processes in their own session, so that one Ctrl-C reaches only this
-process, which stops them in order: the simulator first (nothing new comes in), the app, and
-the collector last, which flushes every acknowledged reading into segments before it exits.
+They run as child processes in their own session, so that one Ctrl-C reaches only this
+process, which stops them in order: the simulator first (nothing new comes in), the scheduler,
+the app, and the collector, which flushes every acknowledged reading into segments before it
+exits. With ZAKID_MQTT_ENABLED the MQTT broker starts first and stops last, and the collector
+subscribes to it before anything else starts.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import socket
@@ -22,12 +26,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from pipelines.scheduler import READY as SCHEDULER_READY
 from zakid_metrics.errors import ServeError, UsageError
+from zakid_metrics.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT_S = 90.0
-STOP_TIMEOUT_S = {"simulator": 30.0, "app": 15.0, "collector": 60.0}
+STOP_TIMEOUT_S = {
+    "simulator": 30.0,
+    "scheduler": 30.0,
+    "app": 15.0,
+    "collector": 60.0,
+    "broker": 30.0,
+}
 SIMULATOR_READY = "simulator:"
+BROKER_READY = "broker: mosquitto listening"
 
 
 @dataclass
@@ -124,9 +137,21 @@ def _http_ok(url: str) -> Callable[[], bool]:
     return check
 
 
+def _subscribed(url: str) -> Callable[[], bool]:
+    """Whether the collector's /healthz says its MQTT subscription is active."""
+
+    def check() -> bool:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                return bool(json.load(answer).get("mqtt", {}).get("subscribed"))
+        except (OSError, urllib.error.URLError, ValueError):
+            return False
+
+    return check
+
+
 def _load_sample(data_dir: Path) -> None:
     from pipelines.ingest import ingest
-    from zakid_metrics.settings import get_settings
     from zakid_metrics.warehouse import warehouse_path
 
     if warehouse_path(data_dir).exists():
@@ -144,10 +169,22 @@ def _load_sample(data_dir: Path) -> None:
 
 
 def serve(
-    data_dir: Path, port: int, collector_port: int, simulator: bool, stop: threading.Event
+    data_dir: Path,
+    port: int,
+    collector_port: int,
+    simulator: bool,
+    stop: threading.Event,
+    mqtt_port: int | None = None,
 ) -> int:
-    """Run until `stop` is set; 0 after a clean stop, 1 when a part failed or ended."""
-    for name, number in (("--port", port), ("--collector-port", collector_port)):
+    """Run until `stop` is set; 0 after a clean stop, 1 when a part failed or ended.
+
+    With `mqtt_port` the broker runs too (settings mqtt_host, mqtt_port) and the collector
+    subscribes to it.
+    """
+    ports = [("--port", port), ("--collector-port", collector_port)]
+    if mqtt_port is not None:
+        ports.append(("ZAKID_MQTT_PORT", mqtt_port))
+    for name, number in ports:
         if not 0 < number < 65536:
             raise UsageError(f"{name} {number} is not a TCP port.", f"Give {name} 1 to 65535.")
         if not _port_free(number):
@@ -166,15 +203,29 @@ def serve(
     children: list[Child] = []
     failed = False
     try:
+        if mqtt_port is not None:
+            children.append(
+                _start(
+                    "broker",
+                    [python, "-m", "pipelines", "broker", "--data-dir", str(data_dir)],
+                    env,
+                )
+            )
+            broker = children[-1]
+            _wait_until(
+                broker, lambda: any(line.startswith(BROKER_READY) for line in broker.lines), stop,
+                "port open",
+            )  # fmt: skip
         children.append(
             _start(
                 "collector",
                 [python, "-m", "pipelines", "collector", "--data-dir", str(data_dir),
-                 "--port", str(collector_port)],
+                 "--port", str(collector_port), *(["--mqtt"] if mqtt_port is not None else [])],
                 env,
             )
         )  # fmt: skip
-        _wait_until(children[-1], _http_ok(f"{collector_url}/healthz"), stop, "GET /healthz")
+        ready = _http_ok if mqtt_port is None else _subscribed
+        _wait_until(children[-1], ready(f"{collector_url}/healthz"), stop, "GET /healthz")
         children.append(
             _start(
                 "app",
@@ -185,6 +236,21 @@ def serve(
         )  # fmt: skip
         _wait_until(
             children[-1], _http_ok(f"http://127.0.0.1:{port}/_stcore/health"), stop, "health"
+        )
+        # The alert scheduler (pipelines/scheduler.py): evaluates the rules, sends the mail.
+        children.append(
+            _start(
+                "scheduler",
+                [python, "-m", "pipelines", "alerts", "scheduler", "--data-dir", str(data_dir)],
+                env,
+            )
+        )
+        scheduler = children[-1]
+        _wait_until(
+            scheduler,
+            lambda: any(line.startswith(SCHEDULER_READY) for line in scheduler.lines),
+            stop,
+            "running",
         )
         if simulator:
             children.append(
@@ -203,9 +269,10 @@ def serve(
                 "first readings acknowledged",
             )
         if not stop.is_set():
+            mqtt = f" · MQTT broker port {mqtt_port}" if mqtt_port is not None else ""
             _say(
                 f"serve: dashboard {app_url} · collector {collector_url} (POST /v1/telemetry)"
-                f"{' · simulator running' if simulator else ''} · data {data_dir} · "
+                f"{mqtt}{' · simulator running' if simulator else ''} · data {data_dir} · "
                 "Ctrl-C stops everything"
             )
         while not stop.wait(0.5):
@@ -236,7 +303,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, request_stop)
-    code = serve(args.data_dir, args.port, args.collector_port, not args.no_simulator, stop)
+    settings = get_settings()
+    code = serve(
+        args.data_dir,
+        args.port,
+        args.collector_port,
+        not args.no_simulator,
+        stop,
+        settings.mqtt_port if settings.mqtt_enabled else None,
+    )
     _say("serve: stopped" if code == 0 else "serve: stopped after a failure")
     return code
 

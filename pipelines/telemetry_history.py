@@ -279,7 +279,7 @@ def _read_exact(con: duckdb.DuckDBPyConnection, path: Path) -> _Read:
         table.format,
         table.encoding,
         table.delimiter,
-        table.decimal,
+        table.decimal or ".",  # TAB and XLSX text cells: a decimal point, as before
         table.header,
         relation,
     )

@@ -22,13 +22,7 @@ ERROR_TREE = [
 ]
 
 
-SAMPLE_V2 = pytest.mark.xfail(reason="sample v2 files come with the sample package", strict=True)
-
-
-@pytest.mark.parametrize(
-    "entity",
-    [pytest.param(e, marks=SAMPLE_V2) if e in ("revenues", "inventory") else e for e in ENTITIES],
-)
+@pytest.mark.parametrize("entity", list(ENTITIES))
 def test_entity_has_a_model_a_sample_file_and_tests(entity: str) -> None:
     assert ENTITIES[entity].model.model_fields, f"{entity} has no model fields"
     sample_files = [p.name for p in SAMPLE.iterdir() if entity_for_file(p.name) == entity]
@@ -37,7 +31,6 @@ def test_entity_has_a_model_a_sample_file_and_tests(entity: str) -> None:
     assert f'"{entity}"' in contract_tests, f"test_contract.py has no rule case for {entity}"
 
 
-@SAMPLE_V2
 def test_every_entity_is_loaded_from_the_sample_by_an_ingest_test() -> None:
     source = (ROOT / "tests" / "pipelines" / "test_sample_ingest.py").read_text()
     for entity in ENTITIES:

@@ -32,6 +32,9 @@ AuditEvent = Literal[
     "user_enabled",
     "token_issued",
     "token_revoked",
+    "alert_sent",
+    "alert_failed",
+    "subscription_changed",
 ]
 AUDIT_EVENTS: tuple[AuditEvent, ...] = get_args(AuditEvent)
 

@@ -2,9 +2,12 @@
 
 Accounts live in DATA_DIR/users.json (mode 0600, replaced atomically under a lock). Passwords
 are stored only as salted scrypt hashes in the PHC string format
-`$scrypt$ln=15,r=8,p=1$<salt>$<key>` (standard base64 without padding); the parameters travel
-with each hash, so raising them later keeps old hashes verifiable. Every change and every
-login attempt is written to the audit log (zakid_metrics.audit).
+`$scrypt$ln=17,r=8,p=1$<salt>$<key>` (standard base64 without padding); the parameters travel
+with each hash, so an older, cheaper hash still verifies and is replaced by one at the current
+cost at its next successful login. Every change and every login attempt is written to the audit
+log (zakid_metrics.audit), a name that is no account as UNKNOWN_ACCOUNT (it may be a password
+typed into the wrong field); attempts are throttled by zakid_metrics.throttle, and disabling or
+removing an account ends its sessions (zakid_metrics.sessions).
 """
 
 from __future__ import annotations
@@ -15,11 +18,11 @@ import functools
 import hashlib
 import hmac
 import json
-import math
 import re
 import secrets
+import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +30,8 @@ from typing import Final, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from zakid_metrics.audit import AuditRecord, audit, read_audit
+from zakid_metrics import sessions, throttle
+from zakid_metrics.audit import audit
 from zakid_metrics.errors import (
     AccountDisabledError,
     AccountLockedError,
@@ -44,18 +48,19 @@ ROLES: tuple[Role, ...] = get_args(Role)
 USERS_FILE: Final = "users.json"
 _LOCK_FILE: Final = ".users.lock"
 MIN_PASSWORD_LENGTH: Final = 12
-MAX_FAILED_LOGINS: Final = 5
-LOGIN_WINDOW_MINUTES: Final = 15
-LOGIN_WINDOW: Final = dt.timedelta(minutes=LOGIN_WINDOW_MINUTES)
+# What the audit log says instead of a name that is no account.
+UNKNOWN_ACCOUNT: Final = "unknown account"
 # Letters (umlauts too) and digits, then also . _ @ -: `anna.schmidt`, `jörg`, `ops@stadt`.
 NAME_PATTERN: Final = re.compile(r"[^\W_][\w.@-]{1,63}")
 
-# scrypt cost: 2**15 x 8 blocks = 32 MiB and about 0.1 s per check on the server (2 cores),
-# above RFC 7914's interactive-login example (2**14) while keeping a burst of logins from
-# exhausting memory. The parameters are stored in each hash.
-SCRYPT_LOG2_N: Final = 15
+# scrypt cost as OWASP's Password Storage Cheat Sheet recommends (N=2**17, r=8, p=1): 128 MiB
+# and about 0.5-1 s per check on the server (2 cores). The parameters are stored in each hash.
+SCRYPT_LOG2_N: Final = 17
 SCRYPT_R: Final = 8
 SCRYPT_P: Final = 1
+# At most this many checks run at once, so a burst of logins cannot exhaust the memory
+# (each takes 128 MiB); the others wait their turn.
+_HASHING = threading.BoundedSemaphore(2)
 _SALT_BYTES = 16
 _KEY_BYTES = 32
 _HASH_FORMAT = re.compile(
@@ -194,85 +199,73 @@ def remove_user(name: str, *, by: str, data_dir: Path | None = None) -> None:
     with _changing(data_dir) as users:
         _find(users, name)
         users.users = [user for user in users.users if user.name != name]
-    audit("user_removed", by, data_dir=data_dir, name=name)
+    ended = sessions.end_user(name, data_dir=data_dir)
+    audit("user_removed", by, data_dir=data_dir, name=name, sessions_ended=ended)
 
 
 def set_disabled(name: str, disabled: bool, *, by: str, data_dir: Path | None = None) -> User:
-    """Disable (or enable again) an account and audit it as `user_disabled`/`user_enabled`."""
+    """Disable (or enable again) an account and audit it as `user_disabled`/`user_enabled`;
+    disabling ends its sessions."""
     name = normalise_name(name)
     with _changing(data_dir) as users:
         stored = _find(users, name)
         stored.disabled = disabled
-    audit("user_disabled" if disabled else "user_enabled", by, data_dir=data_dir, name=name)
+    if disabled:
+        ended = sessions.end_user(name, data_dir=data_dir)
+        audit("user_disabled", by, data_dir=data_dir, name=name, sessions_ended=ended)
+    else:
+        audit("user_enabled", by, data_dir=data_dir, name=name)
     return stored.public()
 
 
-def locked_until(
-    records: Iterable[AuditRecord],
-    name: str,
-    now: dt.datetime,
-    *,
-    max_failures: int = MAX_FAILED_LOGINS,
-    window: dt.timedelta = LOGIN_WINDOW,
-) -> dt.datetime | None:
-    """Until when `name` may not try to log in, or None: a pure function of the audit records.
-
-    At most `max_failures` failed logins since the last successful one are allowed within any
-    `window`; the lock ends when the oldest of them leaves the window. Attempts refused while
-    locked (`login_locked`) do not count, so hammering does not prolong the lock.
-    """
-    failures: list[dt.datetime] = []
-    for record in sorted(records, key=lambda record: record.ts):
-        if record.user != name or record.ts > now:
-            continue
-        if record.event == "login_ok":
-            failures.clear()
-        elif record.event == "login_failed" and record.ts > now - window:
-            failures.append(record.ts)
-    if len(failures) < max_failures:
-        return None
-    return failures[-max_failures] + window
-
-
 def login(
-    name: str, password: str, *, data_dir: Path | None = None, now: dt.datetime | None = None
+    name: str,
+    password: str,
+    *,
+    address: str | None = None,
+    data_dir: Path | None = None,
+    now: dt.datetime | None = None,
 ) -> User:
-    """The user whose name and password these are; every attempt is audited.
+    """The user whose name and password these are, logging in from client `address`; every
+    attempt is audited.
 
-    Raises AccountLockedError (too many recent failures; the password is not checked),
+    Raises AccountLockedError (the throttle asks to wait; the password is not checked),
     LoginFailedError (unknown name or wrong password, indistinguishable in message and time)
-    or AccountDisabledError (right password, disabled account).
+    or AccountDisabledError (right password, disabled account). A hash of an older, cheaper
+    cost is replaced by one at the current cost.
     """
     now = now or dt.datetime.now(dt.UTC)
-    # Whatever was typed is logged, but not a novel's worth of it.
+    # Whatever was typed is checked, but not a novel's worth of it.
     name = normalise_name(name)[:64]
-    until = locked_until(read_audit(data_dir=data_dir, since=now - LOGIN_WINDOW), name, now)
-    if until is not None:
-        audit("login_locked", name, data_dir=data_dir, ts=now)
-        minutes = max(1, math.ceil((until - now).total_seconds() / 60))
-        raise AccountLockedError(
-            f"Too many failed logins for {name!r}; try again in {minutes} minute(s).",
-            "Wait, or ask an administrator to check the audit log.",
-            minutes=minutes,
-        )
     stored = next((u for u in _load(users_path(data_dir)).users if u.name == name), None)
+    who = name if stored else UNKNOWN_ACCOUNT
+    try:
+        attempt = throttle.admit(name, address, now, data_dir=data_dir)
+    except AccountLockedError:
+        audit("login_locked", who, data_dir=data_dir, ts=now, address=address)
+        raise
     # An unknown name costs a full hash check too, so timing does not reveal which names exist.
     matches = verify_password(password, stored.password_hash if stored else _dummy_hash())
     if stored is None or not matches:
-        audit("login_failed", name, data_dir=data_dir, ts=now, reason="bad_credentials")
+        audit(
+            "login_failed", who, data_dir=data_dir, ts=now, reason="bad_credentials",
+            address=address,
+        )  # fmt: skip
         raise LoginFailedError(
             "Name or password is wrong.",
-            f"Check both and try again; after {MAX_FAILED_LOGINS} failed attempts the account "
-            f"is locked for up to {LOGIN_WINDOW_MINUTES} minutes.",
-            attempts=MAX_FAILED_LOGINS,
-            minutes=LOGIN_WINDOW_MINUTES,
+            f"Check both and try again; after {throttle.ACCOUNT_FREE} failed attempts each "
+            "further one has to wait a little longer.",
+            attempts=throttle.ACCOUNT_FREE,
         )
     if stored.disabled:
-        audit("login_failed", name, data_dir=data_dir, ts=now, reason="disabled")
+        audit("login_failed", name, data_dir=data_dir, ts=now, reason="disabled", address=address)
         raise AccountDisabledError(
             f"The account {name!r} is disabled.", "Ask an administrator to enable it again."
         )
-    audit("login_ok", name, data_dir=data_dir, ts=now, role=stored.role)
+    throttle.succeeded(attempt, data_dir=data_dir)
+    if _below_current_cost(stored.password_hash):
+        _upgrade_hash(name, stored.password_hash, password, data_dir)
+    audit("login_ok", name, data_dir=data_dir, ts=now, role=stored.role, address=address)
     return stored.public()
 
 
@@ -281,13 +274,58 @@ def logout(user: User, *, data_dir: Path | None = None) -> None:
     audit("logout", user.name, data_dir=data_dir)
 
 
+def session_user(
+    session_id: str | None,
+    now: dt.datetime,
+    *,
+    cookie: str | None = None,
+    data_dir: Path | None = None,
+) -> tuple[sessions.Session, User] | None:
+    """The live session with this id (or cookie) and its account, or None: the session has
+    ended (logout, timeout, lifetime) or its account is disabled, removed or was re-created
+    since. Reads only; the session's activity is recorded by sessions.touch."""
+    timeout = dt.timedelta(minutes=get_settings().session_timeout_minutes)
+    session = sessions.find(session_id, now, timeout, cookie=cookie, data_dir=data_dir)
+    if session is None:
+        return None
+    account = next((u for u in list_users(data_dir=data_dir) if u.name == session.user), None)
+    if account is None or account.disabled or account.created_at != session.account_created_at:
+        return None
+    return session, account
+
+
 def _scrypt(password: str, salt: bytes, log2_n: int, r: int, p: int) -> bytes:
     # NFKC, so an umlaut typed as one code point or as letter + accent gives the same hash.
     secret = unicodedata.normalize("NFKC", password).encode("utf-8")
     n = 2**log2_n
-    return hashlib.scrypt(
-        secret, salt=salt, n=n, r=r, p=p, maxmem=128 * r * (n + p + 2) + 2**20, dklen=_KEY_BYTES
+    with _HASHING:
+        return hashlib.scrypt(
+            secret,
+            salt=salt,
+            n=n,
+            r=r,
+            p=p,
+            maxmem=128 * r * (n + p + 2) + 2**20,
+            dklen=_KEY_BYTES,
+        )
+
+
+def _below_current_cost(encoded: str) -> bool:
+    match = _HASH_FORMAT.fullmatch(encoded)
+    return match is not None and (int(match["ln"]), int(match["r"]), int(match["p"])) < (
+        SCRYPT_LOG2_N,
+        SCRYPT_R,
+        SCRYPT_P,
     )
+
+
+def _upgrade_hash(name: str, old: str, password: str, data_dir: Path | None) -> None:
+    """Store a hash at the current cost, unless the password was changed meanwhile."""
+    upgraded = hash_password(password)
+    with _changing(data_dir) as users:
+        stored = next((u for u in users.users if u.name == name), None)
+        if stored is not None and stored.password_hash == old:
+            stored.password_hash = upgraded
 
 
 def _b64(raw: bytes) -> str:

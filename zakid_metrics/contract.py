@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -115,42 +116,115 @@ INVENTORY_NET_OVER_EUR = 800
 
 TRUE_WORDS = frozenset({"true", "wahr", "1", "ja", "j", "yes", "y", "x"})
 FALSE_WORDS = frozenset({"false", "falsch", "0", "nein", "n", "no"})
+Separator = Literal[",", "."]
 _GROUPED = {
     ".": re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$"),
     ",": re.compile(r"^[+-]?\d{1,3}(,\d{3})+$"),
 }
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_NUMBER_SPELLING = re.compile(r"[+-]?[\d.,]*\d[\d.,]*")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)
+"""Day 0 of the serial dates of a workbook saved with the 1904 date system (old Mac Excel)."""
 _CURRENCY = re.compile(r"(€|eur)$", re.IGNORECASE)
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+)?")
+BIGINT_RANGE = (-(2**63), 2**63 - 1)
+"""The values a contract `int` can take: DuckDB's BIGINT."""
 
 
-def _decimal_separator(info: ValidationInfo | None) -> str:
+def _context(info: ValidationInfo | None, name: str, default: Any) -> Any:
     context = info.context if info is not None else None
-    return (context or {}).get("decimal", ".")
+    return (context or {}).get(name, default)
 
 
-def parse_decimal(value: Any, decimal: str = ".") -> Decimal:
+def _decimal_separator(info: ValidationInfo | None) -> Separator | None:
+    """The cell's decimal convention: one for the file, or one per column (a mapping)."""
+    decimal = _context(info, "decimal", ".")
+    if isinstance(decimal, Mapping):
+        return decimal.get(info.field_name if info is not None else None, ".")
+    return decimal
+
+
+def _number_text(value: Any) -> str:
+    text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    return _CURRENCY.sub("", text)
+
+
+def separator_evidence(value: Any) -> Separator | None:
+    """The decimal separator a text cell's spelling proves, or None if it proves none.
+
+    `1.234,56`, `0,5` and `1.234.567` prove a decimal comma; `1,234.56`, `0.5` and `1,234,567` a
+    decimal point; `1.234`, `1234`, typed numbers and text prove nothing.
+    """
+    if not isinstance(value, str):
+        return None
+    text = _number_text(value)
+    if not _NUMBER_SPELLING.fullmatch(text):
+        return None
+    if "." in text and "," in text:
+        return "," if text.rfind(",") > text.rfind(".") else "."
+    if "." not in text and "," not in text:
+        return None
+    sep: Separator = "," if "," in text else "."
+    if _GROUPED[sep].match(text):
+        # Several groups show the separator groups thousands; one group proves nothing.
+        return ("." if sep == "," else ",") if text.count(sep) > 1 else None
+    return sep if text.count(sep) == 1 else None
+
+
+def decimal_conventions(
+    evidence: Mapping[str, Collection[Separator]], default: Separator | None
+) -> dict[str, Separator | None]:
+    """Each number column's decimal separator, decided by the file's evidence.
+
+    `evidence` holds what each column's cells proved (`separator_evidence`); `default` is what
+    the file's delimiter implies (`;` a comma, `,` a point, TAB and XLSX nothing). A column
+    follows its own cells; a column whose cells prove nothing follows the rest of the file,
+    its other number columns and its delimiter, where they agree. None where the evidence
+    conflicts or is missing: `1.234` is then rejected as ambiguous, never read 1000× wrong
+    (docs/DECISIONS.md, "Decimal numbers").
+    """
+
+    def decide(seen: set[Separator]) -> Separator | None:
+        return next(iter(seen)) if len(seen) == 1 else None
+
+    in_file = decide(set().union(*evidence.values(), [default] if default else []))
+    return {column: decide(set(seen)) if seen else in_file for column, seen in evidence.items()}
+
+
+def parse_decimal(value: Any, decimal: Separator | None = ".") -> Decimal:
     """A number from a cell: `1.234,56`, `1,234.56`, `1234.5`, `0,5`, `12 €`, or an Excel number.
 
-    `decimal` is the file's convention; it only decides the one ambiguous spelling, a single
-    kind of separator in thousands groups (`1.234` is 1234 in a decimal-comma file).
+    `decimal` is the column's convention (`decimal_conventions`); it only decides the one
+    ambiguous spelling, a single separator before one group of three digits (`1.234` is 1234
+    with a decimal comma); None rejects that spelling as ambiguous.
     """
     if isinstance(value, bool):
         raise PydanticCustomError("not_a_number", "not a number", {"value": str(value)})
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(repr(value))
+        number = Decimal(repr(value))
+        if not number.is_finite():
+            raise PydanticCustomError("not_a_number", "not a number", {"value": str(value)})
+        return number
     if isinstance(value, Decimal):
         return value
-    text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    text = _CURRENCY.sub("", text)
+    text = _number_text(value)
     if "." in text and "," in text:
         dec, group = (",", ".") if text.rfind(",") > text.rfind(".") else (".", ",")
         text = text.replace(group, "").replace(dec, ".")
     elif "," in text or "." in text:
         sep = "," if "," in text else "."
-        if _GROUPED[sep].match(text) and (sep != decimal or text.count(sep) > 1):
+        grouped = _GROUPED[sep].match(text)
+        if grouped and decimal is None and text.count(sep) == 1:
+            raise PydanticCustomError(
+                "ambiguous_number",
+                "thousands or decimals",
+                {"value": str(value), "whole": text.replace(sep, "")},
+            )
+        if grouped and (sep != decimal or text.count(sep) > 1):
             text = text.replace(sep, "")
         elif text.count(sep) == 1:
             text = text.replace(sep, ".")
@@ -162,51 +236,69 @@ def parse_decimal(value: Any, decimal: str = ".") -> Decimal:
         raise PydanticCustomError("not_a_number", "not a number", {"value": str(value)}) from None
 
 
-def _parse_money(value: Any, info: ValidationInfo) -> Decimal:
-    amount = parse_decimal(value, _decimal_separator(info))
-    cents = amount.quantize(Decimal("0.01"))
-    # Excel stores 1234.56 as a binary float; anything beyond that noise is a real third digit.
-    if abs(amount - cents) > Decimal("0.000001"):
-        raise PydanticCustomError(
-            "too_many_decimals", "more than 2 decimal places", {"value": str(value), "places": 2}
-        )
-    return cents
+def _out_of_range(value: Any, bound: str) -> PydanticCustomError:
+    return PydanticCustomError(
+        "out_of_range", "cannot be stored", {"value": str(value), "bound": bound}
+    )
 
 
-def _parse_rate(value: Any, info: ValidationInfo) -> Decimal:
-    number = parse_decimal(value, _decimal_separator(info))
-    rounded = number.quantize(Decimal("0.000001"))
-    if abs(number - rounded) > Decimal("0.000000001"):
-        raise PydanticCustomError(
-            "too_many_decimals", "more than 6 decimal places", {"value": str(value), "places": 6}
-        )
-    return rounded
+def _fixed_point(precision: int, scale: int) -> Callable[[Any, ValidationInfo], Decimal]:
+    """The parser of a DECIMAL(precision, scale) column: more decimal places than `scale` or
+    more digits than fit before the point reject the cell, so that no value fails the insert."""
+    step = Decimal(1).scaleb(-scale)
+    limit = Decimal(10) ** (precision - scale)
+    bound = f"±{'9' * (precision - scale)}.{'9' * scale}"
+
+    def parse(value: Any, info: ValidationInfo) -> Decimal:
+        number = parse_decimal(value, _decimal_separator(info))
+        if abs(number) >= limit:
+            raise _out_of_range(value, bound)
+        rounded = number.quantize(step)
+        # Excel stores 1234.56 as a binary float; anything beyond that noise is a real digit.
+        if abs(number - rounded) > step / 10_000:
+            raise PydanticCustomError(
+                "too_many_decimals",
+                f"more than {scale} decimal places",
+                {"value": str(value), "places": scale},
+            )
+        return rounded
+
+    return parse
 
 
 def _parse_float(value: Any, info: ValidationInfo) -> float:
-    return float(parse_decimal(value, _decimal_separator(info)))
+    number = float(parse_decimal(value, _decimal_separator(info)))
+    if not math.isfinite(number):
+        raise _out_of_range(value, "±1.7976931348623157e308")
+    return number
 
 
 def _parse_int(value: Any, info: ValidationInfo) -> int:
     number = parse_decimal(value, _decimal_separator(info))
+    low, high = BIGINT_RANGE
+    if not low <= number <= high:
+        raise _out_of_range(value, f"{low}..{high}")
     if number != number.to_integral_value():
         raise PydanticCustomError("not_an_integer", "not a whole number", {"value": str(value)})
     return int(number)
 
 
-def parse_date(value: Any) -> dt.date:
-    """A date from a cell: `24.11.2026`, `2026-11-24`, an Excel date cell or an Excel serial."""
+def parse_date(value: Any, epoch: dt.date = EXCEL_EPOCH) -> dt.date:
+    """A date from a cell: `24.11.2026`, `2026-11-24`, an Excel date cell or an Excel serial.
+
+    `epoch` is day 0 of the workbook's serial dates (EXCEL_EPOCH_1904 for the 1904 system).
+    """
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 1 <= value < 2_958_466:
-            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+            return epoch + dt.timedelta(days=int(value))
         raise PydanticCustomError("not_a_date", "not a date", {"value": str(value)})
     text = str(value).strip()
-    german = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
-    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+)?", text)
+    german = _GERMAN_DATE.fullmatch(text)
+    iso = None if german else _ISO_DATE.fullmatch(text)
     if german:
         day, month, year = (int(part) for part in german.groups())
     elif iso:
@@ -217,6 +309,10 @@ def parse_date(value: Any) -> dt.date:
         return dt.date(year, month, day)
     except ValueError:
         raise PydanticCustomError("invalid_date", "no such day", {"value": text}) from None
+
+
+def _parse_date(value: Any, info: ValidationInfo) -> dt.date:
+    return parse_date(value, _context(info, "excel_epoch", EXCEL_EPOCH))
 
 
 def parse_bool(value: Any) -> bool:
@@ -235,7 +331,7 @@ def parse_bool(value: Any) -> bool:
 
 def parse_text(value: Any) -> str:
     """Text from a cell; Excel numbers that are really codes (47051, 3.0) lose their `.0`."""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
@@ -283,12 +379,12 @@ class Sql:
 
 Id = Annotated[str, BeforeValidator(_parse_id), Sql("VARCHAR")]
 Text = Annotated[str, BeforeValidator(parse_text), Sql("VARCHAR")]
-Money = Annotated[Decimal, BeforeValidator(_parse_money), Sql("DECIMAL(18,2)")]
-Rate = Annotated[Decimal, BeforeValidator(_parse_rate), Sql("DECIMAL(9,6)")]
+Money = Annotated[Decimal, BeforeValidator(_fixed_point(18, 2)), Sql("DECIMAL(18,2)")]
+Rate = Annotated[Decimal, BeforeValidator(_fixed_point(9, 6)), Sql("DECIMAL(9,6)")]
 Dec = Annotated[float, BeforeValidator(_parse_float), Sql("DOUBLE")]
 Int = Annotated[int, BeforeValidator(_parse_int), Sql("BIGINT")]
 Bool = Annotated[bool, BeforeValidator(parse_bool), Sql("BOOLEAN")]
-Date = Annotated[dt.date, BeforeValidator(parse_date), Sql("DATE")]
+Date = Annotated[dt.date, BeforeValidator(_parse_date), Sql("DATE")]
 PostalCode = Annotated[str, BeforeValidator(parse_text), Field(pattern=r"^\d{5}$"), Sql("VARCHAR")]
 
 
@@ -574,7 +670,13 @@ class Grant(Row):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def final_report_due_on(self) -> Annotated[dt.date, Sql("DATE")]:
-        return add_months(self.ends_on, 6)
+        return final_report_due(self.ends_on)
+
+
+def final_report_due(ends_on: dt.date) -> dt.date:
+    """Verwendungsnachweis: due the last day of the sixth month after the month of ends_on
+    (31.05.2028 → 30.11.2028; 15.05.2028 → 30.11.2028 too)."""
+    return add_months(ends_on.replace(day=1), 7) - dt.timedelta(days=1)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -950,6 +1052,8 @@ def _format_bound(bound: Any) -> str:
 _KNOWN_CODES = (
     "missing",
     "not_a_number",
+    "ambiguous_number",
+    "out_of_range",
     "too_many_decimals",
     "not_an_integer",
     "not_a_date",
@@ -973,19 +1077,37 @@ _KNOWN_CODES = (
 )
 
 
-def validate_row(entity: Entity, raw: Mapping[str, Any], decimal: str = ".") -> Row | list[Problem]:
+Conventions = Separator | None | Mapping[str, Separator | None]
+"""How a file writes decimals: one separator for all its columns, or one per column."""
+
+
+def validate_row(
+    entity: Entity,
+    raw: Mapping[str, Any],
+    decimal: Conventions = ".",
+    excel_epoch: dt.date = EXCEL_EPOCH,
+) -> Row | list[Problem]:
     """The row as its model, or the list of problems that reject it.
 
     `raw` maps contract column names to cell values; empty cells are None and count as missing.
+    `decimal` and `excel_epoch` are the file's conventions (`decimal_conventions`, and day 0 of
+    a workbook's serial dates).
     """
     present = {name: value for name, value in raw.items() if value is not None}
     try:
-        return entity.model.model_validate(present, context={"decimal": decimal})
+        return entity.model.model_validate(
+            present, context={"decimal": decimal, "excel_epoch": excel_epoch}
+        )
     except ValidationError as error:
         return _problems(error, raw)
 
 
-def key_of(entity: Entity, raw: Mapping[str, Any], decimal: str = ".") -> tuple[Any, ...] | None:
+def key_of(
+    entity: Entity,
+    raw: Mapping[str, Any],
+    decimal: Conventions = ".",
+    excel_epoch: dt.date = EXCEL_EPOCH,
+) -> tuple[Any, ...] | None:
     """The key of a row even when the row itself is invalid; None when a key cell is unusable."""
     values = []
     for column in entity.key:
@@ -993,19 +1115,20 @@ def key_of(entity: Entity, raw: Mapping[str, Any], decimal: str = ".") -> tuple[
         value = raw.get(column)
         if value is None:
             return None
+        convention = decimal.get(column, ".") if isinstance(decimal, Mapping) else decimal
         try:
-            values.append(adapter(value, decimal))
+            values.append(adapter(value, {"decimal": convention, "excel_epoch": excel_epoch}))
         except (ValidationError, PydanticCustomError):
             return None
     return tuple(values)
 
 
 @functools.cache
-def _key_adapter(entity: Entity, column: str) -> Callable[[Any, str], Any]:
+def _key_adapter(entity: Entity, column: str) -> Callable[[Any, dict[str, Any]], Any]:
     """Built on first use, so an entity declared later (a test's, a new contract's) needs none."""
     info = entity.model.model_fields[column]
     adapter = TypeAdapter(Annotated[info.annotation, *info.metadata])
-    return lambda value, decimal: adapter.validate_python(value, context={"decimal": decimal})
+    return lambda value, context: adapter.validate_python(value, context=context)
 
 
 # --- Telemetry readings (section 3) ----------------------------------------------------------

@@ -23,6 +23,7 @@ ErrorCode = Literal[
     "unknown_kpi",
     "kpi_parameter",
     "kpi_query",
+    "reference_wage_missing",
     # accounts and the audit log
     "auth_error",
     "login_failed",
@@ -56,6 +57,8 @@ ErrorCode = Literal[
     # running the system
     "collector_unreachable",
     "serve_error",
+    # alerts, subscriptions and mail
+    "alert_error",
 ]
 ERROR_CODES: tuple[ErrorCode, ...] = get_args(ErrorCode)
 
@@ -143,6 +146,12 @@ class KpiQueryError(ZakidError):
     code = "kpi_query"
 
 
+class ReferenceWageMissingError(KpiParameterError):
+    """A KPI needs the reference wage of a year that the reference data lacks."""
+
+    code = "reference_wage_missing"
+
+
 # --- Accounts and the audit log ---------------------------------------------------------------
 
 
@@ -159,7 +168,7 @@ class LoginFailedError(AuthError):
 
 
 class AccountLockedError(AuthError):
-    """Too many failed logins within the window; `minutes` until the next try."""
+    """The login throttle asks to wait: `seconds` until the next try (zakid_metrics.throttle)."""
 
     code = "account_locked"
 
@@ -324,3 +333,12 @@ class ServeError(ZakidError):
     """A part of the system did not come up, or stopped on its own."""
 
     code = "serve_error"
+
+
+# --- Alerts, subscriptions and mail -----------------------------------------------------------
+
+
+class AlertError(ZakidError):
+    """A subscription that cannot be made, or an alert store that cannot be read."""
+
+    code = "alert_error"

@@ -22,6 +22,7 @@ from pathlib import Path
 # Private data (warehouse, uploads, accounts, tokens, logs) is readable by its owner only.
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
+PRIVATE_UMASK = 0o077
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -29,6 +30,14 @@ _POLL_S = 0.05
 # Zip entries get a fixed time and are stored, not deflated: deflated bytes depend on the
 # zlib build (zlib-ng differs), so only stored entries are the same on every machine.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def private_by_default() -> None:
+    """Make whatever this process creates from now on its owner's only (umask 077): files
+    0600, folders 0700, whichever code creates them (DuckDB, pyarrow, a temporary file). The
+    entry points (the CLI, the app's server) call it first; what is meant to be public (the
+    open-data export) sets its modes explicitly."""
+    os.umask(PRIVATE_UMASK)
 
 
 def fsync_path(path: Path) -> None:

@@ -4,19 +4,18 @@ Every figure of a funder report that a rule of the Zuwendungsrecht decides is co
 nowhere else: the KPIs, the reports and the Finanzen page call these functions. Money is
 `Decimal` throughout; a reported amount is rounded half up to the cent once, at the end
 (`cents`). The inputs are plain rows (dataclasses below), so every rule can be tested on cases
-worked out by hand; `zakid_metrics.kpis.funding_data` reads them from the warehouse set-wise.
+worked out by hand; `read_inputs` reads them from a warehouse snapshot set-wise.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import decimal
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from zakid_metrics.contract import (
     COST_CATEGORIES,
@@ -26,6 +25,11 @@ from zakid_metrics.contract import (
     add_months,
 )
 from zakid_metrics.errors import BaseRateMissingError
+from zakid_metrics.reference import read_rows
+from zakid_metrics.warehouse import install_shared_sql
+
+if TYPE_CHECKING:
+    import duckdb
 
 LineStatus = Literal["within_plan", "over_offset", "over_not_offset", "over_20"]
 LINE_STATUSES: tuple[LineStatus, ...] = get_args(LineStatus)
@@ -329,7 +333,6 @@ def _category_order(category: str) -> tuple[int, str]:
 
 # --- Base rates and interest -----------------------------------------------------------------
 
-REFERENCE_DIR = Path(__file__).with_name("reference")
 BASE_RATES_FILE = "base_rates.csv"
 
 
@@ -407,28 +410,23 @@ def _missing_rate(day: dt.date, origin: str) -> BaseRateMissingError:
 
 
 def load_base_rates(data_dir: Path | None = None) -> BaseRates:
-    """The shipped base rates, extended (or corrected) by DATA_DIR/reference/base_rates.csv."""
-    shipped = REFERENCE_DIR / BASE_RATES_FILE
-    by_day = {rate.valid_from: rate for rate in _read_rates(shipped)}
-    origin = str(shipped)
-    if data_dir is not None:
-        extension = Path(data_dir) / "reference" / BASE_RATES_FILE
-        if extension.exists():
-            by_day.update((rate.valid_from, rate) for rate in _read_rates(extension))
-            origin = str(extension)
-    return BaseRates(by_day.values(), origin=origin)
+    """The shipped base rates, extended (or corrected) by DATA_DIR/reference/base_rates.csv.
 
-
-def _read_rates(path: Path) -> list[BaseRate]:
-    with path.open(encoding="utf-8", newline="") as file:
-        return [
+    With a data directory, a missing rate's message names its extension file (created by
+    whoever adds the first rate), since that is where the department adds rates.
+    """
+    rows, origin = read_rows(BASE_RATES_FILE, "valid_from", data_dir)
+    return BaseRates(
+        (
             BaseRate(
-                dt.date.fromisoformat(row["valid_from"].strip()),
-                Decimal(row["rate_percent"].strip()),
-                row.get("source", "").strip(),
+                dt.date.fromisoformat(row["valid_from"]),
+                Decimal(row["rate_percent"]),
+                row.get("source", ""),
             )
-            for row in csv.DictReader(line for line in file if not line.startswith("#"))
-        ]
+            for row in rows
+        ),
+        origin=str(origin),
+    )
 
 
 def interest(amount: Decimal, received_on: dt.date, until: dt.date, rates: BaseRates) -> Decimal:
@@ -687,11 +685,6 @@ def interim_due_on(year: int) -> dt.date:
     return dt.date(year + 1, 4, 30)
 
 
-def final_due_on(ends_on: dt.date) -> dt.date:
-    """Verwendungsnachweis: the last day of the sixth month after the month of ends_on."""
-    return add_months(ends_on.replace(day=1), 7) - dt.timedelta(days=1)
-
-
 # --- A report's figures ------------------------------------------------------------------------
 
 
@@ -704,6 +697,41 @@ class FundingInputs:
     vouchers: tuple[Voucher, ...]
     calls: tuple[Call, ...]
     revenues: tuple[Revenue, ...] = ()
+
+
+def read_inputs(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, FundingInputs]:
+    """The rules' inputs of every grant decided by `as_of`, as the snapshot `con` has them.
+
+    One query (the shared macro `funding_inputs`): the vouchers paid and the calls requested up
+    to `as_of` (a call received after it has no received_on yet), the financing plan and the
+    Deckungsmittel of all years (the rules pick the years they judge). By grant_id.
+    """
+    install_shared_sql(con)
+    result = con.execute("SELECT * FROM funding_inputs(?)", [as_of])
+    columns = [column[0] for column in result.description or ()]
+    return inputs_from_rows(dict(zip(columns, row, strict=True)) for row in result.fetchall())
+
+
+def inputs_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, FundingInputs]:
+    """The rows of the macro `funding_inputs` (further columns ignored) as inputs, by grant_id."""
+    return {
+        row["grant_id"]: FundingInputs(
+            grant=GrantFacts(
+                row["grant_id"],
+                row["regime"],
+                row["funding_rate"],
+                row["approved_eur"],
+                row["starts_on"],
+                row["ends_on"],
+                bool(row["vat_deductible"]),
+            ),
+            plan=tuple(PlanLine(**item) for item in row["plan"] or ()),
+            vouchers=tuple(Voucher(**item) for item in row["vouchers"] or ()),
+            calls=tuple(Call(**item) for item in row["calls"] or ()),
+            revenues=tuple(Revenue(**item) for item in row["revenues"] or ()),
+        )
+        for row in rows
+    }
 
 
 @dataclass(frozen=True)
@@ -811,14 +839,17 @@ def report_figures(
     kind: ReportKind,
     period: tuple[dt.date, dt.date],
     rates: BaseRates,
+    end_on: dt.date | None = None,
 ) -> FundingFigures:
     """Every figure of one report, each by its rule; cumulative from the grant's start.
 
-    Idle parts and premature calls are those of the whole grant up to the period's end, with
-    days and interest counted to the day of use (or the period's end): the figures as they
-    stand at the end of the period.
+    Idle parts and premature calls are those of the whole grant up to the end date, with
+    days and interest counted to the day of use (or the end date): the figures as they stand
+    at the end of the period. `end_on` moves the end date before the period's end, for a
+    provisional report on a period not over yet (it stands on its snapshot's day).
     """
     grant, last = inputs.grant, period[1]
+    end = last if end_on is None else min(last, end_on)
     lines = einzelansaetze(grant, inputs.plan, inputs.vouchers, period, kind)
     received_eur = received(inputs.calls, last)
     return FundingFigures(
@@ -833,7 +864,7 @@ def report_figures(
         refund_due_eur=(
             refund_due(grant, inputs.vouchers, received_eur) if kind == "final" else None
         ),
-        idle_funds=tuple(idle_funds(grant, inputs.calls, inputs.vouchers, last, rates)),
-        premature_calls=tuple(premature_calls(grant, inputs.calls, inputs.vouchers, last, rates)),
+        idle_funds=tuple(idle_funds(grant, inputs.calls, inputs.vouchers, end, rates)),
+        premature_calls=tuple(premature_calls(grant, inputs.calls, inputs.vouchers, end, rates)),
         revenues=revenues(inputs.revenues, None if kind == "final" else last.year),
     )

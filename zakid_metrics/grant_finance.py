@@ -1,88 +1,172 @@
-"""The finance figures of one grant, or of the joint project (all grants), summed from the
-finance KPIs' breakdowns: approved, planned, spent, drawn, idle, the next report due."""
+"""The Finanzen page's figures as tables: a funder report's figures (funding.report_figures) of
+one grant, or of every grant for the joint project, rounded to the cent as the report rounds
+them; which reports a grant has and when they are due. Nothing here applies a rule: the rules
+are zakid_metrics.funding's."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 import pandas as pd
 
-from zakid_metrics.contract import COST_CATEGORIES
+from zakid_metrics.contract import final_report_due
+from zakid_metrics.funding import (
+    FundingFigures,
+    GrantFacts,
+    ReportKind,
+    cents,
+    interim_due_on,
+)
+
+Choice = tuple[ReportKind, int | None]  # ("interim", year) or ("final", None)
 
 
-def of_grant(frame: pd.DataFrame, grant: str | None) -> pd.DataFrame:
-    """The rows of `grant`; every row for the joint project (None)."""
-    return frame if grant is None else frame[frame["grant_id"] == grant]
+def report_choices(grants: Sequence[GrantFacts], as_of: dt.date) -> list[Choice]:
+    """The reports one can look at on `as_of`: an interim report for each calendar year of a
+    grant that has begun by then and is not its last (the final report covers that one), and,
+    for a single grant that has ended, its final report."""
+    years = sorted(
+        {
+            year
+            for grant in grants
+            if grant.starts_on <= as_of
+            for year in range(grant.starts_on.year, min(grant.ends_on.year, as_of.year) + 1)
+            if dt.date(year, 12, 31) < grant.ends_on
+        }
+    )
+    choices: list[Choice] = [("interim", year) for year in years]
+    if len(grants) == 1 and grants[0].ends_on <= as_of:
+        choices.append(("final", None))
+    return choices
 
 
-@dataclass(frozen=True)
-class GrantTotals:
-    """The sums of one grant, or of the joint project."""
-
-    approved: Any  # funds_drawn: approved_eur
-    planned: Any  # budget_utilisation: planned_eur
-    spent: Any  # budget_utilisation: spent_eur
-    drawn: Any  # funds_drawn: value
-    pending: Any  # funds_drawn: pending_eur
-    idle: Any  # idle_funds: value
-    idle_disbursements: int  # disbursements with idle funds
-    idle_days: int  # the longest idle time, 0 without idle funds
-    ends_on: dt.date  # the grant's end; the last grant's end for the joint project
+def default_choice(choices: Sequence[Choice], as_of: dt.date) -> Choice | None:
+    """The interim report of the last completed calendar year; else the final report, else
+    the latest interim report; None when there is no report to show."""
+    last_year = ("interim", as_of.year - 1)
+    if last_year in choices:
+        return last_year  # type: ignore[return-value]
+    if ("final", None) in choices:
+        return "final", None
+    return choices[-1] if choices else None
 
 
-def grant_totals(
-    funds: pd.DataFrame,
-    lines: pd.DataFrame,
-    idle: pd.DataFrame,
-    grants: pd.DataFrame,
-    grant: str | None,
-) -> GrantTotals:
-    """The totals of `grant` (None: the joint project) from the rows of_grant() left of the
-    breakdowns of funds_drawn (`funds`), budget_utilisation (`lines`) and idle_funds (`idle`);
-    `grants` is the grants table indexed by grant_id."""
-    end = grants["ends_on"].max() if grant is None else grants.loc[grant, "ends_on"]
-    return GrantTotals(
-        approved=funds["approved_eur"].sum(),
-        planned=lines["planned_eur"].sum(),
-        spent=lines["spent_eur"].sum(),
-        drawn=funds["value"].sum(),
-        pending=funds["pending_eur"].sum(),
-        idle=idle["value"].sum(),
-        idle_disbursements=len(idle),
-        idle_days=int(idle["days_idle"].max()) if len(idle) else 0,
-        ends_on=end.date() if isinstance(end, dt.datetime) else end,
+def lines_frame(figures: FundingFigures) -> pd.DataFrame:
+    """The Einzelansätze: plan and eligible actuals (cumulative), the period's own, the
+    deviation in percent (none without a plan) and the status."""
+    return pd.DataFrame(
+        {
+            "category": [line.category for line in figures.lines],
+            "planned_eur": [cents(line.planned_eur) for line in figures.lines],
+            "actual_eur": [cents(line.actual_eur) for line in figures.lines],
+            "period_actual_eur": [cents(line.period_actual_eur) for line in figures.lines],
+            "deviation_percent": pd.array(
+                [
+                    None if line.deviation_share is None else float(line.deviation_share * 100)
+                    for line in figures.lines
+                ],
+                dtype="Float64",
+            ),
+            "status": [line.status for line in figures.lines],
+        },
     )
 
 
-def next_report(due: pd.DataFrame) -> pd.Series | None:
-    """The report due first among the rows of reports_due; None when none is due."""
-    first = due.sort_values("due_on").head(1)
-    return None if first.empty else first.iloc[0]
-
-
-def category_shares(lines: pd.DataFrame) -> pd.DataFrame:
-    """Planned and spent per cost category (`category`, `planned_eur`, `spent_eur`, `share`),
-    in contract order, for the categories with a plan or spending; `share` is spent over
-    planned, None without a plan."""
-    by_category = (
-        lines.groupby("category")[["planned_eur", "spent_eur"]]
-        .sum()
-        .reindex(COST_CATEGORIES)
-        .dropna()
+def revenues_frame(figures: FundingFigures) -> pd.DataFrame:
+    """Deckungsmittel per kind: planned and actual (none where not known yet)."""
+    lines = figures.revenues.lines
+    return pd.DataFrame(
+        {
+            "kind": [line.kind for line in lines],
+            "planned_eur": [cents(line.planned_eur) for line in lines],
+            "known_actual_eur": [
+                None if line.actual_eur is None else cents(line.actual_eur) for line in lines
+            ],
+        },
     )
-    by_category = by_category[by_category["planned_eur"].gt(0) | by_category["spent_eur"].ne(0)]
-    frame = by_category.reset_index()
-    frame["share"] = [
-        float(spent) / float(planned) if planned else None
-        for planned, spent in zip(frame["planned_eur"], frame["spent_eur"], strict=True)
+
+
+def idle_frame(figures: FundingFigures) -> pd.DataFrame:
+    """The idle parts: amount, received, used (none: not yet), days idle and interest."""
+    parts = figures.idle_funds
+    return pd.DataFrame(
+        {
+            "disbursement_id": [p.disbursement_id for p in parts],
+            "amount_eur": [cents(p.amount_eur) for p in parts],
+            "received_on": [p.received_on for p in parts],
+            "used_on": [p.used_on for p in parts],
+            "days_idle": pd.array([p.days_idle for p in parts], dtype="Int64"),
+            "interest_eur": [cents(p.interest_eur) for p in parts],
+        },
+    )
+
+
+def premature_frame(figures: FundingFigures) -> pd.DataFrame:
+    """The premature calls: excess, received, covered (none: not yet), days and interest."""
+    calls = figures.premature_calls
+    return pd.DataFrame(
+        {
+            "disbursement_id": [c.disbursement_id for c in calls],
+            "excess_eur": [cents(c.excess_eur) for c in calls],
+            "received_on": [c.received_on for c in calls],
+            "covered_on": [c.covered_on for c in calls],
+            "days_until_covered": pd.array([c.days_until_covered for c in calls], dtype="Int64"),
+            "interest_eur": [cents(c.interest_eur) for c in calls],
+        },
+    )
+
+
+# The figures of a report summed over grants, each rounded once as the report rounds it.
+SUMMED = ("total_planned_eur", "total_actual_eur", "grant_share_eur", "received_eur")
+
+
+def summary(figures: FundingFigures) -> dict[str, Decimal | None]:
+    """A report's headline figures: plan and eligible actuals (cumulative), grant share of the
+    period, received, refund due (final report only) and interest (idle and premature)."""
+    return {
+        **{name: cents(getattr(figures, name)) for name in SUMMED},
+        "refund_due_eur": None if figures.refund_due_eur is None else cents(figures.refund_due_eur),
+        "interest_eur": cents(figures.interest_eur),
+    }
+
+
+def joint_frame(reports: Mapping[str, FundingFigures]) -> pd.DataFrame:
+    """One row per grant with its summary and its Einzelansätze over 20 %, then the total."""
+    rows = [
+        {
+            "grant_id": grant_id,
+            "regime": figures.grant.regime,
+            **summary(figures),
+            "lines_over_20": sum(line.status == "over_20" for line in figures.lines),
+        }
+        for grant_id, figures in reports.items()
     ]
-    return frame
+    if rows:
+        total: dict[str, object] = {"grant_id": None, "regime": None}
+        for name in (*SUMMED, "refund_due_eur", "interest_eur", "lines_over_20"):
+            values = [row[name] for row in rows if row[name] is not None]
+            total[name] = sum(values) if values else None  # type: ignore[arg-type]
+        rows.append(total)
+    return pd.DataFrame(rows)
 
 
-def flagged_lines(deviation: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """The budget lines over plan (rows of budget_line_deviation flagged), and how many of
-    them the grant as a whole offsets (`grant_within_plan`)."""
-    flagged = deviation[deviation["flagged"].fillna(False).astype(bool)]
-    return flagged, int(flagged["grant_within_plan"].fillna(False).astype(bool).sum())
+def reports_due(grant: GrantFacts, as_of: dt.date) -> pd.DataFrame:
+    """The grant's reports due on or after `as_of`: interim reports on 30 April after each
+    calendar year but its last (funding.interim_due_on), the final report by
+    contract.final_report_due; with the days left."""
+    due = [
+        ("interim", dt.date(year, 12, 31), interim_due_on(year))
+        for year in range(grant.starts_on.year, grant.ends_on.year)
+    ]
+    due.append(("final", grant.ends_on, final_report_due(grant.ends_on)))
+    upcoming = [(kind, end, on) for kind, end, on in due if on >= as_of]
+    return pd.DataFrame(
+        {
+            "report_type": [kind for kind, _, _ in upcoming],
+            "period_to": [end for _, end, _ in upcoming],
+            "due_on": [on for _, _, on in upcoming],
+            "days_left": pd.array([(on - as_of).days for _, _, on in upcoming], dtype="Int64"),
+        },
+    )

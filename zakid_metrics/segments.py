@@ -3,7 +3,7 @@ attribute (size class, craft, start-up, ...) or a project's (use case, status, p
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Literal, NamedTuple, get_args
 
 import pandas as pd
 
@@ -21,6 +21,11 @@ SEGMENTS: tuple[Segment, ...] = (
     *(("partner", p) for p in PARTNERS),
 )
 PROJECT_DIMENSIONS = ("use_case", "status")
+# What decided a company's size class (Recommendation 2003/361/EC): its own figures, its
+# headcount alone (turnover and balance sheet missing), its group's figures (partner and linked
+# enterprises, Art. 6) or public control of 25 % or more (Art. 3(4)).
+SizeClassBasis = Literal["own", "headcount_only", "group", "public_control"]
+SIZE_CLASS_BASES: tuple[SizeClassBasis, ...] = get_args(SizeClassBasis)
 
 
 class SegmentRows(NamedTuple):
@@ -38,6 +43,15 @@ def project_partners(projects: pd.DataFrame) -> pd.DataFrame:
     )
     partners = partners.explode("partner")
     return partners.assign(partner=partners["partner"].str.strip())
+
+
+def size_class_basis(companies: pd.DataFrame) -> pd.Series:
+    """Per company, what decided its size class, from the contract's derived flags."""
+    basis = pd.Series("own", index=companies.index, dtype=object)
+    basis[companies["size_class_by_headcount_only"].astype(bool)] = "headcount_only"
+    basis[companies["size_class_from_group"].astype(bool)] = "group"
+    basis[companies["size_class_public_control"].astype(bool)] = "public_control"
+    return basis
 
 
 def segment_rows(segment: Segment, companies: pd.DataFrame, projects: pd.DataFrame) -> SegmentRows:

@@ -8,11 +8,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Mode = Literal["internal", "public"]
 Language = Literal["de", "en"]
+SmtpSecurity = Literal["starttls", "ssl", "none"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +41,15 @@ class Settings(BaseSettings):
     timezone: str = Field(
         default="Europe/Berlin", description="Time zone in which dates and times are shown."
     )
+    max_file_mb: int = Field(
+        default=250,
+        ge=1,
+        description=(
+            "Size guard of a load: a delivery file larger than this many megabytes is refused "
+            "(status failed, with its size and this limit) before it is read. A load needs "
+            "memory of at most about 4 times the size of its largest file."
+        ),
+    )
     freshness_warning_days: int = Field(
         default=45,
         ge=1,
@@ -65,18 +75,6 @@ class Settings(BaseSettings):
         description=(
             "Internal app: minutes without any interaction after which a session ends and the "
             "user has to log in again (the logout is audited)."
-        ),
-    )
-    regional_reference_wage_eur: Decimal = Field(
-        default=Decimal("48000.00"),
-        ge=0,
-        description=(
-            "Annual gross salary from which a created job counts as well paid (KPI "
-            "jobs_well_paid_share): about 4,000 EUR median monthly gross wage of full-time "
-            "employees in Duisburg (Bundesagentur für Arbeit, Entgeltstatistik/Entgeltatlas, 2024; "
-            "approximate: Duisburg was at the national median in 2019, 3,389 vs 3,401 EUR, and the "
-            "national median was 4,013 EUR in 2024) times 12. Check it against the Entgeltatlas "
-            "every year."
         ),
     )
     centre_postal_code: str = Field(
@@ -157,6 +155,107 @@ class Settings(BaseSettings):
         description=(
             "Collector: the longest pause in a request body, in seconds; after it the request "
             "is answered 408 and the connection closed."
+        ),
+    )
+    mqtt_enabled: bool = Field(
+        default=False,
+        description=(
+            "`serve` (make run) also starts the MQTT broker (Debian's mosquitto) and lets the "
+            "collector take readings from it."
+        ),
+    )
+    mqtt_host: str = Field(
+        default="127.0.0.1",
+        description=(
+            "MQTT: the address the broker listens on and the collector connects to (loopback "
+            "unless devices elsewhere publish; then put TLS in front of it)."
+        ),
+    )
+    mqtt_port: int = Field(default=1883, ge=1, le=65535, description="MQTT: the broker's TCP port.")
+
+    smtp_host: str | None = Field(
+        default=None,
+        description=(
+            "Alerts: the mail server that sends alerts and digests; unset, messages wait in "
+            "the outbox (DATA_DIR/alerts/state.json) and the Hinweise page says so."
+        ),
+    )
+    smtp_port: int = Field(
+        default=587, ge=1, le=65535, description="Alerts: the mail server's port (465 for ssl)."
+    )
+    smtp_security: SmtpSecurity = Field(
+        default="starttls",
+        description=(
+            "Alerts: `starttls` (plain connection upgraded to TLS, port 587), `ssl` (TLS from "
+            "the first byte, port 465) or `none` (only for a relay on the same machine)."
+        ),
+    )
+    smtp_user: str | None = Field(
+        default=None,
+        description=(
+            "Alerts: the mail server login; unset, the `[smtp] user` of .streamlit/secrets.toml "
+            "(or no login)."
+        ),
+    )
+    smtp_password: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Alerts: the mail server password; unset, the `[smtp] password` of "
+            ".streamlit/secrets.toml. Never put it in a file under version control."
+        ),
+    )
+    smtp_sender: str = Field(
+        default="zakid-dashboard@localhost",
+        description="Alerts: the From address of alerts and digests.",
+    )
+    smtp_timeout_s: float = Field(
+        default=10.0, gt=0, description="Alerts: seconds to wait for the mail server per step."
+    )
+    alerts_interval_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="Alerts: the scheduler evaluates the rules and delivers this often (seconds).",
+    )
+    alerts_retry_s: float = Field(
+        default=30.0,
+        gt=0,
+        description=(
+            "Alerts: first wait after a failed delivery (seconds); it doubles with each further "
+            "failure up to ZAKID_ALERTS_RETRY_MAX_S. Nothing is dropped."
+        ),
+    )
+    alerts_retry_max_s: float = Field(
+        default=3600.0, gt=0, description="Alerts: the longest wait between two delivery tries."
+    )
+    alerts_interest_threshold_eur: Decimal = Field(
+        default=Decimal("100.00"),
+        ge=0,
+        description=(
+            "Alerts: rule interest_threshold fires when the § 49a VwVfG interest on idle funds "
+            "and premature calls (KPI idle_funds) reaches this amount."
+        ),
+    )
+    alerts_offline_intervals: int = Field(
+        default=10,
+        ge=3,
+        description=(
+            "Alerts: rule device_offline fires for a fleet device silent for more than this many "
+            "of its report intervals (the fleet view calls it offline after 3)."
+        ),
+    )
+    alerts_digest_weekday: int = Field(
+        default=0,
+        ge=0,
+        le=6,
+        description="Alerts: day of the weekly KPI digest (0 = Monday ... 6 = Sunday).",
+    )
+    alerts_digest_hour: int = Field(
+        default=7,
+        ge=0,
+        le=23,
+        description=(
+            "Alerts: the weekly and the monthly digest go out at the first run from this hour "
+            "on (local time) of their day (the monthly one on the 1st)."
         ),
     )
 

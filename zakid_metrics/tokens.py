@@ -2,10 +2,13 @@
 
 The collector checks them (pipelines.collector); the CLI (`devices token|revoke|list`) and the
 admin page of the dashboard issue and revoke them, so the store lives here, on the read side.
+The MQTT broker's password file is generated from the store (pipelines.collector.broker), so a
+record also keeps the token's hash in the broker's own format.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -29,12 +32,17 @@ STORE_LOCK = "tokens.lock"
 
 @dataclass(frozen=True)
 class TokenRecord:
-    """A device's current token: only its SHA-256 is kept; revoked_at is set once revoked."""
+    """A device's current token: only hashes of it are kept; revoked_at is set once revoked.
+
+    broker_hash is the token as the MQTT broker checks it (see broker_password_hash); None for
+    a token issued before the MQTT transport existed (issue a new one to use MQTT).
+    """
 
     device_id: str
     token_sha256: str
     issued_at: str
     revoked_at: str | None = None
+    broker_hash: str | None = None
 
     @property
     def active(self) -> bool:
@@ -44,6 +52,18 @@ class TokenRecord:
 def token_hash(token: str) -> str:
     """SHA-256 suffices: tokens are 256 random bits, so there is nothing to guess or stretch."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+BROKER_HASH_ITERATIONS = 101
+"""mosquitto_passwd's PBKDF2 iterations; a 256-bit random token needs no more stretching."""
+
+
+def broker_password_hash(token: str, salt: bytes | None = None) -> str:
+    """The token as mosquitto's password file stores a password: PBKDF2-SHA512 (`$7$`)."""
+    salt = secrets.token_bytes(12) if salt is None else salt
+    digest = hashlib.pbkdf2_hmac("sha512", token.encode(), salt, BROKER_HASH_ITERATIONS)
+    encoded = (base64.b64encode(part).decode() for part in (salt, digest))
+    return f"$7${BROKER_HASH_ITERATIONS}${'$'.join(encoded)}"
 
 
 def _now() -> str:
@@ -83,7 +103,9 @@ class TokenStore:
             )
         token = secrets.token_urlsafe(32)
         with self._locked() as records:
-            records[device_id] = TokenRecord(device_id, token_hash(token), _now())
+            records[device_id] = TokenRecord(
+                device_id, token_hash(token), _now(), broker_hash=broker_password_hash(token)
+            )
         return token
 
     def revoke(self, device_id: str) -> TokenRecord:
@@ -96,7 +118,7 @@ class TokenStore:
                     device_id=device_id,
                 )
             records[device_id] = TokenRecord(
-                device_id, record.token_sha256, record.issued_at, _now()
+                device_id, record.token_sha256, record.issued_at, _now(), record.broker_hash
             )
             return records[device_id]
 

@@ -7,15 +7,16 @@ import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import duckdb
 
 from zakid_metrics.contract import CONTRACT_VERSION, ENTITIES, Entity, FirstValue
 from zakid_metrics.errors import LoadInProgressError, WarehouseError
-from zakid_metrics.files import file_lock, replace_durably
+from zakid_metrics.files import PRIVATE_FILE_MODE, file_lock, replace_durably
 from zakid_metrics.settings import get_settings
 
 WAREHOUSE_FILE = "warehouse.duckdb"
@@ -103,6 +104,18 @@ WHERE make_date(y, 12, 31) < ends_on
 UNION ALL
 SELECT grant_id, 'final', starts_on, ends_on, final_report_due_on FROM grants
 """
+
+
+Freshness = Literal["current", "overdue", "never"]
+FRESHNESS_STATES: tuple[Freshness, ...] = get_args(Freshness)
+
+
+def freshness(age_days: int | None) -> Freshness:
+    """The freshness rule of an entity whose last delivery is `age_days` old (None: never
+    delivered): `overdue` when older than settings.freshness_warning_days."""
+    if age_days is None:
+        return "never"
+    return "overdue" if age_days > get_settings().freshness_warning_days else "current"
 
 
 def entity_ddl(entity: Entity) -> str:
@@ -466,6 +479,58 @@ def install_shared_sql(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"SET VARIABLE {_SHARED_SQL_VARIABLE} = ?", [digest])
 
 
+def read_as_declared(
+    con: duckdb.DuckDBPyConnection, entities: Iterable[Entity] = ENTITIES.values()
+) -> None:
+    """Show a snapshot stored by an earlier contract version as the declared schema, for reading.
+
+    A missing entity table appears as an empty TEMP table; a table lacking declared columns as
+    a TEMP view over the stored one with each missing column at its model default (NULL where
+    the value is derived or comes from other rows). What a delivery of the earlier version
+    meant, so the KPIs and the shared macros read it unchanged until the next load migrates
+    the file itself (`migrate`); the file is not touched.
+    """
+    stored = read_schema(con).tables
+    ((database,),) = con.execute("SELECT current_database()").fetchall()
+    for entity in entities:
+        if entity.name not in stored:
+            con.execute(entity_ddl(entity).replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+            continue
+        types = entity.sql_types()
+        missing = [column for column in types if column not in stored[entity.name]]
+        if not missing:
+            continue
+        from_rows = {default.column for default in entity.defaults}
+        fields = entity.model.model_fields
+        added = ", ".join(
+            f"CAST({_literal(_default(fields.get(c)) if c not in from_rows else None)} "
+            f'AS {types[c]}) AS "{c}"'
+            for c in missing
+        )
+        con.execute(
+            f"CREATE TEMP VIEW {entity.name} AS "
+            f'SELECT *, {added} FROM "{database}".main.{entity.name}'
+        )
+
+
+def _default(field: Any) -> Any:
+    """A model field's default; None for a derived column (no field) or a required one."""
+    if field is None or field.is_required():
+        return None
+    return field.get_default(call_default_factory=True)
+
+
+def _literal(value: Any) -> str:
+    """A default as an SQL literal (views take no parameters)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float | Decimal):
+        return f"'{value}'"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def warehouse_path(data_dir: Path) -> Path:
     return Path(data_dir) / WAREHOUSE_FILE
 
@@ -487,6 +552,9 @@ def read_snapshot(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = None
     try:
         con = duckdb.connect(str(path), read_only=True)
+        version = schema_version(con)
+        if version is None or version < CONTRACT_VERSION:
+            read_as_declared(con)
         install_shared_sql(con)
     except duckdb.Error as error:
         if con is not None:
@@ -543,4 +611,5 @@ def next_snapshot(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             building.unlink(missing_ok=True)
             raise
         con.close()
+        building.chmod(PRIVATE_FILE_MODE)  # whatever the umask of the process that loads
         replace_durably(building, published)

@@ -7,7 +7,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from starlette.applications import Starlette
@@ -34,6 +34,9 @@ from zakid_metrics.errors import (
     UnsupportedEncodingError,
 )
 from zakid_metrics.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from pipelines.collector.mqtt import MqttSubscriber
 
 log = logging.getLogger("zakid.collector")
 MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -162,12 +165,16 @@ def parse_readings(body: bytes) -> list[dict[str, Any]]:
 
 
 def create_app(
-    collector: Collector, settings: Settings | None = None, counts: ConnectionCounts | None = None
+    collector: Collector,
+    settings: Settings | None = None,
+    counts: ConnectionCounts | None = None,
+    subscriber: MqttSubscriber | None = None,
 ) -> Starlette:
     """The ASGI app over an opened collector; its lifespan flushes the store on shutdown.
 
     /healthz answers 200 with `status` ok or degraded (damaged log bytes in quarantine), 503
-    while flushes fail, with the flush's and the connections' figures."""
+    while flushes fail, with the flush's and the connections' figures, and the MQTT
+    subscription's under `mqtt` when the collector takes readings from the broker too."""
     tokens = TokenStore(collector.data_dir)
     body_timeout_s = (settings or get_settings()).collector_body_timeout_s
 
@@ -194,12 +201,18 @@ def create_app(
         status = collector.status()
         if counts is not None:
             status["connections"] = counts.public()
+        if subscriber is not None:
+            status["mqtt"] = subscriber.status()
         return json_response(status, 503 if status["status"] == "failing" else 200)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         collector.start()
+        if subscriber is not None:
+            subscriber.start(asyncio.get_running_loop())
         yield
+        if subscriber is not None:
+            await subscriber.stop()
         await collector.close()
 
     return Starlette(
@@ -229,8 +242,15 @@ def quiet_garbage_collector() -> None:
     gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
 
 
-def serve(collector: Collector, host: str, port: int, settings: Settings | None = None) -> None:
+def serve(
+    collector: Collector,
+    host: str,
+    port: int,
+    settings: Settings | None = None,
+    subscriber: MqttSubscriber | None = None,
+) -> None:
     """Run the collector until SIGINT/SIGTERM; a graceful stop flushes the log into segments.
+    With a `subscriber` it also takes readings from the MQTT broker.
 
     Opening (recovery and replay) happens first, so a missing warehouse or an unusable data
     directory ends with a clear message before the port is bound.
@@ -251,7 +271,7 @@ def serve(collector: Collector, host: str, port: int, settings: Settings | None 
         port,
     )
     uvicorn.run(
-        create_app(collector, settings, counts),
+        create_app(collector, settings, counts, subscriber),
         host=host,
         port=port,
         loop="uvloop",

@@ -1,4 +1,4 @@
-"""The collector's subcommands of `python -m pipelines`: collector, devices, telemetry."""
+"""The collector's subcommands of `python -m pipelines`: collector, broker, devices, telemetry."""
 
 from __future__ import annotations
 
@@ -31,8 +31,26 @@ def cmd_collector(args: argparse.Namespace) -> int:
         raise UsageError(f"Port {args.port} is not a TCP port.", "Give --port between 1 and 65535.")
     if args.flush_seconds <= 0:
         raise UsageError("--flush-seconds must be positive.", "Give e.g. --flush-seconds 5.")
-    serve(Collector(args.data_dir, args.instance, args.flush_seconds), args.host, args.port)
+    collector = Collector(args.data_dir, args.instance, args.flush_seconds)
+    subscriber = None
+    if args.mqtt:
+        from pipelines.collector.mqtt import MqttSubscriber
+        from zakid_metrics.settings import get_settings
+
+        settings = get_settings()
+        subscriber = MqttSubscriber(
+            collector, args.data_dir, settings.mqtt_host, settings.mqtt_port
+        )
+    serve(collector, args.host, args.port, subscriber=subscriber)
     return EXIT_OK
+
+
+def cmd_broker(args: argparse.Namespace) -> int:
+    from pipelines.collector.broker import cmd_broker as run
+    from zakid_metrics.settings import get_settings
+
+    settings = get_settings()
+    return run(args.data_dir, settings.mqtt_host, settings.mqtt_port)
 
 
 def cmd_devices(args: argparse.Namespace) -> int:
@@ -141,6 +159,18 @@ def add_commands(add: AddCommand, print_table: PrintTable) -> None:
         type=float,
         default=5.0,
         help="how often the log is turned into Parquet segments",
+    )
+    collector.add_argument(
+        "--mqtt",
+        action="store_true",
+        help="also take readings from the MQTT broker (`broker`) at ZAKID_MQTT_HOST:"
+        "ZAKID_MQTT_PORT; only one instance may (each subscribed instance stores everything)",
+    )
+    add(
+        "broker",
+        cmd_broker,
+        "Run the MQTT broker (mosquitto) on ZAKID_MQTT_HOST:ZAKID_MQTT_PORT, with the device "
+        "tokens as its credentials, until Ctrl-C.",
     )
 
     def actions(parser: argparse.ArgumentParser) -> Callable[..., argparse.ArgumentParser]:

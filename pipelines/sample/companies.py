@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from pipelines.sample.dates import GRANT_START, days
@@ -105,6 +106,12 @@ COMPANY_MIX = (
 # Earliest founding year: old steel and port firms are large, young ones small.
 _FOUNDED_FROM = {"micro": 1975, "small": 1955, "medium": 1920, "large": 1890}
 # fmt: on
+# Contract version 2 draws from its own generator, so the figures of version 1 stay as they were.
+_VERSION_2_SEED = 2612
+GROUP_MEMBERS = 6
+"""SMEs on their own that are large with their partner and linked enterprises (Art. 6)."""
+PUBLICLY_CONTROLLED = 2
+"""SMEs by their figures that are large because public bodies hold >= 25 % (Art. 3(4))."""
 HEADCOUNT_ONLY = 14
 """Companies that report neither turnover nor balance sheet (size by headcount alone)."""
 ENGAGED_COMPANIES = 104
@@ -128,6 +135,12 @@ class Company:
     postal_code: str
     founded_on: dt.date | None
     public_name_consent: bool
+    # contract version 2: headcount when joining, partner and linked enterprises, public control
+    baseline_employees: int | None = None
+    group_employees: Decimal | None = None
+    group_turnover_eur: Eur | None = None
+    group_balance_sheet_eur: Eur | None = None
+    public_control_share: Decimal | None = None
     planted: tuple[str, object] | None = None
     """(column, raw value) of a planted error."""
     joined_on: dt.date = GRANT_START
@@ -230,7 +243,33 @@ def make_companies(rng: random.Random) -> list[Company]:
                 public_name_consent=rng.random() < 0.7,
             )
         )
+    _version_2(companies)
     return companies
+
+
+def _version_2(companies: list[Company]) -> None:
+    """Baseline headcounts (a few left empty: the load takes the first delivered headcount),
+    group figures and public control of contract version 2."""
+    rng = random.Random(_VERSION_2_SEED)
+    for company in companies:
+        if rng.random() < 0.9:
+            change = rng.randint(-max(1, company.employees // 20), max(1, company.employees // 8))
+            company.baseline_employees = max(0, company.employees - change)
+    others = [c for c in companies if c.kind == "other" and c.size in ("small", "medium")]
+    for company in rng.sample(others, GROUP_MEMBERS + PUBLICLY_CONTROLLED):
+        if company.annual_turnover_eur is None:
+            continue
+        if sum(c.group_employees is not None for c in companies) < GROUP_MEMBERS:
+            company.group_employees = Decimal(company.employees + rng.randint(300, 2_500))
+            company.group_turnover_eur = Eur(
+                company.annual_turnover_eur.cents + rng.randint(6, 90) * 1_000_000_000
+            )
+        else:
+            # a municipal utility's or port company's subsidiary
+            company.public_control_share = Decimal(rng.choice(("0.51", "1")))
+    # minority public stakes below the threshold: still SMEs
+    for company in rng.sample([c for c in others if c.public_control_share is None], 2):
+        company.public_control_share = Decimal("0.1")
 
 
 def company_rows(companies: list[Company]) -> list[Row]:

@@ -18,9 +18,11 @@ from pipelines.sample.formats import (
     Workbook,
 )
 from pipelines.sample.grants import budget_rows, grant_rows
+from pipelines.sample.inventory import inventory_rows
 from pipelines.sample.jobs import job_rows
 from pipelines.sample.planted import PlantedError, planted_errors
 from pipelines.sample.projects import companies_and_projects, project_rows
+from pipelines.sample.revenues import revenue_rows
 from pipelines.sample.rows import Row
 from pipelines.sample.sdg import sdg_rows
 from pipelines.sample.targets import target_rows
@@ -59,6 +61,8 @@ LAYOUTS = (
     Layout("budget", GERMAN_EXCEL_CSV, {"planned_eur": " Planned_EUR"}),
     Layout("expenditures", GERMAN_EXCEL_CSV, {"description": "Description "}),
     Layout("disbursements", GERMAN_EXCEL_CSV, {"grant_id": " Grant_ID"}),
+    Layout("revenues", GERMAN_EXCEL_CSV, {"actual_eur": "Actual_EUR "}),
+    Layout("inventory", GERMAN_EXCEL_CSV, {"net_eur": "Net_EUR "}),
     Layout("jobs", Workbook("Stellenmeldungen ZaKI.D", "Stadt Duisburg", "Stellen")),
     Layout("deployments", TOOL_CSV),
     Layout("devices", TOOL_CSV),
@@ -85,6 +89,8 @@ def build() -> dict[str, list[Row]]:
         "budget": budget_rows(),
         "expenditures": expenditures,
         "disbursements": disbursement_rows(random.Random(SEED + 2), expenditures),
+        "revenues": revenue_rows(),
+        "inventory": inventory_rows(expenditures),
         "jobs": job_rows(random.Random(SEED + 4), valid_projects),
         "deployments": deployments,
         "devices": device_rows(random.Random(SEED + 5), deployments),

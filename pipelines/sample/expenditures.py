@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass
 
 from pipelines.sample.catalogue import CATALOGUE
+from pipelines.sample.concept import concept_expenditure_rows
 from pipelines.sample.dates import (
     GRANT_START,
     SAMPLE_AS_OF,
@@ -31,7 +32,10 @@ INVESTMENTS = CATALOGUE["investments"]
 _VOUCHERS = CATALOGUE["vouchers"]
 # The one budget line clearly over plan, so the funder view has something to flag.
 OVER_PLAN_LINE = ("IMS", "investment", 2025)
-_OVER_PLAN_FACTOR = 1.42
+_OVER_PLAN_FACTOR = 1.6
+# Input VAT (percent) contained in a voucher of each category; salaries and overhead carry none.
+# Listed for the grants whose recipient may deduct it (vat_deductible): they claim net amounts.
+VAT_PERCENT = {"material": 19, "investment": 19, "subcontracting": 19, "travel": 7}
 # Grants with a reversed double booking (two rows each); every grant has one credit note.
 DOUBLE_BOOKINGS = ("IMS", "KRO")
 PAYROLL_CORRECTION = ("IMS", dt.date(2025, 3, 1))
@@ -203,6 +207,14 @@ def _vouchers(rng: random.Random, projects: list[Project]) -> list[_Voucher]:
     return vouchers
 
 
+def _vat(voucher: _Voucher) -> Eur | None:
+    """The input VAT in the voucher where its grant's recipient deducts it; else not listed."""
+    percent = VAT_PERCENT.get(voucher.category)
+    if not voucher.grant.vat_deductible or percent is None:
+        return None
+    return Eur(round(voucher.cents * percent / (100 + percent)))
+
+
 def expenditure_rows(rng: random.Random, projects: list[Project]) -> list[Row]:
     """Every voucher paid by the export date, numbered per grant and year, two of them broken."""
     rows: list[Row] = []
@@ -217,6 +229,7 @@ def expenditure_rows(rng: random.Random, projects: list[Project]) -> list[Row]:
                 "category": voucher.category,
                 "paid_on": voucher.paid_on,
                 "amount_eur": Eur(voucher.cents),
+                "vat_eur": _vat(voucher),
                 "vendor": voucher.vendor or None,
                 "description": voucher.description,
                 "project_id": voucher.project.project_id if voucher.project else None,
@@ -236,4 +249,4 @@ def expenditure_rows(rng: random.Random, projects: list[Project]) -> list[Row]:
         if rows[index]["category"] == "travel" and rows[index]["project_id"] is None
     )
     plant(rows[zero], "expenditures", "amount_eur", Eur(0))
-    return rows
+    return rows + concept_expenditure_rows()

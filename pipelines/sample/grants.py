@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pipelines.sample.catalogue import CATALOGUE
 from pipelines.sample.dates import GRANT_END, GRANT_START
 from pipelines.sample.rows import Eur, Row, record
 from zakid_metrics.contract import COST_CATEGORIES
+from zakid_metrics.funding import GrantFacts
 
 PROGRAMME = "STARK"
 YEARS = tuple(range(GRANT_START.year, GRANT_END.year + 1))
@@ -38,30 +39,43 @@ class Grant:
     decided_on: dt.date
     shares: tuple[float, ...]
     """Share of each cost category, in COST_CATEGORIES order."""
+    vat_deductible: bool = False
+    """The recipient may deduct input VAT: only net amounts are eligible."""
+    starts_on: dt.date = GRANT_START
+    ends_on: dt.date = GRANT_END
     programme: ClassVar[str] = PROGRAMME
-    starts_on: ClassVar[dt.date] = GRANT_START
-    ends_on: ClassVar[dt.date] = GRANT_END
-
-    @property
-    def window_days(self) -> int:
-        """Called funds must be spent within 6 weeks (ANBest-P, NKBF) or 2 months (ANBest-Gk)."""
-        return 61 if self.regime == "ANBest-Gk" else 42
 
     @property
     def approved_eur(self) -> Eur:
         return Eur(int((Decimal(self.eligible_eur * 100) * self.funding_rate).to_integral_value()))
 
+    @property
+    def facts(self) -> GrantFacts:
+        """The grant as the funding rules take it."""
+        return GrantFacts(
+            self.grant_id,
+            self.regime,
+            self.funding_rate,
+            Decimal(self.approved_eur.cents) / 100,
+            self.starts_on,
+            self.ends_on,
+            self.vat_deductible,
+        )
 
-GRANTS = tuple(
-    Grant(
-        **{
-            **entry,
-            "funding_rate": Decimal(str(entry["funding_rate"])),
-            "shares": tuple(entry["shares"]),
-        }
-    )
-    for entry in CATALOGUE["grants"]
-)
+
+def _grant(entry: dict[str, Any]) -> Grant:
+    fields = {name: value for name, value in entry.items() if name in Grant.__dataclass_fields__}
+    fields["funding_rate"] = Decimal(str(entry["funding_rate"]))
+    fields["shares"] = tuple(entry.get("shares", ()))
+    return Grant(**fields)
+
+
+GRANTS = tuple(_grant(entry) for entry in CATALOGUE["grants"])
+"""The grants of the centre's four recipients, 2024 to 2028."""
+CONCEPT = _grant(CATALOGUE["concept"])
+"""The city's concept phase: a grant of its own, ended in 2025 (pipelines/sample/concept.py)."""
+ALL_GRANTS = (*GRANTS, CONCEPT)
+GRANT_IDS = {grant.code: grant.grant_id for grant in ALL_GRANTS}
 
 
 def financing_plan(grant: Grant) -> dict[tuple[str, int], int]:
@@ -77,16 +91,23 @@ def financing_plan(grant: Grant) -> dict[tuple[str, int], int]:
     return lines
 
 
+def concept_plan() -> dict[tuple[str, int], int]:
+    """The concept phase's financing plan: cents per (category, year), as the catalogue has it."""
+    return {(category, year): euros * 100 for category, year, euros in CATALOGUE["concept"]["plan"]}
+
+
 def grant_rows() -> list[Row]:
-    return [record("grants", grant) for grant in GRANTS]
+    return [record("grants", grant) for grant in ALL_GRANTS]
 
 
 def budget_rows() -> list[Row]:
     rows: list[Row] = []
-    for grant in GRANTS:
-        planned = financing_plan(grant)
+    for grant in ALL_GRANTS:
+        planned = concept_plan() if grant is CONCEPT else financing_plan(grant)
         for category in COST_CATEGORIES:
-            for year in YEARS:
+            for year in range(grant.starts_on.year, grant.ends_on.year + 1):
+                if (category, year) not in planned:
+                    continue
                 rows.append(
                     {
                         "budget_line_id": f"{grant.grant_id}-{year}-{_CATEGORY_CODES[category]}",

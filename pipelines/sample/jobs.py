@@ -8,10 +8,11 @@ import random
 from decimal import Decimal
 
 from pipelines.sample.dates import GRANT_START, SAMPLE_AS_OF, add_months, days, month_end
-from pipelines.sample.grants import STAFF
+from pipelines.sample.grants import GRANT_IDS, STAFF
 from pipelines.sample.planted import plant
 from pipelines.sample.projects import Project
 from pipelines.sample.rows import Row, eur, pick
+from zakid_metrics.contract import add_months as months_after
 
 EXTERNAL_JOBS = 268
 ENDED_EXTERNAL_JOBS = 8
@@ -31,6 +32,13 @@ _SALARY_RANGES = {
     None: (34_000, 60_000),
 }
 _FTES = (("1", 70), ("0.5", 12), ("0.75", 10), ("0.8", 8))
+# Contract version 2 (workplace, follow-up, funding grant) draws from its own generator, so the
+# figures of version 1 stay as they were.
+_VERSION_2_SEED = 2611
+# Branches where a company's position may be done instead of its seat.
+_BRANCH_CODES = ("45127", "46045", "47441", "47798", "47057", "47119", "47198")
+# The university's Essen campus: some of its positions are done there.
+_ESSEN_CAMPUS = "45141"
 
 
 def _job_date(rng: random.Random, index: int) -> dt.date:
@@ -83,6 +91,7 @@ def _external_jobs(rng: random.Random, projects: list[Project]) -> list[Row]:
                 "fte": fte,
                 "annual_gross_salary_eur": salary,
                 "qualification": qualification,
+                "grant_id": None,
             }
         )
     # A few positions did not last.
@@ -92,6 +101,37 @@ def _external_jobs(rng: random.Random, projects: list[Project]) -> list[Row]:
         assert isinstance(created, dt.date)
         job["ended_on"] = created + days(rng.randint(60, (SAMPLE_AS_OF - created).days - 1))
     return jobs
+
+
+def _follow_up(rng: random.Random, job: Row) -> dt.date | None:
+    """The last date the employer confirmed the position: most positions a year old were asked
+    about on their first anniversary; some answered early (unconfirmed after 12 months), some
+    never; a few younger ones were confirmed within their first year."""
+    created, ended = job["created_on"], job["ended_on"]
+    assert isinstance(created, dt.date)
+    last = SAMPLE_AS_OF if ended is None else min(SAMPLE_AS_OF, ended - days(1))
+    assert isinstance(last, dt.date)
+    year_on = months_after(created, 12)
+    draw = rng.random()
+    if year_on <= last and draw < 0.7:
+        return min(last, year_on + days(rng.randint(0, 90)))
+    if draw < 0.85 and (last - created).days > 150:
+        return created + days(rng.randint(90, min(300, (last - created).days)))
+    return None
+
+
+def _version_2(rows: list[Row], postal_codes: dict[str, str]) -> None:
+    """The columns of contract version 2: workplace where it is not the company's seat (or the
+    centre), confirmation dates of the follow-ups."""
+    rng = random.Random(_VERSION_2_SEED)
+    for job in rows:
+        if job["category"] == "external":
+            job["workplace_postal_code"] = None
+            if rng.random() < 0.08:
+                seat = postal_codes[str(job["company_id"])]
+                branches = [code for code in _BRANCH_CODES if code != seat]
+                job["workplace_postal_code"] = rng.choice(branches)
+        job["confirmed_on"] = _follow_up(rng, job)
 
 
 def job_rows(rng: random.Random, projects: list[Project]) -> list[Row]:
@@ -113,9 +153,16 @@ def job_rows(rng: random.Random, projects: list[Project]) -> list[Row]:
                 "fte": Decimal(fte),
                 "annual_gross_salary_eur": eur(salary),
                 "qualification": qualification,
+                "workplace_postal_code": None,
+                "grant_id": GRANT_IDS[member.grant],
             }
         )
+    # Two of the university's positions are done on its Essen campus.
+    university = [row for row in rows if row["grant_id"] == GRANT_IDS["UDE"]]
+    for row in university[-2:]:
+        row["workplace_postal_code"] = _ESSEN_CAMPUS
     rows += _external_jobs(rng, projects)
+    _version_2(rows, {p.company.company_id: p.company.postal_code for p in projects})
     # Two planted rows: fte typed as 1,5 and an external job without its company.
     template = next(
         row

@@ -29,27 +29,10 @@ def pick(rng: random.Random, weighted: Sequence[tuple[object, float]]) -> object
     return rng.choices([item for item, _ in weighted], [weight for _, weight in weighted])[0]
 
 
-# Optional columns of contract version 2 that the sample does not deliver yet: its files leave
-# them out, as a version-1 export would (new columns are optional). Issues 10 and 11 give them
-# realistic values and take them off this list.
-NOT_DELIVERED: dict[str, frozenset[str]] = {
-    "companies": frozenset(
-        {
-            "baseline_employees",
-            "group_employees",
-            "group_turnover_eur",
-            "group_balance_sheet_eur",
-            "public_control_share",
-        }
-    ),
-    "grants": frozenset({"vat_deductible"}),
-    "expenditures": frozenset({"vat_eur"}),
-    "jobs": frozenset({"workplace_postal_code", "confirmed_on", "grant_id"}),
-}
-
-
-# Entities of contract version 2 the sample does not deliver yet (issue 10 adds them).
-NOT_DELIVERED_ENTITIES = frozenset({"revenues", "inventory"})
+# Optional contract columns that the sample does not deliver yet: its files leave them out, as
+# an export of an earlier contract version would (new columns are optional). Every column of
+# version 2 is delivered.
+NOT_DELIVERED: dict[str, frozenset[str]] = {}
 
 
 def delivered_columns(entity: str) -> tuple[str, ...]:

@@ -18,10 +18,10 @@ from zakid_metrics.dashboard.components.sdg_grid import coverage
 from zakid_metrics.dashboard.components.tiles import Freshness, format_value, tile_texts
 from zakid_metrics.dashboard.data import DateBounds
 from zakid_metrics.dashboard.navigation import PAGES
-from zakid_metrics.dashboard.uploads import safe_name, store
+from zakid_metrics.dashboard.uploads import run_ingest, safe_name, store
 from zakid_metrics.errors import UploadError
 from zakid_metrics.kpis import KPIS, KpiResult, Milestone, get
-from zakid_metrics.warehouse import next_snapshot
+from zakid_metrics.warehouse import next_snapshot, read_snapshot
 
 HARNESS = Path(__file__).resolve().with_name("upload_app.py")
 TIMEOUT = 30
@@ -172,6 +172,26 @@ def test_tile_over_target_keeps_the_bar_full_and_says_how_far() -> None:
     assert texts.progress == 1.0
     assert texts.progress_text == "111,8 % des Ziels"
     assert texts.dates == "Stand 25.11.2026 · noch keine Daten geliefert"
+
+
+def test_tile_texts_show_the_change_against_the_month_before_and_the_forecast_status() -> None:
+    trend = ((dt.date(2026, 9, 25), 240), (dt.date(2026, 10, 25), 256), (AS_OF, 268))
+    texts = tile_texts(external_jobs(), "de", FRESH, trend=trend, outlook="on_track")
+    assert (texts.change, texts.change_since) == ("+12", "gegenüber 25.10.2026")
+    assert texts.trend == (240.0, 256.0, 268.0)
+    assert texts.status == ":green[auf Kurs]"
+    # a share changes by percentage points; a value not computed leaves out its point
+    share = dataclasses.replace(external_jobs(0.75), kpi=get("sme_share"))
+    shares = ((dt.date(2026, 9, 25), None), (dt.date(2026, 10, 25), 0.8), (AS_OF, 0.75))
+    texts = tile_texts(share, "en", FRESH, trend=shares)
+    assert (texts.change, texts.change_since, texts.trend) == (
+        "−5.0 pp",
+        "since 2026-10-25",
+        (0.8, 0.75),
+    )
+    # without an earlier point: no change, no line; an unknown status says nothing
+    alone = tile_texts(external_jobs(), "de", FRESH, trend=((AS_OF, 268),), outlook="unknown")
+    assert (alone.change, alone.trend, alone.status) == (None, (), None)
 
 
 @pytest.mark.parametrize(
@@ -429,6 +449,15 @@ COMPANIES_CSV = (
 JOBS_CSV = b"job_id;category\r\nJ1;external\r\n"
 
 
+def test_a_crashed_load_reports_no_traceback(tmp_path: Path) -> None:
+    folder = store([("companies.csv", COMPANIES_CSV)], tmp_path / "data", dt.datetime(2026, 1, 2))
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    outcome = run_ingest(folder, not_a_folder, user="frida")
+    assert (outcome.exit_code, outcome.report) == (1, None)
+    assert outcome.message == f"FileExistsError: [Errno 17] File exists: '{not_a_folder}'"
+
+
 def test_upload_loads_through_the_cli_and_reports_each_file(data_dir: Path) -> None:
     at = AppTest.from_file(str(HARNESS), default_timeout=UPLOAD_TIMEOUT).run()
     at.get("file_uploader")[0].set_value(
@@ -464,3 +493,38 @@ def test_upload_loads_through_the_cli_and_reports_each_file(data_dir: Path) -> N
     assert rejected["Zeile"].tolist() == [3]
     assert rejected["Spalte"].tolist() == ["employees"]
     assert rejected["Wert"].tolist() == ["-3"]
+
+
+def test_an_empty_snapshot_is_applied_only_after_confirmation(data_dir: Path) -> None:
+    at = AppTest.from_file(str(HARNESS), default_timeout=UPLOAD_TIMEOUT).run()
+    at.get("file_uploader")[0].set_value([("companies.csv", COMPANIES_CSV, "text/csv")]).run()
+    at.button(key="upload.start").click().run().run()  # the next run shows a new, empty uploader
+    header_only = COMPANIES_CSV.split(b"\r\n")[0] + b"\r\n"
+    at.get("file_uploader")[0].set_value([("companies.csv", header_only, "text/csv")]).run()
+    at.button(key="upload.start").click().run()
+    assert not at.exception
+
+    held = [w.value for w in at.warning if w.value.startswith("Nicht angewendet")]
+    assert held == [
+        "Nicht angewendet: companies.csv enthält/enthalten keine Zeilen. Als vollständige "
+        "Stände würden sie alle Zeilen ihrer Datenart löschen (Unternehmen); die vorhandenen "
+        "Zeilen wurden deshalb behalten."
+    ]
+    result = at.dataframe[0].value.set_index("Datei")
+    assert result.loc["companies.csv", "Status"] == "fehlgeschlagen"
+    assert result.loc["companies.csv", "Fehler"].startswith(
+        "companies.csv enthält keine Zeilen: Als vollständiger Stand würde sie alle 2 Zeilen"
+    )
+    confirm = at.button(key="upload.confirm_empty.start.2")
+    assert confirm.disabled
+    at.checkbox(key="upload.confirm_empty.2").check().run()
+    at.button(key="upload.confirm_empty.start.2").click().run()
+    assert not at.exception
+    assert at.success[0].value == ("Ladelauf 3: 1 von 1 Dateien geladen, 0 Zeilen abgelehnt.")
+    with read_snapshot(data_dir) as con:
+        assert con.execute("SELECT count(*) FROM companies").fetchone() == (0,)
+        assert con.execute("SELECT run_id, status FROM load_runs ORDER BY 1").fetchall() == [
+            (1, "ok"),
+            (2, "failed"),
+            (3, "ok"),
+        ]

@@ -14,8 +14,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from zakid_metrics.auth import User
-from zakid_metrics.dashboard.components.login import USER_KEY
+from tests.dashboard.conftest import SignIn
 from zakid_metrics.dashboard.navigation import PAGES, PageSpec
 from zakid_metrics.warehouse import next_snapshot
 
@@ -90,10 +89,10 @@ def warehouse(data_dir: Path) -> Path:
     return data_dir
 
 
-def open_page(page: PageSpec) -> AppTest:
+def open_page(page: PageSpec, sign_in: SignIn) -> AppTest:
     """The app with an administrator logged in (the login itself: test_login.py), on `page`."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state[USER_KEY] = User("test", "admin", dt.datetime.now(dt.UTC))
+    sign_in(at, "admin")
     return at.run().switch_page(page.script).run()
 
 
@@ -113,8 +112,10 @@ def table(at: AppTest, index: int) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.url_path)
-def test_page_without_data_explains_how_to_load(page: PageSpec, data_dir: Path) -> None:
-    at = open_page(page)
+def test_page_without_data_explains_how_to_load(
+    page: PageSpec, data_dir: Path, sign_in: SignIn
+) -> None:
+    at = open_page(page, sign_in)
     assert not at.exception
     assert not at.error
     if page.url_path == "upload":  # the way to a first delivery in the app itself
@@ -125,8 +126,8 @@ def test_page_without_data_explains_how_to_load(page: PageSpec, data_dir: Path) 
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.url_path)
-def test_page_with_data(page: PageSpec, warehouse: Path) -> None:
-    at = open_page(page)
+def test_page_with_data(page: PageSpec, warehouse: Path, sign_in: SignIn) -> None:
+    at = open_page(page, sign_in)
     assert not at.exception
     assert not at.error
     # The small warehouse has companies and courses only: a page whose own data is missing
@@ -140,8 +141,8 @@ def test_page_with_data(page: PageSpec, warehouse: Path) -> None:
 DATA_STATUS = next(p for p in PAGES if p.url_path == "data-status")
 
 
-def test_data_status_shows_exact_counts_in_german(warehouse: Path) -> None:
-    at = open_page(DATA_STATUS)
+def test_data_status_shows_exact_counts_in_german(warehouse: Path, sign_in: SignIn) -> None:
+    at = open_page(DATA_STATUS, sign_in)
     said = texts(at)
     assert "Datensätze: 1.241" in said  # 1 234 companies + 7 courses
     assert "Veraltete Datensätze: 3" in said
@@ -149,6 +150,7 @@ def test_data_status_shows_exact_counts_in_german(warehouse: Path) -> None:
     assert "Abgelehnte Zeilen: 2" in said
     assert "Letzte Lieferung älter als 45 Tage: Lehrveranstaltungen (60)." in said
     assert "Abgelehnte Zeilen: 2 · Beanstandungen: 3" in said
+    assert "Jeder externe Arbeitsplatz nennt ein Projekt." in said
 
     entities = table(at, 0).set_index("Datenart")
     assert entities.loc["Unternehmen", "Datensätze"] == COMPANIES
@@ -176,8 +178,46 @@ def test_data_status_shows_exact_counts_in_german(warehouse: Path) -> None:
     ]
 
 
-def test_data_status_switches_to_english(warehouse: Path) -> None:
-    at = open_page(DATA_STATUS)
+def publish_kpi_fixture(data_dir: Path) -> None:
+    """The KPI tests' fixture delivery (tests/zakid_metrics/kpis/conftest.py), published."""
+    from tests.zakid_metrics.kpis.conftest import DELIVERY
+    from tests.zakid_metrics.kpis.conftest import build_warehouse as build_fixture
+
+    build_fixture(data_dir, DELIVERY)
+    with next_snapshot(data_dir) as con:
+        con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('snapshot_run_id', '1'), "
+            "('published_at', '2026-07-01T10:00:05')"
+        )
+
+
+def test_headline_tiles_show_their_monthly_trend_and_change(
+    data_dir: Path, sign_in: SignIn
+) -> None:
+    publish_kpi_fixture(data_dir)
+    at = open_page(next(p for p in PAGES if p.script.endswith("app_pages/overview.py")), sign_in)
+    assert not at.exception
+    tiles = {m.label: m.proto for m in at.metric}
+    # as of the data's last day (1 September 2026), against 1 August: J1-J4 both times; the
+    # line holds the 13 monthly counts from 1 September 2025 on: J1, J2 until June, J3 (30 June)
+    # and J4 (1 July) from July
+    jobs = tiles["Projektbezogene Arbeitsplätze geschaffen"]
+    assert (jobs.body, jobs.delta, jobs.delta_description) == ("4", "±0", "gegenüber 01.08.2026")
+    assert list(jobs.chart_data) == [2.0] * 10 + [4.0] * 3
+
+
+def test_data_status_lists_external_jobs_without_a_project(data_dir: Path, sign_in: SignIn) -> None:
+    publish_kpi_fixture(data_dir)
+    at = open_page(DATA_STATUS, sign_in)
+    # the data's last day (a grant decided on 1 September 2026): J8 and J9 of J5-J9 name no
+    # project
+    assert "2 externe Arbeitsplätze (40,0 %) nennen kein Projekt (Stand 01.09.2026)" in texts(at)
+    unattributed = table(at, len(at.dataframe) - 1)
+    assert unattributed["job_id"].tolist() == ["J8", "J9"]
+
+
+def test_data_status_switches_to_english(warehouse: Path, sign_in: SignIn) -> None:
+    at = open_page(DATA_STATUS, sign_in)
     at.radio(key="app.language").set_value("en").run()
     assert not at.exception
     said = texts(at)
@@ -193,8 +233,10 @@ def selectbox(at: AppTest, label: str) -> Any:
     return next(box for box in at.selectbox if box.label == label)
 
 
-def test_data_status_filters_rejected_rows_by_entity_and_run(warehouse: Path) -> None:
-    at = open_page(DATA_STATUS)
+def test_data_status_filters_rejected_rows_by_entity_and_run(
+    warehouse: Path, sign_in: SignIn
+) -> None:
+    at = open_page(DATA_STATUS, sign_in)
     assert selectbox(at, "Datenart").options == ["Alle Datenarten", "Unternehmen"]
     selectbox(at, "Datenart").set_value("companies").run()
     assert len(table(at, 3)) == 3
@@ -204,8 +246,8 @@ def test_data_status_filters_rejected_rows_by_entity_and_run(warehouse: Path) ->
     assert table(at, 2)["Datei"].tolist() == ["courses.csv"]
 
 
-def test_chosen_run_survives_a_language_switch(warehouse: Path) -> None:
-    at = open_page(DATA_STATUS)
+def test_chosen_run_survives_a_language_switch(warehouse: Path, sign_in: SignIn) -> None:
+    at = open_page(DATA_STATUS, sign_in)
     selectbox(at, "Ladelauf für Dateien und abgelehnte Zeilen").set_value(1).run()
     at.radio(key="app.language").set_value("en").run()
     assert not at.exception
@@ -215,9 +257,9 @@ def test_chosen_run_survives_a_language_switch(warehouse: Path) -> None:
     assert table(at, 2)["File"].tolist() == ["courses.csv"]
 
 
-def test_unreadable_warehouse_is_explained_not_raised(data_dir: Path) -> None:
+def test_unreadable_warehouse_is_explained_not_raised(data_dir: Path, sign_in: SignIn) -> None:
     (data_dir / "warehouse.duckdb").write_bytes(b"this is not a duckdb file")
-    at = open_page(DATA_STATUS)
+    at = open_page(DATA_STATUS, sign_in)
     assert not at.exception
     assert at.error[0].value == "Der veröffentlichte Datenbestand kann nicht gelesen werden."
     assert "Laden Sie die Lieferung neu" in at.info[0].value
@@ -340,3 +382,124 @@ def test_each_cached_read_has_its_own_cache(warehouse: Path) -> None:
     rows = data.source_rows("courses_offered", day, None)
     assert result.value == COURSES
     assert isinstance(rows, pd.DataFrame) and len(rows) == COURSES
+
+
+# --- Finanzen: the funder report's figures, on the KPI fixture's grants -----------------------
+
+
+@pytest.fixture
+def funding_warehouse(data_dir: Path) -> Path:
+    from tests.zakid_metrics.kpis.conftest import DELIVERY
+    from tests.zakid_metrics.kpis.conftest import build_warehouse as build_funding_warehouse
+
+    build_funding_warehouse(data_dir, DELIVERY)
+    with next_snapshot(data_dir) as con:  # published as by a load
+        con.execute(
+            "INSERT INTO meta VALUES ('snapshot_run_id', '1'), "
+            "('published_at', '2026-07-16T08:00:00')"
+        )
+    return data_dir
+
+
+def finance_page(sign_in: SignIn, **state: Any) -> AppTest:
+    """The Finanzen page as of 15 July 2026 (the fixture's last event), `state` chosen first."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    sign_in(at, "admin")
+    for key, value in state.items():
+        at.session_state[key] = value
+    (finance,) = [p for p in PAGES if p.url_path == "finance"]
+    return at.run().switch_page(finance.script).run()
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    """The report's headline figures (the KPI tiles above them left out)."""
+    tiles = {"Abgerufene Fördermittel", "Öffentliche Mittel je externem Arbeitsplatz"}
+    return {m.label: m.value for m in at.metric if m.label not in {*tiles, "Hebel privater Mittel"}}
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The one table that has `column`."""
+    (found,) = [d.value for d in at.dataframe if column in d.value.columns]
+    return found
+
+
+def test_finance_shows_a_grants_interim_report_of_the_last_completed_year(
+    funding_warehouse: Path, sign_in: SignIn
+) -> None:
+    at = finance_page(sign_in, **{"finance.grant": "G1"})
+    assert not at.exception and not at.error
+    assert at.selectbox[1].value == ("interim", 2025)
+    # G1 (ANBest-P, rate 1) in 2025: eligible 108 100, received DB1 + DB2; 1 900 of DB2 unused
+    # at the year's end, 235 days: interest 1 900 x (51 x 7.27 + 184 x 6.27) / 36 500
+    assert metrics(at) == {
+        "Zuwendungsfähige Ausgaben (kumuliert)": "108.100,00 €",
+        "Zuwendungsanteil im Zeitraum": "108.100,00 €",
+        "Erhaltene Mittel": "110.000,00 €",
+        "Zinsen (§ 49a VwVfG)": "79,35 €",
+    }
+    assert "Erstattungsbetrag" not in metrics(at)  # an interim report has none
+    lines = table_with(at, "Ist kumuliert (€)")
+    assert lines["Kategorie"].tolist() == ["Personalausgaben", "Sachausgaben", "Reisen"]
+    assert lines["Status"].tolist() == [
+        "im Plan",
+        "über 20 %: Einwilligung nötig",
+        "überschritten, ausgeglichen",
+    ]
+    assert lines["Ist kumuliert (€)"].tolist() == [90000.0, 12100.0, 6000.0]
+    said = texts(at)
+    assert "mehr als 20 % über dem Plan" in said
+    # own funds of 2025: 12 000 against 10 000 planned
+    assert "übersteigen den Plan um 2.000,00 €" in said
+    idle = table_with(at, "Tage ungenutzt")
+    assert idle[["Abruf-ID", "Betrag (€)", "Tage ungenutzt", "Zinsen (€)"]].values.tolist() == [
+        ["DB2", 1900.0, 235, 79.35]
+    ]
+    assert "Nr. 1.4 ANBest-P (Verwendung binnen 6 Wochen nach Auszahlung)" in said
+    assert "§ 49a Abs. 4 i. V. m. Abs. 3 VwVfG" in said
+
+
+def test_finance_shows_the_refund_and_premature_calls_of_an_ended_cost_basis_grant(
+    funding_warehouse: Path, sign_in: SignIn
+) -> None:
+    at = finance_page(sign_in, **{"finance.grant": "G4"})
+    assert not at.exception and not at.error
+    assert at.selectbox[1].value == ("final", None)
+    # received 11 500, C(30 September 2025) = min(0.5 x 22 000, 10 000); DB9's 1 500 accrues
+    # interest to the end: 1 500 x 29 x 6.27 / 36 500 = 7.47; with DB7 8.37 and DB8 12.74
+    assert metrics(at)["Erstattungsbetrag"] == "1.500,00 €"
+    assert metrics(at)["Zinsen (§ 49a VwVfG)"] == "28,58 €"
+    premature = table_with(at, "Überhang (€)")
+    assert premature[["Abruf-ID", "Überhang (€)", "Tage bis gedeckt"]].values.tolist() == [
+        ["DB7", 3000.0, "14"],
+        ["DB8", 1000.0, "71"],
+        ["DB9", 1500.0, "–"],  # not covered by the grant's end
+    ]
+    assert "ANBest-P-Kosten (Abruf nur für bereits entstandene Kosten)" in texts(at)
+
+
+def test_finance_names_a_missing_base_rate_and_shows_the_rest(
+    funding_warehouse: Path, sign_in: SignIn
+) -> None:
+    at = finance_page(
+        sign_in, **{"finance.grant": "G1", "finance.report_choice": ("interim", 2026)}
+    )
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Für einen Tag fehlt der Basiszinssatz: 2026-01-01."]
+    assert "base_rates.csv" in at.info[0].value
+    # the rest of the page: the reports due and the rules
+    assert "Fällige Nachweise" in texts(at)
+    assert "Rechtsgrundlagen der Zahlen" in texts(at)
+
+
+def test_finance_sums_the_joint_project_over_its_grants(
+    funding_warehouse: Path, sign_in: SignIn
+) -> None:
+    at = finance_page(sign_in)
+    assert not at.exception and not at.error
+    joint = table_with(at, "Einzelansätze über 20 %")
+    # G1 and G2 report on 2025; G4 ended in 2025 and has a final report only
+    assert joint["Förderkennzeichen"].tolist() == ["G1", "G2", "–"]
+    assert joint["Zuwendungsanteil (€)"].tolist() == [108100.0, 26700.0, 134800.0]
+    assert joint["Erhalten (€)"].tolist() == [110000.0, 15000.0, 125000.0]
+    assert joint["Zinsen (€)"].tolist() == [79.35, 105.79, 185.14]
+    assert joint["Einzelansätze über 20 %"].tolist() == [1, 1, 2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,16 @@ from zakid_metrics.auth import Role, User
 from zakid_metrics.dashboard.components.login import USER_KEY
 
 TIMEOUT = 60
+# What the panel reads of a report made earlier (zakid_metrics.reports.manifest).
+MANIFEST = {
+    "report": {
+        "kind": "interim", "title": "Zwischennachweis 2025", "grant_ids": [GRANT_A],
+        "year": 2025, "period": {"from": "2025-01-01", "to": "2025-12-31"},
+        "as_of": "2025-12-31",
+    },
+    "outputs": {"pdf": {"file": "zwischennachweis_x.pdf"}},
+    "snapshot": {"id": "1@2026-01-05T08:00:00"},
+}  # fmt: skip
 
 
 def panel_app() -> None:
@@ -48,7 +59,9 @@ def test_lists_due_reports_and_makes_one(loaded: Path) -> None:
     at = logged_in().run()
     assert not at.exception
     due = at.dataframe[0].value
-    assert list(due.iloc[:, -1]) == [120, 120, 364, 546]  # days left on 31.12.2025
+    # days left on 31.12.2025: the interim reports 2025 of A, C and D, then the final reports
+    # of B (ended 2025), A (ends 30.06.2026: due 31.12.2026), C and D (end of 2026)
+    assert list(due.iloc[:, -1]) == [120, 120, 120, 181, 365, 546, 546]
     assert [s.label for s in at.selectbox] == ["Art des Nachweises", "Förderkennzeichen", "Jahr"]
     assert [s.value for s in at.selectbox] == ["interim", GRANT_A, 2025]
     assert at.caption[-1].value == f"Im Ordner {loaded / 'reports'} liegt noch kein Nachweis."
@@ -88,10 +101,23 @@ def test_a_failure_is_explained_not_thrown(loaded: Path) -> None:
     assert at.error[0].value == "Die Dateien des Nachweises können nicht gespeichert werden."
 
 
-def test_a_viewer_sees_no_form_and_english_labels(loaded: Path) -> None:
+def test_a_viewer_sees_no_form_no_reports_and_english_labels(loaded: Path) -> None:
+    """The voucher lists show personnel costs per position: a viewer gets neither the list
+    of reports nor a button, so the app never serves them a report's bytes."""
+    folder = loaded / "reports"
+    folder.mkdir()
+    (folder / "zwischennachweis_x.pdf").write_bytes(b"%PDF-1.4 personnel costs")
+    (folder / "zwischennachweis_x.manifest.json").write_text(json.dumps(MANIFEST))
+    analyst = logged_in("analyst").run()
+    assert download_labels(analyst)[-4:] == ["CSV", "Excel", "PDF", "Manifest"]
     at = logged_in("viewer").run()
     at.radio(key="app.language").set_value("en").run()
     assert not at.exception
-    assert [h.value for h in at.subheader] == ["Reports due", "Create a report", "Reports created"]
-    assert at.info[0].value == "Only accounts with the role analyst or admin may create reports."
+    assert [h.value for h in at.subheader] == ["Reports due", "Create a report"]
+    assert at.info[0].value == (
+        "Only accounts with the role analyst or admin may create, see and download reports."
+    )
     assert not at.button
+    assert download_labels(at) == ["CSV", "Excel"], "the due dates' table only"
+    shown = " ".join(str(frame.value.to_dict()) for frame in at.dataframe)
+    assert "zwischennachweis" not in shown.lower()

@@ -363,7 +363,7 @@ def test_cli_json_and_exit_codes(delivery: Path, tmp_path: Path) -> None:
     done = run_cli("ingest", str(delivery), "--data-dir", data, "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert set(result) == {"run_id", "status", "files"}
+    assert set(result) == {"run_id", "status", "files", "empty_snapshots"}
     assert set(result["files"][0]) == {
         "file",
         "entity",

@@ -12,7 +12,14 @@ from string import Formatter
 import openpyxl
 import pytest
 
-from pipelines.readers import FILE_ERROR_KINDS, RawRow, RawTable, read_table, sha256_of
+from pipelines.readers import (
+    FILE_ERROR_KINDS,
+    NOTE_CODES,
+    RawRow,
+    RawTable,
+    read_table,
+    sha256_of,
+)
 from zakid_metrics.errors import FileError
 from zakid_metrics.i18n import CATALOGS, LANGUAGES
 
@@ -34,9 +41,10 @@ def write_xlsx(tmp_path: Path, name: str, cells: dict[str, object]) -> Path:
 
 
 def read_error(path: Path, kind: str, **kwargs: int) -> FileError:
-    """The FileError reading `path` raises, checked against its i18n texts in every language."""
+    """The FileError reading `path` (its header, then its rows) raises, checked against its
+    i18n texts in every language."""
     with pytest.raises(FileError) as info:
-        read_table(path, **kwargs)
+        list(read_table(path, **kwargs).iter_rows())
     error = info.value
     assert error.kind == kind
     assert error.params["file"] == path.name
@@ -52,6 +60,11 @@ def read_error(path: Path, kind: str, **kwargs: int) -> FileError:
 def test_every_file_error_kind_has_texts_in_every_language() -> None:
     for lang in LANGUAGES:
         assert {f"file_error.{kind}" for kind in FILE_ERROR_KINDS} <= set(CATALOGS[lang])
+
+
+def test_every_read_note_has_texts_in_every_language() -> None:
+    for lang in LANGUAGES:
+        assert {f"read_note.{code}" for code in NOTE_CODES} <= set(CATALOGS[lang])
 
 
 # CSV: encodings, delimiters, line ends
@@ -100,7 +113,8 @@ def test_utf8_without_bom_comma_lf(tmp_path: Path) -> None:
 
 def test_tab_delimited(tmp_path: Path) -> None:
     table = read_table(write(tmp_path, "jobs.csv", b"job_id\tfte\nJ1\t0.5\n"))
-    assert (table.delimiter, table.decimal) == ("\t", ".")
+    # A TAB file implies no decimal separator: the file's cells decide (see test_ingest_hostile).
+    assert (table.delimiter, table.decimal) == ("\t", None)
     assert table.header == ("job_id", "fte")
     assert table.rows == [RawRow(2, ("J1", "0.5"))]
 
@@ -294,11 +308,12 @@ def test_xlsx_header_in_row_3_with_typed_cells(tmp_path: Path) -> None:
         },
     )
     table = read_table(path)
-    assert (table.format, table.encoding, table.delimiter, table.decimal) == (
+    assert (table.format, table.encoding, table.delimiter, table.decimal, table.sheet) == (
         "xlsx",
         None,
         None,
-        ".",
+        None,
+        "Sheet",
     )
     assert table.header == ("company_id", "joined on", "employees", "turnover", "is craft", "name")
     assert table.header_line == 3

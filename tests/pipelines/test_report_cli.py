@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,9 +11,16 @@ from pathlib import Path
 import pytest
 
 from pipelines.__main__ import main
-from pipelines.ingest import ingest
-from tests.zakid_metrics.reports.conftest import GRANT_A, GRANT_B, write_delivery
+from tests.zakid_metrics.reports.conftest import (
+    GRANT_A,
+    GRANT_B,
+    GRANT_C,
+    GRANT_D,
+    load,
+    write_delivery,
+)
 from zakid_metrics.audit import read_audit
+from zakid_metrics.reports import builder
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,9 +43,7 @@ def report(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("report_cli")
-    data_dir = folder / "data"
-    assert not ingest([write_delivery(folder / "delivery")], data_dir).any_failed
-    return data_dir
+    return load(write_delivery(folder / "delivery"), folder / "data")
 
 
 def test_interim_writes_three_files_and_prints_their_paths(loaded: Path, tmp_path: Path) -> None:
@@ -77,7 +83,7 @@ def test_unknown_grant_lists_the_known_ones(loaded: Path) -> None:
     assert (run.returncode, run.stdout) == (1, "")
     assert run.stderr == (
         "error: There is no grant '01ZK0000' in the published snapshot.\n"
-        f"Known grants: {GRANT_A}, {GRANT_B}. Give one of them as --grant.\n"
+        f"Known grants: {GRANT_A}, {GRANT_B}, {GRANT_C}, {GRANT_D}. Give one of them as --grant.\n"
     )
 
 
@@ -107,8 +113,59 @@ def test_without_a_warehouse_the_hint_says_to_load_data(
     assert not (tmp_path / "reports").exists()
 
 
-def test_an_interim_report_needs_grant_and_year(
-    loaded: Path, capsys: pytest.CaptureFixture[str]
+def test_an_interim_report_needs_a_grant(loaded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "interim", "--year", "2024", "--data-dir", str(loaded)]) == 2
+    assert "the following arguments are required: --grant" in capsys.readouterr().err
+
+
+def test_json_prints_the_figures_and_writes_the_files(
+    loaded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["report", "interim", "--grant", GRANT_A, "--data-dir", str(loaded)]) == 2
-    assert "the following arguments are required: --year" in capsys.readouterr().err
+    code = main(["report", "final", "--grant", GRANT_B, "--json", "--out", str(tmp_path),
+                 "--data-dir", str(loaded)])  # fmt: skip
+    assert code == 0
+    printed = json.loads(capsys.readouterr().out)
+    # exactly the object of CONTRACT.md section 4 (its figures: test_figures.py)
+    assert list(printed) == [
+        "grant_id", "kind", "period_from", "period_to", "regime", "basis", "lines",
+        "total_planned_eur", "total_actual_eur", "grant_share_eur", "received_eur",
+        "refund_due_eur", "idle_funds", "interest_eur", "premature_calls", "revenues",
+    ]  # fmt: skip
+    assert (printed["grant_id"], printed["refund_due_eur"], printed["interest_eur"]) == (
+        GRANT_B,
+        "700.00",
+        "64.54",
+    )
+    manifest = json.loads((tmp_path / f"verwendungsnachweis_{GRANT_B}.manifest.json").read_text())
+    assert manifest["figures"] == printed
+    assert (tmp_path / f"verwendungsnachweis_{GRANT_B}.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_the_year_defaults_to_the_last_completed_one(
+    loaded: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(builder, "last_completed_year", lambda: 2025)
+    code = main(["report", "interim", "--grant", GRANT_D, "--json", "--out", str(tmp_path),
+                 "--data-dir", str(loaded)])  # fmt: skip
+    assert code == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert (printed["period_from"], printed["period_to"]) == ("2025-01-01", "2025-12-31")
+    assert [call["disbursement_id"] for call in printed["premature_calls"]] == ["K-D2", "K-D3"]
+
+
+def test_a_missing_base_rate_says_which_and_how_to_add_it(tmp_path: Path) -> None:
+    # the shipped rates end with 2025; A's final report needs interest in 2026
+    data_dir = load(write_delivery(tmp_path / "delivery"), tmp_path / "data")
+    (data_dir / "reference" / "base_rates.csv").unlink()
+    run = report(data_dir, "final", "--grant", GRANT_A, "--json")
+    assert (run.returncode, run.stdout) == (1, "")
+    assert run.stderr == (
+        "error: No base rate (Basiszinssatz) is known for 01.01.2026.\n"
+        "Add the rate in force from that day (published by the Deutsche Bundesbank) as a line "
+        f"`valid_from,rate_percent,source` to {data_dir / 'reference' / 'base_rates.csv'}, then "
+        "run again.\n"
+    )
+    assert not (data_dir / "reports").exists()

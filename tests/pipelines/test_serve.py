@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -10,6 +11,8 @@ import time
 from pathlib import Path
 
 from tests.pipelines.collector.conftest import ROOT, free_port, run_cli
+from tests.pipelines.collector.test_mqtt import Device, wait_for
+from zakid_metrics.warehouse import read_snapshot
 
 READY = "serve: dashboard http://localhost:"
 
@@ -47,11 +50,12 @@ def test_serve_loads_the_sample_runs_everything_and_stops_on_one_sigint(tmp_path
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.5)
         children = children_of(serve.pid)
-        assert len(children) == 3, log.read_text()  # collector, app, simulator
+        assert len(children) == 4, log.read_text()  # collector, app, scheduler, simulator
         text = log.read_text()
         assert "serve: first start, loading the sample delivery" in text
         assert f"collector http://127.0.0.1:{collector_port}" in text
         assert "[simulator] simulator: " in text
+        assert f"[scheduler] scheduler: running every 300 s on {data_dir}" in text
         serve.send_signal(signal.SIGINT)
         assert serve.wait(timeout=120) == 0, log.read_text()
     finally:
@@ -60,10 +64,68 @@ def test_serve_loads_the_sample_runs_everything_and_stops_on_one_sigint(tmp_path
             serve.wait()
     assert all(gone(pid) for pid in children)
     text = log.read_text()
-    order = [text.index(f"serve: {name} stopped") for name in ("simulator", "app", "collector")]
+    stopped = ("simulator", "scheduler", "app", "collector")
+    order = [text.index(f"serve: {name} stopped") for name in stopped]
     assert order == sorted(order), "simulator first, collector last"
     assert text.rstrip().endswith("serve: stopped")
     # The collector flushed every acknowledged reading on its way out: no log is left.
     assert not list((data_dir / "telemetry" / "wal").rglob("wal-*.log"))
     stats = run_cli("telemetry", "stats", "--data-dir", str(data_dir))
     assert stats.returncode == 0, stats.stderr
+
+
+def test_serve_with_mqtt_starts_the_broker_first_and_stops_it_last(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    port, collector_port, mqtt_port = free_port(), free_port(), free_port()
+    log = tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZAKID_")}
+    env |= {"ZAKID_MQTT_ENABLED": "true", "ZAKID_MQTT_PORT": str(mqtt_port)}
+    with log.open("w") as out:
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "pipelines", "serve", "--data-dir", str(data_dir),
+             "--port", str(port), "--collector-port", str(collector_port), "--no-simulator"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    device = None
+    try:
+        wait_for(lambda: READY in log.read_text() or serve.poll() is not None, "ready", 180)
+        text = log.read_text()
+        assert f"MQTT broker port {mqtt_port}" in text, text
+        assert "[collector] collector main: subscribed to zakid/v1/devices/+/telemetry" in text
+        children = children_of(serve.pid)
+        assert len(children) == 4, text  # broker, collector, app, scheduler
+        (broker_pid,) = [p for p in children if "broker" in Path(f"/proc/{p}/cmdline").read_text()]
+        (mosquitto,) = children_of(broker_pid)
+        with read_snapshot(data_dir) as con:
+            ((device_id,),) = con.execute("SELECT min(device_id) FROM devices").fetchall()
+        issued = run_cli("devices", "token", device_id, "--data-dir", str(data_dir))
+        assert issued.returncode == 0, issued.stderr
+        token = issued.stdout.strip().splitlines()[-1]
+        device = wait_for(
+            lambda: (d := Device(mqtt_port, device_id, token)).refused is None and d,
+            "the new token known to the broker",
+        )
+        assert device.subscribe() == 1
+        now = dt.datetime.now(dt.UTC).isoformat()
+        assert (
+            device.publish([{"device_id": device_id, "seq": 10**9, "ts": now, "inferences": 0}])
+            == 0
+        )
+        assert device.reply() == {"accepted": 1, "duplicates": 0, "rejected": []}
+        serve.send_signal(signal.SIGINT)
+        assert serve.wait(timeout=120) == 0, log.read_text()
+    finally:
+        if device is not None:
+            device.close()
+        if serve.poll() is None:
+            serve.kill()
+            serve.wait()
+    assert all(gone(pid) for pid in [*children, mosquitto])
+    text = log.read_text()
+    order = [text.index(f"serve: {name} stopped") for name in ("app", "collector", "broker")]
+    assert order == sorted(order), "broker last"
+    assert not list((data_dir / "telemetry" / "wal").rglob("wal-*.log"))
+    assert (data_dir / "mqtt" / "db" / "mosquitto.db").exists()  # saved on the way out

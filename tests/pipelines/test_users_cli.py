@@ -76,11 +76,19 @@ def test_add_list_remove(tmp_path: Path) -> None:
     assert [{k: v for k, v in json.loads(line).items() if k != "ts"} for line in lines] == [
         {"user": "cli:ops", "event": "user_added", "details": {"name": "anna", "role": "analyst"}},
         {"user": "cli:ops", "event": "user_added", "details": {"name": "bob", "role": "admin"}},
-        {"user": "cli:ops", "event": "user_disabled", "details": {"name": "bob"}},
-        {"user": "anna", "event": "login_ok", "details": {"role": "analyst"}},
-        {"user": "cli:ops", "event": "user_removed", "details": {"name": "anna"}},
+        {
+            "user": "cli:ops",
+            "event": "user_disabled",
+            "details": {"name": "bob", "sessions_ended": 0},
+        },
+        {"user": "anna", "event": "login_ok", "details": {"role": "analyst", "address": None}},
+        {
+            "user": "cli:ops",
+            "event": "user_removed",
+            "details": {"name": "anna", "sessions_ended": 0},
+        },
         {"user": "cli:ops", "event": "user_enabled", "details": {"name": "bob"}},
-        {"user": "test", "event": "user_removed", "details": {"name": "bob"}},
+        {"user": "test", "event": "user_removed", "details": {"name": "bob", "sessions_ended": 0}},
     ]
     first = json.loads(lines[0])["ts"]
     assert lines[0] == (

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from zakid_metrics.contract import final_report_due
 from zakid_metrics.errors import BaseRateMissingError
 from zakid_metrics.funding import (
     RULES,
@@ -20,7 +21,6 @@ from zakid_metrics.funding import (
     cents,
     cumulative_share,
     einzelansaetze,
-    final_due_on,
     grant_share,
     idle_funds,
     interest,
@@ -336,9 +336,9 @@ def test_revenues_above_plan_are_flagged_with_the_excess() -> None:
 
 
 def test_final_report_due_on_the_last_day_of_the_sixth_month_after_the_end() -> None:
-    assert final_due_on(dt.date(2028, 5, 31)) == dt.date(2028, 11, 30)
-    assert final_due_on(dt.date(2028, 5, 15)) == dt.date(2028, 11, 30)
-    assert final_due_on(dt.date(2028, 8, 31)) == dt.date(2029, 2, 28)
+    assert final_report_due(dt.date(2028, 5, 31)) == dt.date(2028, 11, 30)
+    assert final_report_due(dt.date(2028, 5, 15)) == dt.date(2028, 11, 30)
+    assert final_report_due(dt.date(2028, 8, 31)) == dt.date(2029, 2, 28)
 
 
 def test_every_regime_of_the_contract_has_its_rules() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from zakid_metrics.segments import SEGMENTS, project_partners, segment_rows
+from zakid_metrics.segments import SEGMENTS, project_partners, segment_rows, size_class_basis
 
 COMPANIES = pd.DataFrame(
     {
@@ -65,3 +65,14 @@ def test_companies_count_all_their_projects_and_projects_name_their_company() ->
 
 def test_segments_cover_each_contract_value_once() -> None:
     assert len(SEGMENTS) == len(set(SEGMENTS)) == 4 + 4 + 7 + 6 + 4
+
+
+def test_the_basis_of_the_size_class_names_both_sme_exceptions() -> None:
+    flags = pd.DataFrame(
+        {
+            "size_class_by_headcount_only": [False, True, False, False],
+            "size_class_from_group": [False, False, True, False],
+            "size_class_public_control": [False, False, False, True],
+        }
+    )
+    assert size_class_basis(flags).tolist() == ["own", "headcount_only", "group", "public_control"]

@@ -16,9 +16,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from zakid_metrics import kpis, telemetry, warehouse
-from zakid_metrics.contract import ENTITIES
+from zakid_metrics import funding, kpis, telemetry, warehouse
+from zakid_metrics.contract import ENTITIES, add_months
 from zakid_metrics.errors import PublicModeError
+from zakid_metrics.kpis import dates
+from zakid_metrics.kpis.dates import DateBounds
 from zakid_metrics.settings import get_settings
 from zakid_metrics.warehouse import warehouse_path
 
@@ -152,12 +154,7 @@ def entity_status(today: dt.date | None = None) -> pd.DataFrame:
         [None if pd.isna(day) else (today - day).days for day in loaded_on], dtype="Int64"
     )
     frame["freshness"] = [
-        "never"
-        if pd.isna(age)
-        else "overdue"
-        if age > settings.freshness_warning_days
-        else "current"
-        for age in frame["age_days"]
+        warehouse.freshness(None if pd.isna(age) else int(age)) for age in frame["age_days"]
     ]
     return frame
 
@@ -202,66 +199,14 @@ def rejected_rows(run_id: int, lang: str, entity: str | None = None) -> pd.DataF
 Period = tuple[dt.date, dt.date]
 
 
-@dataclass(frozen=True)
-class DateBounds:
-    """The days the published data speaks about, and the funding period."""
-
-    first: dt.date  # the earliest event in the data (a company joined, a job was created, ...)
-    last: dt.date  # the latest event, or the latest delivery if that is later
-    period_start: dt.date
-    period_end: dt.date
-
-
-# Event dates: what happened on a day, as opposed to planned ones (ends_on, due dates).
-_EVENT_DATES = (
-    ("companies", "joined_on"),
-    ("projects", "started_on"),
-    ("jobs", "created_on"),
-    ("deployments", "went_live_on"),
-    ("sdg_contributions", "reported_on"),
-    ("expenditures", "paid_on"),
-    ("disbursements", "received_on"),
-    ("grants", "decided_on"),
-)
+@cached_read(max_entries=8)
+def _date_bounds(con: duckdb.DuckDBPyConnection, today: dt.date) -> DateBounds:
+    return dates.date_bounds(con, today)
 
 
 def date_bounds() -> DateBounds:
     """First and last day of the data and the funding period (grants, else the settings)."""
-    settings = get_settings()
-    events = " UNION ALL ".join(
-        f"SELECT min({column}) AS first, max({column}) AS last FROM {table}"
-        for table, column in _EVENT_DATES
-    )
-    frame = _read(
-        f"SELECT (SELECT min(first) FROM ({events})) AS first, "
-        f"(SELECT max(last) FROM ({events})) AS last, "
-        "(SELECT max(last_loaded_at) FROM entity_status) AS loaded_at, "
-        "(SELECT min(starts_on) FROM grants) AS period_start, "
-        "(SELECT max(ends_on) FROM grants) AS period_end"
-    )
-    row = frame.iloc[0]
-    today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
-    first = _day(row["first"]) or today
-    last = max(
-        day for day in (_day(row["last"]), _local_day(row["loaded_at"]), first) if day is not None
-    )
-    return DateBounds(
-        first=first,
-        last=last,
-        period_start=_day(row["period_start"]) or settings.funding_period_start,
-        period_end=_day(row["period_end"]) or settings.funding_period_end,
-    )
-
-
-def _day(value: Any) -> dt.date | None:
-    return None if pd.isna(value) else pd.Timestamp(value).date()
-
-
-def _local_day(value: Any) -> dt.date | None:
-    if pd.isna(value):
-        return None
-    zone = get_settings().timezone
-    return pd.Timestamp(value).tz_localize("UTC").tz_convert(zone).date()
+    return _date_bounds(dt.datetime.now(ZoneInfo(get_settings().timezone)).date())
 
 
 @cached_read(max_entries=32)
@@ -283,12 +228,53 @@ def kpi_result(
     return kpis.compute(con, kpi_id, as_of=as_of, period=period)
 
 
+TREND_MONTHS = 12
+"""A tile's trend line: the KPI's value on the same day of each of the 12 months before."""
+
+Trend = tuple[tuple[dt.date, Any], ...]
+
+
+@cached_read(max_entries=32)
+def kpi_trends(
+    con: duckdb.DuckDBPyConnection, kpi_ids: tuple[str, ...], as_of: dt.date, period: Period | None
+) -> dict[str, Trend]:
+    """Per KPI of `kpi_ids`, (day, value) on the same day of each of the TREND_MONTHS months
+    before `as_of` (clamped to the month's end) and on `as_of`, from the registry
+    (kpis.trends): one read for all, as a page's first render pays for it."""
+    days = [add_months(as_of, -months) for months in range(TREND_MONTHS, 0, -1)] + [as_of]
+    return kpis.trends(con, kpi_ids, days, period=period)
+
+
 @cached_read(max_entries=64)
 def source_rows(
     con: duckdb.DuckDBPyConnection, kpi_id: str, as_of: dt.date, period: Period | None
 ) -> pd.DataFrame:
     """The rows KPI `kpi_id` is computed from (its drill-down), with their provenance."""
     return kpis.source_rows(con, kpi_id, as_of=as_of, period=period)
+
+
+@cached_read(max_entries=8)
+def funding_grants(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, funding.GrantFacts]:
+    """The grants decided by `as_of`, as the funding rules see them, by grant_id."""
+    return {grant_id: inputs.grant for grant_id, inputs in funding.read_inputs(con, as_of).items()}
+
+
+@cached_read(max_entries=64)
+def funding_report(
+    con: duckdb.DuckDBPyConnection,
+    grant_id: str,
+    kind: funding.ReportKind,
+    year: int | None,
+    as_of: dt.date,
+) -> funding.FundingFigures:
+    """The figures of a funder report of grant `grant_id` (interim: of `year`) on the snapshot
+    as of `as_of`: funding.report_figures, the computation the reports make. Raises
+    BaseRateMissingError where the interest needs a base rate not known yet (not cached). Days
+    idle and interest run to `as_of` where the period is not over, as in the report."""
+    inputs = funding.read_inputs(con, as_of)[grant_id]
+    period = funding.report_period(inputs.grant, kind, year)
+    rates = funding.load_base_rates(get_settings().data_dir)
+    return funding.report_figures(inputs, kind, period, rates, end_on=as_of)
 
 
 def entity_rows(entity: str) -> pd.DataFrame:

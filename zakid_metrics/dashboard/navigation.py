@@ -34,8 +34,10 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         f"{APP_PAGES}/data_status.py", "page.data_status", ":material/fact_check:", "data-status"
     ),
+    PageSpec(f"{APP_PAGES}/notices.py", "page.notices", ":material/notifications:", "notices"),
     PageSpec(f"{APP_PAGES}/upload.py", "page.upload", ":material/upload_file:", "upload", "admin"),
     PageSpec(f"{APP_PAGES}/devices.py", "page.devices", ":material/key:", "devices", "admin"),
+    PageSpec(f"{APP_PAGES}/alerts.py", "page.alerts", ":material/mail:", "alerts", "admin"),
 )
 PUBLIC = "zakid_metrics/dashboard/public_pages"
 # The public app (ZAKID_MODE=public): no login, reads DATA_DIR/public/ only.

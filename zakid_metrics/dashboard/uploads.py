@@ -21,10 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from zakid_metrics.errors import UploadError
+from zakid_metrics.files import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, atomic_write
+from zakid_metrics.i18n import t
 from zakid_metrics.settings import PROJECT_ROOT
 
 MAX_UPLOAD_MB = 50
 SUFFIXES = (".csv", ".xlsx")
+# load_runs.triggered_by of a load started by an upload: `upload:<user name>`; the command
+# line's own loads say `cli`.
+TRIGGER_PREFIX = "upload:"
+CLI_TRIGGER = "cli"
 UPLOADS_DIR = "uploads"
 INGEST_TIMEOUT_S = 600
 POLL_S = 0.25
@@ -60,7 +66,8 @@ def store(files: Sequence[tuple[str, bytes]], data_dir: Path, now: dt.datetime) 
         number += 1
         folder = root / f"{stamp}_{number}"
     names = [safe_name(name) for name, _ in files]
-    folder.mkdir(parents=True)
+    root.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    folder.mkdir(mode=PRIVATE_DIR_MODE)
     used: set[str] = set()
     for name, (_, content) in zip(names, files, strict=True):
         stem, suffix = name.rsplit(".", 1)
@@ -69,7 +76,7 @@ def store(files: Sequence[tuple[str, bytes]], data_dir: Path, now: dt.datetime) 
             count += 1
             unique = f"{stem}_{count}.{suffix}"
         used.add(unique.lower())
-        (folder / unique).write_bytes(content)
+        atomic_write(folder / unique, content, PRIVATE_FILE_MODE)
     return folder
 
 
@@ -82,16 +89,34 @@ class IngestOutcome:
     message: str  # standard error, e.g. "error: Another load ... is running"
 
 
+def trigger_label(triggered_by: str, lang: str) -> str:
+    """Who started a load, in words: `Upload in der App: anna`, `Kommandozeile`."""
+    if triggered_by.startswith(TRIGGER_PREFIX):
+        return t("trigger.upload", lang, name=triggered_by.removeprefix(TRIGGER_PREFIX))
+    if triggered_by == CLI_TRIGGER:
+        return t("trigger.cli", lang)
+    return triggered_by
+
+
 def run_ingest(
     folder: Path,
     data_dir: Path,
     *,
+    user: str,
     on_wait: Callable[[float], None] | None = None,
     timeout_s: float = INGEST_TIMEOUT_S,
+    allow_empty: Sequence[str] = (),
 ) -> IngestOutcome:
-    """Load `folder` into `data_dir` by the CLI in a subprocess, calling `on_wait(seconds)`."""
+    """Load `folder` into `data_dir` by the CLI in a subprocess, recorded as started by `user`,
+    calling `on_wait(seconds)`.
+
+    `allow_empty` names the entities whose file without rows the user confirmed: it deletes
+    all of their rows (the CLI's --allow-empty).
+    """
     command = [sys.executable, "-m", "pipelines", "ingest", str(folder)]
-    command += ["--data-dir", str(data_dir), "--json"]
+    command += ["--data-dir", str(data_dir), "--json", "--triggered-by", TRIGGER_PREFIX + user]
+    for entity in allow_empty:
+        command += ["--allow-empty", entity]
     started = time.monotonic()
     # Files, not pipes: a pipe that nobody reads while the process runs could fill and block it.
     with (
@@ -120,4 +145,11 @@ def run_ingest(
         report = json.loads(stdout) if stdout.strip() else None
     except json.JSONDecodeError:
         report = None
-    return IngestOutcome(process.returncode, report, stderr.strip())
+    return IngestOutcome(process.returncode, report, _without_traceback(stderr.strip()))
+
+
+def _without_traceback(message: str) -> str:
+    """A crash's last line only: the page never shows a traceback with server paths."""
+    if "Traceback (most recent call last)" not in message:
+        return message
+    return message.splitlines()[-1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -21,7 +21,10 @@ from zakid_metrics.errors import (
     KpiQueryError,
     UnknownKpiError,
 )
+from zakid_metrics.i18n import t
+from zakid_metrics.kpis import funding_steps
 from zakid_metrics.kpis.forecast import Milestone, jobs_forecast
+from zakid_metrics.reference import ReferenceWages, load_reference_wages
 from zakid_metrics.settings import get_settings
 from zakid_metrics.warehouse import install_shared_sql
 
@@ -63,36 +66,68 @@ REQUIRED_KEYS = (
     "definition_en",
     "source",
 )
-OPTIONAL_KEYS = ("dimensions", "postprocess", "overview", "open_data")
+OPTIONAL_KEYS = ("dimensions", "postprocess", "overview", "open_data", "framework")
 # `overview: N` puts the KPI's tile on the overview pages at position N; `open_data:
-# key_figure` exports its value as a key figure of the open data (public KPIs only).
+# key_figure` exports its value as a key figure of the open data (public KPIs only);
+# `framework: code | name | relation | source` names the indicator of a known framework the KPI
+# corresponds to (sql/README.md).
 OpenDataRole = Literal["key_figure"]
 OPEN_DATA_ROLES: tuple[OpenDataRole, ...] = get_args(OpenDataRole)
+# `corresponds`: the KPI measures what the indicator measures (its unit may differ in scale);
+# `in_spirit`: it measures something close, with a different definition (never the same figure).
+FrameworkRelation = Literal["corresponds", "in_spirit"]
+FRAMEWORK_RELATIONS: tuple[FrameworkRelation, ...] = get_args(FrameworkRelation)
 # The named parameters a KPI's SQL may use; compute() binds only those its SQL names.
 PARAMETERS = (
     "as_of",
     "period_from",
     "period_to",
-    "reference_wage",
+    "reference_wages",
     "k_min",
     "funding_period_start",
     "funding_period_end",
 )
 # Python steps a KPI may name in `-- postprocess:`: (its SQL's rows, the bound parameters, the
-# milestones of every KPI) -> the KPI's rows.
+# milestones of every KPI) -> the KPI's rows (one row for a scalar KPI).
 Postprocess = Callable[
     [list[dict[str, Any]], Mapping[str, Any], Mapping[str, tuple[Milestone, ...]]],
     list[dict[str, Any]],
 ]
-POSTPROCESSORS: dict[str, Postprocess] = {"jobs_forecast": jobs_forecast}
+POSTPROCESSORS: dict[str, Postprocess] = {"jobs_forecast": jobs_forecast, **funding_steps.STEPS}
+# Parameters that only postprocess steps read, never SQL: the caller may give them to compute.
+STEP_PARAMETERS = (funding_steps.BASE_RATES,)
 # Telemetry KPIs name the source `telemetry`: they read the temporary tables that
 # zakid_metrics.telemetry.load_window creates on the connection before the query
 # (telemetry_window, telemetry_devices; sql/README.md). Without them such a KPI is not
 # computed (value None), and its freshness is the last reading the window received.
 TELEMETRY_SOURCE = "telemetry"
+FORECAST_KPI = "jobs_forecast_end"
+"""The KPI whose breakdown holds, per KPI id (`kpi_id`), the forecast for the end of the funding
+period: the tiles' status and the `forecast` of `python -m pipelines kpis --json`."""
 TELEMETRY_WINDOW_TABLE = "telemetry_window"
 
 Number = int | float | Decimal
+
+
+@dataclass(frozen=True)
+class FrameworkIndicator:
+    """The indicator of a known framework that a KPI corresponds to, with its source document."""
+
+    code: str  # e.g. `RCR 01`
+    name: str  # the indicator's official name, as the source gives it
+    relation: FrameworkRelation
+    source: str  # the document that defines it, precise enough to look it up
+
+    def text(self, lang: str = "de") -> str:
+        """`Entspricht dem Indikator ERDF RCR 01 „…“ (source).`: the definition panel's and the
+        open data's note."""
+        return t(
+            f"kpi.framework.{self.relation}",
+            lang,
+            code=self.code,
+            name=self.name,
+            source=self.source,
+        )
 
 
 @dataclass(frozen=True)
@@ -117,6 +152,7 @@ class Kpi:
     postprocess: str | None = None
     overview: int | None = None  # tile position on the overview pages
     open_data: OpenDataRole | None = None  # exported into the open data as this
+    framework: FrameworkIndicator | None = None
     path: Path | None = None
 
     def name(self, lang: str = "de") -> str:
@@ -225,6 +261,21 @@ def _parameters(path: Path, sql: str) -> frozenset[str]:
     return used
 
 
+def _framework(path: Path, header: dict[str, str]) -> FrameworkIndicator | None:
+    if "framework" not in header:
+        return None
+    parts = [part.strip() for part in header["framework"].split("|")]
+    if len(parts) != 4 or not all(parts):
+        raise _definition_error(
+            path, "framework is `code | name | relation | source`, four parts, none empty"
+        )
+    code, name, relation, source = parts
+    key = "framework relation"
+    return FrameworkIndicator(
+        code, name, _choice(path, {key: relation}, key, FRAMEWORK_RELATIONS), source
+    )
+
+
 def parse_kpi_file(path: Path) -> Kpi:
     """One KPI file read and checked; KpiDefinitionError names what is wrong and where."""
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -292,6 +343,7 @@ def parse_kpi_file(path: Path) -> Kpi:
         postprocess=postprocess,
         overview=int(overview) if overview is not None else None,
         open_data=open_data,
+        framework=_framework(path, header),
         path=path,
     )
 
@@ -316,14 +368,37 @@ def get(kpi_id: str, registry: Mapping[str, Kpi] | None = None) -> Kpi:
         raise UnknownKpiError(f"There is no KPI `{kpi_id}`.", hint, kpi_id=kpi_id) from None
 
 
+def overview_ids(registry: Mapping[str, Kpi] | None = None) -> list[str]:
+    """The ids of the KPIs marked `overview: N` (default registry: KPIS), in the order of N."""
+    marked = [kpi for kpi in (KPIS if registry is None else registry).values() if kpi.overview]
+    return [kpi.id for kpi in sorted(marked, key=lambda kpi: (kpi.overview, kpi.id))]
+
+
 # --- Computing -----------------------------------------------------------------------------
+
+
+def _wages_of(wages: Any) -> ReferenceWages:
+    """Reference wages a caller gave as {year: amount}."""
+    try:
+        found = ReferenceWages.of(dict(wages))
+    except (InvalidOperation, ValueError, TypeError):
+        found = None
+    if found is None or any(w.eur_per_year < 0 for w in found.wages.values()):
+        raise KpiParameterError(
+            f"reference_wages {wages!r} are not amounts in euros by year.",
+            "Give them as {year: amount}, e.g. {2026: Decimal('48000.00')}, or as ReferenceWages.",
+        )
+    return found
 
 
 def _bind(
     as_of: dt.date, period: tuple[dt.date, dt.date] | None, params: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Every parameter's value: the caller's, else the period's bounds and the settings."""
-    overridable = [p for p in PARAMETERS if p not in ("as_of", "period_from", "period_to")]
+    overridable = [
+        *(p for p in PARAMETERS if p not in ("as_of", "period_from", "period_to")),
+        *STEP_PARAMETERS,
+    ]
     unknown = sorted(set(params) - set(overridable))
     if unknown:
         raise KpiParameterError(
@@ -347,22 +422,17 @@ def _bind(
         "as_of": as_of,
         "period_from": period_from,
         "period_to": period_to,
-        "reference_wage": settings.regional_reference_wage_eur,
+        "reference_wages": None,
         "k_min": settings.k_min,
         "funding_period_start": settings.funding_period_start,
         "funding_period_end": settings.funding_period_end,
         **params,
     }
-    wage = bound["reference_wage"]
-    try:
-        bound["reference_wage"] = Decimal(str(wage))
-    except InvalidOperation:
-        bound["reference_wage"] = Decimal(-1)
-    if isinstance(wage, bool) or bound["reference_wage"] < 0:
-        raise KpiParameterError(
-            f"reference_wage {wage!r} is not an amount in euros.",
-            "Give it as a non-negative number, e.g. Decimal('48000.00').",
-        )
+    wages = bound["reference_wages"]
+    if wages is None:
+        bound["reference_wages"] = load_reference_wages(settings.data_dir)
+    elif not isinstance(wages, ReferenceWages):
+        bound["reference_wages"] = _wages_of(wages)
     k_min = bound["k_min"]
     if isinstance(k_min, bool) or not isinstance(k_min, int) or k_min < 1:
         raise KpiParameterError(f"k_min {k_min!r} is not a whole number >= 1.", "Give e.g. 3.")
@@ -393,9 +463,11 @@ class _Rows:
 
     @classmethod
     def of_records(cls, records: list[dict[str, Any]], columns: list[str]) -> _Rows:
-        """Rows made in Python (a postprocess step); `columns` where there are none."""
+        """Rows made in Python (a postprocess step); `columns` where there are none. A column
+        of whole numbers (or of booleans) becomes nullable Int64 (boolean) in `frame`."""
         names = list(records[0]) if records else columns
-        return cls(names, [""] * len(names), [tuple(r[n] for n in names) for r in records])
+        rows = [tuple(r[n] for n in names) for r in records]
+        return cls(names, [_python_type(rows, i) for i in range(len(names))], rows)
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
@@ -409,6 +481,16 @@ class _Rows:
             elif sql_type == "BOOLEAN":
                 frame[column] = frame[column].astype("boolean")
         return frame
+
+
+def _python_type(rows: list[tuple[Any, ...]], index: int) -> str:
+    """The SQL type a column of a postprocess step's rows stands for where frame() needs it."""
+    values = [row[index] for row in rows if row[index] is not None]
+    if values and all(isinstance(v, bool) for v in values):
+        return "BOOLEAN"
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "BIGINT"
+    return ""
 
 
 def _query_error(kpi: Kpi, error: duckdb.Error) -> KpiQueryError:
@@ -427,8 +509,11 @@ def _query(
     names: frozenset[str],
     bound: Mapping[str, Any],
 ) -> _Rows:
+    values = {name: bound[name] for name in names}
+    if "reference_wages" in values:  # the years up to the as-of date's must have a wage
+        values["reference_wages"] = bound["reference_wages"].up_to(bound["as_of"].year)
     try:
-        result = con.execute(sql, {name: bound[name] for name in names})
+        result = con.execute(sql, values)
         rows = result.fetchall()
     except duckdb.Error as error:
         raise _query_error(kpi, error) from error
@@ -531,16 +616,16 @@ def _result(
     if kpi.reads_telemetry and TELEMETRY_SOURCE not in status:
         return _not_computed(kpi, bound, period, milestones)
     result = _query(con, kpi, kpi.sql, kpi.params, bound)
+    if kpi.postprocess is not None:
+        records = POSTPROCESSORS[kpi.postprocess](result.records(), bound, milestones)
+        # Without rows, the result has the columns every KPI's rows have.
+        result = _Rows.of_records(records, [*kpi.dimensions, "value"])
+    _check_shape(kpi, result.columns, len(result.rows))
     breakdown = None
     if kpi.shape == "scalar":
-        _check_shape(kpi, result.columns, len(result.rows))
         details = dict(zip(result.columns, result.rows[0], strict=True))
         value = details.pop("value")
     else:
-        if kpi.postprocess is not None:
-            records = POSTPROCESSORS[kpi.postprocess](result.records(), bound, milestones)
-            result = _Rows.of_records(records, result.columns)
-        _check_shape(kpi, result.columns, len(result.rows))
         value, details, breakdown = _split_total(kpi, result)
     own, target, final = _targets(kpi, bound["as_of"], milestones)
     progress = None
@@ -607,7 +692,8 @@ def compute(
 ) -> KpiResult:
     """One KPI on the state valid on `as_of`; `period` (first, last day) limits period KPIs.
 
-    `params` overrides the settings' defaults: reference_wage (EUR), k_min,
+    `params` overrides the defaults: reference_wages (ReferenceWages or {year: EUR}; default
+    the reference data, zakid_metrics.reference), k_min,
     funding_period_start and funding_period_end (used where no grant is loaded).
     """
     kpi = get(kpi_id)
@@ -650,6 +736,29 @@ def compute_all(
         kpi.id: _result(con, kpi, bound, period, milestones, status)
         for kpi in chosen
         if audience is None or kpi.audience == audience
+    }
+
+
+def trends(
+    con: duckdb.DuckDBPyConnection,
+    kpi_ids: Iterable[str],
+    days: Sequence[dt.date],
+    *,
+    period: tuple[dt.date, dt.date] | None = None,
+    **params: Any,
+) -> dict[str, tuple[tuple[dt.date, Number | None], ...]]:
+    """Per KPI, (day, value) on each of `days`: the value `compute` gives for that as-of date,
+    with the parameters, targets and freshness read once for all (the tiles' trend lines)."""
+    chosen = [get(kpi_id) for kpi_id in kpi_ids]
+    bound = _bind(max(days), period, params)
+    milestones, status = _milestones(con), _entity_status(con)
+    _prepare(con)
+    return {
+        kpi.id: tuple(
+            (day, _result(con, kpi, {**bound, "as_of": day}, period, milestones, status).value)
+            for day in days
+        )
+        for kpi in chosen
     }
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -71,6 +71,8 @@ class Built:
     as_of: dt.date
     period_start: dt.date
     fleet_window: tuple[dt.datetime, dt.datetime] | None
+    # the framework indicator of each key figure that names one (its KPI header's `framework`)
+    indicators: dict[str, kpis.FrameworkIndicator] = field(default_factory=dict)
 
 
 # --- Reading the public state of the warehouse -----------------------------------------------
@@ -620,4 +622,5 @@ def build(
         as_of=as_of,
         period_start=period_start or settings.funding_period_start,
         fleet_window=None if fleet is None else (fleet.window_start, fleet.window_end),
+        indicators={f.kpi.id: f.kpi.framework for f in shown if f.kpi.framework is not None},
     )

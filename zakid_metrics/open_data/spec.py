@@ -33,6 +33,7 @@ LOCK_FILE: Final = ".export.lock"
 METADATA_FILE: Final = "metadata.json"
 # The export is public by definition: readable by the public app's user too.
 PUBLIC_FILE_MODE: Final = 0o644
+PUBLIC_DIR_MODE: Final = 0o755
 
 LICENSE_NAME: Final = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
 LICENSE_ID: Final = "dl-de/by-2-0"
@@ -304,6 +305,10 @@ DISCLOSURE: dict[str, Disclosure] = {
     ),
     # Salaries are confidential: k employers behind the salaried jobs, none dominating.
     "jobs_well_paid_share": OWN_CELL,
+    # The FTE of the created positions: the same positions as the created-jobs cell.
+    "jobs_created_fte": (cell("jobs", measure="created", category=TOTAL, qualification=TOTAL),),
+    # Where people work: the positions counted, their units the employers.
+    "jobs_in_duisburg_share": OWN_CELL,
     "companies_engaged": (
         cell("companies", breakdown="in_duisburg", size_class=TOTAL, group=TOTAL),
     ),

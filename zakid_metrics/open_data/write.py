@@ -71,6 +71,12 @@ JSONLD_CONTEXT: dict[str, Any] = {
     "checksumValue": "spdx:checksumValue",
     "columns": "zakid:columns",
     "disclosureControl": "zakid:disclosureControl",
+    "conformsTo": "dct:conformsTo",
+    "keyFigureIndicators": "zakid:keyFigureIndicators",
+    "kpiId": "zakid:kpiId",
+    "relation": "zakid:indicatorRelation",
+    "note": {"@id": "skos:note", "@container": "@language"},
+    "skos": "http://www.w3.org/2004/02/skos/core#",
 }
 
 
@@ -194,6 +200,7 @@ def metadata(
                     for column in spec.columns
                 ],
                 "distribution": distributions[spec.name],
+                **(_indicators(built) if spec.name == "key_figures" else {}),
             }
         )
     return {
@@ -213,6 +220,31 @@ def metadata(
         },
         "dataset": datasets,
     }
+
+
+def _indicators(built: Built) -> dict[str, Any]:
+    """Per key figure whose KPI names a framework indicator: the indicator (as the standard the
+    figure conforms to only where it corresponds, not where it is comparable in spirit) and a
+    note saying which of the two it is."""
+    if not built.indicators:
+        return {}
+    listed = []
+    for kpi_id, indicator in built.indicators.items():
+        standard = {
+            "@type": "dct:Standard",
+            "identifier": indicator.code,
+            "title": {"en": indicator.name},
+            "description": {"en": indicator.source},
+        }
+        listed.append(
+            {
+                "kpiId": kpi_id,
+                "relation": indicator.relation,
+                **({"conformsTo": standard} if indicator.relation == "corresponds" else {}),
+                "note": {lang: indicator.text(lang) for lang in ("de", "en")},
+            }
+        )
+    return {"keyFigureIndicators": listed}
 
 
 def _distribution(spec: DatasetSpec, fmt: Format, data: bytes) -> dict[str, Any]:

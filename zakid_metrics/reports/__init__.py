@@ -6,6 +6,7 @@ from zakid_metrics.reports.builder import (
     ReportChoices,
     ReportKind,
     build_report,
+    last_completed_year,
     report_choices,
 )
 from zakid_metrics.reports.generate import (
@@ -25,6 +26,7 @@ __all__ = [
     "ReportKind",
     "build_report",
     "generate_report",
+    "last_completed_year",
     "list_generated",
     "report_choices",
     "reports_dir",

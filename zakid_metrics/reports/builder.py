@@ -1,8 +1,9 @@
 """What a funder report says: one pure data structure, built from one read-only snapshot.
 
-Every figure comes from the KPI registry (compute and source_rows); this module only picks the
-rows of the report's grants and period, adds them up and lays them out. The XLSX and PDF
-writers render the same `Report`, so the two can never disagree.
+Every funding figure comes from the funding rules (`funding.report_figures` on the inputs
+`funding.read_inputs` reads), and every programme figure from the KPI registry; this module
+only picks the report's grants, period and rows and lays them out. The XLSX and PDF writers
+render the same `Report`, so the two can never disagree.
 """
 
 from __future__ import annotations
@@ -11,23 +12,28 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
 
-from zakid_metrics import kpis
-from zakid_metrics.contract import COST_CATEGORIES, ENTITIES
+from zakid_metrics import funding, kpis
+from zakid_metrics.contract import COST_CATEGORIES, ENTITIES, INVENTORY_NET_OVER_EUR
 from zakid_metrics.errors import ReportError, ReportPeriodError, UnknownGrantError, WarehouseError
-from zakid_metrics.kpis.forecast import Milestone
 from zakid_metrics.reports import texts
+from zakid_metrics.reports.sachbericht import (
+    KpiFigure,
+    OwnFigures,
+    Section,
+    read_own_figures,
+    split_targets,
+)
 from zakid_metrics.settings import get_settings
 
 ReportKind = Literal["interim", "final", "summary"]
 REPORT_KINDS: tuple[ReportKind, ...] = get_args(ReportKind)
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 
@@ -50,7 +56,7 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class GrantFacts:
-    """One grant decision (Zuwendungsbescheid) as the snapshot has it."""
+    """One grant decision (Zuwendungsbescheid) as the snapshot has it, for the cover."""
 
     grant_id: str
     recipient: str
@@ -58,120 +64,40 @@ class GrantFacts:
     programme: str
     regime: str
     funding_rate: Decimal
+    vat_deductible: bool
     approved_eur: Decimal
     decided_on: dt.date
     starts_on: dt.date
     ends_on: dt.date
-    drawdown_window: str
-    final_report_due_on: dt.date
-
-
-@dataclass(frozen=True)
-class KpiFigure:
-    """A programme KPI in the Sachbericht: value, the milestone due next, the final target."""
-
-    kpi_id: str
-    label: str
-    unit: str
-    value: int | float | Decimal | None
-    target: Milestone | None
-    final_target: Milestone | None
 
     @property
-    def deviation(self) -> float | None:
-        """Value minus the milestone due next (a share's deviation is a share too)."""
-        if self.value is None or self.target is None:
-            return None
-        return float(self.value) - self.target.target_value
+    def rules(self) -> funding.Regime:
+        """The side conditions of the decision (CONTRACT.md section 4)."""
+        return funding.RULES[self.regime]
 
 
 @dataclass(frozen=True)
-class Section:
-    """A heading of the Sachbericht: its measured part and the field the recipient fills in."""
+class YearLine:
+    """Plan and eligible actual of one Einzelansatz in one calendar year: information only."""
 
-    number: int
-    title: str
-    figures: tuple[KpiFigure, ...]
-    prompt: str
-
-
-@dataclass(frozen=True)
-class PlanRow:
-    """Plan (financing plan) against actual (voucher list) for one line or a sum of lines."""
-
-    label: str
-    grant_id: str | None
-    category: str | None
-    year: int | None  # None: a sum over years
-    planned_eur: Decimal
-    spent_eur: Decimal
-    flagged: bool = False  # only lines of one year are judged by the 20 % rule
-    is_total: bool = False
-
-    @property
-    def over_eur(self) -> Decimal:
-        return self.spent_eur - self.planned_eur
-
-    @property
-    def utilisation(self) -> Decimal | None:
-        """Actual / plan, None without a plan."""
-        if not self.planned_eur:
-            return None
-        return self.spent_eur / self.planned_eur
-
-
-@dataclass(frozen=True)
-class PlanTable:
-    """One table of the plan-versus-actual statement (a year, a grant, or cumulative)."""
-
-    title: str
-    rows: tuple[PlanRow, ...]
-
-    @property
-    def total(self) -> PlanRow:
-        return next(row for row in self.rows if row.is_total)
-
-
-@dataclass(frozen=True)
-class Deviation:
-    """A financing-plan line over plan (budget_line_deviation); `flagged` = more than 20 %."""
-
-    grant_id: str
-    category: str
     year: int
+    category: str
     planned_eur: Decimal
-    spent_eur: Decimal
-    over_eur: Decimal
-    share: float | None  # overrun / plan; None without a plan
-    flagged: bool
-    grant_within_plan: bool
+    actual_eur: Decimal
 
 
 @dataclass(frozen=True)
-class Financing:
-    """The income side: eligible expenditures split into the grant's and the own share."""
+class Statement:
+    """The zahlenmäßiger Nachweis of one grant: its figures by the funding rules."""
 
-    grant_id: str | None  # None: the sum over the report's grants
-    funding_rate: Decimal | None
-    eligible_eur: Decimal
-    grant_share_eur: Decimal
-    own_share_eur: Decimal
-
-
-@dataclass(frozen=True)
-class FundsStatus:
-    """Funds drawn (funds_drawn) against the grant's share of the spending up to the as-of day."""
-
-    grant_id: str | None  # None: the sum over the report's grants
-    approved_eur: Decimal
-    drawn_eur: Decimal
-    pending_eur: Decimal
-    funded_spending_eur: Decimal
+    grant: GrantFacts
+    figures: funding.FundingFigures
+    years: tuple[YearLine, ...]
 
     @property
-    def unspent_eur(self) -> Decimal:
-        """Drawn but not (yet) matched by the grant's share of expenditures."""
-        return self.drawn_eur - self.funded_spending_eur
+    def period_actual_eur(self) -> Decimal:
+        """Eligible amounts of the reporting period (all Einzelansätze)."""
+        return sum((line.period_actual_eur for line in self.figures.lines), Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -187,20 +113,6 @@ class DisbursementRow:
 
 
 @dataclass(frozen=True)
-class IdleRow:
-    """Funds drawn but not spent within the drawdown window (idle_funds, FIFO)."""
-
-    grant_id: str
-    disbursement_id: str
-    received_on: dt.date
-    spend_by: dt.date
-    amount_eur: Decimal
-    idle_at_deadline_eur: Decimal
-    idle_eur: Decimal  # still not covered on the as-of day
-    days_idle: int
-
-
-@dataclass(frozen=True)
 class Voucher:
     """One line of the voucher list (Belegliste)."""
 
@@ -210,12 +122,14 @@ class Voucher:
     paid_on: dt.date
     vendor: str | None
     description: str
-    amount_eur: Decimal
+    amount_eur: Decimal  # gross
+    vat_eur: Decimal  # input VAT contained in amount_eur
+    eligible_eur: Decimal  # funding.eligible: net where the recipient may deduct input VAT
 
 
 @dataclass(frozen=True)
 class VoucherGroup:
-    """The vouchers of one cost category (of one grant), in date order, with their subtotal."""
+    """The vouchers of one cost category (of one grant), in date order, with their subtotals."""
 
     grant_id: str
     category: str
@@ -225,16 +139,36 @@ class VoucherGroup:
     def subtotal_eur(self) -> Decimal:
         return sum((v.amount_eur for v in self.vouchers), ZERO)
 
+    @property
+    def subtotal_vat_eur(self) -> Decimal:
+        return sum((v.vat_eur for v in self.vouchers), ZERO)
+
+    @property
+    def subtotal_eligible_eur(self) -> Decimal:
+        return sum((v.eligible_eur for v in self.vouchers), ZERO)
+
+
+@dataclass(frozen=True)
+class InventoryRow:
+    """An item bought with the grant, over 800 EUR net (Inventarverzeichnis)."""
+
+    item_id: str
+    grant_id: str
+    expenditure_id: str
+    description: str
+    acquired_on: dt.date
+    net_eur: Decimal
+    location: str | None
+
 
 @dataclass(frozen=True)
 class KpiValue:
-    """A registry result the report used, for the manifest: parameters, value, rows used."""
+    """A registry result the report used, for the manifest: parameters and value."""
 
     kpi_id: str
     as_of: dt.date
     period: tuple[dt.date, dt.date] | None
     value: Any
-    rows: tuple[Mapping[str, Any], ...]
 
 
 @dataclass(frozen=True)
@@ -268,16 +202,13 @@ class Report:
     period_to: dt.date
     as_of: dt.date
     snapshot: Snapshot
-    sections: tuple[Section, ...]
-    plan_tables: tuple[PlanTable, ...]
-    category_totals: tuple[PlanRow, ...]  # the period per cost category (for the chart)
-    deviations: tuple[Deviation, ...]
-    financing: tuple[Financing, ...]  # the period; the last one is the total
-    financing_cumulative: tuple[Financing, ...]  # from the start up to the period's end
-    funds: tuple[FundsStatus, ...]  # the last one is the total
+    statements: tuple[Statement, ...]  # one per grant, in the order of `grants`
+    own: OwnFigures | None  # the grant's own Sachbericht figures; None for the summary
+    sections: tuple[Section, ...]  # the joint project's KPIs (context in a grant's report)
     disbursements: tuple[DisbursementRow, ...]
-    idle: tuple[IdleRow, ...]
     voucher_groups: tuple[VoucherGroup, ...]
+    inventory: tuple[InventoryRow, ...]  # final report only
+    base_rates: tuple[funding.BaseRate, ...]  # the rates in force up to the period's end
     kpi_values: tuple[KpiValue, ...]
     notes: tuple[str, ...]
     sources: tuple[SourceFile, ...]
@@ -287,6 +218,16 @@ class Report:
     def grant(self) -> GrantFacts | None:
         """The grant of an interim or final report; None for the joint summary."""
         return self.grants[0] if self.kind != "summary" else None
+
+    @property
+    def statement(self) -> Statement | None:
+        """The statement of an interim or final report; None for the joint summary."""
+        return self.statements[0] if self.kind != "summary" else None
+
+    @property
+    def unfinished(self) -> bool:
+        """The period had not ended on the snapshot's day: provisional figures."""
+        return self.as_of < self.period_to
 
     @property
     def title(self) -> str:
@@ -305,16 +246,35 @@ class Report:
         return "_".join(parts)
 
     @property
+    def regimes(self) -> tuple[funding.Regime, ...]:
+        """The side conditions of the report's grants, each once, in the order of the table."""
+        names = {g.regime for g in self.grants}
+        return tuple(rules for name, rules in funding.RULES.items() if name in names)
+
+    @property
     def voucher_total_eur(self) -> Decimal:
         return sum((group.subtotal_eur for group in self.voucher_groups), ZERO)
+
+    @property
+    def voucher_eligible_eur(self) -> Decimal:
+        return sum((group.subtotal_eligible_eur for group in self.voucher_groups), ZERO)
 
     @property
     def voucher_count(self) -> int:
         return sum(len(group.vouchers) for group in self.voucher_groups)
 
+    def figures_json(self) -> dict[str, object] | list[dict[str, object]]:
+        """The `report --json` object (CONTRACT.md section 4); the summary: one per grant."""
+        if self.statement is not None:
+            return self.statement.figures.as_json()
+        return [statement.figures.as_json() for statement in self.statements]
+
     def cover_facts(self) -> list[tuple[str, str]]:
         """The Deckblatt as (label, text) pairs, in the agency's terms."""
         grants = self.grants
+        period = texts.period(self.period_from, self.period_to)
+        if self.unfinished:
+            period += f" (noch nicht abgeschlossen; Stand {texts.day(self.as_of)})"
         facts = [
             ("Berichtsart", texts.KIND_SUBTITLES[self.kind]),
             ("Zuwendungsempfänger", "; ".join(dict.fromkeys(g.recipient for g in grants))),
@@ -323,7 +283,11 @@ class Report:
             ("Vorhaben", texts.PROJECT_NAME),
             ("Programm", ", ".join(dict.fromkeys(g.programme for g in grants))),
             ("Zuwendungsgeber", texts.FUNDER),
-            ("Nebenbestimmungen", ", ".join(dict.fromkeys(g.regime for g in grants))),
+            ("Nebenbestimmungen", "; ".join(rules.title for rules in self.regimes)),
+            (
+                "Finanzierungsart",
+                ", ".join(dict.fromkeys(texts.BASIS_NAMES[rules.basis] for rules in self.regimes)),
+            ),
             (
                 "Bewilligungszeitraum",
                 texts.period(min(g.starts_on for g in grants), max(g.ends_on for g in grants)),
@@ -331,9 +295,12 @@ class Report:
             ("Bewilligte Zuwendung", texts.eur(sum((g.approved_eur for g in grants), ZERO))),
         ]
         if self.grant is not None:
-            facts.append(("Förderquote", texts.percent(self.grant.funding_rate, 2)))
+            facts += [
+                ("Förderquote", texts.percent(self.grant.funding_rate, 2)),
+                ("Vorsteuerabzug", texts.VAT_STATUS[self.grant.vat_deductible]),
+            ]
         facts += [
-            ("Berichtszeitraum", texts.period(self.period_from, self.period_to)),
+            ("Berichtszeitraum", period),
             ("Stand", texts.day(self.as_of)),
             (
                 "Snapshot-ID",
@@ -456,18 +423,29 @@ def _year_error(grant_id: str | None, year: int | None, valid: list[int]) -> Rep
 # --- Building ---------------------------------------------------------------------------------
 
 
+def last_completed_year(now: dt.datetime | None = None) -> int:
+    """The last calendar year that has ended at `now` (default: now) in ZAKID_TIMEZONE: an
+    interim report's default year."""
+    zone = ZoneInfo(get_settings().timezone)
+    return (now.astimezone(zone) if now else dt.datetime.now(zone)).year - 1
+
+
 def build_report(
     con: duckdb.DuckDBPyConnection,
     kind: ReportKind,
     *,
     grant_id: str | None = None,
     year: int | None = None,
+    rates: funding.BaseRates | None = None,
 ) -> Report:
     """The report of `kind` on the snapshot `con` is open on (read-only).
 
-    interim: one grant and calendar year (clipped to the grant's period); final: one grant's
-    whole period; summary: all grants, one calendar year or (without `year`) their whole span.
-    The as-of day is the period's end, or the snapshot's day where that comes first.
+    interim: one grant and calendar year (default: the last completed year), clipped to the
+    grant's period; final: one grant's whole period; summary: all grants whose period touches
+    one calendar year or (without `year`) their whole span. The as-of day is the period's end,
+    or the snapshot's day where that comes first. `rates` are the base rates for interest
+    (default: the shipped ones, extended from the configured data directory); a day without a
+    known rate raises BaseRateMissingError naming it.
     """
     if kind not in REPORT_KINDS:
         raise ReportError(
@@ -478,360 +456,260 @@ def build_report(
     if kind == "summary":
         if not all_grants:
             _find_grant(all_grants, None)
-        grants = all_grants
-        first, last = min(g.starts_on for g in grants), max(g.ends_on for g in grants)
+        first = min(g.starts_on for g in all_grants)
+        last = max(g.ends_on for g in all_grants)
         if year is None:
             period_from, period_to = first, last
-        elif year in summary_years(grants, snapshot.published_on):
-            period_from, period_to = (
-                max(first, dt.date(year, 1, 1)),
-                min(last, dt.date(year, 12, 31)),
-            )
+        elif year in summary_years(all_grants, snapshot.published_on):
+            period_from = max(first, dt.date(year, 1, 1))
+            period_to = min(last, dt.date(year, 12, 31))
         else:
-            raise _year_error(None, year, summary_years(grants, snapshot.published_on))
+            raise _year_error(None, year, summary_years(all_grants, snapshot.published_on))
+        # the grants of the period, as far as they were decided by the as-of day
+        as_of = min(period_to, snapshot.published_on)
+        grants = tuple(
+            g
+            for g in all_grants
+            if g.starts_on <= period_to and g.ends_on >= period_from and g.decided_on <= as_of
+        )
+        if not grants:
+            raise ReportError(
+                f"No grant of the joint project was decided by {texts.day(as_of)}.",
+                "Choose a later year.",
+            )
     else:
         grant = _find_grant(all_grants, grant_id)
         grants = (grant,)
         if kind == "final":
-            period_from, period_to, year = grant.starts_on, grant.ends_on, None
+            year = None
         else:
+            year = last_completed_year() if year is None else year
             valid = interim_years(con, grant.grant_id, snapshot.published_on)
             if year not in valid:
                 raise _year_error(grant.grant_id, year, valid)
-            period_from, period_to = (
-                max(grant.starts_on, dt.date(year, 1, 1)),
-                dt.date(year, 12, 31),
-            )
+        period_from, period_to = funding.report_period(_facts(grant), kind, year)
     as_of = min(period_to, snapshot.published_on)
-    return _Builder(con, kind, grants, year, period_from, period_to, as_of, snapshot).build()
+    if rates is None:
+        rates = funding.load_base_rates(get_settings().data_dir)
+    builder = _Builder(con, kind, grants, (period_from, period_to), as_of, rates)
+    return builder.build(year, snapshot)
+
+
+def _facts(grant: GrantFacts) -> funding.GrantFacts:
+    """The grant as the funding rules take it."""
+    return funding.GrantFacts(
+        grant_id=grant.grant_id,
+        regime=grant.regime,
+        funding_rate=grant.funding_rate,
+        approved_eur=grant.approved_eur,
+        starts_on=grant.starts_on,
+        ends_on=grant.ends_on,
+        vat_deductible=grant.vat_deductible,
+    )
 
 
 class _Builder:
-    """One report's registry calls and the rows picked from them."""
+    """One report's rule calls, registry calls and the rows picked for it."""
 
     def __init__(
         self,
         con: duckdb.DuckDBPyConnection,
         kind: ReportKind,
         grants: tuple[GrantFacts, ...],
-        year: int | None,
-        period_from: dt.date,
-        period_to: dt.date,
+        period: tuple[dt.date, dt.date],
         as_of: dt.date,
-        snapshot: Snapshot,
+        rates: funding.BaseRates,
     ) -> None:
-        self.con, self.kind, self.grants, self.year = con, kind, grants, year
-        self.period = (period_from, period_to)
-        self.cumulative = (min(g.starts_on for g in grants), period_to)
-        self.as_of, self.snapshot = as_of, snapshot
-        self.ids = {g.grant_id for g in grants}
+        self.con, self.kind, self.grants = con, kind, grants
+        self.period, self.as_of, self.rates = period, as_of, rates
+        self.ids = [g.grant_id for g in grants]
         self.used: list[KpiValue] = []
-        self.stale_rows = 0
 
-    def compute(self, kpi_id: str, period: tuple[dt.date, dt.date] | None = None) -> Any:
-        result = kpis.compute(self.con, kpi_id, as_of=self.as_of, period=period)
-        self.stale_rows = max(self.stale_rows, result.stale_rows)
-        return result
-
-    def record(self, kpi_id: str, result: Any, rows: list[dict[str, Any]], value: Any) -> None:
-        self.used.append(KpiValue(kpi_id, self.as_of, result.period, value, tuple(rows)))
-
-    def own_rows(self, frame: pd.DataFrame | None) -> list[dict[str, Any]]:
-        """A breakdown's rows of the report's grants, as plain Python values."""
-        if frame is None or frame.empty:
-            return []
-        return [row for row in records(frame) if row["grant_id"] in self.ids]
-
-    def build(self) -> Report:
-        lines, cumulative_lines, deviations = self.plan()
-        plan_tables = self.plan_tables(lines, cumulative_lines)
-        financing = self.financing(lines)
-        financing_cumulative = self.financing(cumulative_lines)
-        funds, disbursements = self.funds(financing_cumulative)
-        idle = self.idle_funds()
+    def build(self, year: int | None, snapshot: Snapshot) -> Report:
+        inputs = funding.read_inputs(self.con, self.as_of)
+        for grant in self.grants:
+            if grant.grant_id not in inputs:  # funding.read_inputs: decided by the as-of day
+                raise ReportError(
+                    f"Grant {grant.grant_id} was decided on {texts.day(grant.decided_on)}, after "
+                    f"the report's as-of day {texts.day(self.as_of)}.",
+                    "Report on a period that ends on or after the day of the decision.",
+                    grant_id=grant.grant_id,
+                )
+        statements = tuple(self.statement(g, inputs[g.grant_id]) for g in self.grants)
         groups = self.vouchers()
+        own = None
+        if self.kind != "summary":
+            grant = self.grants[0]
+            own = read_own_figures(
+                self.con, grant.grant_id, grant.recipient, self.period, self.as_of
+            )
         sections = self.sections()
-        notes = self.notes(groups)
-        sources, runs = self.provenance()
+        entities = self.entities()
+        sources, runs = self.provenance(entities, snapshot)
         return Report(
             kind=self.kind,
             grants=self.grants,
-            year=self.year,
+            year=year,
             period_from=self.period[0],
             period_to=self.period[1],
             as_of=self.as_of,
-            snapshot=self.snapshot,
+            snapshot=snapshot,
+            statements=statements,
+            own=own,
             sections=sections,
-            plan_tables=plan_tables,
-            category_totals=tuple(_by_category(lines, None, "")),
-            deviations=deviations,
-            financing=financing,
-            financing_cumulative=financing_cumulative,
-            funds=funds,
-            disbursements=disbursements,
-            idle=idle,
+            disbursements=self.disbursements(),
             voucher_groups=groups,
+            inventory=self.inventory() if self.kind == "final" else (),
+            base_rates=tuple(r for r in self.rates.rates if r.valid_from <= self.period[1]),
             kpi_values=tuple(self.used),
-            notes=notes,
+            notes=self.notes(groups, entities),
             sources=sources,
             load_runs=runs,
         )
 
-    # -- plan against actual
+    # -- the zahlenmäßiger Nachweis: every figure by the funding rules
 
-    def plan_lines(
-        self, period: tuple[dt.date, dt.date], flags: Mapping[Any, bool]
-    ) -> list[PlanRow]:
-        """Every (grant, category, year) line of `period`, zeros where the registry has none."""
-        result = self.compute("budget_utilisation", period)
-        rows = self.own_rows(result.breakdown)
-        self.record("budget_utilisation", result, rows, _sum(rows, "spent_eur"))
-        found = {(r["grant_id"], r["category"], r["year"]): r for r in rows}
-        extra_categories = sorted({r["category"] for r in rows} - set(COST_CATEGORIES))
+    def statement(self, grant: GrantFacts, inputs: funding.FundingInputs) -> Statement:
+        """The grant's figures over its part of the period (the summary reports each grant's
+        part as an interim statement: no refund before the grant's own final report)."""
+        period = (max(self.period[0], grant.starts_on), min(self.period[1], grant.ends_on))
+        kind: funding.ReportKind = "final" if self.kind == "final" else "interim"
+        figures = funding.report_figures(inputs, kind, period, self.rates, end_on=self.as_of)
+        return Statement(grant, figures, tuple(self.years(inputs, period)))
+
+    def years(
+        self, inputs: funding.FundingInputs, period: tuple[dt.date, dt.date]
+    ) -> list[YearLine]:
+        """Plan and eligible actual per Einzelansatz and calendar year of the period."""
         lines = []
-        for grant in self.grants:
-            first = max(grant.starts_on, period[0]).year
-            last = min(grant.ends_on, period[1]).year
-            years = set(range(first, last + 1)) | {
-                year for (g, _, year) in found if g == grant.grant_id
-            }
-            for year in sorted(years):
-                for category in (*COST_CATEGORIES, *extra_categories):
-                    row = found.get((grant.grant_id, category, year), {})
+        for year in range(period[0].year, period[1].year + 1):
+            span = (max(period[0], dt.date(year, 1, 1)), min(period[1], dt.date(year, 12, 31)))
+            plan = [p for p in inputs.plan if p.year == year]
+            for line in funding.einzelansaetze(inputs.grant, plan, inputs.vouchers, span, "final"):
+                if line.planned_eur or line.period_actual_eur:
                     lines.append(
-                        PlanRow(
-                            texts.CATEGORY_NAMES.get(category, category),
-                            grant.grant_id,
-                            category,
-                            year,
-                            row.get("planned_eur", ZERO),
-                            row.get("spent_eur", ZERO),
-                            flagged=flags.get((grant.grant_id, category, year), False),
-                        )
+                        YearLine(year, line.category, line.planned_eur, line.period_actual_eur)
                     )
         return lines
 
-    def plan(self) -> tuple[list[PlanRow], list[PlanRow], tuple[Deviation, ...]]:
-        result = self.compute("budget_line_deviation", self.period)
-        rows = self.own_rows(result.breakdown)
-        self.record("budget_line_deviation", result, rows, len(rows))
-        deviations = tuple(
-            Deviation(
-                r["grant_id"],
-                r["category"],
-                r["year"],
-                r["planned_eur"],
-                r["spent_eur"],
-                r["over_eur"],
-                r["value"],
-                r["flagged"],
-                r["grant_within_plan"],
-            )
-            for r in rows
-        )
-        flags = {(d.grant_id, d.category, d.year): d.flagged for d in deviations}
-        lines = self.plan_lines(self.period, flags)
-        cumulative = (
-            lines if self.cumulative == self.period else self.plan_lines(self.cumulative, {})
-        )
-        return lines, cumulative, deviations
-
-    def plan_tables(self, lines: list[PlanRow], cumulative: list[PlanRow]) -> tuple[PlanTable, ...]:
-        span = texts.period(*self.period)
-        since = texts.period(*self.cumulative)
-        if self.kind == "interim":
-            return (
-                PlanTable(f"Berichtsjahr {self.year} ({span})", tuple(_with_total(lines))),
-                PlanTable(
-                    f"Kumuliert seit Beginn ({since})",
-                    tuple(_by_category(cumulative, None, "Summe")),
-                ),
-            )
-        if self.kind == "final":
-            years = sorted({line.year for line in lines if line.year is not None})
-            tables = [
-                PlanTable(
-                    f"Jahr {year}",
-                    tuple(
-                        _with_total([line for line in lines if line.year == year], f"Summe {year}")
-                    ),
-                )
-                for year in years
-            ]
-            tables.append(
-                PlanTable(f"Gesamte Laufzeit ({span})", tuple(_by_category(lines, None, "Summe")))
-            )
-            return tuple(tables)
-        tables = []
-        for grant in self.grants:
-            own = [line for line in lines if line.grant_id == grant.grant_id]
-            if self.year is not None:
-                rows = _with_total(own, f"Summe {grant.grant_id}")
-            else:
-                rows = _by_category(own, grant.grant_id, f"Summe {grant.grant_id}")
-            tables.append(PlanTable(f"{grant.grant_id} – {grant.recipient} ({span})", tuple(rows)))
-        tables.append(
-            PlanTable(f"Verbund gesamt ({span})", tuple(_by_category(lines, None, "Summe Verbund")))
-        )
-        return tuple(tables)
-
-    # -- income side, funds drawn, idle funds
-
-    def financing(self, lines: list[PlanRow]) -> tuple[Financing, ...]:
-        """Per grant: eligible expenditures × funding rate, rounded half up on the total."""
-        rows = []
-        for grant in self.grants:
-            eligible = sum((ln.spent_eur for ln in lines if ln.grant_id == grant.grant_id), ZERO)
-            share = (eligible * grant.funding_rate).quantize(CENT, rounding=ROUND_HALF_UP)
-            rows.append(
-                Financing(grant.grant_id, grant.funding_rate, eligible, share, eligible - share)
-            )
-        rate = rows[0].funding_rate if len(rows) == 1 else None
-        rows.append(
-            Financing(
-                None,
-                rate,
-                sum((r.eligible_eur for r in rows), ZERO),
-                sum((r.grant_share_eur for r in rows), ZERO),
-                sum((r.own_share_eur for r in rows), ZERO),
-            )
-        )
-        return tuple(rows)
-
-    def funds(
-        self, financing_cumulative: tuple[Financing, ...]
-    ) -> tuple[tuple[FundsStatus, ...], tuple[DisbursementRow, ...]]:
-        result = self.compute("funds_drawn")
-        rows = {r["grant_id"]: r for r in self.own_rows(result.breakdown)}
-        self.record("funds_drawn", result, list(rows.values()), _sum(rows.values(), "value"))
-        funded = {f.grant_id: f.grant_share_eur for f in financing_cumulative}
-        statuses = [
-            FundsStatus(
-                grant.grant_id,
-                grant.approved_eur,
-                rows.get(grant.grant_id, {}).get("value", ZERO),
-                rows.get(grant.grant_id, {}).get("pending_eur", ZERO),
-                funded[grant.grant_id],
-            )
-            for grant in self.grants
-        ]
-        statuses.append(
-            FundsStatus(
-                None,
-                sum((s.approved_eur for s in statuses), ZERO),
-                sum((s.drawn_eur for s in statuses), ZERO),
-                sum((s.pending_eur for s in statuses), ZERO),
-                sum((s.funded_spending_eur for s in statuses), ZERO),
-            )
-        )
-        calls = self.own_rows(kpis.source_rows(self.con, "funds_drawn", as_of=self.as_of))
-        disbursements = []
-        for call in calls:
-            received = call["received_on"]
-            if received is not None and received > self.as_of:
-                received = None
-            in_period = self.period[0] <= (received or call["requested_on"]) <= self.period[1]
-            disbursements.append(
-                DisbursementRow(
-                    call["disbursement_id"],
-                    call["grant_id"],
-                    call["requested_on"],
-                    received,
-                    call["amount_eur"],
-                    in_period,
-                )
-            )
-        return tuple(statuses), tuple(disbursements)
-
-    def idle_funds(self) -> tuple[IdleRow, ...]:
-        """Disbursements whose window ended in the period without being fully spent in time."""
-        result = self.compute("idle_funds")
-        rows = [r for r in self.own_rows(result.breakdown) if r["spend_by"] >= self.period[0]]
-        self.record("idle_funds", result, rows, _sum(rows, "value"))
-        return tuple(
-            IdleRow(
-                r["grant_id"],
-                r["disbursement_id"],
-                r["received_on"],
-                r["spend_by"],
-                r["amount_eur"],
-                r["idle_at_deadline_eur"],
-                r["value"],
-                r["days_idle"],
-            )
-            for r in rows
-        )
-
-    # -- voucher list
-
     def vouchers(self) -> tuple[VoucherGroup, ...]:
-        frame = kpis.source_rows(
-            self.con, "budget_utilisation", as_of=self.as_of, period=self.period
-        )
-        rows = self.own_rows(frame)
-        order = {category: n for n, category in enumerate(COST_CATEGORIES)}
-        rows.sort(
-            key=lambda r: (
-                r["grant_id"],
-                order.get(r["category"], len(order)),
-                r["category"],
-                r["paid_on"],
-                r["expenditure_id"],
-            )
-        )
+        """The vouchers of the report's grants paid in the period (and their grant's period)."""
+        rows = self.con.execute(
+            f"""
+            SELECT e.expenditure_id, e.grant_id, e.category, e.paid_on, e.vendor, e.description,
+                   e.amount_eur, coalesce(e.vat_eur, 0)
+            FROM expenditures e JOIN grants g USING (grant_id)
+            WHERE e.grant_id IN ({", ".join("?" for _ in self.ids)})
+              AND e.paid_on BETWEEN greatest(g.starts_on, ?) AND least(g.ends_on, ?)
+              AND e.paid_on <= ?
+            """,
+            [*self.ids, *self.period, self.as_of],
+        ).fetchall()
+        facts = {g.grant_id: _facts(g) for g in self.grants}
+        order = {grant_id: n for n, grant_id in enumerate(self.ids)}
         groups: dict[tuple[str, str], list[Voucher]] = {}
-        for r in rows:
-            groups.setdefault((r["grant_id"], r["category"]), []).append(
-                Voucher(
-                    r["expenditure_id"],
-                    r["grant_id"],
-                    r["category"],
-                    r["paid_on"],
-                    r["vendor"],
-                    r["description"],
-                    r["amount_eur"],
-                )
+        for row in sorted(
+            rows,
+            key=lambda r: (order[r[1]], _category_order(r[2]), r[3], r[0]),
+        ):
+            expenditure_id, grant_id, category, paid_on, *_, amount, vat = row
+            eligible = funding.eligible(
+                facts[grant_id], funding.Voucher(expenditure_id, category, paid_on, amount, vat)
             )
+            groups.setdefault((grant_id, category), []).append(Voucher(*row, eligible_eur=eligible))
         return tuple(VoucherGroup(g, c, tuple(v)) for (g, c), v in groups.items())
 
-    # -- Sachbericht, notes, provenance
+    def disbursements(self) -> tuple[DisbursementRow, ...]:
+        """The calls of the report's grants requested by the as-of day."""
+        rows = self.con.execute(
+            f"""
+            SELECT disbursement_id, grant_id, requested_on,
+                   CASE WHEN received_on <= ? THEN received_on END, amount_eur
+            FROM disbursements
+            WHERE grant_id IN ({", ".join("?" for _ in self.ids)}) AND requested_on <= ?
+            ORDER BY grant_id, coalesce(received_on, requested_on), disbursement_id
+            """,
+            [self.as_of, *self.ids, self.as_of],
+        ).fetchall()
+        first, last = self.period
+        return tuple(
+            DisbursementRow(*row, in_period=first <= (row[3] or row[2]) <= last) for row in rows
+        )
+
+    def inventory(self) -> tuple[InventoryRow, ...]:
+        """The grant's items over 800 EUR net, each on a voucher of the same grant."""
+        rows = self.con.execute(
+            """
+            SELECT i.item_id, i.grant_id, i.expenditure_id, i.description, i.acquired_on,
+                   i.net_eur, i.location
+            FROM inventory i JOIN expenditures e
+              ON e.expenditure_id = i.expenditure_id AND e.grant_id = i.grant_id
+            WHERE i.grant_id = ? AND i.net_eur > ? AND i.acquired_on <= ?
+            ORDER BY i.acquired_on, i.item_id
+            """,
+            [self.ids[0], INVENTORY_NET_OVER_EUR, self.as_of],
+        ).fetchall()
+        return tuple(InventoryRow(*row) for row in rows)
+
+    # -- the Sachbericht's joint-project KPIs, notes, provenance
 
     def sections(self) -> tuple[Section, ...]:
+        results = kpis.compute_all(
+            self.con,
+            as_of=self.as_of,
+            kpi_ids=[kpi_id for _, kpi_ids, _ in texts.SECTIONS for kpi_id in kpi_ids],
+        )
         sections = []
         for number, (title, kpi_ids, prompt) in enumerate(texts.SECTIONS, start=1):
             figures = []
             for kpi_id in kpi_ids:
-                result = self.compute(kpi_id)
-                self.record(kpi_id, result, [], _plain(result.value))
+                result = results[kpi_id]
+                value = _plain(result.value)
+                self.used.append(KpiValue(kpi_id, self.as_of, result.period, value))
+                target, later = split_targets(result.milestones, self.period[1])
                 figures.append(
                     KpiFigure(
                         kpi_id,
                         texts.KPI_LABELS.get(kpi_id, result.kpi.name_de),
                         result.kpi.unit,
-                        _plain(result.value),
-                        result.target,
-                        result.final_target,
+                        value,
+                        target,
+                        later,
                     )
                 )
             sections.append(Section(number, title, tuple(figures), prompt))
         return tuple(sections)
 
-    def notes(self, groups: tuple[VoucherGroup, ...]) -> tuple[str, ...]:
+    def entities(self) -> list[str]:
+        """The entities the report reads, in the contract's order."""
+        read = {"grants", "budget", "expenditures", "disbursements", "revenues", "targets"}
+        if self.kind != "summary":
+            read |= {"jobs", "projects", "deployments"}
+        if self.kind == "final":
+            read.add("inventory")
+        for value in self.used:
+            read.update(kpis.get(value.kpi_id).sources)
+        return [name for name in ENTITIES if name in read]
+
+    def notes(self, groups: tuple[VoucherGroup, ...], entities: list[str]) -> tuple[str, ...]:
         notes = []
         if self.as_of < self.period[1]:
             notes.append(texts.OPEN_PERIOD.format(as_of=texts.day(self.as_of)))
         if not groups:
             notes.append(texts.NO_VOUCHERS)
-        if self.stale_rows:
-            notes.append(texts.STALE_ROWS.format(count=texts.number(self.stale_rows)))
+        (stale,) = self.con.execute(
+            "SELECT coalesce(sum(stale_rows), 0) FROM entity_status "
+            f"WHERE entity IN ({', '.join('?' for _ in entities)})",
+            entities,
+        ).fetchone()
+        if stale:
+            notes.append(texts.STALE_ROWS.format(count=texts.number(stale)))
         return tuple(notes)
 
-    def provenance(self) -> tuple[tuple[SourceFile, ...], tuple[LoadRun, ...]]:
+    def provenance(
+        self, names: list[str], snapshot: Snapshot
+    ) -> tuple[tuple[SourceFile, ...], tuple[LoadRun, ...]]:
         """The files whose rows make up the state the report read, and their load runs."""
-        entities = {"grants", "targets"}  # cover facts and the Sachbericht's milestones
-        for value in self.used:
-            entities.update(kpis.get(value.kpi_id).sources)
-        names = [name for name in ENTITIES if name in entities]
         # Table names come from the contract, never from input: safe to place in the SQL.
         origins = " UNION ".join(
             f"SELECT DISTINCT '{name}' AS entity, _run_id AS run_id, _file AS file FROM {name}"
@@ -851,7 +729,7 @@ class _Builder:
             names,
         ).fetchall()
         sources = tuple(SourceFile(*row) for row in rows)
-        run_ids = sorted({s.run_id for s in sources} | {self.snapshot.run_id})
+        run_ids = sorted({s.run_id for s in sources} | {snapshot.run_id})
         runs = self.con.execute(
             "SELECT run_id, started_at, finished_at, status, triggered_by FROM load_runs "
             f"WHERE run_id IN ({', '.join('?' for _ in run_ids)}) ORDER BY run_id",
@@ -863,45 +741,9 @@ class _Builder:
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _with_total(lines: list[PlanRow], label: str = "Summe") -> list[PlanRow]:
-    """The lines as they are, then their sum."""
-    return [*lines, _total(lines, label)]
-
-
-def _total(lines: Iterable[PlanRow], label: str, grant_id: str | None = None) -> PlanRow:
-    lines = list(lines)
-    return PlanRow(
-        label,
-        grant_id,
-        None,
-        None,
-        sum((ln.planned_eur for ln in lines), ZERO),
-        sum((ln.spent_eur for ln in lines), ZERO),
-        is_total=True,
-    )
-
-
-def _by_category(lines: list[PlanRow], grant_id: str | None, total_label: str) -> list[PlanRow]:
-    """Lines summed per cost category over years (and grants); with `total_label`, their sum."""
-    categories = list(dict.fromkeys(ln.category for ln in lines if ln.category is not None))
-    rows = [
-        PlanRow(
-            texts.CATEGORY_NAMES.get(category, category),
-            grant_id,
-            category,
-            None,
-            sum((ln.planned_eur for ln in lines if ln.category == category), ZERO),
-            sum((ln.spent_eur for ln in lines if ln.category == category), ZERO),
-        )
-        for category in categories
-    ]
-    if total_label:
-        rows.append(_total(rows, total_label, grant_id))
-    return rows
-
-
-def _sum(rows: Iterable[Mapping[str, Any]], column: str) -> Decimal:
-    return sum((row[column] for row in rows), ZERO)
+def _category_order(category: str) -> tuple[int, str]:
+    order = COST_CATEGORIES.index(category) if category in COST_CATEGORIES else 99
+    return order, category
 
 
 def _plain(value: Any) -> Any:
@@ -913,12 +755,3 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item") and not isinstance(value, Decimal):
         return _plain(value.item())
     return value
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """A registry frame's rows as dicts of plain Python values (money stays Decimal)."""
-    columns = list(frame.columns)
-    return [
-        {column: _plain(value) for column, value in zip(columns, row, strict=True)}
-        for row in frame.itertuples(index=False, name=None)
-    ]

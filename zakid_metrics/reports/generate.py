@@ -8,7 +8,8 @@ from pathlib import Path
 
 from zakid_metrics.audit import audit
 from zakid_metrics.errors import ReportWriteError
-from zakid_metrics.files import atomic_write
+from zakid_metrics.files import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, atomic_write
+from zakid_metrics.funding import load_base_rates
 from zakid_metrics.reports import manifest as manifests
 from zakid_metrics.reports.builder import Report, ReportKind, build_report
 from zakid_metrics.reports.pdf import render_pdf
@@ -52,13 +53,15 @@ def generate_report(
     user: str,
     progress: Progress | None = None,
 ) -> GeneratedReport:
-    """Build the report from the published snapshot in `data_dir` and write its files
-    (see `write_report`). The same snapshot gives byte-identical files."""
+    """Build the report from the published snapshot in `data_dir` (with the base rates shipped
+    and extended in `data_dir/reference/`) and write its files (see `write_report`). The same
+    snapshot gives byte-identical files."""
     data_dir = Path(data_dir or get_settings().data_dir)
     if progress is not None:
         progress(0, len(STEPS), STEPS[0])
+    rates = load_base_rates(data_dir)
     with read_snapshot(data_dir) as con:
-        report = build_report(con, kind, grant_id=grant_id, year=year)
+        report = build_report(con, kind, grant_id=grant_id, year=year, rates=rates)
     return write_report(report, data_dir=data_dir, out_dir=out_dir, user=user, progress=progress)
 
 
@@ -118,9 +121,9 @@ def write_atomic(path: Path, data: bytes) -> Path:
     temporary file.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Internal documents: the owner and its group (the app's and the CLI's users).
-        atomic_write(path, data, mode=0o640)
+        path.parent.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+        # Voucher lists with personnel costs: the app's user only, like the warehouse.
+        atomic_write(path, data, mode=PRIVATE_FILE_MODE)
     except OSError as error:
         raise ReportWriteError(
             f"Cannot write the report file {path}: {error.strerror}.",

@@ -16,7 +16,7 @@ from typing import Any
 from zakid_metrics.reports import texts
 from zakid_metrics.reports.builder import Report
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 MANIFEST_SUFFIX = ".manifest.json"
 # The libraries whose versions decide the figures and the files' bytes.
 LIBRARIES = ("duckdb", "pandas", "pydantic", "reportlab", "xlsxwriter")
@@ -38,6 +38,10 @@ def build_manifest(report: Report, outputs: Mapping[str, tuple[str, bytes]]) -> 
             "period": {"from": report.period_from, "to": report.period_to},
             "as_of": report.as_of,
             "rounding": texts.ROUNDING_RULE,
+            "rule_basis": [
+                {"regime": rules.name, "title": rules.title, "sources": list(rules.sources())}
+                for rules in report.regimes
+            ],
         },
         "snapshot": {
             "id": report.snapshot.id,
@@ -64,24 +68,29 @@ def build_manifest(report: Report, outputs: Mapping[str, tuple[str, bytes]]) -> 
             }
             for source in report.sources
         ],
+        "figures": report.figures_json(),
+        "vouchers": {
+            "count": report.voucher_count,
+            "total_eur": report.voucher_total_eur,
+            "eligible_eur": report.voucher_eligible_eur,
+        },
+        "base_rates": [
+            {
+                "valid_from": rate.valid_from,
+                "rate_percent": rate.rate_percent,
+                "source": rate.source,
+            }
+            for rate in report.base_rates
+        ],
         "kpis": [
             {
                 "kpi_id": value.kpi_id,
                 "as_of": value.as_of,
                 "period": None if value.period is None else list(value.period),
                 "value": value.value,
-                "rows": [dict(row) for row in value.rows],
             }
             for value in report.kpi_values
         ],
-        "totals": {
-            "vouchers": report.voucher_count,
-            "voucher_total_eur": report.voucher_total_eur,
-            "eligible_eur": report.financing[-1].eligible_eur,
-            "grant_share_eur": report.financing[-1].grant_share_eur,
-            "own_share_eur": report.financing[-1].own_share_eur,
-            "drawn_eur": report.funds[-1].drawn_eur,
-        },
         "libraries": {"python": platform.python_version()}
         | {name: metadata.version(name) for name in LIBRARIES},
         "outputs": {

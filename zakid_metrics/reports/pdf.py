@@ -41,7 +41,8 @@ from reportlab.platypus import (
 )
 
 from zakid_metrics.reports import texts
-from zakid_metrics.reports.builder import KpiFigure, PlanTable, Report
+from zakid_metrics.reports.builder import ZERO, Report, Statement
+from zakid_metrics.reports.sachbericht import PARTNER_SPELLINGS, KpiFigure, OwnFigures
 
 FONT_DIR = Path(reportlab.__file__).parent / "fonts"
 FONT, BOLD, ITALIC = "Vera", "Vera-Bold", "Vera-Italic"
@@ -144,7 +145,6 @@ def render_pdf(report: Report) -> bytes:
     story += _cover(report)
     story += _narrative(report)
     story += _financial(report)
-    story += _voucher_list(report)
     story += _confirmation(report)
     document.build(story, canvasmaker=_canvas_maker(report))
     return buffer.getvalue()
@@ -282,6 +282,40 @@ def _cell(value: Any, bold: bool, width: float, right: bool, header: bool) -> An
     return Paragraph(_escape(text), STYLES[style])
 
 
+def render_table_pdf(
+    title: str,
+    subtitle: str,
+    rows: Sequence[Sequence[str]],
+    widths_mm: Sequence[float],
+    *,
+    right: Sequence[int] = (),
+    notes: Sequence[str] = (),
+) -> bytes:
+    """A one-table document in the reports' look (fonts, table style): a title, a subtitle, the
+    table (its first row the header) and notes; the same input gives the same bytes."""
+    _register_fonts()
+    buffer = io.BytesIO()
+    document = BaseDocTemplate(
+        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+        bottomMargin=MARGIN, title=title, creator="ZaKI.D Wirkungsmonitor", invariant=1,
+    )  # fmt: skip
+    frame = Frame(
+        document.leftMargin, document.bottomMargin, document.width, document.height,
+        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+    )  # fmt: skip
+    document.addPageTemplates([PageTemplate("page", frames=[frame])])
+    widths = [w * mm for w in widths_mm]
+    story: list[Flowable] = [
+        _p(texts.PROJECT_NAME, "kicker"),
+        Paragraph(_escape(title), STYLES["title"]),
+        _p(subtitle, "subtitle"),
+        _table(rows, widths, right=right, long=True),
+        *(_p(note, "note") for note in notes),
+    ]
+    document.build(story)
+    return buffer.getvalue()
+
+
 # --- Deckblatt --------------------------------------------------------------------------------
 
 
@@ -308,26 +342,68 @@ def _cover(report: Report) -> list[Flowable]:
         )
     )
     story += [cover, Spacer(1, 8 * mm), _p("Auf einen Blick", "h2")]
-    plan = report.plan_tables[-1].total
-    financing, funds = report.financing[-1], report.funds[-1]
-    idle = sum((row.idle_at_deadline_eur for row in report.idle), Decimal("0.00"))
-    glance = [
-        ["", "Betrag"],
-        ["Ausgaben laut Finanzierungsplan (Soll, Berichtszeitraum)", texts.eur(plan.planned_eur)],
-        ["Ausgaben laut Belegliste (Ist, Berichtszeitraum)", texts.eur(financing.eligible_eur)],
-        ["Mittelausschöpfung (Ist/Soll)", texts.percent(plan.utilisation)],
-        ["davon Zuwendungsanteil", texts.eur(financing.grant_share_eur)],
-        ["davon Eigenanteil", texts.eur(financing.own_share_eur)],
-        [f"Abgerufene Mittel bis {texts.day(report.as_of)}", texts.eur(funds.drawn_eur)],
-        ["Zum Fristende nicht verwendete Mittel (Berichtszeitraum)", texts.eur(idle)],
-        ["Belege im Berichtszeitraum", texts.number(report.voucher_count)],
-    ]
-    story.append(_table(glance, [WIDTH - 45 * mm, 45 * mm], right=[1]))
+    if report.statement is not None:
+        glance = [["", "Betrag"], *_glance(report, report.statement)]
+        story.append(_table(glance, [WIDTH - 45 * mm, 45 * mm], right=[1]))
+    else:
+        story.append(_grants_overview(report))
     if report.notes:
         story.append(Spacer(1, 5 * mm))
         story += [_p(f"Hinweis: {note}", "body") for note in report.notes]
     story.append(PageBreak())
     return story
+
+
+def _glance(report: Report, statement: Statement) -> list[list[str]]:
+    figures = statement.figures
+    rows = [
+        ["Zuwendungsfähige Ausgaben im Berichtszeitraum", texts.eur(statement.period_actual_eur)],
+        ["Zuwendungsfähige Ausgaben kumuliert (Ist)", texts.eur(figures.total_actual_eur)],
+        ["Finanzierungsplan kumuliert (Soll)", texts.eur(figures.total_planned_eur)],
+        ["Zuwendungsanteil des Berichtszeitraums", texts.eur(figures.grant_share_eur)],
+        [f"Erhaltene Mittel bis {texts.day(report.period_to)}", texts.eur(figures.received_eur)],
+    ]
+    if figures.refund_due_eur is not None:
+        rows.append(["Erstattungsbetrag", texts.eur(figures.refund_due_eur)])
+    if statement.grant.rules.basis == "expenditure":
+        idle = sum((part.amount_eur for part in figures.idle_funds), Decimal(0))
+        rows.append(["Nicht fristgerecht verwendete Mittel", texts.eur(idle)])
+    else:
+        excess = sum((call.excess_eur for call in figures.premature_calls), Decimal(0))
+        rows.append(["Vorzeitig abgerufene Mittel", texts.eur(excess)])
+    rows += [
+        ["Zinsen nach § 49a VwVfG", texts.eur(figures.interest_eur)],
+        ["Belege im Berichtszeitraum", texts.number(report.voucher_count)],
+    ]
+    return rows
+
+
+def _grants_overview(report: Report) -> Table:
+    rows = [
+        [
+            "Förderkennz.",
+            "Nebenbestimmungen",
+            "Soll kumuliert",
+            "Ist kumuliert",
+            "Zuwendungsanteil",
+            "Erhalten",
+            "Zinsen",
+        ]
+    ]
+    for statement in report.statements:
+        figures = statement.figures
+        rows.append(
+            [
+                statement.grant.grant_id,
+                statement.grant.regime,
+                texts.eur(figures.total_planned_eur),
+                texts.eur(figures.total_actual_eur),
+                texts.eur(figures.grant_share_eur),
+                texts.eur(figures.received_eur),
+                texts.eur(figures.interest_eur),
+            ]
+        )
+    return _table(rows, _mm(21, 31, 24, 24, 27, 25, 22), right=[2, 3, 4, 5, 6])
 
 
 # --- Sachbericht ------------------------------------------------------------------------------
@@ -338,19 +414,32 @@ def _narrative(report: Report) -> list[Flowable]:
         _p("1 Sachbericht", "h1"),
         _p(
             "Der gemessene Teil ist aus dem Datenbestand ausgefüllt; die umrandeten Felder "
-            "ergänzt der Zuwendungsempfänger. "
-            + texts.PROGRAMME_SCOPE.format(as_of=texts.day(report.as_of)),
+            "ergänzt der Zuwendungsempfänger.",
             "body",
         ),
     ]
+    as_of = texts.day(report.as_of)
+    if report.own is None:
+        story.append(_p(texts.PROGRAMME_SCOPE.format(as_of=as_of), "body"))
+        prefix = "1"
+    else:
+        story += _own(report, report.own)
+        story += [
+            _p("1.2 Verbundvorhaben insgesamt (nur Kontext)", "h2"),
+            _p(texts.CONTEXT_SCOPE.format(as_of=as_of, end=texts.day(report.period_to)), "body"),
+        ]
+        prefix = "1.2"
     for section in report.sections:
-        block: list[Flowable] = [_p(f"1.{section.number} {section.title}", "h2")]
+        style = "h2" if report.own is None else "h3"
+        block: list[Flowable] = [_p(f"{prefix}.{section.number} {section.title}", style)]
         if section.figures:
-            rows = [["Kennzahl", "Ist", "Ziel (fällig am)", "Abweichung", "Endziel (fällig am)"]]
+            rows = [
+                ["Kennzahl (Verbund)", "Ist", "Ziel (fällig am)", "Abweichung", "Spätere Ziele"]
+            ]
             rows += [_figure_row(figure) for figure in section.figures]
             block.append(
                 _table(
-                    rows, [62 * mm, 22 * mm, 32 * mm, 24 * mm, WIDTH - 140 * mm], right=[1, 2, 3, 4]
+                    rows, [62 * mm, 22 * mm, 32 * mm, 24 * mm, WIDTH - 140 * mm], right=[1, 2, 3]
                 )
             )
             block.append(Spacer(1, 2 * mm))
@@ -360,18 +449,96 @@ def _narrative(report: Report) -> list[Flowable]:
     return story
 
 
-def _figure_row(figure: KpiFigure) -> list[str]:
-    def milestone(target: Any) -> str:
-        if target is None:
-            return "–"
-        return f"{_kpi_number(figure, target.target_value)} ({texts.day(target.due_on)})"
+def _own(report: Report, own: OwnFigures) -> list[Flowable]:
+    statement = report.statements[0]
+    received = [c for c in report.disbursements if c.in_period and c.received_on is not None]
+    story: list[Flowable] = [
+        _p(f"1.1 Eigene Zahlen des Teilvorhabens {own.grant_id}", "h2"),
+        _p(texts.OWN_SCOPE.format(grant_id=own.grant_id), "body"),
+    ]
+    rows = [
+        ["Kennzahl (dieses Teilvorhaben)", "Wert"],
+        ["Belege im Berichtszeitraum", texts.number(report.voucher_count)],
+        ["davon zuwendungsfähig", texts.eur(statement.period_actual_eur)],
+        ["Mittelabrufe eingegangen im Berichtszeitraum", texts.number(len(received))],
+        [
+            "Betrag der eingegangenen Mittelabrufe",
+            texts.eur(sum((c.amount_eur for c in received), ZERO)),
+        ],
+        ["Geförderte Stellen im Berichtszeitraum geschaffen", texts.number(own.positions_created)],
+        [
+            f"Geförderte Stellen am {texts.day(report.as_of)} (VZÄ)",
+            f"{texts.number(own.positions_existing)} ({texts.number(own.fte_existing, 2)})",
+        ],
+        [
+            "Transferprojekte mit Beteiligung des Zuwendungsempfängers",
+            texts.number(len(own.projects)),
+        ],
+    ]
+    story.append(_table(rows, [WIDTH - 45 * mm, 45 * mm], right=[1]))
+    story.append(_p("Geförderte Stellen (jobs.grant_id)", "h3"))
+    if own.positions:
+        positions = [["Stelle", "Geschaffen am", "Beendet am", "VZÄ", "Qualifikation", "Besteht"]]
+        positions += [
+            [
+                p.job_id,
+                texts.day(p.created_on),
+                texts.day(p.ended_on),
+                texts.number(p.fte, 2),
+                texts.QUALIFICATION_NAMES.get(p.qualification, p.qualification),
+                texts.YES if p.exists_at_end else texts.NO,
+            ]
+            for p in own.positions
+        ]
+        story.append(_table(positions, _mm(34, 28, 28, 20, 36, 28), right=[3], long=True))
+    else:
+        story.append(_p(texts.NO_POSITIONS, "body"))
+    story.append(_p("Transferprojekte mit Beteiligung des Zuwendungsempfängers", "h3"))
+    if own.partner is None:
+        partners = ", ".join(PARTNER_SPELLINGS)
+        story.append(
+            _p(texts.NO_PARTNER.format(recipient=own.recipient, partners=partners), "note")
+        )
+    else:
+        story.append(
+            _p(texts.PARTNER_MAPPING.format(recipient=own.recipient, partner=own.partner), "note")
+        )
+        if own.projects:
+            projects = [
+                ["Projekt", "Titel", "Partner", "Status", "Beginn", "Ext. Stellen", "KI live"]
+            ]
+            projects += [
+                [
+                    p.project_id,
+                    p.title,
+                    p.partner,
+                    texts.PROJECT_STATUS_NAMES.get(p.status, p.status),
+                    texts.day(p.started_on),
+                    texts.number(p.external_jobs),
+                    texts.number(p.deployments_live),
+                ]
+                for p in own.projects
+            ]
+            story.append(_table(projects, _mm(18, 52, 30, 22, 20, 16, 16), right=[5, 6], long=True))
+        else:
+            story.append(_p(texts.NO_PROJECTS, "body"))
+    return story
 
+
+def _figure_row(figure: KpiFigure) -> list[str]:
+    target = figure.target
+    later = "; ".join(
+        f"{_kpi_number(figure, m.target_value)} ({texts.DUE_LATER.format(day=texts.day(m.due_on))})"
+        for m in figure.later
+    )
     return [
         figure.label,
         _kpi_number(figure, figure.value),
-        milestone(figure.target),
+        "–"
+        if target is None
+        else f"{_kpi_number(figure, target.target_value)} ({texts.day(target.due_on)})",
         _kpi_number(figure, figure.deviation, signed=True),
-        milestone(figure.final_target),
+        later or "–",
     ]
 
 
@@ -411,79 +578,141 @@ def _field(prompt: str) -> Table:
 
 
 def _financial(report: Report) -> list[Flowable]:
-    story: list[Flowable] = [
-        _p("2 Zahlenmäßiger Nachweis", "h1"),
-        _p("2.1 Soll-Ist-Vergleich nach Kostenarten", "h2"),
-    ]
-    for table in report.plan_tables:
-        story.append(KeepTogether([_p(table.title, "h3"), _plan_table(table)]))
-    story.append(_p(texts.FLAG_RULE, "note"))
-    story.append(KeepTogether([_p("Soll und Ist im Berichtszeitraum", "h3"), _chart(report)]))
-    if report.deviations:
-        story.append(KeepTogether([_p("Positionen über Plan", "h3"), _deviations(report)]))
-    story += _income(report)
-    story += _drawdowns(report)
-    story += _idle(report)
+    """The statement of the grant (2.1 – 2.6), or one numbered part per grant of the summary;
+    then the calls, the inventory list (final report), the rule basis and the voucher list."""
+    story: list[Flowable] = [_p("2 Zahlenmäßiger Nachweis", "h1")]
+    if report.statement is not None:
+        story += _statement(report, report.statement, "2")
+        number = 7
+    else:
+        for number, statement in enumerate(report.statements, start=1):
+            grant = statement.grant
+            heading = f"2.{number} {grant.grant_id} – {grant.recipient} ({grant.regime})"
+            story += [_p(heading, "h2"), *_statement(report, statement, f"2.{number}")]
+        number = len(report.statements) + 1
+    story += _calls(report, f"2.{number}")
+    if report.kind == "final":
+        number += 1
+        story += _inventory(report, f"2.{number}")
+    story += _rule_basis(report, f"2.{number + 1}")
+    story += _voucher_list(report, f"2.{number + 2}")
     return story
 
 
-def _plan_table(table: PlanTable) -> Table:
-    rows = [["Kostenart", "Soll", "Ist", "Abweichung", "Ist/Soll", "Markierung"]]
-    totals, flagged = [], []
-    for n, line in enumerate(table.rows, start=1):
-        rows.append(
+def _statement(report: Report, statement: Statement, prefix: str) -> list[Flowable]:
+    grant, figures = statement.grant, statement.figures
+    rules = grant.rules
+    heading = "h2" if report.statement is not None else "h3"
+    period = texts.period(*figures.period)
+    story: list[Flowable] = [
+        KeepTogether(
             [
-                line.label,
+                _p(
+                    f"{prefix}.1 Einzelansätze, kumuliert bis {texts.day(figures.period[1])}",
+                    heading,
+                ),
+                _lines_table(figures),
+                _p(
+                    texts.LINES_RULE.format(
+                        plan_years=texts.PLAN_YEARS[report.kind], source=rules.source_plan
+                    ),
+                    "note",
+                ),
+            ]
+        ),
+        KeepTogether([_p("Soll und Ist kumuliert", "h3"), _chart(figures)]),
+    ]
+    if statement.years:
+        rows = [["Jahr", "Kostenart", "Soll des Jahres", "Ist des Jahres (zuwendungsfähig)"]]
+        rows += [
+            [
+                str(line.year),
+                texts.CATEGORY_NAMES.get(line.category, line.category),
                 texts.eur(line.planned_eur),
-                texts.eur(line.spent_eur),
-                texts.eur(line.over_eur),
-                texts.percent(line.utilisation),
-                texts.FLAG if line.flagged else "",
+                texts.eur(line.actual_eur),
+            ]
+            for line in statement.years
+        ]
+        story.append(
+            KeepTogether(
+                [
+                    _p("Information: Soll und Ist je Kalenderjahr", "h3"),
+                    _table(rows, _mm(16, 70, 44, 44), right=[2, 3]),
+                    _p(texts.YEARS_INFO, "note"),
+                ]
+            )
+        )
+    vouchers = [g for g in report.voucher_groups if g.grant_id == grant.grant_id]
+    gross = sum((g.subtotal_eur for g in vouchers), ZERO)
+    vat = sum((g.subtotal_vat_eur for g in vouchers), ZERO)
+    declaration = (
+        texts.VAT_DEDUCTIBLE.format(source=rules.source_net)
+        if grant.vat_deductible
+        else texts.VAT_NOT_DEDUCTIBLE
+    )
+    amounts = [
+        ["", "Betrag"],
+        ["Ausgaben laut Belegliste (brutto)", texts.eur(gross)],
+        ["darin Umsatzsteuer", texts.eur(vat)],
+        ["davon zuwendungsfähig", texts.eur(statement.period_actual_eur)],
+    ]
+    story.append(
+        KeepTogether(
+            [
+                _p(f"{prefix}.2 Ausgaben und zuwendungsfähige Beträge ({period})", heading),
+                _table(
+                    amounts,
+                    [WIDTH - 45 * mm, 45 * mm],
+                    right=[1],
+                    totals=[3],
+                ),
+                _p(declaration, "body"),
             ]
         )
-        if line.is_total:
-            totals.append(n)
-        if line.flagged:
-            flagged.append(n)
-    widths = _mm(52, 28, 28, 28, 18, 20)
-    return _table(rows, widths, right=[1, 2, 3, 4], totals=totals, flagged=flagged)
+    )
+    story += _revenues(report, statement, prefix, heading)
+    story += _grant_share(statement, prefix, heading)
+    story += _idle(report, statement, prefix, heading)
+    story += _premature(report, statement, prefix, heading)
+    return story
 
 
-def _deviations(report: Report) -> Table:
-    several = len(report.grants) > 1
-    rows = [["Kostenart", "Jahr", "Soll", "Ist", "Über Plan", "in %", "> 20 %"]]
-    for item in report.deviations:
+def _lines_table(figures: Any) -> Table:
+    rows = [["Kostenart", "Soll", "Ist, zuwendungsfähig", "davon im Zeitraum", "Ist/Soll − 1",
+             "Status"]]  # fmt: skip
+    flagged = []
+    for n, line in enumerate(figures.lines, start=1):
+        share = line.deviation_share
         rows.append(
             [
-                texts.CATEGORY_NAMES.get(item.category, item.category),
-                str(item.year),
-                texts.eur(item.planned_eur),
-                texts.eur(item.spent_eur),
-                texts.eur(item.over_eur),
-                texts.percent(item.share),
-                texts.FLAG if item.flagged else "",
+                texts.CATEGORY_NAMES.get(line.category, line.category),
+                texts.eur(line.planned_eur),
+                texts.eur(line.actual_eur),
+                texts.eur(line.period_actual_eur),
+                "–" if share is None else texts.percent(share),
+                texts.LINE_STATUS_NAMES[line.status],
             ]
         )
-    widths = _mm(52, 11, 25, 25, 25, 16, 20)
-    if several:
-        rows = [
-            [name, *row]
-            for name, row in zip(
-                ["Förderkennz.", *(d.grant_id for d in report.deviations)], rows, strict=True
-            )
+        if line.status in ("over_not_offset", "over_20"):
+            flagged.append(n)
+    rows.append(
+        [
+            "Summe",
+            texts.eur(figures.total_planned_eur),
+            texts.eur(figures.total_actual_eur),
+            texts.eur(sum((line.period_actual_eur for line in figures.lines), ZERO)),
+            "",
+            "",
         ]
-        widths = _mm(22, 50, 10, 23, 23, 23, 12, 11)
-    flagged = [n for n, item in enumerate(report.deviations, start=1) if item.flagged]
-    return _table(
-        rows, widths, right=list(range(len(widths) - 6, len(widths) - 1)), flagged=flagged
     )
+    widths = _mm(34, 24, 28, 27, 19, 42)
+    return _table(rows, widths, right=[1, 2, 3, 4], totals=[len(rows) - 1], flagged=flagged)
 
 
-def _chart(report: Report) -> Drawing:
-    """Plan and actual per cost category as horizontal bars (vector, from the same figures)."""
-    rows = [row for row in report.category_totals if row.planned_eur or row.spent_eur]
-    rows = rows or list(report.category_totals)
-    height = 22 * mm + len(rows) * 9 * mm
+def _chart(figures: Any) -> Drawing:
+    """Plan and actual per Einzelansatz as horizontal bars (vector, from the same figures)."""
+    rows = list(figures.lines) or []
+    height = 22 * mm + max(len(rows), 1) * 9 * mm
     drawing = Drawing(WIDTH, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 52 * mm, 14 * mm
@@ -491,10 +720,12 @@ def _chart(report: Report) -> Drawing:
     # Bars are drawn bottom-up: reversed, so the first category is on top as in the tables.
     rows = rows[::-1]
     chart.data = [
-        [float(row.planned_eur) for row in rows],
-        [float(row.spent_eur) for row in rows],
+        [float(row.planned_eur) for row in rows] or [0.0],
+        [float(row.actual_eur) for row in rows] or [0.0],
     ]
-    chart.categoryAxis.categoryNames = [row.label for row in rows]
+    chart.categoryAxis.categoryNames = [
+        texts.CATEGORY_NAMES.get(row.category, row.category) for row in rows
+    ] or [""]
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.boxAnchor = "e"
@@ -521,7 +752,7 @@ def _chart(report: Report) -> Drawing:
     legend.deltax = 30 * mm
     legend.colorNamePairs = [
         (PLAN_COLOUR, "Soll (Finanzierungsplan)"),
-        (ACTUAL_COLOUR, "Ist (Belegliste)"),
+        (ACTUAL_COLOUR, "Ist (zuwendungsfähig)"),
     ]
     drawing.add(chart)
     drawing.add(legend)
@@ -531,94 +762,167 @@ def _chart(report: Report) -> Drawing:
     return drawing
 
 
-def _own_or_all(items: Sequence[Any]) -> Sequence[Any]:
-    """Rows per grant and their sum; of one grant only its row (the sum says the same)."""
-    return items[:1] if len(items) == 2 else items
-
-
-def _income(report: Report) -> list[Flowable]:
-    rows = [
-        [
-            "Zeitraum",
-            "Förderkennz.",
-            "Quote",
-            "Ausgaben (zuwendungsfähig)",
-            "Zuwendungsanteil",
-            "Eigenanteil",
-        ]
+def _revenues(report: Report, statement: Statement, prefix: str, heading: str) -> list[Flowable]:
+    revenues = statement.figures.revenues
+    rules = statement.grant.rules
+    years = texts.PLAN_YEARS[report.kind]
+    block: list[Flowable] = [
+        _p(f"{prefix}.3 Deckungsmittel: Plan und Ist", heading),
+        _p(texts.REVENUES_RULE.format(years=years), "note"),
     ]
-    totals = []
-    since = texts.period(min(g.starts_on for g in report.grants), report.period_to)
-    for label, financing in (
-        (
-            f"Berichtszeitraum {texts.period(report.period_from, report.period_to)}",
-            report.financing,
-        ),
-        (f"Kumuliert {since}", report.financing_cumulative),
-    ):
-        for item in _own_or_all(financing):
-            rows.append(
-                [
-                    label,
-                    item.grant_id or "Summe",
-                    "" if item.funding_rate is None else texts.percent(item.funding_rate, 2),
-                    texts.eur(item.eligible_eur),
-                    texts.eur(item.grant_share_eur),
-                    texts.eur(item.own_share_eur),
-                ]
-            )
-            label = ""
-            if item.grant_id is None:
-                totals.append(len(rows) - 1)
-    widths = _mm(40, 23, 16, 34, 30, 31)
+    if not revenues.lines:
+        return [KeepTogether([*block, _p(texts.NO_REVENUES, "body")])]
+    rows = [["Art", "Plan", "Ist"]]
+    rows += [
+        [
+            texts.REVENUE_KIND_NAMES.get(line.kind, line.kind),
+            texts.eur(line.planned_eur),
+            "noch nicht bekannt" if line.actual_eur is None else texts.eur(line.actual_eur),
+        ]
+        for line in revenues.lines
+    ]
+    block.append(_table(rows, _mm(84, 45, 45), right=[1, 2]))
+    if revenues.exceeds_plan:
+        text = texts.REVENUES_EXCESS.format(
+            excess=texts.eur(revenues.excess_eur), source=rules.source_revenues
+        )
+        block.append(_table([[f"Markierung: {text}"]], [WIDTH], flagged=[0]))
+    else:
+        block.append(_p(texts.REVENUES_WITHIN, "body"))
+    return [KeepTogether(block)]
+
+
+def _grant_share(statement: Statement, prefix: str, heading: str) -> list[Flowable]:
+    grant, figures = statement.grant, statement.figures
+    rows = [
+        ["", "Betrag"],
+        ["Bewilligte Zuwendung (Höchstbetrag)", texts.eur(grant.approved_eur)],
+        ["Förderquote", texts.percent(grant.funding_rate, 2)],
+        ["Zuwendungsfähige Ausgaben kumuliert", texts.eur(figures.total_actual_eur)],
+        [
+            f"Zuwendungsanteil des Berichtszeitraums ({texts.period(*figures.period)})",
+            texts.eur(figures.grant_share_eur),
+        ],
+        [f"Erhaltene Mittel bis {texts.day(figures.period[1])}", texts.eur(figures.received_eur)],
+    ]
+    notes = [texts.SHARE_RULE]
+    if figures.refund_due_eur is not None:
+        rows.append(["Erstattungsbetrag", texts.eur(figures.refund_due_eur)])
+        notes.append(texts.REFUND_RULE)
     return [
         KeepTogether(
             [
-                _p("2.2 Finanzierung: Zuwendung und Eigenanteil", "h2"),
-                _table(rows, widths, right=[2, 3, 4, 5], totals=totals),
-                _p(texts.ROUNDING_RULE, "note"),
+                _p(f"{prefix}.4 Zuwendung: Anteil, erhaltene Mittel, Erstattung", heading),
+                _table(rows, [WIDTH - 45 * mm, 45 * mm], right=[1]),
+                *(_p(note, "note") for note in notes),
             ]
         )
     ]
 
 
-def _drawdowns(report: Report) -> list[Flowable]:
-    rows = [
-        [
-            "Förderkennz.",
-            "Bewilligt",
-            "Abgerufen",
-            "Angefordert, nicht eingegangen",
-            "Zuwendungsanteil der Ausgaben",
-            "Saldo: abgerufen − Zuwendungsanteil",
-        ]
-    ]
-    totals = []
-    for status in _own_or_all(report.funds):
-        rows.append(
-            [
-                status.grant_id or "Summe",
-                texts.eur(status.approved_eur),
-                texts.eur(status.drawn_eur),
-                texts.eur(status.pending_eur),
-                texts.eur(status.funded_spending_eur),
-                texts.eur(status.unspent_eur),
-            ]
-        )
-        if status.grant_id is None:
-            totals.append(len(rows) - 1)
+def _interest_notes(report: Report, rules: Any) -> list[Flowable]:
+    rates = "; ".join(
+        f"ab {texts.day(rate.valid_from)} {texts.number(rate.rate_percent, 2)} %"
+        for rate in report.base_rates
+    )
+    source = rules.sources()[-1]
+    notes = [_p(texts.INTEREST_RULE.format(source=source, rates=rates), "note")]
+    if rules.name == "ANBest-Gk":
+        notes.append(_p(texts.GK_WAIVER, "note"))
+    return notes
+
+
+def _idle(report: Report, statement: Statement, prefix: str, heading: str) -> list[Flowable]:
+    rules, figures = statement.grant.rules, statement.figures
     story: list[Flowable] = [
-        KeepTogether(
-            [
-                _p(f"2.3 Mittelabrufe und Verwendung (Stand {texts.day(report.as_of)})", "h2"),
-                _table(rows, _mm(23, 27, 27, 27, 32, 38), right=[1, 2, 3, 4, 5], totals=totals),
-                _p(texts.BALANCE_RULE, "note"),
-            ]
+        CondPageBreak(40 * mm),
+        _p(f"{prefix}.5 Nicht fristgerecht verwendete Mittel", heading),
+    ]
+    if rules.basis != "expenditure":
+        return [*story, _p(texts.NOT_APPLICABLE_IDLE, "body")]
+    story.append(
+        _p(
+            texts.IDLE_RULE.format(
+                window=texts.window(rules),
+                source=rules.source_calls,
+                end=texts.day(min(figures.period[1], report.as_of)),
+            ),
+            "note",
         )
+    )
+    if not figures.idle_funds:
+        return [*story, _p(texts.NO_IDLE, "body")]
+    rows = [["Abruf-Nr.", "Betrag", "Eingang", "Verwendet am", "Tage", "Zinsen"]]
+    rows += [
+        [
+            part.disbursement_id,
+            texts.eur(part.amount_eur),
+            texts.day(part.received_on),
+            texts.day(part.used_on) if part.used_on else "noch nicht verwendet",
+            texts.number(part.days_idle),
+            texts.eur(part.interest_eur),
+        ]
+        for part in figures.idle_funds
+    ]
+    rows.append(["Zinsen insgesamt", "", "", "", "", texts.eur(figures.interest_eur)])
+    story.append(
+        _table(
+            rows,
+            _mm(30, 30, 24, 36, 24, 30),
+            right=[1, 4, 5],
+            totals=[len(rows) - 1],
+            flagged=list(range(1, len(rows) - 1)),
+            long=True,
+        )
+    )
+    return [*story, *_interest_notes(report, rules)]
+
+
+def _premature(report: Report, statement: Statement, prefix: str, heading: str) -> list[Flowable]:
+    rules, figures = statement.grant.rules, statement.figures
+    story: list[Flowable] = [
+        CondPageBreak(40 * mm),
+        _p(f"{prefix}.6 Vorzeitige Mittelabrufe", heading),
+    ]
+    if rules.basis != "cost":
+        return [*story, _p(texts.NOT_APPLICABLE_PREMATURE, "body")]
+    story.append(_p(texts.PREMATURE_RULE.format(source=rules.source_calls), "note"))
+    if not figures.premature_calls:
+        return [*story, _p(texts.NO_PREMATURE, "body")]
+    rows = [["Abruf-Nr.", "Eingang", "Überschuss", "Gedeckt am", "Tage bis Deckung", "Zinsen"]]
+    rows += [
+        [
+            call.disbursement_id,
+            texts.day(call.received_on),
+            texts.eur(call.excess_eur),
+            texts.day(call.covered_on) if call.covered_on else "noch nicht gedeckt",
+            texts.number(call.days_until_covered),
+            texts.eur(call.interest_eur),
+        ]
+        for call in figures.premature_calls
+    ]
+    rows.append(["Zinsen insgesamt", "", "", "", "", texts.eur(figures.interest_eur)])
+    story.append(
+        _table(
+            rows,
+            _mm(30, 24, 30, 36, 24, 30),
+            right=[2, 4, 5],
+            totals=[len(rows) - 1],
+            flagged=list(range(1, len(rows) - 1)),
+            long=True,
+        )
+    )
+    return [*story, *_interest_notes(report, rules)]
+
+
+def _calls(report: Report, number: str) -> list[Flowable]:
+    story: list[Flowable] = [
+        CondPageBreak(40 * mm),
+        _p(f"{number} Mittelabrufe (Stand {texts.day(report.as_of)})", "h2"),
     ]
     if not report.disbursements:
         return [*story, _p(texts.NO_DISBURSEMENTS, "body")]
-    calls = [
+    rows = [
         [
             "Förderkennz.",
             "Abruf-Nr.",
@@ -628,7 +932,7 @@ def _drawdowns(report: Report) -> list[Flowable]:
             "Im Berichtszeitraum",
         ]
     ]
-    calls += [
+    rows += [
         [
             c.grant_id,
             c.disbursement_id,
@@ -639,47 +943,45 @@ def _drawdowns(report: Report) -> list[Flowable]:
         ]
         for c in report.disbursements
     ]
-    story.append(_table(calls, _mm(26, 30, 25, 25, 30, 38), right=[4], long=True))
+    story.append(_table(rows, _mm(26, 30, 25, 25, 30, 38), right=[4], long=True))
     return story
 
 
-def _idle(report: Report) -> list[Flowable]:
-    windows = texts.windows(g.drawdown_window for g in report.grants)
+def _inventory(report: Report, number: str) -> list[Flowable]:
+    grant = report.grants[0]
     story: list[Flowable] = [
         CondPageBreak(40 * mm),
-        _p("2.4 Nicht fristgerecht verwendete Mittel", "h2"),
-        _p(texts.IDLE_RULE.format(windows=windows), "note"),
+        _p(f"{number} Inventarverzeichnis", "h2"),
+        _p(texts.INVENTORY_RULE.format(source=grant.rules.source_inventory), "note"),
     ]
-    if not report.idle:
-        return [*story, _p(texts.NO_IDLE, "body")]
-    rows = [
-        [
-            "Förderkennz.",
-            "Abruf-Nr.",
-            "Eingang",
-            "Frist bis",
-            "Betrag",
-            "Zum Fristende nicht verwendet",
-            "Am Stand nicht verwendet",
-            "Tage",
-        ]
-    ]
+    if not report.inventory:
+        return [*story, _p(texts.NO_INVENTORY, "body")]
+    rows = [["Inventar-Nr.", "Gegenstand", "Beleg-Nr.", "Beschafft am", "Netto", "Standort"]]
     rows += [
         [
-            i.grant_id,
-            i.disbursement_id,
-            texts.day(i.received_on),
-            texts.day(i.spend_by),
-            texts.eur(i.amount_eur),
-            texts.eur(i.idle_at_deadline_eur),
-            texts.eur(i.idle_eur),
-            texts.number(i.days_idle),
+            item.item_id,
+            item.description,
+            item.expenditure_id,
+            texts.day(item.acquired_on),
+            texts.eur(item.net_eur),
+            item.location or "",
         ]
-        for i in report.idle
+        for item in report.inventory
     ]
-    widths = _mm(22, 20, 19, 19, 23, 27, 27, 17)
-    flagged = list(range(1, len(rows)))
-    story.append(_table(rows, widths, right=[4, 5, 6, 7], flagged=flagged, long=True))
+    story.append(_table(rows, _mm(24, 50, 22, 22, 26, 30), right=[4], long=True))
+    return story
+
+
+def _rule_basis(report: Report, number: str) -> list[Flowable]:
+    """The rules the figures follow, each with its source: the regime's own, never another's."""
+    story: list[Flowable] = [
+        CondPageBreak(50 * mm),
+        _p(f"{number} Rechtsgrundlagen der Berechnung", "h2"),
+    ]
+    for rules in report.regimes:
+        story.append(_p(rules.title, "h3"))
+        story += [_p(f"• {source}", "body") for source in rules.sources()]
+    story.append(_p(texts.ROUNDING_RULE, "note"))
     return story
 
 
@@ -691,29 +993,39 @@ def _mm(*widths: float) -> list[float]:
 # --- Belegliste -------------------------------------------------------------------------------
 
 
-def _voucher_list(report: Report) -> list[Flowable]:
+def _voucher_list(report: Report, number: str) -> list[Flowable]:
     period = texts.period(report.period_from, report.period_to)
+    net = any(g.vat_deductible for g in report.grants)
     story: list[Flowable] = [
         PageBreak(),
-        _p("2.5 Belegliste", "h2"),
+        _p(f"{number} Belegliste", "h2"),
         _p(
             f"Alle Belege des Berichtszeitraums {period} "
             f"(gezahlt bis {texts.day(report.as_of)}), nach Kostenart gruppiert und nach Datum "
-            "geordnet; Korrekturen negativ.",
+            "geordnet; Korrekturen negativ."
+            + (" Zuwendungsfähig ist der Nettobetrag (ohne Vorsteuer)." if net else ""),
             "body",
         ),
     ]
     if not report.voucher_groups:
         return [*story, _p(texts.NO_VOUCHERS, "body")]
-    rows: list[list[Any]] = [
-        ["Beleg-Nr.", "Datum", "Zahlungsempfänger", "Verwendungszweck", "Betrag"]
-    ]
+    header = ["Beleg-Nr.", "Datum", "Zahlungsempfänger", "Verwendungszweck", "Betrag"]
+    widths = _mm(24, 19, 43, 63, 25)
+    if net:
+        header.append("Zuwendungsfähig")
+        widths = _mm(21, 18, 34, 49, 25, 27)
+    last = len(header) - 1
+    rows: list[list[Any]] = [header]
     groups, totals = [], []
     several = len(report.grants) > 1
+
+    def amounts(gross: Decimal, eligible: Decimal) -> list[str]:
+        return [texts.eur(gross), texts.eur(eligible)] if net else [texts.eur(gross)]
+
     for group in report.voucher_groups:
         category = texts.CATEGORY_NAMES.get(group.category, group.category)
         heading = f"{group.grant_id} · {category}" if several else category
-        rows.append([heading, "", "", "", ""])
+        rows.append([heading] + [""] * last)
         groups.append(len(rows) - 1)
         rows += [
             [
@@ -721,7 +1033,7 @@ def _voucher_list(report: Report) -> list[Flowable]:
                 texts.day(v.paid_on),
                 v.vendor or "",
                 v.description,
-                texts.eur(v.amount_eur),
+                *amounts(v.amount_eur, v.eligible_eur),
             ]
             for v in group.vouchers
         ]
@@ -731,7 +1043,7 @@ def _voucher_list(report: Report) -> list[Flowable]:
                 "",
                 "",
                 f"{texts.number(len(group.vouchers))} Belege",
-                texts.eur(group.subtotal_eur),
+                *amounts(group.subtotal_eur, group.subtotal_eligible_eur),
             ]
         )
         totals.append(len(rows) - 1)
@@ -741,14 +1053,14 @@ def _voucher_list(report: Report) -> list[Flowable]:
             "",
             "",
             f"{texts.number(report.voucher_count)} Belege",
-            texts.eur(report.voucher_total_eur),
+            *amounts(report.voucher_total_eur, report.voucher_eligible_eur),
         ]
     )
     totals.append(len(rows) - 1)
-    widths = _mm(24, 19, 43, 63, 25)
-    spans = [(row, 0, 4) for row in groups] + [(row, 0, 2) for row in totals]
+    spans = [(row, 0, last) for row in groups] + [(row, 0, 2) for row in totals]
+    right = [4, 5] if net else [4]
     story.append(
-        _table(rows, widths, right=[4], totals=totals, groups=groups, spans=spans, long=True)
+        _table(rows, widths, right=right, totals=totals, groups=groups, spans=spans, long=True)
     )
     return story
 

@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,8 @@ import pyarrow as pa
 import pytest
 
 from zakid_metrics.contract import ENTITIES
-from zakid_metrics.warehouse import next_snapshot, read_snapshot
+from zakid_metrics.funding import BaseRate, BaseRates, load_base_rates
+from zakid_metrics.warehouse import fill_defaults, next_snapshot, read_snapshot
 
 Rows = list[dict[str, Any]]
 
@@ -29,25 +31,30 @@ DELIVERY: dict[str, Rows] = {
         # small by turnover; a craft; in Duisburg
         {"company_id": "C1", "name": "Müller Präzision", "employees": 12,
          "annual_turnover_eur": "1800000.00", "is_craft": True, "craft_annex": "B1",
-         "postal_code": "47051", "joined_on": "2025-02-01"},
+         "postal_code": "47051", "joined_on": "2025-02-01", "baseline_employees": 10},
         # micro by headcount alone; a UDE spin-off start-up; Duisburg's last postal code
         {"company_id": "C2", "name": "Sensorik UG", "employees": 4, "is_startup": True,
-         "ude_spinoff": True, "postal_code": "47279", "joined_on": "2025-05-01"},
+         "ude_spinoff": True, "postal_code": "47279", "joined_on": "2025-05-01",
+         "baseline_employees": 4},
         # large; outside Duisburg; a stale (kept previous) version
         {"company_id": "C3", "name": "Stahl AG", "employees": 300,
          "annual_turnover_eur": "60000000.00", "postal_code": "46045",
-         "joined_on": "2025-01-15", "_stale": True},
-        # small; a start-up that is no spin-off; outside Duisburg
+         "joined_on": "2025-01-15", "baseline_employees": 310, "_stale": True},
+        # small on its own, large with its group (partner and linked enterprises); a start-up
+        # that is no spin-off; outside Duisburg
         {"company_id": "C4", "name": "Edge GmbH", "employees": 40,
          "annual_turnover_eur": "8000000.00", "is_startup": True, "postal_code": "45127",
-         "joined_on": "2025-09-01"},
+         "joined_on": "2025-09-01", "baseline_employees": 35, "group_employees": 300,
+         "group_turnover_eur": "60000000.00"},
         # medium craft in Duisburg, engaged only after D (its project starts on D + 1)
         {"company_id": "C5", "name": "Elektro Schmitz", "employees": 100,
          "annual_turnover_eur": "20000000.00", "is_craft": True, "craft_annex": "A",
-         "postal_code": "47198", "joined_on": "2026-06-01"},
-        # micro in Duisburg, engaged exactly on D
+         "postal_code": "47198", "joined_on": "2026-06-01", "baseline_employees": 90},
+        # micro by its figures, but large: a municipal company (public control >= 25 %); in
+        # Duisburg, engaged exactly on D; no baseline delivered: the load takes its headcount
         {"company_id": "C6", "name": "Hafen KI", "employees": 8,
-         "annual_turnover_eur": "1000000.00", "postal_code": "47057", "joined_on": "2026-06-30"},
+         "annual_turnover_eur": "1000000.00", "postal_code": "47057", "joined_on": "2026-06-30",
+         "public_control_share": 0.5},
     ],
     "projects": [
         {"project_id": "P1", "title": "Lagerprognose", "company_id": "C1", "partner": "UDE",
@@ -79,28 +86,34 @@ DELIVERY: dict[str, Rows] = {
          "builds_on_ude_research": True},
     ],
     "jobs": [
+        # confirmed after 12 months; at the centre (its postal code, the default)
         {"job_id": "J1", "category": "project_related", "created_on": "2025-01-15", "fte": 1.0,
-         "annual_gross_salary_eur": "60000.00", "qualification": "academic"},
+         "annual_gross_salary_eur": "60000.00", "qualification": "academic", "grant_id": "G1",
+         "confirmed_on": "2026-03-01"},
         # ended exactly on D: created up to D, but no longer existing on D
+        # confirmed exactly 12 months after its creation: still there after 12 months
         {"job_id": "J2", "category": "project_related", "created_on": "2025-04-01",
          "ended_on": "2026-06-30", "fte": 0.5, "annual_gross_salary_eur": "45000.00",
-         "qualification": "academic"},
+         "qualification": "academic", "confirmed_on": "2026-04-01"},
         # created exactly on D: counts and exists
         {"job_id": "J3", "category": "project_related", "created_on": "2026-06-30",
-         "fte": 0.75, "qualification": "vocational"},
+         "fte": 0.75, "qualification": "vocational", "workplace_postal_code": "44135"},
         {"job_id": "J4", "category": "project_related", "created_on": "2026-07-01", "fte": 1.0,
          "annual_gross_salary_eur": "30000.00", "qualification": "academic"},
+        # confirmed a day before its 12 months were up: unconfirmed after 12 months
         {"job_id": "J5", "category": "external", "company_id": "C1", "project_id": "P1",
          "created_on": "2025-06-01", "fte": 1.0, "annual_gross_salary_eur": "52000.00",
-         "qualification": "vocational"},
+         "qualification": "vocational", "confirmed_on": "2026-05-31"},
         {"job_id": "J6", "category": "external", "company_id": "C2", "project_id": "P2",
          "created_on": "2025-10-01", "ended_on": "2026-03-31", "fte": 1.0,
-         "annual_gross_salary_eur": "40000.00", "qualification": "academic"},
+         "annual_gross_salary_eur": "40000.00", "qualification": "academic",
+         "workplace_postal_code": "45127"},
         {"job_id": "J7", "category": "external", "company_id": "C3", "project_id": "P3",
          "created_on": "2026-01-15", "fte": 0.5, "qualification": "other"},
-        # exactly the reference wage (48 000): well paid
+        # a quarter position: 12 000 is exactly the reference wage (48 000) full-time: well paid
+        # works in Duisburg although its company is in Essen
         {"job_id": "J8", "category": "external", "company_id": "C4", "created_on": "2026-06-30",
-         "fte": 0.25, "annual_gross_salary_eur": "48000.00"},
+         "fte": 0.25, "annual_gross_salary_eur": "12000.00", "workplace_postal_code": "47057"},
         {"job_id": "J9", "category": "external", "company_id": "C5", "created_on": "2026-07-02",
          "fte": 1.0, "annual_gross_salary_eur": "90000.00"},
     ],
@@ -179,15 +192,21 @@ DELIVERY: dict[str, Rows] = {
          "programme": "STARK", "regime": "ANBest-P", "funding_rate": "1", "approved_eur":
          "500000.00", "decided_on": "2024-12-01", "starts_on": "2025-01-01",
          "ends_on": "2028-12-31"},
+        # may deduct input VAT: its vouchers count net
         {"grant_id": "G2", "recipient": "Fraunhofer IMS", "sub_project": "Edge-Hardware",
          "programme": "STARK", "regime": "ANBest-Gk", "funding_rate": "0.5",
-         "approved_eur": "200000.00", "decided_on": "2025-03-01", "starts_on": "2025-04-01",
-         "ends_on": "2027-12-31"},
+         "vat_deductible": True, "approved_eur": "200000.00", "decided_on": "2025-03-01",
+         "starts_on": "2025-04-01", "ends_on": "2027-12-31"},
         # decided after D: not yet approved on D
         {"grant_id": "G3", "recipient": "Krohne", "sub_project": "Messtechnik",
          "programme": "STARK", "regime": "NKBF", "funding_rate": "0.4",
          "approved_eur": "100000.00", "decided_on": "2026-09-01", "starts_on": "2026-10-01",
          "ends_on": "2028-09-30"},
+        # cost basis, ended before D; its share is capped at the approved amount
+        {"grant_id": "G4", "recipient": "Fraunhofer IMS", "sub_project": "Vorstudie",
+         "programme": "STARK", "regime": "ANBest-P-Kosten", "funding_rate": "0.5",
+         "approved_eur": "10000.00", "decided_on": "2024-12-01", "starts_on": "2025-01-01",
+         "ends_on": "2025-09-30"},
     ],
     "budget": [
         {"budget_line_id": "B1", "grant_id": "G1", "category": "personnel", "year": 2025,
@@ -202,6 +221,10 @@ DELIVERY: dict[str, Rows] = {
          "planned_eur": "2000.00"},
         {"budget_line_id": "B6", "grant_id": "G1", "category": "travel", "year": 2025,
          "planned_eur": "5000.00"},
+        {"budget_line_id": "B7", "grant_id": "G4", "category": "personnel", "year": 2025,
+         "planned_eur": "18000.00"},
+        {"budget_line_id": "B8", "grant_id": "G4", "category": "material", "year": 2025,
+         "planned_eur": "2000.00"},
     ],
     "expenditures": [
         {"expenditure_id": "E1", "grant_id": "G1", "category": "personnel",
@@ -223,13 +246,25 @@ DELIVERY: dict[str, Rows] = {
          "paid_on": "2026-07-15", "amount_eur": "30000.00", "description": "Gehälter"},
         {"expenditure_id": "E8", "grant_id": "G2", "category": "personnel",
          "paid_on": "2025-05-31", "amount_eur": "20000.00", "description": "Gehälter"},
+        # net 2 400: exactly 20 % over the travel plan (gross it would be 42.8 % over)
         {"expenditure_id": "E9", "grant_id": "G2", "category": "travel",
-         "paid_on": "2025-07-01", "amount_eur": "3000.00", "description": "Konferenz"},
-        # no plan line for investment
+         "paid_on": "2025-07-01", "amount_eur": "2856.00", "vat_eur": "456.00",
+         "description": "Konferenz"},
+        # no plan line for investment; net 1 000
         {"expenditure_id": "E10", "grant_id": "G2", "category": "investment",
-         "paid_on": "2025-08-01", "amount_eur": "1000.00", "description": "Oszilloskop"},
+         "paid_on": "2025-08-01", "amount_eur": "1190.00", "vat_eur": "190.00",
+         "description": "Oszilloskop"},
         {"expenditure_id": "E11", "grant_id": "G2", "category": "personnel",
          "paid_on": "2025-11-30", "amount_eur": "30000.00", "description": "Gehälter"},
+        # G4's costs as incurred: 22 000 in all, 20 000 of them personnel
+        {"expenditure_id": "E12", "grant_id": "G4", "category": "personnel",
+         "paid_on": "2025-02-15", "amount_eur": "8000.00", "description": "Personalkosten"},
+        {"expenditure_id": "E13", "grant_id": "G4", "category": "personnel",
+         "paid_on": "2025-05-31", "amount_eur": "8000.00", "description": "Personalkosten"},
+        {"expenditure_id": "E14", "grant_id": "G4", "category": "personnel",
+         "paid_on": "2025-08-20", "amount_eur": "4000.00", "description": "Personalkosten"},
+        {"expenditure_id": "E15", "grant_id": "G4", "category": "material",
+         "paid_on": "2025-09-15", "amount_eur": "2000.00", "description": "Sensoren"},
     ],
     "disbursements": [
         {"disbursement_id": "DB1", "grant_id": "G1", "requested_on": "2025-01-20",
@@ -246,6 +281,19 @@ DELIVERY: dict[str, Rows] = {
         # received, window (2 months) still open on D
         {"disbursement_id": "DB6", "grant_id": "G2", "requested_on": "2026-05-01",
          "received_on": "2026-05-02", "amount_eur": "10000.00"},
+        # G4 calls ahead of its costs: each one premature
+        {"disbursement_id": "DB7", "grant_id": "G4", "requested_on": "2025-01-25",
+         "received_on": "2025-02-01", "amount_eur": "3000.00"},
+        {"disbursement_id": "DB8", "grant_id": "G4", "requested_on": "2025-06-02",
+         "received_on": "2025-06-10", "amount_eur": "6000.00"},
+        {"disbursement_id": "DB9", "grant_id": "G4", "requested_on": "2025-08-25",
+         "received_on": "2025-09-01", "amount_eur": "2500.00"},
+    ],
+    "revenues": [
+        {"revenue_id": "R1", "grant_id": "G1", "kind": "own_funds", "year": 2025,
+         "planned_eur": "10000.00", "actual_eur": "12000.00"},
+        {"revenue_id": "R2", "grant_id": "G1", "kind": "own_funds", "year": 2026,
+         "planned_eur": "10000.00"},
     ],
     "targets": [
         {"kpi_id": "jobs_project_related_created", "due_on": "2026-12-31", "target_value": 15},
@@ -256,6 +304,12 @@ DELIVERY: dict[str, Rows] = {
     ],
 }
 # fmt: on
+
+# The shipped base rates and one for 2026 that the tests give, as the department would add it
+# (DATA_DIR/reference/base_rates.csv): the interest of a day in 2026 needs it.
+RATES_2026 = BaseRates(
+    (*load_base_rates().rates, BaseRate(dt.date(2026, 1, 1), Decimal("1.27"), "test")), "test"
+)
 
 # Load runs behind the fixture: everything in run 1, jobs again in run 2.
 LOADED_AT = {1: dt.datetime(2026, 6, 1, 10, 0), 2: dt.datetime(2026, 7, 1, 10, 0)}
@@ -331,6 +385,8 @@ def build_warehouse(
     with next_snapshot(data_dir) as con:
         for entity, rows in delivery.items():
             insert_rows(con, entity, rows)
+        for entity in delivery:  # as a load does once the rows are stored
+            fill_defaults(con, ENTITIES[entity])
         runs = {1: list(delivery), 2: list(reloaded)}
         record_loads(con, {run: entities for run, entities in runs.items() if entities})
     return data_dir

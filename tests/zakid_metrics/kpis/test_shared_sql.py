@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from tests.zakid_metrics.kpis.conftest import DELIVERY, D, build_warehouse
+from zakid_metrics.contract import DUISBURG_POSTAL_CODES
 from zakid_metrics.warehouse import next_snapshot, read_snapshot
 
 E = Decimal
@@ -34,9 +35,12 @@ def test_every_macro_is_created_on_a_read_only_snapshot(
 ) -> None:
     assert con_macros(fixture_con) == [
         ("device_online", "macro"),
+        ("eligible_eur", "macro"),
         ("engaged_companies", "table_macro"),
         ("existing_jobs", "table_macro"),
         ("fleet_devices", "table_macro"),
+        ("funding_inputs", "table_macro"),
+        ("in_duisburg", "macro"),
         ("in_fleet", "macro"),
         ("live_deployments", "table_macro"),
         ("plan_vs_actual", "table_macro"),
@@ -191,7 +195,8 @@ YEAR_2025 = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 @pytest.mark.parametrize(
     ("period", "as_of", "expected"),
     [
-        # 2025 on D: E1 + E4, E2 with its correction E3, E5; G2 has no plan for investment
+        # 2025 on D: E1 + E4, E2 with its correction E3, E5; G2 has no plan for investment,
+        # and its vouchers count net of input VAT (E9 2 856 - 456, E10 1 190 - 190)
         (
             YEAR_2025,
             D,
@@ -201,10 +206,13 @@ YEAR_2025 = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
                 ("G1", "travel", 2025, E("5000.00"), E("6000.00")),
                 ("G2", "investment", 2025, E("0.00"), E("1000.00")),
                 ("G2", "personnel", 2025, E("50000.00"), E("50000.00")),
-                ("G2", "travel", 2025, E("2000.00"), E("3000.00")),
+                ("G2", "travel", 2025, E("2000.00"), E("2400.00")),
+                ("G4", "material", 2025, E("2000.00"), E("2000.00")),
+                ("G4", "personnel", 2025, E("18000.00"), E("20000.00")),
             ],
         ),
-        # as of 31 May 2025: E8 paid on that day counts, E5, E9, E10, E11 are later
+        # as of 31 May 2025: E8 and E13 paid on that day count, E5, E9, E10, E11, E14, E15 are
+        # later
         (
             YEAR_2025,
             dt.date(2025, 5, 31),
@@ -214,6 +222,8 @@ YEAR_2025 = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
                 ("G1", "travel", 2025, E("5000.00"), E("0.00")),
                 ("G2", "personnel", 2025, E("50000.00"), E("20000.00")),
                 ("G2", "travel", 2025, E("2000.00"), E("0.00")),
+                ("G4", "material", 2025, E("2000.00"), E("0.00")),
+                ("G4", "personnel", 2025, E("18000.00"), E("16000.00")),
             ],
         ),
         # a period within 2026: the plan year touches it, E6 (1 February) lies before it
@@ -241,6 +251,75 @@ def test_plan_vs_actual_keeps_money_exact(fixture_con: duckdb.DuckDBPyConnection
     assert types["planned_eur"].startswith("DECIMAL") and types["spent_eur"].startswith("DECIMAL")
 
 
+@pytest.mark.parametrize(
+    ("amount", "vat", "deductible", "expected"),
+    [
+        (E("119.00"), E("19.00"), True, E("100.00")),
+        (E("119.00"), E("19.00"), False, E("119.00")),
+        # a correction: negative with its negative input VAT
+        (E("-11.90"), E("-1.90"), True, E("-10.00")),
+        (E("50.00"), E("0.00"), True, E("50.00")),
+    ],
+)
+def test_eligible_eur(
+    fixture_con: duckdb.DuckDBPyConnection,
+    amount: Decimal,
+    vat: Decimal,
+    deductible: bool,
+    expected: Decimal,
+) -> None:
+    sql = "SELECT eligible_eur(?::DECIMAL(18,2), ?::DECIMAL(18,2), ?)"
+    assert fixture_con.execute(sql, [amount, vat, deductible]).fetchall() == [(expected,)]
+
+
+def test_funding_inputs(fixture_con: duckdb.DuckDBPyConnection) -> None:
+    """One row per grant decided by the day, with its rows as lists in the rules' order."""
+    rows = fixture_con.execute(
+        "SELECT grant_id, vat_deductible, plan, vouchers, calls, revenues FROM funding_inputs(?)",
+        [dt.date(2025, 6, 1)],
+    ).fetchall()
+    # G3 is decided after the day; G4's calls are requested and received before it
+    assert [row[0] for row in rows] == ["G1", "G2", "G4"]
+    g1, g2, _ = rows
+    assert g1[1] is False and g2[1] is True
+    assert g1[2] == [
+        {"category": "material", "year": 2025, "planned_eur": E("10000.00")},
+        {"category": "personnel", "year": 2025, "planned_eur": E("100000.00")},
+        {"category": "travel", "year": 2025, "planned_eur": E("5000.00")},
+        {"category": "personnel", "year": 2026, "planned_eur": E("120000.00")},
+    ]
+    # paid up to the day, by paid_on: E5 is paid on it, E6 later
+    assert [v["expenditure_id"] for v in g1[3]] == ["E1", "E2", "E3", "E4", "E5"]
+    assert g2[3] == [
+        {"expenditure_id": "E8", "category": "personnel", "paid_on": dt.date(2025, 5, 31),
+         "amount_eur": E("20000.00"), "vat_eur": E("0.00")},
+    ]  # fmt: skip
+    # requested up to the day; DB5 (requested 15 May) arrives on the day itself
+    assert [tuple(call.values()) for call in g1[4]] == [
+        ("DB1", dt.date(2025, 2, 1), E("50000.00")),
+        ("DB2", dt.date(2025, 5, 10), E("60000.00")),
+    ]
+    assert g2[4] == [
+        {"disbursement_id": "DB5", "received_on": dt.date(2025, 6, 1), "amount_eur": E("15000.00")}
+    ]
+    assert g1[5] == [
+        {"kind": "own_funds", "year": 2025, "planned_eur": E("10000.00"),
+         "actual_eur": E("12000.00")},
+        {"kind": "own_funds", "year": 2026, "planned_eur": E("10000.00"), "actual_eur": None},
+    ]  # fmt: skip
+    # a grant without plan, vouchers, calls or revenues: NULL lists
+    assert g2[5] is None
+
+
+def test_funding_inputs_a_call_received_after_the_day_is_in_transit(
+    fixture_con: duckdb.DuckDBPyConnection,
+) -> None:
+    (calls,) = fixture_con.execute(
+        "SELECT calls FROM funding_inputs(?) WHERE grant_id = 'G2'", [dt.date(2025, 5, 31)]
+    ).fetchone()
+    assert calls == [{"disbursement_id": "DB5", "received_on": None, "amount_eur": E("15000.00")}]
+
+
 def test_published_snapshot(tmp_path: Path) -> None:
     data_dir = build_warehouse(tmp_path / "data", {"grants": DELIVERY["grants"]})
     with read_snapshot(data_dir) as con:  # a load run, but nothing recorded as published
@@ -266,6 +345,8 @@ RULE_FRAGMENTS = {
     "existing_jobs": "ended_on IS NULL OR",
     "semester_starts_on": "substr(semester",
     "plan_vs_actual": "FROM budget",
+    "eligible_eur": "THEN amount_eur - vat_eur",
+    "funding_inputs": "'received_on': CASE",
     "published_snapshot": "key = 'published_at'",  # the reader; ingest writes it
 }
 
@@ -283,3 +364,12 @@ def test_each_shared_rule_is_written_only_in_shared_sql(macro: str, fragment: st
         and fragment in path.read_text(encoding="utf-8")
     ]
     assert copies == [], f"use the macro {macro} of shared.sql instead"
+
+
+@pytest.mark.parametrize("code", ["47050", "47051", "47057", "47279", "47280", "45127", "4705"])
+def test_in_duisburg_is_the_contracts_rule(
+    fixture_con: duckdb.DuckDBPyConnection, code: str
+) -> None:
+    low, high = DUISBURG_POSTAL_CODES
+    ((found,),) = fixture_con.execute("SELECT in_duisburg(?)", [code]).fetchall()
+    assert found is (low <= int(code) <= high)

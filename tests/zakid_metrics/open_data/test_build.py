@@ -115,8 +115,13 @@ def test_key_figures_come_from_published_cells(exported: Path) -> None:
         ("jobs_external_created",): 6.0,
         ("jobs_external_existing",): 5.0,
         ("jobs_by_qualification",): 10.0,
-        # 7 of the 8 salaried jobs (6 employers, the largest with 3) pay >= 48,000 EUR.
-        ("jobs_well_paid_share",): 0.875,
+        # J1-J6 5.5 FTE, R1-R4 3.5
+        ("jobs_created_fte",): 9.0,
+        # the workplace of 8 of the 10 positions is in Duisburg
+        ("jobs_in_duisburg_share",): 0.8,
+        # All 8 salaried jobs (6 employers, the largest with 3) pay >= 48,000 EUR full-time:
+        # J3's 40,000 for half time is 80,000.
+        ("jobs_well_paid_share",): 1.0,
         ("companies_engaged",): 6.0,
         ("sme_share",): N,  # would reveal the single large company
         ("crafts_engaged",): N,  # C1 and C2
@@ -276,7 +281,7 @@ def test_a_kpi_marked_as_key_figure_is_exported_without_further_code(
 def test_without_the_mark_the_kpi_is_no_key_figure(exported: Path) -> None:
     figures = parquet(exported, "key_figures")
     assert "jobs_project_related_fte" not in figures["kpi_id"].tolist()
-    assert len(figures) == 21  # every key figure but the fleet's four (no telemetry here)
+    assert len(figures) == 23  # every key figure but the fleet's four (no telemetry here)
 
 
 def test_the_declared_disclosures_are_the_marked_kpis_and_name_published_cells() -> None:

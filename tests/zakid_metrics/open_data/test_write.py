@@ -90,3 +90,30 @@ def test_parquet_files_read_back_with_pyarrow_from_bytes(exported: Path) -> None
     table = pq.read_table(io.BytesIO((exported / "jobs.parquet").read_bytes()))
     assert table.schema.field("value").type == pa.int64()
     assert table.schema.field("suppressed").type == pa.bool_()
+
+
+def test_key_figures_name_the_framework_indicators_they_correspond_to(exported: Path) -> None:
+    meta = json.loads((exported / METADATA_FILE).read_text(encoding="utf-8"))
+    (key_figures,) = [d for d in meta["dataset"] if d["identifier"] == "key_figures"]
+    listed = {entry["kpiId"]: entry for entry in key_figures["keyFigureIndicators"]}
+    assert set(listed) == {
+        "companies_engaged",
+        "startups_engaged",
+        "jobs_external_created",
+        "jobs_created_fte",
+        "co2e_avoided_t_per_year",
+    }
+    # the standard it conforms to only where it corresponds
+    assert listed["jobs_created_fte"]["conformsTo"] == {
+        "@type": "dct:Standard",
+        "identifier": "ERDF RCR 01",
+        "title": {"en": "Jobs created in supported entities (annual FTEs)"},
+        "description": {
+            "en": "Regulation (EU) 2021/1058 (ERDF and Cohesion Fund), Annex I, Table 1; "
+            "definitions: Commission Staff Working Document SWD(2021) 198"
+        },
+    }
+    spirit = listed["startups_engaged"]
+    assert spirit["relation"] == "in_spirit" and "conformsTo" not in spirit
+    assert spirit["note"]["de"].startswith("Sinngemäß vergleichbar mit dem Indikator ERDF RCO 05")
+    assert meta["@context"]["conformsTo"] == "dct:conformsTo"

@@ -13,9 +13,17 @@ import openpyxl
 import pytest
 
 from pipelines.ingest import ingest
-from tests.zakid_metrics.reports.conftest import GRANT_A, GRANT_B, write
+from tests.zakid_metrics.reports.conftest import (
+    GRANT_A,
+    GRANT_B,
+    GRANT_C,
+    GRANT_D,
+    REGIME_GRANTS,
+    write,
+)
+from zakid_metrics import funding
 from zakid_metrics.audit import read_audit
-from zakid_metrics.reports import GeneratedReport, generate_report, list_generated
+from zakid_metrics.reports import GeneratedReport, generate_report, list_generated, texts
 from zakid_metrics.reports.xlsx import SHEETS
 
 MONEY = '#,##0.00 "€"'
@@ -75,19 +83,35 @@ def test_pdf_shows_the_exact_german_figures(interim: GeneratedReport) -> None:
         f"Förderkennzeichen {GRANT_A}",
         "Berichtszeitraum 01.04.2024 – 31.12.2024",
         "Stand 31.12.2024",
-        "Nebenbestimmungen ANBest-P",
+        "Nebenbestimmungen Allgemeine Nebenbestimmungen für Zuwendungen zur Projektförderung "
+        "(ANBest-P)",
+        "Finanzierungsart Ausgabenbasis",
         "Förderquote 50,00 %",
+        "Vorsteuerabzug nicht berechtigt: Bruttobeträge zuwendungsfähig",
+        # the Einzelansätze, cumulative, with their status
+        "Personalausgaben 40.000,00 € 32.345,67 € 32.345,67 € -19,1 % im Plan",
+        "Sachausgaben 8.000,00 € 10.000,00 € 10.000,00 € 25,0 % mehr als 20 % über Plan:",
+        "Reisen 2.000,00 € 2.400,00 € 2.400,00 € 20,0 % über Plan, ausgeglichen (≤",
+        "Summe 50.000,00 € 44.745,67 € 44.745,67 €",
+        "Zuwendungsanteil des Berichtszeitraums (01.04.2024 – 31.12.2024) 22.372,84 €",
+        "Erhaltene Mittel bis 31.12.2024 25.000,00 €",
+        # idle parts: to the day of use, or not used by the end date
+        "D-A1 827,17 € 10.04.2024 20.06.2024 71 13,87 €",
+        "D-A2 2.100,00 € 05.07.2024 10.09.2024 67 32,26 €",
+        "D-A2 2.527,17 € 05.07.2024 noch nicht verwendet 179 103,73 €",
+        "Zinsen insgesamt 149,87 €",
+        "Entfällt: Zuwendung auf Ausgabenbasis (Verwendungsfrist siehe nicht fristgerecht "
+        "verwendete Mittel).",
+        # the grant's own figures: its position and its recipient's project
+        "J1 01.05.2024 – 1,00 unbekannt ja",
+        "P1 Lagerprognose UDE Pilot 01.05.2024 1 0",
+        "1.2 Verbundvorhaben insgesamt (nur Kontext)",
     ):
         assert expected in shown, expected
     for expected in (
         "Zwischennachweis 2024",
         "12.345,67 €",  # voucher A-001
         "-200,00 €",  # the correction
-        "44.745,67 €",  # actual 2024
-        "22.372,84 €",  # grant share, rounded half up on the total
-        "22.372,83 €",  # own share
-        "827,16 €",  # D-A1 idle at the end of its window
-        "2.627,16 €",  # D-A2 still idle on the as-of day
         "Vom Zuwendungsempfänger auszufüllen",
         "ROUND_HALF_UP",
         "Rechtsverbindliche Unterschrift",
@@ -95,10 +119,11 @@ def test_pdf_shows_the_exact_german_figures(interim: GeneratedReport) -> None:
         f"Seite {pages} von {pages}",
     ):
         assert expected in text, expected
-    # the plan-versus-actual line of 2024: material flagged, travel (exactly 20 % over) not
-    assert "Sachausgaben 8.000,00 € 10.000,00 € 2.000,00 € 125,0 % > 20 %" in shown
-    assert "Reisen 2.000,00 € 2.400,00 € 400,00 € 120,0 %" in shown
-    assert "Summe 50.000,00 € 44.745,67 € -5.254,33 € 89,5 %" in shown
+    # the targets are due in 2025 and 2026: shown with their day, never as a shortfall
+    jobs = next(line for line in shown if line.startswith("Projektbezogene Arbeitsplätze"))
+    assert jobs == "Projektbezogene Arbeitsplätze geschaffen 1 – – 5 (fällig am"
+    # no inventory list in an interim report
+    assert "Inventarverzeichnis" not in text
 
 
 def test_pdf_is_dated_by_its_snapshot(interim: GeneratedReport) -> None:
@@ -115,20 +140,25 @@ def test_xlsx_holds_numbers_dates_and_text_never_formulas(interim: GeneratedRepo
     assert book.sheetnames == list(SHEETS)
     vouchers = book["Belegliste"]
     assert vouchers.freeze_panes == "A2"
-    assert vouchers.auto_filter.ref == "A1:G11"
+    assert vouchers.auto_filter.ref == "A1:I11"
     rows = list(vouchers.iter_rows(min_row=2, values_only=True))
     assert rows[0] == (
         GRANT_A,
         "Personalausgaben",
         "A-001",
         dt.datetime(2024, 4, 15),
-        "Stadt Duisburg Personalamt",
+        "UDE Personalabteilung",
         "Gehälter April 2024",
+        12345.67,
+        0,
         12345.67,
     )
     assert rows[2] == (
-        GRANT_A, "Personalausgaben", "Zwischensumme", None, None, "2 Belege", 32345.67,
+        GRANT_A, "Personalausgaben", "Zwischensumme", None, None, "2 Belege", 32345.67, None,
+        32345.67,
     )  # fmt: skip
+    # A may not deduct input VAT: the VAT in A-002 stays eligible
+    assert (rows[3][2], rows[3][7], rows[3][8]) == ("A-002", 957.98, 6000)
     assert rows[-1][0::6] == ("Summe", 44745.67)
     assert (vouchers["G2"].number_format, vouchers["D2"].number_format) == (MONEY, "dd.mm.yyyy")
     assert vouchers["G2"].data_type == "n"
@@ -139,11 +169,23 @@ def test_xlsx_holds_numbers_dates_and_text_never_formulas(interim: GeneratedRepo
     assert (vouchers["E6"].value, vouchers["E6"].quotePrefix) == ("@Sensor Distribution GmbH", True)
     assert vouchers.column_dimensions["F"].width >= len("=SUMME(A1:A9) Sensorik-Kit")
 
-    plan = book["Soll-Ist"]
-    assert plan.freeze_panes == "A2"
-    material = next(row for row in plan.iter_rows(min_row=2) if row[2].value == "Sachausgaben")
-    assert [cell.value for cell in material[3:]] == [2024, 8000, 10000, 2000, 1.25, "> 20 %"]
-    assert (material[4].number_format, material[7].number_format) == (MONEY, "0.0 %")
+    lines = book["Einzelansätze"]
+    assert lines.freeze_panes == "A2"
+    material = next(row for row in lines.iter_rows(min_row=2) if row[1].value == "Sachausgaben")
+    assert [cell.value for cell in material[2:]] == [
+        8000, 10000, 10000, 0.25, "mehr als 20 % über Plan: Zustimmung erforderlich", "over_20",
+    ]  # fmt: skip
+    assert (material[2].number_format, material[5].number_format) == (MONEY, "0.0 %")
+
+    statement = {row[0]: row[1] for row in book["Nachweis"].iter_rows(values_only=True)}
+    assert statement["Zuwendungsanteil des Berichtszeitraums"] == 22372.84
+    assert statement["Zinsen nach § 49a VwVfG"] == 149.87
+    assert statement["Vorsteuerabzugsberechtigt"] == "nein"
+    idle = [row for row in book["Nachweis"].iter_rows(values_only=True) if row[0] == "D-A2"]
+    assert idle == [
+        ("D-A2", 2100, dt.datetime(2024, 7, 5), dt.datetime(2024, 9, 10), 67, 32.26),
+        ("D-A2", 2527.17, dt.datetime(2024, 7, 5), None, 179, 103.73),
+    ]
 
     overview: dict[str, object] = {}
     for label, value, *_ in book["Übersicht"].iter_rows(values_only=True):
@@ -151,13 +193,16 @@ def test_xlsx_holds_numbers_dates_and_text_never_formulas(interim: GeneratedRepo
     assert overview["Förderkennzeichen"] == GRANT_A
     assert overview["Stand"] == "31.12.2024"
     assert overview["Snapshot-ID"].startswith(interim.report.snapshot.id)
+    assert "Nr. 1.4 ANBest-P (Verwendung binnen 6 Wochen nach Auszahlung)" in overview
 
     calls = list(book["Mittelabrufe"].iter_rows(min_row=2, max_row=3, values_only=True))
     assert calls[0][:6] == (GRANT_A, "D-A1", dt.datetime(2024, 4, 2), dt.datetime(2024, 4, 10),
                         10000, "ja")  # fmt: skip
-    kpis = {row[9]: row for row in book["Kennzahlen"].iter_rows(min_row=2, values_only=True)}
-    assert kpis["jobs_project_related_created"][2:6] == (1, 5, dt.datetime(2025, 12, 31), -4)
-    assert kpis["idle_funds"][2] == 2627.16
+    kpis = {row[8]: row for row in book["Sachbericht"].iter_rows(values_only=True) if row[8]}
+    # no target is due by 31.12.2024: not compared, the later ones named with their day
+    assert kpis["jobs_project_related_created"][2:7] == (
+        1, None, None, None, "5 (fällig am 31.12.2025); 8 (fällig am 30.06.2026)",
+    )  # fmt: skip
 
 
 def test_manifest_records_inputs_figures_and_outputs(
@@ -165,7 +210,7 @@ def test_manifest_records_inputs_figures_and_outputs(
 ) -> None:
     manifest = json.loads(interim.manifest.read_text(encoding="utf-8"))
     snapshot = interim.report.snapshot
-    assert manifest["report"] | {"rounding": ""} == {
+    assert manifest["report"] | {"rounding": "", "rule_basis": []} == {
         "kind": "interim",
         "title": "Zwischennachweis 2024",
         "grant_ids": [GRANT_A],
@@ -173,7 +218,15 @@ def test_manifest_records_inputs_figures_and_outputs(
         "period": {"from": "2024-04-01", "to": "2024-12-31"},
         "as_of": "2024-12-31",
         "rounding": "",
+        "rule_basis": [],
     }
+    assert manifest["report"]["rule_basis"] == [
+        {
+            "regime": "ANBest-P",
+            "title": funding.RULES["ANBest-P"].title,
+            "sources": list(funding.RULES["ANBest-P"].sources()),
+        }
+    ]
     assert manifest["snapshot"] == {
         "id": snapshot.id,
         "run_id": 1,
@@ -190,12 +243,14 @@ def test_manifest_records_inputs_figures_and_outputs(
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
             "size_bytes": path.stat().st_size,
         }
-    idle = next(k for k in manifest["kpis"] if k["kpi_id"] == "idle_funds")
-    assert [(r["disbursement_id"], r["value"], r["days_idle"]) for r in idle["rows"]] == [
-        ("D-A1", "0.00", 223),
-        ("D-A2", "2627.16", 137),
-    ]
-    assert manifest["totals"]["grant_share_eur"] == "22372.84"
+    # the same figures as `report --json` (test_figures.py works them out)
+    assert manifest["figures"] == interim.report.figures_json()
+    assert (manifest["figures"]["grant_share_eur"], manifest["figures"]["interest_eur"]) == (
+        "22372.84",
+        "149.87",
+    )
+    assert manifest["vouchers"] == {"count": 6, "total_eur": "44745.67", "eligible_eur": "44745.67"}
+    assert [r["valid_from"] for r in manifest["base_rates"]] == ["2024-01-01", "2024-07-01"]
     assert manifest["libraries"]["reportlab"] == "5.1.0"
 
 
@@ -219,7 +274,13 @@ def test_listed_with_the_snapshot_it_came_from(interim: GeneratedReport) -> None
 
 @pytest.mark.parametrize(
     ("kind", "grant_id", "year"),
-    [("final", GRANT_A, None), ("interim", GRANT_B, 2025), ("summary", None, 2025)],
+    [
+        ("final", GRANT_A, None),
+        ("final", GRANT_B, None),
+        ("interim", GRANT_C, 2025),
+        ("interim", GRANT_D, 2025),
+        ("summary", None, 2025),
+    ],
 )
 def test_same_snapshot_same_bytes(
     report_data: Path, tmp_path: Path, kind: str, grant_id: str | None, year: int | None
@@ -237,12 +298,79 @@ def test_same_snapshot_same_bytes(
 
 def test_grant_without_expenditures_says_so(report_data: Path, tmp_path: Path) -> None:
     made = generate_report(
-        "interim", grant_id=GRANT_B, year=2025, data_dir=report_data, out_dir=tmp_path, user="t"
+        "interim", grant_id=GRANT_C, year=2025, data_dir=report_data, out_dir=tmp_path, user="t"
     )
     text = pdf_text(made.pdf)
     assert "Im Berichtszeitraum wurden keine Ausgaben gebucht; alle Beträge sind 0,00 €." in text
     assert "Bis zum Stand wurden keine Mittel abgerufen." in text
-    assert "Personalausgaben 15.000,00 € 0,00 € -15.000,00 € 0,0 %" in lines(text)
+    assert "Personalausgaben 25.000,00 € 0,00 € 0,00 € -100,0 % im Plan" in lines(text)
+
+
+# --- Each regime's own rule basis -------------------------------------------------------------
+
+REPORTS = {
+    "ANBest-P": ("interim", GRANT_A, 2024),
+    "ANBest-Gk": ("final", GRANT_B, None),
+    "ANBest-P-Kosten": ("interim", GRANT_C, 2025),
+    "NKBF": ("interim", GRANT_D, 2025),
+}
+
+
+@pytest.mark.parametrize("regime", list(REPORTS))
+def test_each_regime_cites_its_own_rules(report_data: Path, tmp_path: Path, regime: str) -> None:
+    kind, grant_id, year = REPORTS[regime]
+    assert REGIME_GRANTS[regime] == grant_id
+    made = generate_report(
+        kind, grant_id=grant_id, year=year, data_dir=report_data, out_dir=tmp_path, user="t"
+    )
+    # pdftotext wraps long lines: compare the text with runs of white space made one space
+    text = " ".join(pdf_text(made.pdf).split())
+    rules = funding.RULES[regime]
+    assert f"Nebenbestimmungen {rules.title}" in text
+    for source in rules.sources():
+        assert f"• {source}" in text, source
+    shared = set(rules.sources())
+    for other in funding.RULES.values():
+        if other.name == regime:
+            continue
+        assert other.title not in text, other.name
+        for source in set(other.sources()) - shared:
+            assert source not in text, source
+    assert "Nr. 6 ANBest-P " not in text or regime == "ANBest-P"
+    overview = [row[0] for row in openpyxl.load_workbook(made.xlsx)["Übersicht"].iter_rows(
+        values_only=True)]  # fmt: skip
+    assert rules.title in overview and set(rules.sources()) <= set(overview)
+    # the window or the premature calls: only what the regime's basis knows
+    if rules.basis == "cost":
+        assert "Entfällt: Zuwendung auf Kostenbasis, ohne Verwendungsfrist" in text
+    else:
+        assert f"innerhalb von {texts.window(rules)} nach Eingang" in text
+
+
+def test_final_report_lists_the_inventory_and_the_refund(report_data: Path, tmp_path: Path) -> None:
+    made = generate_report("final", grant_id=GRANT_B, data_dir=report_data, out_dir=tmp_path,
+                           user="t")  # fmt: skip
+    shown = lines(pdf_text(made.pdf))
+    for expected in (
+        "INV-B-01 Oszilloskop RTB2004 B-03 10.03.2025 1.200,00 € Labor 2.14",
+        "INV-B-02 Edge-Server B-05 15.07.2025 6.500,00 € Serverraum",
+        "Erstattungsbetrag 700,00 €",
+        "Bewilligte Zuwendung (Höchstbetrag) 16.800,00 €",
+        "Leistungen Dritter 1.000,00 € 1.800,00 €",
+        "Markierung: Die tatsächlichen Deckungsmittel übersteigen den Plan um 800,00 €: die "
+        "Zuwendung kann sich",
+        "Vorsteuerabzug berechtigt: nur Nettobeträge zuwendungsfähig",
+        "darin Umsatzsteuer 2.375,00 €",
+        "davon zuwendungsfähig 22.500,00 €",
+        "B-05 15.07.2025 Thomas-Krenn AG Edge-Server 7.735,00 € 6.500,00 €",
+        "D-B2 3.000,00 € 01.04.2025 15.07.2025 105 61,51 €",
+        "Nach ANBest-Gk kann die Bewilligungsbehörde von der Zinsforderung absehen; der Betrag ist "
+        "dennoch ausgewiesen.",
+    ):
+        assert expected in shown, expected
+    inventory = list(openpyxl.load_workbook(made.xlsx)["Inventar"].iter_rows(values_only=True))
+    assert inventory[1] == (GRANT_B, "INV-B-01", "Oszilloskop RTB2004", "B-03",
+                            dt.datetime(2025, 3, 10), 1200, "Labor 2.14")  # fmt: skip
 
 
 # --- A long voucher list --------------------------------------------------------------------
@@ -292,7 +420,7 @@ def long_list(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GeneratedRep
 def test_long_voucher_list_repeats_its_header_on_every_page(long_list: GeneratedReport) -> None:
     pages = page_count(long_list.pdf)
     texts = [pdf_text(long_list.pdf, page) for page in range(1, pages + 1)]
-    first = next(n for n, text in enumerate(texts) if "2.5 Belegliste" in text)
+    first = next(n for n, text in enumerate(texts) if "2.9 Belegliste" in text)
     last = next(n for n, text in enumerate(texts) if "2.000 Belege" in text)  # the total row
     assert last - first >= 30, "2 000 vouchers fill dozens of pages"
     for n in range(first, last + 1):

@@ -5,12 +5,19 @@ import streamlit as st
 from zakid_metrics import charts
 from zakid_metrics.contract import PARTNERS, SIZE_CLASSES, USE_CASES
 from zakid_metrics.dashboard import data
+from zakid_metrics.dashboard.components import url_state
 from zakid_metrics.dashboard.components.choice import select_one
 from zakid_metrics.dashboard.components.figures import bars_by, show_chart
 from zakid_metrics.dashboard.components.page import kpi_page
 from zakid_metrics.dashboard.components.tables import download_table
 from zakid_metrics.i18n import format_number, t
-from zakid_metrics.segments import SEGMENTS, Segment, project_partners, segment_rows
+from zakid_metrics.segments import (
+    SEGMENTS,
+    Segment,
+    project_partners,
+    segment_rows,
+    size_class_basis,
+)
 from zakid_metrics.tallies import counts, in_order
 
 FUNNEL = ("inquiry", "feasibility", "pilot", "production", "completed")
@@ -83,6 +90,13 @@ with left:
             lang,
             companies=format_number(frame["by_headcount_only"].sum(), lang),
         )
+        + " "
+        + page.note(
+            "companies_engaged",
+            "companies.sme_exceptions",
+            group="from_group",
+            public="public_control",
+        )
     )
 with right:
     st.subheader(t("companies.funnel", lang))
@@ -152,6 +166,7 @@ segment = select_one(
     list(SEGMENTS),
     key="companies.segment",
     lang=lang,
+    url=url_state.SEGMENT,
     format_func=segment_label,
 )
 in_companies, in_projects = segment_rows(segment, companies, projects)
@@ -163,11 +178,12 @@ st.markdown(
         projects=format_number(len(in_projects), lang),
     )
 )
-company_table = in_companies[
+company_table = in_companies.assign(size_class_basis=size_class_basis(in_companies))[
     [
         "company_id",
         "name",
         "size_class",
+        "size_class_basis",
         "employees",
         "postal_code",
         "is_craft",
@@ -181,7 +197,7 @@ download_table(
     company_table,
     "companies.segment_companies",
     lang,
-    values={"size_class": "size_class"},
+    values={"size_class": "size_class", "size_class_basis": "size_class_basis"},
     file_name="companies_segment",
 )
 project_table = in_projects[

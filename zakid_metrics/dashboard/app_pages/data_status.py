@@ -1,10 +1,15 @@
-"""Datenqualität: the published snapshot, each entity's freshness, rejected and stale rows."""
+"""Datenqualität: the published snapshot, each entity's freshness, rejected and stale rows,
+external jobs without a project."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
 from zakid_metrics.contract import ENTITIES
-from zakid_metrics.dashboard import data
+from zakid_metrics.dashboard import data, uploads
 from zakid_metrics.dashboard.components.choice import select_one
+from zakid_metrics.dashboard.components.dates import default_as_of
 from zakid_metrics.dashboard.components.page import open_page
 from zakid_metrics.dashboard.components.start import require_snapshot
 from zakid_metrics.dashboard.components.tables import download_table
@@ -69,7 +74,12 @@ download_table(
 
 st.subheader(t("data_status.runs", lang))
 st.caption(t("data_status.runs.caption", lang, count=len(runs), timezone=zone))
-download_table(runs, "data_status.runs", lang, values={"status": "run_status"})
+download_table(
+    runs.assign(triggered_by=[uploads.trigger_label(who, lang) for who in runs["triggered_by"]]),
+    "data_status.runs",
+    lang,
+    values={"status": "run_status"},
+)
 
 run_labels = {
     run.run_id: t(
@@ -149,5 +159,31 @@ else:
         "data_status.stale",
         lang,
         file_name=f"stale_rows_{stale_entity}",
+        source_rows=True,
+    )
+
+# External jobs that name no project count as created but cannot be attributed to the centre's
+# work; the evaluation will ask, so the department sees each one (KPI jobs_unattributed).
+st.subheader(t("data_status.unattributed", lang))
+as_of = default_as_of(dt.datetime.now(ZoneInfo(zone)).date(), data.date_bounds())
+unattributed = data.kpi_result("jobs_unattributed", as_of, None)
+if not unattributed.value:
+    st.success(t("data_status.unattributed.none", lang), icon=":material/check_circle:")
+else:
+    st.warning(
+        t(
+            "data_status.unattributed.count",
+            lang,
+            jobs=format_number(unattributed.value, lang),
+            share=format_number(float(unattributed.details["share"]) * 100, lang, 1),
+            as_of=format_date(as_of, lang),
+        ),
+        icon=":material/link_off:",
+    )
+    download_table(
+        data.source_rows("jobs_unattributed", as_of, None),
+        "data_status.unattributed",
+        lang,
+        file_name=f"jobs_unattributed_{as_of.isoformat()}",
         source_rows=True,
     )

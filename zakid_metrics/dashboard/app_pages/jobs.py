@@ -34,7 +34,7 @@ with columns[3]:
         note=page.note("jobs_project_related_fte", "jobs.fte_jobs", jobs="jobs"),
     )
 with columns[4]:
-    wage = format_value(settings.regional_reference_wage_eur, "eur", lang)
+    wage = format_value(well_paid.details.get("reference_wage_eur"), "eur", lang)
     if well_paid.value is None:
         tile(
             "jobs_well_paid_share",

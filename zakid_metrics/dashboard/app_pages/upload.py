@@ -1,6 +1,8 @@
 """Lieferung hochladen: CSV/XLSX files into the warehouse, with the result of each file."""
 
 import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,30 +44,31 @@ start = st.button(
     key="upload.start",
 )
 
-if start and files:
-    now = dt.datetime.now(ZoneInfo(settings.timezone))
+
+def load(folder: Path, allow_empty: Sequence[str] = ()) -> None:
+    """Load the stored `folder` by the CLI, with progress, audit and the result kept."""
     with st.status(t("upload.running", lang), expanded=True) as box:
-        bar = st.progress(0.0, text=t("upload.step.store", lang, files=len(files)))
-        folder = uploads.store(
-            [(file.name, file.getvalue()) for file in files], settings.data_dir, now
-        )
-        bar.progress(0.2, text=t("upload.step.ingest", lang, seconds=0))
+        bar = st.progress(0.2, text=t("upload.step.ingest", lang, seconds=0))
 
         def waiting(seconds: float) -> None:
             # The load reports only at its end; the bar creeps on so that it visibly runs.
             share = 0.2 + 0.7 * (1 - 1 / (1 + seconds / 10))
             bar.progress(share, text=t("upload.step.ingest", lang, seconds=int(seconds)))
 
-        outcome = uploads.run_ingest(folder, settings.data_dir, on_wait=waiting)
         user = current_user()
+        name = user.name if user else "unknown"
+        outcome = uploads.run_ingest(
+            folder, settings.data_dir, user=name, on_wait=waiting, allow_empty=allow_empty
+        )
         audit(
             "upload",
-            user.name if user else "unknown",
+            name,
             data_dir=settings.data_dir,
             folder=folder.name,
             files=sorted(path.name for path in folder.iterdir()),
             run_id=(outcome.report or {}).get("run_id"),
             exit_code=outcome.exit_code,
+            allow_empty=list(allow_empty),
         )
         data.clear()  # every page reads the new snapshot from now on
         bar.progress(1.0, text=t("upload.step.done", lang))
@@ -81,6 +84,15 @@ if start and files:
         "report": outcome.report,
         "message": outcome.message,
     }
+
+
+if start and files:
+    now = dt.datetime.now(ZoneInfo(settings.timezone))
+    with st.spinner(t("upload.step.store", lang, files=len(files))):
+        stored = uploads.store(
+            [(file.name, file.getvalue()) for file in files], settings.data_dir, now
+        )
+    load(stored)
     st.session_state[GENERATION_KEY] = generation + 1
 
 result: dict[str, Any] | None = st.session_state.get(RESULT_KEY)
@@ -95,10 +107,12 @@ if result is not None:
         run_id = report["run_id"]
         files_frame = pd.DataFrame(report["files"])
         # The run's own record has each file's errors in both languages; the JSON in English.
-        localized = data.load_files(run_id, lang).set_index("file")["errors"]
-        files_frame["errors"] = [
-            localized.get(row.file) or " · ".join(row.errors) for row in files_frame.itertuples()
-        ]
+        localized = data.load_files(run_id, lang).set_index("file")
+        for column in ("errors", "warnings"):
+            files_frame[column] = [
+                localized[column].get(row.file) or " · ".join(getattr(row, column))
+                for row in files_frame.itertuples()
+            ]
         rejected = int(files_frame["rows_rejected"].sum())
         summary = t(
             f"upload.status.{report['status']}",
@@ -111,7 +125,16 @@ if result is not None:
         {"ok": st.success, "partial": st.warning}.get(report["status"], st.error)(summary)
         download_table(
             files_frame[
-                ["file", "entity", "status", "rows_read", "rows_loaded", "rows_rejected", "errors"]
+                [
+                    "file",
+                    "entity",
+                    "status",
+                    "rows_read",
+                    "rows_loaded",
+                    "rows_rejected",
+                    "errors",
+                    "warnings",
+                ]
             ],
             "upload.files_result",
             lang,
@@ -126,6 +149,32 @@ if result is not None:
                 label=t("upload.to_rejected", lang, rows=format_number(rejected, lang)),
                 icon=":material/rule:",
             )
+
+        held = report.get("empty_snapshots", [])
+        if held:
+            entities = [snapshot["entity"] for snapshot in held]
+            names = ", ".join(t(f"entity.{entity}", lang) for entity in entities)
+            st.warning(
+                t(
+                    "upload.empty_snapshots",
+                    lang,
+                    files=", ".join(snapshot["file"] for snapshot in held),
+                    entities=names,
+                ),
+                icon=":material/warning:",
+            )
+            confirmed = st.checkbox(
+                t("upload.confirm_empty", lang),
+                key=f"upload.confirm_empty.{run_id}",
+                help=t("upload.confirm_empty.help", lang, entities=names),
+            )
+            if st.button(
+                t("upload.confirm_empty.start", lang),
+                disabled=not confirmed,
+                key=f"upload.confirm_empty.start.{run_id}",
+            ):
+                load(settings.data_dir / uploads.UPLOADS_DIR / result["folder"], entities)
+                st.rerun()
 
 st.subheader(t("upload.expected", lang))
 download_table(

@@ -1,4 +1,5 @@
-"""The as-of date and the period in the sidebar: one choice for every page of a session."""
+"""The as-of date and the period in the sidebar: one choice for every page of a session, shown
+in the address (`?as_of=2026-06-30&from=2025-01-01&to=2025-12-31`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from zakid_metrics.dashboard import data
+from zakid_metrics.dashboard.components import url_state
 from zakid_metrics.i18n import format_date, t
 from zakid_metrics.settings import get_settings
 
@@ -35,16 +37,17 @@ def as_of_and_period(lang: str) -> Dates:
     """Draw both pickers in the sidebar and return the chosen as-of date and period.
 
     The as-of date defaults to today in the display time zone, clamped to the data; the period
-    defaults to the funding period. Both are remembered when the user moves between pages.
+    defaults to the funding period; a new browser session starts from the address's dates.
+    Both are remembered when the user moves between pages.
     """
     bounds = data.date_bounds()
     today = dt.datetime.now(ZoneInfo(get_settings().timezone)).date()
-    lowest = min(bounds.first, bounds.period_start)
+    lowest = bounds.earliest_as_of
     highest = bounds.last
-    kept = st.session_state.get(AS_OF_KEY)
+    kept = st.session_state.get(AS_OF_KEY, url_state.date_from_url(url_state.AS_OF))
     if not isinstance(kept, dt.date) or not lowest <= kept <= highest:
         kept = default_as_of(today, bounds)
-    kept_period = st.session_state.get(PERIOD_KEY)
+    kept_period = st.session_state.get(PERIOD_KEY, _period_from_url())
     if not isinstance(kept_period, tuple) or len(kept_period) != 2:
         kept_period = (bounds.period_start, bounds.period_end)
     period_low = min(lowest, kept_period[0])
@@ -86,7 +89,16 @@ def as_of_and_period(lang: str) -> Dates:
         chosen_period = kept_period
     st.session_state[AS_OF_KEY] = as_of
     st.session_state[PERIOD_KEY] = chosen_period
+    url_state.to_url(url_state.AS_OF, as_of)
+    url_state.to_url(url_state.PERIOD_FROM, chosen_period[0])
+    url_state.to_url(url_state.PERIOD_TO, chosen_period[1])
     return Dates(as_of, (chosen_period[0], chosen_period[1]))
+
+
+def _period_from_url() -> tuple[dt.date, dt.date] | None:
+    start = url_state.date_from_url(url_state.PERIOD_FROM)
+    end = url_state.date_from_url(url_state.PERIOD_TO)
+    return (start, end) if start and end and start <= end else None
 
 
 def dates_caption(dates: Dates, lang: str) -> str:

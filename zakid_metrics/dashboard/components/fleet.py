@@ -13,6 +13,7 @@ from zakid_metrics.dashboard import data
 from zakid_metrics.dashboard.components.choice import select_one
 from zakid_metrics.dashboard.components.errors import show_error
 from zakid_metrics.dashboard.components.figures import show_chart
+from zakid_metrics.dashboard.components.login import require_live_session
 from zakid_metrics.dashboard.components.tables import download_table
 from zakid_metrics.errors import ZakidError
 from zakid_metrics.i18n import format_datetime, format_number, t
@@ -67,6 +68,7 @@ def fleet_view(lang: str) -> None:
 
     @st.fragment(run_every=None if paused else REFRESH_S)
     def live() -> None:
+        require_live_session()  # nothing internal is loaded past the session's end
         try:
             summary = data.fleet(DEFAULT_WINDOW if custom else window, custom)
         except ZakidError as error:

@@ -1,9 +1,11 @@
-"""The language switch: German by default, English on request, remembered per session."""
+"""The language switch: German by default, English on request, remembered per session and
+shown in the address (`?lang=en`)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from zakid_metrics.dashboard.components.url_state import LANGUAGE, from_url, to_url
 from zakid_metrics.i18n import LANGUAGES, Language
 from zakid_metrics.settings import get_settings
 
@@ -14,9 +16,11 @@ LANGUAGE_LABEL = "Sprache · Language"
 
 
 def language_switch() -> Language:
-    """Render the switch (once per run, in app.py) and return the chosen language."""
-    default = get_settings().language
-    return st.radio(
+    """Render the switch (once per run, in app.py) and return the chosen language; a new
+    browser session starts in the address's language, else in the configured one."""
+    wanted = from_url(LANGUAGE)
+    default = wanted if wanted in LANGUAGES else get_settings().language
+    chosen = st.radio(
         LANGUAGE_LABEL,
         LANGUAGES,
         index=LANGUAGES.index(default),
@@ -24,6 +28,8 @@ def language_switch() -> Language:
         horizontal=True,
         key=LANGUAGE_KEY,
     )
+    to_url(LANGUAGE, chosen)
+    return chosen
 
 
 def current_language() -> Language:

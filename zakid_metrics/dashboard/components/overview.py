@@ -11,16 +11,10 @@ from zakid_metrics import kpis
 from zakid_metrics.dashboard.components.page import Page
 from zakid_metrics.dashboard.components.tiles import format_value
 from zakid_metrics.i18n import format_number, t
-from zakid_metrics.kpis import Kpi, Milestone
+from zakid_metrics.kpis import Kpi, Milestone, overview_ids
 from zakid_metrics.sdg import GOAL_COUNT
 
 TILES_PER_ROW = 4
-
-
-def overview_ids(registry: Mapping[str, Kpi]) -> list[str]:
-    """The ids of the KPIs marked `overview: N`, in the order of N."""
-    marked = [kpi for kpi in registry.values() if kpi.overview is not None]
-    return [kpi.id for kpi in sorted(marked, key=lambda kpi: (kpi.overview, kpi.id))]
 
 
 def _sme_note(page: Page) -> dict[str, Any]:

@@ -16,7 +16,10 @@ from zakid_metrics.dashboard.components.login import may
 from zakid_metrics.dashboard.components.start import require_snapshot
 from zakid_metrics.dashboard.components.tiles import kpi_tile, missing_data_note
 from zakid_metrics.i18n import format_number, t
-from zakid_metrics.kpis import KpiResult
+from zakid_metrics.kpis import FORECAST_KPI, KPIS, KpiResult
+
+TREND_KPIS = tuple(kpi.id for kpi in KPIS.values() if kpi.overview and not kpi.reads_telemetry)
+"""The KPIs whose tiles show a trend line: the headline figures of the overview."""
 
 
 def open_page(name: str, *, admin_only: bool = False) -> str:
@@ -44,19 +47,40 @@ class Page:
     dates: Dates
     results: dict[str, KpiResult]
     status: pd.DataFrame
+    # The headline KPIs' tiles (those on the overview, `overview: N`) draw their monthly trend,
+    # on every page; computed once for all of them (data.kpi_trends) to keep the first render
+    # within its budget. Needs the published snapshot, so kpi_page turns it on.
+    trends: bool = False
 
     def tile(self, kpi: str | KpiResult, *, key: str | None = None, **options: Any) -> None:
         """The tile of `kpi` (an id of `results`, or a result), keyed `<page>.<key or id>`;
         `options` as components.tiles.kpi_tile takes them."""
         result = self.results[kpi] if isinstance(kpi, str) else kpi
+        # A tile that shows another figure than the KPI's own value gets no trend of it.
+        own_value = "value" not in options and "value_text" not in options
+        trend: data.Trend = ()
+        if self.trends and own_value and result.kpi.id in TREND_KPIS:
+            trend = data.kpi_trends(TREND_KPIS, result.as_of, result.period)[result.kpi.id]
         kpi_tile(
             result,
             self.lang,
             key=f"{self.name}.{key or result.kpi.id}",
             dates=self.dates,
             status=self.status,
+            trend=trend,
+            outlook=self.outlook(result.kpi.id),
             **options,
         )
+
+    def outlook(self, kpi_id: str) -> str | None:
+        """The forecast's status for the end of the funding period of a KPI that has one
+        (jobs_forecast_end's row of `kpi_id`), else None."""
+        forecast = self.results.get(FORECAST_KPI)
+        rows = None if forecast is None else forecast.breakdown
+        if rows is None or "status" not in rows.columns:
+            return None
+        status = rows.loc[rows["kpi_id"] == kpi_id, "status"]
+        return None if status.empty or pd.isna(status.iloc[0]) else str(status.iloc[0])
 
     def note(self, kpi_id: str, key: str, **details: str) -> str:
         """The text `key`, each placeholder set to a number among the details of KPI `kpi_id`:
@@ -78,7 +102,9 @@ def kpi_page(name: str, *, sources: Sequence[str] = ()) -> Page:
     meta = require_snapshot(lang)
     dates = as_of_and_period(lang)
     st.caption(dates_caption(dates, lang))
-    page = Page(name, lang, meta, dates, data.kpi_results(*dates), data.entity_status())
+    page = Page(
+        name, lang, meta, dates, data.kpi_results(*dates), data.entity_status(), trends=True
+    )
     if sources:
         page.missing(sources)
     return page

@@ -19,8 +19,10 @@ from zakid_metrics.errors import ZakidError
 from zakid_metrics.i18n import format_date, t
 
 KEY = "finance.reports"
-# Making a report writes files and an audit line: an analyst's task (viewers read the list).
-GENERATE_ROLE: Role = "analyst"
+# The reports' voucher lists show personnel costs per position: making, listing and
+# downloading them is for analysts and administrators only (README: role matrix). Viewers get
+# no button, so Streamlit never serves them a report's bytes.
+REPORTS_ROLE: Role = "analyst"
 MIME_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
@@ -29,17 +31,17 @@ MIME_TYPES = {
 
 
 def reports_panel(lang: str, as_of: dt.date) -> None:
-    """The reports due on or after `as_of` (KPI reports_due) with the days left; a form that
-    makes a report from the published snapshot and offers its files (for a logged-in user of
-    at least GENERATE_ROLE, audited under their name); the reports made so far."""
+    """The reports due on or after `as_of` (KPI reports_due) with the days left; for a
+    logged-in user of at least REPORTS_ROLE, a form that makes a report from the published
+    snapshot and offers its files (audited under their name), and the reports made so far."""
     st.subheader(t("reports.title", lang))
     _due(lang, as_of)
     st.subheader(t("reports.generate", lang))
     user = current_user()
-    if user is not None and user.has_role(GENERATE_ROLE):
-        _form(lang, user.name)
-    else:
+    if user is None or not user.has_role(REPORTS_ROLE):
         st.info(t("reports.not_allowed", lang), icon=":material/lock:")
+        return
+    _form(lang, user.name)
     st.subheader(t("reports.generated", lang))
     _generated(lang)
 
@@ -90,6 +92,8 @@ def _form(lang: str, user: str) -> None:
         if not years:
             st.info(t("reports.no_interim_year", lang), icon=":material/info:")
             return
+        # The last completed year by default; a running year only when chosen.
+        done = [n for n, y in enumerate(years) if y <= reports.last_completed_year()]
         with right:
             year = select_one(
                 t("reports.year", lang),
@@ -97,7 +101,7 @@ def _form(lang: str, user: str) -> None:
                 key=f"{KEY}.year",
                 lang=lang,
                 format_func=str,
-                default_index=len(years) - 1,
+                default_index=done[-1] if done else 0,
             )
     elif kind == "summary":
         with left:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
 import pandas as pd
@@ -14,23 +13,11 @@ import streamlit as st
 from zakid_metrics.dashboard import data
 from zakid_metrics.dashboard.components.dates import Dates
 from zakid_metrics.dashboard.components.tables import download_table
-from zakid_metrics.i18n import CATALOGS, format_date, format_number, t
+from zakid_metrics.i18n import CATALOGS, format_date, format_number, format_value, t
 from zakid_metrics.kpis import Kpi, KpiResult, Milestone
 
 FreshnessState = Literal["current", "overdue", "never"]
 _WORST_FIRST: tuple[FreshnessState, ...] = ("never", "overdue", "current")
-# Decimals shown per unit on a tile; exact figures are in the source rows and reports.
-DECIMALS = {
-    "count": 0,
-    "share": 1,
-    "eur": 0,
-    "days": 0,
-    "ratio": 2,
-    "fte": 2,
-    "t_co2e_per_year": 1,
-    "mwh_per_year": 1,
-}
-
 LONG_SYMBOLS = frozenset({"days", "t_co2e_per_year", "mwh_per_year"})
 
 
@@ -52,27 +39,6 @@ def freshness_of(sources: Sequence[str], status: pd.DataFrame) -> Freshness:
     return Freshness(state, oldest["last_loaded_at"].date(), int(oldest["age_days"]))
 
 
-def format_value(
-    value: Any, unit: str, lang: str, decimals: int | None = None, *, symbol: bool = True
-) -> str:
-    """A KPI value with its unit as the user reads it: `89,4 %`, `9.846.455 €`, `19,25 VZÄ`."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "–"
-    places = DECIMALS.get(unit, 0) if decimals is None else decimals
-    number = float(value) * 100 if unit == "share" else value
-    if unit in ("days", "t_co2e_per_year", "mwh_per_year") and decimals is None:
-        whole = float(number) == int(float(number))
-        places = 0 if whole else max(places, 1)
-    if isinstance(number, Decimal | float) and unit == "count":
-        places = 0 if float(number) == int(float(number)) else 1
-    text = format_number(number, lang, places)
-    # Counts and ratios have no unit symbol, so the catalogues have no text for them.
-    key = f"unit_symbol.{unit}"
-    if not symbol or key not in CATALOGS.get(lang, CATALOGS["de"]):
-        return text
-    return f"{text} {t(key, lang)}"
-
-
 @dataclass(frozen=True)
 class TileTexts:
     """What a tile says, apart from its definition and rows."""
@@ -84,6 +50,14 @@ class TileTexts:
     progress_text: str | None  # e.g. "53,6 % des Ziels"
     dates: str  # as-of date and freshness
     stale: str | None
+    change: str | None = None  # e.g. "+12" against the previous month's value
+    change_since: str | None = None  # e.g. "gegenüber 25.10.2026"
+    trend: tuple[float, ...] = ()  # the monthly values for the sparkline
+    status: str | None = None  # the forecast's status, e.g. ":green[auf Kurs]"
+
+
+# Colour of a forecast status on a tile (CONTRACT.md section 1: on_track, at_risk, off_track).
+STATUS_COLOURS = {"on_track": "green", "at_risk": "orange", "off_track": "red"}
 
 
 def tile_texts(
@@ -97,9 +71,13 @@ def tile_texts(
     unit: str | None = None,
     final: Milestone | None = None,
     target_text: str | None = None,
+    trend: Sequence[tuple[dt.date, Any]] = (),
+    outlook: str | None = None,
 ) -> TileTexts:
     """The texts of a tile for `result`; `value`, `unit`, `final` and `target_text` (the line
-    under the progress bar) replace the result's."""
+    under the progress bar) replace the result's. `trend` holds (day, value) of the KPI's
+    monthly values up to the as-of date (data.kpi_trend): the sparkline and the change against
+    the month before; `outlook` the forecast's status (on_track, at_risk, off_track)."""
     unit = unit or result.kpi.unit
     shown = result.value if value is None else value
     final = final or result.final_target
@@ -143,6 +121,16 @@ def tile_texts(
     label = label or result.kpi.name(lang)
     # A long unit that the label already names ("… (t CO₂e pro Jahr)") would not fit the value.
     named = unit in LONG_SYMBOLS and t(f"unit.{unit}", lang).lower() in label.lower()
+    points = [(day, float(v)) for day, v in trend if v is not None and not pd.isna(v)]
+    change = change_since = None
+    if len(points) >= 2 and points[-1][0] == result.as_of:
+        (before, earlier), (_, now) = points[-2], points[-1]
+        change = _change(now - earlier, unit, lang)
+        change_since = t("tile.change_since", lang, day=format_date(before, lang))
+    status = None
+    if outlook is not None and f"forecast_status.{outlook}" in CATALOGS.get(lang, CATALOGS["de"]):
+        colour = STATUS_COLOURS.get(outlook, "gray")
+        status = f":{colour}[{t(f'forecast_status.{outlook}', lang)}]"
     return TileTexts(
         label=label,
         value=value_text or format_value(shown, unit, lang, symbol=not named),
@@ -151,7 +139,20 @@ def tile_texts(
         progress_text=progress_text,
         dates=t("tile.as_of", lang, as_of=format_date(result.as_of, lang)) + " · " + fresh,
         stale=stale,
+        change=change,
+        change_since=change_since,
+        trend=tuple(v for _, v in points) if len(points) >= 2 else (),
+        status=status,
     )
+
+
+def _change(difference: float, unit: str, lang: str) -> str:
+    """A change with its sign; a share's in percentage points."""
+    sign = "+" if difference > 0 else "−" if difference < 0 else "±"
+    if unit == "share":
+        points = format_number(abs(difference) * 100, lang, 1)
+        return f"{sign}{t('tile.percentage_points', lang, points=points)}"
+    return sign + format_value(abs(difference), unit, lang)
 
 
 def kpi_tile(
@@ -170,6 +171,8 @@ def kpi_tile(
     note: str | None = None,
     also: Sequence[Kpi] = (),
     targeted: bool = True,
+    trend: Sequence[tuple[dt.date, Any]] = (),
+    outlook: str | None = None,
 ) -> None:
     """One KPI as a bordered tile; its button opens the definition and the source rows.
 
@@ -188,11 +191,23 @@ def kpi_tile(
         unit=unit,
         final=final,
         target_text=target_text,
+        trend=trend,
+        outlook=outlook,
     )
     with st.container(border=True, height="stretch"):
         # The label above the metric wraps; Streamlit's own metric label would be cut off.
         st.markdown(f"**{texts.label}**")
-        st.metric(texts.label, texts.value, label_visibility="collapsed")
+        st.metric(
+            texts.label,
+            texts.value,
+            delta=texts.change,
+            delta_color="normal" if result.kpi.direction == "higher" else "inverse",
+            delta_description=texts.change_since,
+            chart_data=list(texts.trend) or None,
+            label_visibility="collapsed",
+        )
+        if texts.status:
+            st.caption(t("tile.status", lang, status=texts.status))
         if texts.progress is not None:
             st.progress(texts.progress, text=texts.progress_text)
         if texts.target:
@@ -231,6 +246,8 @@ def details(kpi: Kpi, lang: str, *, key: str, dates: Dates, also: Sequence[Kpi] 
                     sources=", ".join(_entity_name(s, lang) for s in shown.sources),
                 )
             )
+            if shown.framework is not None:
+                st.caption(shown.framework.text(lang))
         st.markdown(f"**{t('tile.source_rows', lang)}**")
         download_table(
             data.source_rows(kpi.id, dates.as_of, dates.period),

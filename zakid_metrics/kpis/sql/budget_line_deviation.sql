@@ -1,48 +1,36 @@
 -- id: budget_line_deviation
--- name_de: Überschreitungen im Finanzierungsplan
--- name_en: Financing plan lines over budget
+-- name_de: Einzelansätze des Finanzierungsplans
+-- name_en: Financing plan lines (Einzelansätze)
 -- unit: share
 -- audience: funder
 -- direction: lower
 -- shape: breakdown
--- dimensions: grant_id, category, year
--- definition_de: Positionen des Finanzierungsplans (Zuwendung, Kostenart, Jahr), deren Ausgaben
---   (am oder vor dem Stichtag und im gewählten Zeitraum gezahlt) den Plan übersteigen; Wert =
---   Überschreitung geteilt durch den Plan. Markiert (flagged) ist eine Überschreitung um mehr
---   als 20 % (Nr. 1.2 ANBest-P) oder eine Ausgabe ohne Plan, auch wenn die Zuwendung
---   insgesamt im Plan bleibt (grant_within_plan): verbindlich ist der Gesamtbetrag, die
---   Überschreitung einer Position muss aber ausgeglichen und begründet werden.
--- definition_en: Lines of the financing plan (grant, cost category, year) whose expenditures
---   (paid on or before the as-of date and within the chosen period) exceed the plan; value =
---   overrun divided by the plan. Flagged is an overrun of more than 20 % (no. 1.2 ANBest-P) or
---   spending without a plan, even where the grant as a whole stays within plan
---   (grant_within_plan): the total is binding, but a line's overrun must be offset and
---   justified.
--- source: budget, expenditures
+-- dimensions: grant_id, category
+-- postprocess: funding_budget_lines
+-- definition_de: Je Einzelansatz (Zuwendung × Kostenart) die zuwendungsfähigen Ist-Ausgaben
+--   (netto, wo die Zuwendungsempfängerin vorsteuerabzugsberechtigt ist) vom Beginn der
+--   Zuwendung bis zum Ende des gewählten Zeitraums (höchstens bis zum Stichtag) gegen den Plan
+--   der Jahre bis dahin, kumuliert wie im Zwischennachweis; Wert = Ist / Plan − 1 (ohne Plan
+--   kein Wert), period_actual_eur = Ist innerhalb des Zeitraums. Status nach Nr. 1.2 ANBest-P /
+--   ANBest-Gk (CONTRACT.md Abschnitt 4): within_plan (Ist ≤ Plan), over_offset (Plan < Ist ≤
+--   1,2 × Plan und Gesamt-Ist ≤ Gesamtplan der Zuwendung), over_not_offset (Plan < Ist ≤ 1,2 ×
+--   Plan, Gesamtplan überschritten), over_20 (Ist > 1,2 × Plan: Einwilligung des Zuwendungsgebers
+--   nötig). Berechnet durch die Regel funding.einzelansaetze.
+-- definition_en: Per Einzelansatz (grant × cost category) the eligible actual expenditures (net
+--   where the recipient may deduct input VAT) from the grant's start to the end of the chosen
+--   period (at most the as-of date) against the plan of the years up to then, cumulative as in
+--   the interim report; value = actual / plan − 1 (no value without a plan), period_actual_eur =
+--   actual within the period. Status under no. 1.2 ANBest-P / ANBest-Gk (CONTRACT.md section
+--   4): within_plan (actual ≤ plan), over_offset (plan < actual ≤ 1.2 × plan and the grant's
+--   total actual ≤ its total plan), over_not_offset (plan < actual ≤ 1.2 × plan, total plan
+--   exceeded), over_20 (actual > 1.2 × plan: needs the funder's consent). Computed by the rule
+--   funding.einzelansaetze.
+-- source: expenditures, budget, grants
 
-WITH lines AS (
-    SELECT * FROM plan_vs_actual($period_from, $period_to, $as_of)
-),
-grants_total AS (
-    SELECT grant_id, sum(spent_eur) <= sum(planned_eur) AS grant_within_plan
-    FROM lines
-    GROUP BY grant_id
-)
-SELECT grant_id, category, year,
-       (spent_eur - planned_eur) / nullif(planned_eur, 0) AS value,
-       planned_eur,
-       spent_eur,
-       spent_eur - planned_eur AS over_eur,
-       spent_eur > planned_eur * 1.2 AS flagged,   -- exact: DECIMAL times DECIMAL
-       grant_within_plan
-FROM lines JOIN grants_total USING (grant_id)
-WHERE spent_eur > planned_eur
-ORDER BY grant_id, year, category
+SELECT * FROM funding_inputs($as_of)
 -- source_rows:
-SELECT e.*, l.planned_eur AS line_planned_eur, l.spent_eur AS line_spent_eur
-FROM expenditures e
-JOIN plan_vs_actual($period_from, $period_to, $as_of) l
-  ON l.grant_id = e.grant_id AND l.category = e.category AND l.year = year(e.paid_on)
-WHERE e.paid_on BETWEEN $period_from AND $period_to AND e.paid_on <= $as_of
-  AND l.spent_eur > l.planned_eur
+SELECT e.*, eligible_eur(e.amount_eur, e.vat_eur, g.vat_deductible) AS eligible_eur
+FROM expenditures e JOIN grants g ON g.grant_id = e.grant_id
+WHERE g.decided_on <= $as_of AND e.paid_on >= g.starts_on
+  AND e.paid_on <= least($as_of, $period_to, g.ends_on)
 ORDER BY e.grant_id, e.paid_on, e.expenditure_id

@@ -12,6 +12,9 @@
 -- definition_en: Sum of the values of all verified SDG contributions with the unit "t CO2e/a"
 --   (spelled exactly so) reported on or before the as-of date. Contributions spelled otherwise
 --   or without a value do not count.
+-- framework: SDG 13.2.2 | Total greenhouse gas emissions per year | in_spirit |
+--   Global indicator framework for the Sustainable Development Goals (UN General Assembly
+--   resolution A/RES/71/313, with the annual refinements of the UN Statistical Commission)
 -- source: sdg_contributions
 
 SELECT round(coalesce(sum(value), 0), 6) AS value, count(value) AS contributions  -- no float noise

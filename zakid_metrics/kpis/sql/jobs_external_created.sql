@@ -13,6 +13,9 @@
 -- definition_en: Number of external jobs (created at companies) created up to and including
 --   the as-of date (created_on ≤ as-of date), including jobs that have ended since. Target of
 --   the funding application: 500 by the end of the funding period.
+-- framework: ERDF RCR 01 | Jobs created in supported entities (annual FTEs) | in_spirit |
+--   Regulation (EU) 2021/1058 (ERDF and Cohesion Fund), Annex I, Table 1;
+--   definitions: Commission Staff Working Document SWD(2021) 198
 -- source: jobs
 SELECT count(*) AS value
 FROM jobs

@@ -6,31 +6,57 @@
 -- open_data: key_figure
 -- direction: higher
 -- shape: scalar
--- definition_de: Anteil der bis zum Stichtag geschaffenen Arbeitsplätze (beider Kategorien) mit
---   einem Jahresbruttogehalt von mindestens dem regionalen Referenzentgelt (Einstellung
---   ZAKID_REGIONAL_REFERENCE_WAGE_EUR: Median-Bruttomonatsentgelt Vollzeit in Duisburg laut
---   Entgeltstatistik der Bundesagentur für Arbeit × 12). Es zählen nur Arbeitsplätze mit
---   Gehaltsangabe; bei weniger als k (ZAKID_K_MIN) solchen Arbeitsplätzen wird kein Wert
---   berechnet, weil er Rückschlüsse auf einzelne Gehälter zuließe.
--- definition_en: Share of the jobs (both categories) created up to the as-of date whose annual
---   gross salary is at least the regional reference wage (setting
---   ZAKID_REGIONAL_REFERENCE_WAGE_EUR: median full-time gross monthly wage in Duisburg from
---   the Bundesagentur für Arbeit's wage statistics × 12). Only jobs with a salary count; with
---   fewer than k (ZAKID_K_MIN) of them no value is computed, as it would reveal single
---   salaries.
+-- definition_de: Anteil der bis zum Stichtag geschaffenen Arbeitsplätze (beider Kategorien),
+--   deren Vollzeitäquivalent-Gehalt (Jahresbruttogehalt / fte: eine halbe Stelle mit 30.000 €
+--   entspricht 60.000 € in Vollzeit) mindestens das Referenzentgelt des Jahres ihrer Schaffung
+--   erreicht: Median-Bruttomonatsentgelt der sozialversicherungspflichtig Vollzeitbeschäftigten
+--   am Arbeitsort Duisburg × 12 (Bundesagentur für Arbeit, Entgeltstatistik; Referenzdaten
+--   zakid_metrics/reference/reference_wages.csv, reference_wage_eur = der Wert des Stichtagsjahrs).
+--   Es zählen nur Arbeitsplätze mit Gehaltsangabe; bei weniger als k (ZAKID_K_MIN) solchen
+--   Arbeitsplätzen wird kein Wert berechnet, weil er Rückschlüsse auf einzelne Gehälter zuließe.
+--   Arbeitsplätze aus einem Jahr vor dem ersten Referenzjahr zählen nicht mit
+--   (without_reference_wage).
+-- definition_en: Share of the jobs (both categories) created up to the as-of date whose
+--   full-time equivalent salary (annual gross salary / fte: a half-time position paying
+--   30,000 EUR is 60,000 EUR full-time) reaches at least the reference wage of the year the job
+--   was created: the median gross monthly wage of full-time employees subject to social
+--   insurance at the place of work Duisburg × 12 (Bundesagentur für Arbeit, Entgeltstatistik;
+--   reference data zakid_metrics/reference/reference_wages.csv, reference_wage_eur = the
+--   as-of year's figure). Only jobs with a salary count; with fewer than k (ZAKID_K_MIN) of them
+--   no value is computed, as it would reveal single salaries. Jobs of a year before the first
+--   reference year do not count (without_reference_wage).
 -- source: jobs
-WITH paid AS (
-    SELECT count(*) AS jobs_with_salary,
-           count(*) FILTER (WHERE annual_gross_salary_eur >= $reference_wage) AS well_paid
-    FROM jobs
-    WHERE created_on <= $as_of AND annual_gross_salary_eur IS NOT NULL
+
+-- salary / fte >= wage, compared as salary >= wage * fte in exact decimals (fte > 0).
+WITH wages AS (
+    SELECT w.year, w.eur FROM (SELECT unnest($reference_wages) AS w)
+),
+salaried AS (
+    SELECT j.*, w.eur AS reference_wage_eur,
+           j.annual_gross_salary_eur >= w.eur * CAST(j.fte AS DECIMAL(9, 4)) AS well_paid
+    FROM jobs j LEFT JOIN wages w ON w.year = year(j.created_on)
+    WHERE j.created_on <= $as_of AND j.annual_gross_salary_eur IS NOT NULL
+),
+paid AS (
+    SELECT count(*) FILTER (WHERE reference_wage_eur IS NOT NULL) AS jobs_with_salary,
+           count(*) FILTER (WHERE well_paid) AS well_paid,
+           count(*) FILTER (WHERE reference_wage_eur IS NULL) AS without_reference_wage
+    FROM salaried
 )
 SELECT CASE WHEN jobs_with_salary >= $k_min THEN well_paid / jobs_with_salary END AS value,
        jobs_with_salary,
-       CASE WHEN jobs_with_salary >= $k_min THEN well_paid END AS well_paid
+       CASE WHEN jobs_with_salary >= $k_min THEN well_paid END AS well_paid,
+       without_reference_wage,
+       (SELECT eur FROM wages WHERE year = year($as_of)) AS reference_wage_eur
 FROM paid
 -- source_rows:
-SELECT *, annual_gross_salary_eur >= $reference_wage AS well_paid
-FROM jobs
-WHERE created_on <= $as_of AND annual_gross_salary_eur IS NOT NULL
-ORDER BY created_on, job_id
+WITH wages AS (
+    SELECT w.year, w.eur FROM (SELECT unnest($reference_wages) AS w)
+)
+SELECT j.*,
+       round(j.annual_gross_salary_eur / CAST(j.fte AS DECIMAL(9, 4)), 2) AS full_time_salary_eur,
+       w.eur AS reference_wage_eur,
+       j.annual_gross_salary_eur >= w.eur * CAST(j.fte AS DECIMAL(9, 4)) AS well_paid
+FROM jobs j LEFT JOIN wages w ON w.year = year(j.created_on)
+WHERE j.created_on <= $as_of AND j.annual_gross_salary_eur IS NOT NULL
+ORDER BY j.created_on, j.job_id

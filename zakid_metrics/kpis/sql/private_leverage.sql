@@ -12,6 +12,10 @@
 -- definition_en: Sum of the companies' own contributions (own_contribution_eur) divided by the
 --   sum of public funding (public_funding_eur) over the projects started on or before the
 --   as-of date: private euros per public euro. No value without public funding.
+-- framework: ERDF RCR 02 | Private investments matching public support (of which: grants,
+--   financial instruments) | in_spirit |
+--   Regulation (EU) 2021/1058 (ERDF and Cohesion Fund), Annex I, Table 1;
+--   definitions: Commission Staff Working Document SWD(2021) 198
 -- source: projects
 
 SELECT sum(own_contribution_eur) / nullif(sum(public_funding_eur), 0) AS value,

@@ -12,6 +12,9 @@
 -- definition_en: Number of engaged companies (at least one project started on or before the
 --   as-of date) that are start-ups (is_startup), and of those the spin-offs of the University
 --   of Duisburg-Essen (ude_spinoffs).
+-- framework: ERDF RCO 05 | New enterprises supported | in_spirit |
+--   Regulation (EU) 2021/1058 (ERDF and Cohesion Fund), Annex I, Table 1;
+--   definitions: Commission Staff Working Document SWD(2021) 198
 -- source: companies, projects
 
 SELECT count(*) AS value,
