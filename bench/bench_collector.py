@@ -16,6 +16,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import orjson
 
@@ -23,9 +24,12 @@ from bench.common import Figure
 from zakid_metrics.files import fsync_fd
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 THREADS = 4
 BATCH = 500
 THROUGHPUT_BATCHES = 60  # per thread: 4 x 60 x 500 = 120 000 readings
+THROUGHPUT_RUNS = 5  # the figure is their median
+LATENCY_RUNS = 3  # the figure is the median of their p99s
 LATENCY_RATE = 10_000  # readings/s offered
 LATENCY_BATCH = 100
 LATENCY_SECONDS = 10
@@ -188,8 +192,11 @@ def _throughput(
     return sum(accepted.values()) / (time.perf_counter() - began)
 
 
-def _p99_latency(port: int, tokens: dict[str, str], bodies: dict[str, list[bytes]]) -> float:
-    """p99 ack latency (ms) at LATENCY_RATE readings/s offered, open loop.
+def _p99_latency(
+    port: int, tokens: dict[str, str], bodies: dict[str, list[bytes]]
+) -> tuple[float, float]:
+    """p99 ack latency (ms) at LATENCY_RATE readings/s offered, open loop, and the p99 of how
+    late a 10 ms sleep wakes up meanwhile (ms): the machine's CPU scheduling delay.
 
     Each request has a scheduled send time; latency counts from it, so a slow ack that delays
     the next sends is charged to those too (no coordinated omission).
@@ -198,6 +205,8 @@ def _p99_latency(port: int, tokens: dict[str, str], bodies: dict[str, list[bytes
     latencies: list[float] = []
     lock = threading.Lock()
     began = time.perf_counter() + 0.2
+    done = threading.Event()
+    delays: list[float] = []
 
     def run(n: int, device: str) -> None:
         client = _Client(port, tokens[device])
@@ -211,12 +220,25 @@ def _p99_latency(port: int, tokens: dict[str, str], bodies: dict[str, list[bytes
             with lock:
                 latencies.append(time.perf_counter() - scheduled)
 
+    def probe() -> None:
+        while not done.is_set():
+            started = time.perf_counter()
+            time.sleep(0.01)
+            delays.append(time.perf_counter() - started - 0.01)
+
     threads = [threading.Thread(target=run, args=(n, d)) for n, d in enumerate(DEVICES)]
+    prober = threading.Thread(target=probe)
+    prober.start()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return statistics.quantiles(latencies, n=100)[98] * 1000
+    done.set()
+    prober.join()
+    return (
+        statistics.quantiles(latencies, n=100)[98] * 1000,
+        statistics.quantiles(delays, n=100)[98] * 1000,
+    )
 
 
 def _fsync_reference(directory: Path, count: int = 500) -> tuple[float, float]:
@@ -237,8 +259,8 @@ def _fsync_reference(directory: Path, count: int = 500) -> tuple[float, float]:
 
 
 def _with_server(
-    args: list[str], port: int, work: Callable[[], float], env: dict[str, str] | None = None
-) -> float:
+    args: list[str], port: int, work: Callable[[], T], env: dict[str, str] | None = None
+) -> T:
     process = _start(args, port, env)
     try:
         return work()
@@ -341,6 +363,7 @@ def _through_broker(data: Path, tokens: dict[str, str], batches: dict[str, list[
 
 
 def run() -> list[Figure]:
+    loads = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         data = _data_dir(root)
@@ -349,17 +372,23 @@ def run() -> list[Figure]:
         store = TokenStore(data)
         tokens = {d: store.issue(d) for d in DEVICES}
         fsyncs_per_s, fsync_p99_ms = _fsync_reference(root)
-        # seq increases per device: warm-up, load, then the paced run.
+        # seq increases per device: warm-up, the loads one after the other, the paced runs.
         warmup = {d: _bodies(d, 0, 4, BATCH) for d in DEVICES}
-        load = {d: _bodies(d, 10_000_000, THROUGHPUT_BATCHES, BATCH) for d in DEVICES}
+        loads_bodies = [
+            {d: _bodies(d, (n + 1) * 10_000_000, THROUGHPUT_BATCHES, BATCH) for d in DEVICES}
+            for n in range(THROUGHPUT_RUNS)
+        ]
         paced_batches = LATENCY_RATE * LATENCY_SECONDS // LATENCY_BATCH // THREADS
-        paced = {d: _bodies(d, 20_000_000, paced_batches, LATENCY_BATCH) for d in DEVICES}
+        paced = [
+            {d: _bodies(d, (n + 1) * 100_000_000, paced_batches, LATENCY_BATCH) for d in DEVICES}
+            for n in range(LATENCY_RUNS)
+        ]
 
         echo_port = _free_port()
         echo = _with_server(
             ["-c", ECHO_APP, str(echo_port)],
             echo_port,
-            lambda: _throughput(echo_port, tokens, load, BATCH, check=False),
+            lambda: _throughput(echo_port, tokens, loads_bodies[0], BATCH, check=False),
         )
 
         port = _free_port()
@@ -373,20 +402,36 @@ def run() -> list[Figure]:
             str(port),
         ]
 
-        def measure() -> float:
+        def measure() -> list[float]:
             _throughput(port, tokens, warmup, BATCH)
-            return _throughput(port, tokens, load, BATCH)
+            rates = []
+            for bodies in loads_bodies:
+                rates.append(_throughput(port, tokens, bodies, BATCH))
+                loads.append(os.getloadavg()[0])
+            return rates
 
-        accepted = _with_server(collector_args, port, measure)
-        p99 = _with_server(collector_args, port, lambda: _p99_latency(port, tokens, paced))
+        def paced_runs() -> list[tuple[float, float]]:
+            runs = []
+            for bodies in paced:
+                runs.append(_p99_latency(port, tokens, bodies))
+                loads.append(os.getloadavg()[0])
+            return runs
+
+        rates = _with_server(collector_args, port, measure)
+        paced_figures = _with_server(collector_args, port, paced_runs)
+        # Above every seq the HTTP runs stored (seq increases per device).
         mqtt = _through_broker(
             data,
             tokens,
-            {d: _bodies(d, 30_000_000, 4 + THROUGHPUT_BATCHES, BATCH) for d in DEVICES},
+            {d: _bodies(d, 900_000_000, 4 + THROUGHPUT_BATCHES, BATCH) for d in DEVICES},
         )
+    p99s = [p99 for p99, _ in paced_figures]
+    delays = [delay for _, delay in paced_figures]
+    accepted = statistics.median(rates)
     return [
         Figure(
-            "collector: readings/s acked durably (4 threads, batches of 500)",
+            f"collector: readings/s acked durably, median of {THROUGHPUT_RUNS} runs "
+            f"(4 threads, batches of 500; runs {min(rates):,.0f}-{max(rates):,.0f})",
             accepted,
             "readings/s",
             100_000,
@@ -413,11 +458,22 @@ def run() -> list[Figure]:
             higher_is_better=True,
         ),
         Figure(
-            "collector: p99 ack latency at 10 000 readings/s offered (batches of 100)",
-            p99,
+            f"collector: p99 ack latency at 10 000 readings/s offered (batches of 100), "
+            f"median of {LATENCY_RUNS} runs ({min(p99s):.1f}-{max(p99s):.1f} ms)",
+            statistics.median(p99s),
             "ms",
             50,
             "p99 of one 4 kB fdatasync",
             fsync_p99_ms,
+        ),
+        Figure(
+            "scheduling delay p99 during the paced runs (a 10 ms sleep's lateness), median",
+            statistics.median(delays),
+            "ms",
+        ),
+        Figure(
+            "load average (1 min) during the collector runs, median",
+            statistics.median(loads),
+            "",
         ),
     ]

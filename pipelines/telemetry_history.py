@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +63,9 @@ _HEAD_BYTES = 1 << 16
 # Placeholders for the row's own values in a reason rendered once per (column, rule).
 _VALUE, _OTHER = "\x01", "\x02"
 BULK_INSTANCE = "bulk"
+WORK_MEMORY = "1GB"
+"""What DuckDB may hold in memory while a history file is checked and written; the rest
+spills to a temporary folder in the data directory (10 M readings: peak RSS under 2 GB)."""
 # DuckDB's CSV reader reads numbers as DOUBLE (as BIGINT it would read 2.5 as 3), exact for
 # integers below 2**53; a file with larger ones is read again with its numbers as text.
 _EXACT_INTEGERS = 2**53
@@ -450,6 +455,17 @@ def _check(con: duckdb.DuckDBPyConnection, read: _Read, window: TsWindow) -> Non
     )
 
 
+def _drop_read(con: duckdb.DuckDBPyConnection) -> None:
+    """Free the file as read once _history_checked holds what the rest needs."""
+    for table in ("_history_file", "_history_raw"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _sql_text(text: str) -> str:
+    """`text` inside an SQL string literal (SET takes no parameters)."""
+    return text.replace("'", "''")
+
+
 def _moment(us: int) -> dt.datetime:
     return dt.datetime.fromisoformat(format_us(us))
 
@@ -537,7 +553,11 @@ def load_history(
     """
     now = now or dt.datetime.now(dt.UTC)
     work = connect()
+    spill = Path(tempfile.mkdtemp(prefix=".history-", dir=data_dir))
     try:
+        # Bounded memory whatever the file's size: beyond it DuckDB spills to `spill`.
+        work.execute(f"SET memory_limit = '{WORK_MEMORY}'")
+        work.execute(f"SET temp_directory = '{_sql_text(str(spill))}'")
         work.register(
             "devices",
             con.sql("SELECT device_id, report_interval_s FROM devices").to_arrow_table(),
@@ -562,6 +582,7 @@ def load_history(
             settings.telemetry_max_future_minutes,
         )
         _check(work, read, window)
+        _drop_read(work)
         result = HistoryResult(
             format=read.format,
             encoding=read.encoding,
@@ -586,6 +607,7 @@ def load_history(
         appended = append_relation(work, data_dir, "_history_valid", "_line", BULK_INSTANCE)
     finally:
         work.close()
+        shutil.rmtree(spill, ignore_errors=True)
     result.rows_loaded = appended.accepted
     result.rows_duplicate = appended.duplicates
     return result

@@ -197,10 +197,12 @@ combine such columns into HUGEINT (whole numbers in Python, also beyond 64 bits)
 
 @dataclass(frozen=True)
 class RollupColumn:
-    """One rollup column: its aggregate over readings, its type, and how partial rows combine."""
+    """One rollup column: its aggregate over readings, its value for a minute of one reading
+    (`single`: the same number without aggregating), its type, and how partial rows combine."""
 
     name: str
     sql: str
+    single: str
     type: str
     combine: Combine
 
@@ -210,63 +212,100 @@ class RollupColumn:
         return "HUGEINT" if self.type == WIDE_SUM else self.type
 
 
+def _of_one(condition: str) -> str:
+    """The `single` of a count with FILTER (WHERE condition)."""
+    return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
+
+
+def _inferences_when(condition: str) -> str:
+    """The `single` of coalesce(sum(inferences) FILTER (WHERE condition), 0)."""
+    return f"coalesce(CASE WHEN {condition} THEN inferences END, 0)"
+
+
 ROLLUP_COLUMNS: tuple[RollupColumn, ...] = (
-    RollupColumn("readings", "count(*)", "BIGINT", "sum"),
-    RollupColumn("inferences", "sum(inferences)", WIDE_SUM, "sum"),
+    RollupColumn("readings", "count(*)", "1", "BIGINT", "sum"),
+    RollupColumn("inferences", "sum(inferences)", "inferences", WIDE_SUM, "sum"),
     # / inferences: the inference-weighted mean latency (a reading with inferences carries
     # latency_ms_mean: the contract requires it).
     RollupColumn(
-        "latency_ms_sum", "sum(coalesce(latency_ms_mean, 0) * inferences)", "DOUBLE", "sum"
+        "latency_ms_sum",
+        "sum(coalesce(latency_ms_mean, 0) * inferences)",
+        "coalesce(latency_ms_mean, 0) * inferences",
+        "DOUBLE",
+        "sum",
     ),
     # latency_ms_p95_sum / inferences_p95: the inference-weighted mean of the interval p95s
     # (of the readings that report one), the fleet p95 of zakid_metrics.kpis.
-    RollupColumn("latency_ms_p95_sum", "sum(latency_ms_p95 * inferences)", "DOUBLE", "sum"),
+    RollupColumn(
+        "latency_ms_p95_sum",
+        "sum(latency_ms_p95 * inferences)",
+        "latency_ms_p95 * inferences",
+        "DOUBLE",
+        "sum",
+    ),
     RollupColumn(
         "inferences_p95",
         "coalesce(sum(inferences) FILTER (WHERE latency_ms_p95 IS NOT NULL), 0)",
+        _inferences_when("latency_ms_p95 IS NOT NULL"),
         WIDE_SUM,
         "sum",
     ),
-    RollupColumn("latency_ms_p95_max", "max(latency_ms_p95)", "DOUBLE", "max"),
-    RollupColumn("latency_ms_max", "max(latency_ms_max)", "DOUBLE", "max"),
+    RollupColumn("latency_ms_p95_max", "max(latency_ms_p95)", "latency_ms_p95", "DOUBLE", "max"),
+    RollupColumn("latency_ms_max", "max(latency_ms_max)", "latency_ms_max", "DOUBLE", "max"),
     # energy_mwh / inferences_energy: energy per inference of the readings that report energy.
-    RollupColumn("energy_mwh", "sum(energy_mwh)", "DOUBLE", "sum"),
+    RollupColumn("energy_mwh", "sum(energy_mwh)", "energy_mwh", "DOUBLE", "sum"),
     RollupColumn(
         "inferences_energy",
         "coalesce(sum(inferences) FILTER (WHERE energy_mwh IS NOT NULL), 0)",
+        _inferences_when("energy_mwh IS NOT NULL"),
         WIDE_SUM,
         "sum",
     ),
-    RollupColumn("bytes_on_device", "sum(bytes_on_device)", WIDE_SUM, "sum"),
-    RollupColumn("bytes_uplinked", "sum(bytes_uplinked)", WIDE_SUM, "sum"),
-    RollupColumn("temperature_c_max", "max(temperature_c)", "DOUBLE", "max"),
+    RollupColumn("bytes_on_device", "sum(bytes_on_device)", "bytes_on_device", WIDE_SUM, "sum"),
+    RollupColumn("bytes_uplinked", "sum(bytes_uplinked)", "bytes_uplinked", WIDE_SUM, "sum"),
+    RollupColumn("temperature_c_max", "max(temperature_c)", "temperature_c", "DOUBLE", "max"),
     *(
         RollupColumn(
-            f"readings_{status}", f"count(*) FILTER (WHERE status = '{status}')", "BIGINT", "sum"
+            f"readings_{status}",
+            f"count(*) FILTER (WHERE status = '{status}')",
+            _of_one(f"status = '{status}'"),
+            "BIGINT",
+            "sum",
         )
         for status in READING_STATUSES
     ),
-    RollupColumn("interval_s", "sum(interval_s)", WIDE_SUM, "sum"),
-    RollupColumn("first_ts", "min(ts)", "TIMESTAMPTZ", "min"),
-    RollupColumn("last_ts", "max(ts)", "TIMESTAMPTZ", "max"),
-    RollupColumn("last_received_at", "max(received_at)", "TIMESTAMPTZ", "max"),
+    RollupColumn("interval_s", "sum(interval_s)", "interval_s", WIDE_SUM, "sum"),
+    RollupColumn("first_ts", "min(ts)", "ts", "TIMESTAMPTZ", "min"),
+    RollupColumn("last_ts", "max(ts)", "ts", "TIMESTAMPTZ", "max"),
+    RollupColumn("last_received_at", "max(received_at)", "received_at", "TIMESTAMPTZ", "max"),
 )
 ROLLUP_ROW_GROUP_ROWS = 65_536
 """Rollups are sorted by minute and written in row groups of this size, so a reader of a time
 window skips the row groups outside it by their statistics."""
 
 
+def _minute_sql() -> str:
+    # The minute by epoch arithmetic: date_trunc on TIMESTAMPTZ goes through the calendar of
+    # the session's zone, 5x slower.
+    return f"to_timestamp(epoch_us(ts) // {US_PER_MINUTE} * 60)"
+
+
 def rollup_sql(source: str) -> str:
     """Per device and minute of the relation `source` (READING_SCHEMA's columns; a trusted
     relation name or subquery); minutes in UTC, rows sorted by minute."""
-    # Counts stay BIGINT (small files, fast reads); sums of integer fields are WIDE_SUM. The
-    # minute by epoch arithmetic:
-    # date_trunc on TIMESTAMPTZ goes through the calendar of the session's zone, 5x slower.
+    # Counts stay BIGINT (small files, fast reads); sums of integer fields are WIDE_SUM.
     columns = ", ".join(f"CAST({c.sql} AS {c.type}) AS {c.name}" for c in ROLLUP_COLUMNS)
     return (
-        f"SELECT device_id, to_timestamp(epoch_us(ts) // {US_PER_MINUTE} * 60) AS minute, "
+        f"SELECT device_id, {_minute_sql()} AS minute, "
         f"{columns} FROM {source} GROUP BY ALL ORDER BY minute, device_id"
     )
+
+
+def single_rollup_columns() -> str:
+    """rollup_sql's columns (device_id and minute first) of each reading on its own: the
+    rollup itself where no two readings share a device and minute, without aggregating."""
+    columns = ", ".join(f"CAST({c.single} AS {c.type}) AS {c.name}" for c in ROLLUP_COLUMNS)
+    return f"device_id, {_minute_sql()} AS minute, {columns}"
 
 
 ROLLUP_SQL = rollup_sql("readings")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -223,6 +224,24 @@ def create_app(
     )
 
 
+GC_YOUNG_THRESHOLD = 20_000
+"""Allocations between two collections of young objects (Python's default: 700). A batch of
+500 readings allocates some 15 000 objects, nearly all freed at once by reference counting."""
+
+
+def quiet_garbage_collector() -> None:
+    """Keep the garbage collector's pauses out of the acknowledgements.
+
+    Everything alive after start-up (modules, the dedupe index) is frozen out of the
+    collections, which otherwise walk it all now and then: a pause of 250 ms measured on the
+    two-core machine, longer than an fsync. Young objects are collected less often.
+    """
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
+
+
 def serve(
     collector: Collector,
     host: str,
@@ -243,6 +262,7 @@ def serve(
     counts = ConnectionCounts(limits.max_connections)
     reserve_descriptors(limits)
     replayed = collector.open()
+    quiet_garbage_collector()
     log.warning(
         "collector %s: %d reading(s) replayed from the log; listening on http://%s:%d",
         collector.instance,

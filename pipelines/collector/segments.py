@@ -6,10 +6,14 @@ the read side shares.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import itertools
 import os
 import re
 import secrets
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +27,7 @@ from zakid_metrics.contract import READING_KEY
 from zakid_metrics.errors import UsageError
 from zakid_metrics.files import atomic_write, fsync_path, replace_durably
 from zakid_metrics.telemetry_store import (
+    DAY_PREFIX,
     READING_SCHEMA,
     READINGS,
     ROLLUP_COLUMNS,
@@ -30,6 +35,7 @@ from zakid_metrics.telemetry_store import (
     ROLLUP_SQL,
     ROLLUPS,
     US_PER_DAY,
+    US_PER_MINUTE,
     WAL,
     WIDE_SUM,
     batches_to_table,
@@ -37,6 +43,7 @@ from zakid_metrics.telemetry_store import (
     logged_batches,
     rollup_sql,
     segment_files,
+    single_rollup_columns,
     telemetry_dir,
     telemetry_lock,
 )
@@ -45,6 +52,11 @@ INTENT_FILE = "compaction.json"
 TMP_SUFFIX = ".tmp"
 SMALL_SEGMENT_BYTES = 32 * 1024 * 1024
 COMPACT_MIN_FILES = 8
+_BATCH_ROWS = 1 << 16
+"""Rows per batch streamed from DuckDB into a bulk append's segments."""
+_FSYNC_THREADS = 32
+_QUEUED_PARTS = 4
+ROLLUP_NAMES = ["device_id", "minute", *(c.name for c in ROLLUP_COLUMNS)]
 _INSTANCE = re.compile(r"[A-Za-z0-9_]{1,40}")
 
 
@@ -94,10 +106,9 @@ class Prepared:
             os.replace(tmp, final)
         for path in self.removals:
             path.unlink(missing_ok=True)
-        for directory in {final.parent for _, final in self.moves} | {
-            p.parent for p in self.removals
-        }:
-            fsync_path(directory)
+        # The day folders (renames in them) and the folders that hold them (new days).
+        days = {final.parent for _, final in self.moves} | {p.parent for p in self.removals}
+        _fsync_all(days | {day.parent for day in days})
         return [final for _, final in self.moves if READINGS in final.parts]
 
     def discard(self) -> None:
@@ -287,9 +298,131 @@ def append_readings(data_dir: Path, readings: pa.Table, instance: str = "bulk") 
         con.close()
 
 
-def _sql_path(path: Path) -> str:
-    """A file path as an SQL string literal (COPY takes no parameter for its target)."""
-    return "'" + str(path).replace("'", "''") + "'"
+def _fsync_all(paths: Iterable[Path]) -> None:
+    """fsync many files or folders at once: the file system commits them together, where one
+    after the other each would wait for its own journal commit (730 days: 3 s against 0.2 s)."""
+    with ThreadPoolExecutor(_FSYNC_THREADS) as pool:
+        list(pool.map(fsync_path, paths))
+
+
+Split = Callable[[pa.RecordBatch], pa.Table]
+"""The columns of one kind of file in a batch of a stream."""
+
+
+class _DayFiles:
+    """The files of one kind, one per day, written in a thread of their own, in order.
+
+    A stream's kinds are encoded side by side (pyarrow releases the GIL), while DuckDB
+    produces the next batch; at most _QUEUED_PARTS parts wait, bounding the memory.
+    """
+
+    def __init__(
+        self, kind: str, tdir: Path, names: dict[dt.date, str], instance: str, prepared: Prepared
+    ) -> None:
+        self.kind, self.tdir, self.names, self.instance = kind, tdir, names, instance
+        self.prepared = prepared
+        self.row_group_size = ROLLUP_ROW_GROUP_ROWS if kind == ROLLUPS else None
+        self.thread = ThreadPoolExecutor(1, thread_name_prefix=f"bulk-{kind}")
+        self.queued: collections.deque[Future[None]] = collections.deque()
+        self.writer: pq.ParquetWriter | None = None
+        self.day: dt.date | None = None
+
+    def write(self, day: dt.date, table: pa.Table) -> None:
+        while len(self.queued) >= _QUEUED_PARTS:
+            self.queued.popleft().result()
+        self.queued.append(self.thread.submit(self._write, day, table))
+
+    def _write(self, day: dt.date, table: pa.Table) -> None:
+        if day != self.day:
+            self._close()
+            self.day = day
+            name = self.names.setdefault(day, segment_name(self.instance))
+            final = self.tdir / self.kind / f"{DAY_PREFIX}{day.isoformat()}" / name
+            final.parent.mkdir(parents=True, exist_ok=True)
+            tmp = final.with_name(f".{final.name}{TMP_SUFFIX}")
+            self.prepared.moves.append((tmp, final))
+            self.writer = pq.ParquetWriter(tmp, table.schema, compression="zstd")
+        assert self.writer is not None
+        self.writer.write_table(table, self.row_group_size)
+
+    def _close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+    def close(self) -> None:
+        """Wait for every part and close the last file; raises what a write raised."""
+        try:
+            self.queued.append(self.thread.submit(self._close))
+            while self.queued:
+                self.queued.popleft().result()
+        finally:
+            self.thread.shutdown()
+            self._close()
+
+
+def _descends(values: pa.Array) -> bool:
+    # Array against array: a Python scalar in pyarrow.compute would import pandas (0.6 s).
+    return len(values) > 1 and pc.any(pc.less(values[1:], values[:-1])).as_py()
+
+
+def _write_days(
+    reader: pa.RecordBatchReader,
+    kinds: dict[str, Split],
+    column: str,
+    by_time: bool,
+    tdir: Path,
+    names: dict[dt.date, str],
+    instance: str,
+    prepared: Prepared,
+) -> int | None:
+    """Write a stream as one file per day of each of `kinds`; returns the rows.
+
+    The stream must come in the order of its timestamp `column` (`by_time`: every time; else
+    its day only); None when it does not (the caller sorts it and writes again). Files go
+    under a temporary name beside their final one (added to `prepared`, not fsynced yet); a
+    day's files are named by `names`, so a segment and its rollups share their name.
+    """
+    files = {kind: _DayFiles(kind, tdir, names, instance, prepared) for kind in kinds}
+    last: int | dt.date | None = None
+    rows = 0
+    try:
+        for batch in reader:
+            if not batch.num_rows:
+                continue
+            days = batch[column].cast(pa.date32())  # UTC days: the column is UTC
+            keys = batch[column].cast(pa.int64()) if by_time else days
+            if (last is not None and keys[0].as_py() < last) or _descends(keys):
+                return None
+            last = keys[-1].as_py()
+            changes = pc.indices_nonzero(pc.not_equal(days[1:], days[:-1])).to_pylist()
+            cuts = [0, *(i + 1 for i in changes), len(days)]
+            for begin, end in itertools.pairwise(cuts):
+                part = batch.slice(begin, end - begin)
+                for kind, split in kinds.items():
+                    files[kind].write(days[begin].as_py(), split(part))
+                rows += part.num_rows
+    finally:
+        for day_files in files.values():
+            day_files.close()
+    return rows
+
+
+def _readings(batch: pa.RecordBatch) -> pa.Table:
+    """A stream's leading READING_SCHEMA columns, typed as the collector writes them."""
+    width = len(READING_SCHEMA)
+    return pa.Table.from_batches([batch.select(range(width))]).cast(READING_SCHEMA)
+
+
+def _single_rollups(batch: pa.RecordBatch) -> pa.Table:
+    """A stream's rollup columns after the reading's (single_rollup_columns)."""
+    width = len(READING_SCHEMA)
+    rollups = batch.select(range(width, batch.num_columns))
+    return pa.Table.from_batches([rollups.rename_columns(ROLLUP_NAMES)])
+
+
+def _rollups(batch: pa.RecordBatch) -> pa.Table:
+    return pa.Table.from_batches([batch])
 
 
 def append_relation(
@@ -299,11 +432,14 @@ def append_relation(
     first_by: str,
     instance: str = "bulk",
 ) -> AppendResult:
-    """append_readings for readings already in DuckDB, written set-wise by DuckDB itself.
+    """append_readings for readings already in DuckDB, in one pass whatever the days.
 
     `relation` (a trusted name on `con`) has READING_SCHEMA's columns and `first_by`: of
     readings sharing (device_id, seq) the one with its smallest value counts (e.g. the line in
-    a file). Segments keep the relation's order. `con` must bucket in UTC (connect()).
+    a file). Readings of one day are written by DuckDB itself (_copy_day); readings of many
+    days are streamed once into a segment and rollups per day (_stream_days), whatever the
+    number of days. All files are fsynced together and renamed into place under the exclusive
+    lock. `con` must bucket in UTC (connect()).
     """
     tdir = telemetry_dir(data_dir)
     check_instance(instance)
@@ -331,44 +467,29 @@ def append_relation(
         if logged:
             con.unregister("_append_logged")
     # Hashes tell fast that no key repeats (the usual case); equal hashes need a closer look.
-    ((colliding,),) = con.execute(
-        f"SELECT count(*) - count(DISTINCT hash(device_id, seq)) FROM {relation}"
+    ((total, colliding, first_day, last_day),) = con.execute(
+        f"SELECT count(*), count(*) - count(DISTINCT hash(device_id, seq)), "
+        f"min(epoch_us(ts) // {US_PER_DAY}), max(epoch_us(ts) // {US_PER_DAY}) FROM {relation}"
     ).fetchall()
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _append_repeated AS SELECT device_id, seq, "
         f"min({first_by}) AS _keep FROM {relation} WHERE {'true' if colliding else 'false'} "
         "GROUP BY device_id, seq HAVING count(*) > 1"
     )
-    columns = ", ".join(READING_SCHEMA.names)
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW _append_fresh AS "
-        f"SELECT {columns}, epoch_us(ts) // {US_PER_DAY} AS _day FROM {relation} r "
+        f"CREATE OR REPLACE TEMP VIEW _append_fresh AS SELECT {_COLUMNS}, {first_by} AS _first "
+        f"FROM {relation} r "
         f"ANTI JOIN _append_known k ON k.device_id = r.device_id AND k.seq = r.seq "
         f"ANTI JOIN _append_repeated d ON d.device_id = r.device_id AND d.seq = r.seq "
         f"  AND d._keep <> r.{first_by}"
     )
-    ((total,),) = con.execute(f"SELECT count(*) FROM {relation}").fetchall()
-    days = con.execute(
-        "SELECT _day, count(*) FROM _append_fresh GROUP BY _day ORDER BY _day"
-    ).fetchall()
     prepared = Prepared()
     try:
-        for day_index, _ in days:
-            day = dt.date(1970, 1, 1) + dt.timedelta(days=day_index)
-            name = segment_name(instance)
-            rows = f"SELECT {columns} FROM _append_fresh WHERE _day = {int(day_index)}"
-            for kind, sql, options in (
-                (READINGS, rows, ""),
-                (ROLLUPS, rollup_sql(f"({rows})"), f", ROW_GROUP_SIZE {ROLLUP_ROW_GROUP_ROWS}"),
-            ):
-                final = tdir / kind / f"day={day.isoformat()}" / name
-                final.parent.mkdir(parents=True, exist_ok=True)
-                tmp = final.with_name(f".{final.name}{TMP_SUFFIX}")
-                prepared.moves.append((tmp, final))
-                con.execute(
-                    f"COPY ({sql}) TO {_sql_path(tmp)} (FORMAT parquet, COMPRESSION zstd{options})"
-                )
-                fsync_path(tmp)
+        if first_day == last_day:  # one day (or none): DuckDB writes both files itself
+            accepted = _copy_day(con, tdir, first_day, instance, prepared)
+        else:
+            accepted = _stream_days(con, tdir, instance, prepared)
+        _fsync_all([tmp for tmp, _ in prepared.moves])
     except BaseException:
         prepared.discard()
         raise
@@ -378,8 +499,104 @@ def append_relation(
         con.execute("DROP TABLE _append_repeated")
     with telemetry_lock(tdir, exclusive=True):
         prepared.commit()
-    accepted = sum(count for _, count in days)
     return AppendResult(accepted, total - accepted)
+
+
+_COLUMNS = ", ".join(READING_SCHEMA.names)
+
+
+def _sql_path(path: Path) -> str:
+    """A file path as an SQL string literal (COPY takes no parameter for its target)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _copy_day(
+    con: duckdb.DuckDBPyConnection,
+    tdir: Path,
+    day: int | None,
+    instance: str,
+    prepared: Prepared,
+) -> int:
+    """_append_fresh, all of one `day`, as a segment and its rollups; returns the readings."""
+    if day is None:
+        return 0
+    date = dt.date(1970, 1, 1) + dt.timedelta(days=day)
+    name = segment_name(instance)
+    rows = f"SELECT {_COLUMNS} FROM _append_fresh"
+    written = 0
+    for kind, sql, options in (
+        (READINGS, rows, ""),
+        (ROLLUPS, rollup_sql(f"({rows})"), f", ROW_GROUP_SIZE {ROLLUP_ROW_GROUP_ROWS}"),
+    ):
+        final = tdir / kind / f"{DAY_PREFIX}{date.isoformat()}" / name
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(f".{final.name}{TMP_SUFFIX}")
+        prepared.moves.append((tmp, final))
+        ((count,),) = con.execute(
+            f"COPY ({sql}) TO {_sql_path(tmp)} (FORMAT parquet, COMPRESSION zstd{options})"
+        ).fetchall()
+        if kind == READINGS:
+            if not count:  # every reading was known already
+                prepared.discard()
+                prepared.moves.clear()
+                return 0
+            written = count
+    return written
+
+
+def _stream_days(
+    con: duckdb.DuckDBPyConnection, tdir: Path, instance: str, prepared: Prepared
+) -> int:
+    """_append_fresh, of many days, streamed once into a segment and rollups per day.
+
+    In the relation's order (a history file's usually is by time), else sorted by time. When
+    no two readings share a device and minute, each is its own rollup row and comes in the
+    same stream; else the rollups come from one aggregation sorted by minute.
+    """
+    ((shared_minutes,),) = con.execute(
+        f"SELECT count(*) - count(DISTINCT hash(device_id, epoch_us(ts) // {US_PER_MINUTE})) "
+        "FROM _append_fresh"
+    ).fetchall()
+    single = not shared_minutes
+    stream = f"SELECT {_COLUMNS}{', ' + single_rollup_columns() if single else ''} "
+    kinds: dict[str, Split] = {READINGS: _readings}
+    if single:
+        kinds[ROLLUPS] = _single_rollups
+    names: dict[dt.date, str] = {}
+    day = f"epoch_us(ts) // {US_PER_DAY}"
+    accepted: int | None = None
+    for order in ("_first", f"{'ts' if single else day}, _first"):
+        moves = len(prepared.moves)
+        accepted = _write_days(
+            con.sql(f"{stream} FROM _append_fresh ORDER BY {order}").to_arrow_reader(_BATCH_ROWS),
+            kinds,
+            "ts",
+            single,
+            tdir,
+            names,
+            instance,
+            prepared,
+        )
+        if accepted is not None:
+            break
+        Prepared(prepared.moves[moves:]).discard()  # out of order: written again sorted
+        del prepared.moves[moves:]
+        names.clear()
+    assert accepted is not None  # a stream sorted by time is in order
+    if not single:
+        rolled_up = _write_days(
+            con.sql(rollup_sql("_append_fresh")).to_arrow_reader(_BATCH_ROWS),
+            {ROLLUPS: _rollups},
+            "minute",
+            True,
+            tdir,
+            names,
+            instance,
+            prepared,
+        )
+        if rolled_up is None:
+            raise RuntimeError("rollup_sql's rows are not sorted by minute")
+    return accepted
 
 
 @dataclass(frozen=True)

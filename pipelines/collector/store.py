@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import threading
 import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
@@ -322,7 +323,9 @@ class Collector:
         self.health = FlushHealth()
         self._log: LogWriter | None = None
         self._wal_thread = ThreadPoolExecutor(1, thread_name_prefix="wal")
-        self._flush_thread = ThreadPoolExecutor(1, thread_name_prefix="flush")
+        self._flush_thread = ThreadPoolExecutor(
+            1, thread_name_prefix="flush", initializer=_yield_to_acks
+        )
         self._queue: list[bytes] = []
         self._queued: list[tuple[Batch, set[int]]] = []
         self._round: asyncio.Future[OSError | None] | None = None
@@ -592,7 +595,7 @@ class Collector:
         After a failed try (`retry`), readings that reached a segment in it are left out.
         """
         assert self._log is not None
-        con = connect()
+        con = _flush_connection()
         try:
             readings = pa.concat_tables(tables) if tables else READING_SCHEMA.empty_table()
             if retry and readings.num_rows:
@@ -627,7 +630,7 @@ class Collector:
                 con.unregister("_carried")
 
     def _compact(self) -> None:
-        con = connect()
+        con = _flush_connection()
         try:
             compact(self.tdir, self.instance, con)
         except Exception as error:
@@ -659,6 +662,29 @@ class Collector:
                 "torn": len(files) - len(damaged),
             },
         }
+
+
+FLUSH_NICE = 10
+"""How much lower the flush thread's CPU priority is than the acknowledging thread's."""
+
+
+def _yield_to_acks() -> None:
+    """Lower the calling (flush) thread's CPU priority: on a busy machine the event loop
+    that acknowledges batches gets the CPU first, and a flush waits instead of an ack.
+
+    Linux keeps a priority per thread; elsewhere this leaves the priority as it is.
+    """
+    own = threading.get_native_id()
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, own, os.getpriority(os.PRIO_PROCESS, own) + FLUSH_NICE)
+
+
+def _flush_connection() -> duckdb.DuckDBPyConnection:
+    """A DuckDB for the flush thread: one thread of work (in the flush thread itself, at its
+    lower priority), so a flush never takes both cores from the acknowledgements."""
+    con = connect()
+    con.execute("SET threads = 1")
+    return con
 
 
 async def _uncancelled(job: asyncio.Future[None]) -> None:

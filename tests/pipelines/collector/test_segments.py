@@ -28,6 +28,7 @@ from pipelines.collector.segments import (
 )
 from pipelines.collector.validation import timestamp_us
 from tests.pipelines.collector.conftest import Collector, reading, run_cli
+from zakid_metrics.telemetry_store import rollup_sql, single_rollup_columns
 
 UTC = dt.UTC
 
@@ -301,3 +302,101 @@ def test_rollups_with_64_bit_sums_are_rebuilt_once(tmp_path: Path) -> None:
     assert rows(con, query, [files]) == [(2**63 + 6,)]
     assert (tdir / "rollups" / ".wide-sums").exists()
     assert segments.upgrade_rollups(tdir, con) == 0
+
+
+def _files_by_day(tdir: Path, kind: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for path in segment_files(tdir, kind):
+        found.setdefault(path.parent.name, []).append(path.name)
+    return found
+
+
+def _content(tdir: Path, kind: str, order: str) -> list[tuple]:
+    """Every row of `kind`, with its day folder, in the files' own order within each file."""
+    with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'UTC'")
+        return rows(
+            con,
+            f"SELECT * EXCLUDE (filename, file_row_number) FROM read_parquet(?, filename = true, "
+            f"file_row_number = true, hive_partitioning = false) ORDER BY {order}",
+            [str(tdir / kind / "*" / "*.parquet")],
+        )
+
+
+@pytest.mark.parametrize("shared_minutes", [False, True])
+@pytest.mark.parametrize("in_time_order", [True, False])
+def test_bulk_append_writes_one_segment_and_rollup_per_day_as_the_collector_does(
+    tmp_path: Path, shared_minutes: bool, in_time_order: bool
+) -> None:
+    """Three days of two devices in one pass: one segment and one rollup file per day, of the
+    same name, with the rollups the collector's flush computes of the same readings; rows in
+    the file's order (by time), rollups by minute. Readings sharing a device and minute are
+    aggregated; else each reading is its own rollup row (no aggregation needed)."""
+    step = 20 if shared_minutes else 60
+    days = ("2025-06-01", "2025-06-02", "2025-06-03")
+    tables = []
+    for n, day in enumerate(days):
+        for device in ("D2", "D1"):
+            base = 1000 * n
+            table = table_of(device, range(base, base + 6))
+            moments = [
+                timestamp_us(f"{day}T23:5{s // 3}:{s % 3 * step:02d}Z")
+                if shared_minutes
+                else timestamp_us(f"{day}T23:5{s}:00Z")
+                for s in range(6)
+            ]
+            table = table.set_column(2, "ts", pa.array(moments, pa.timestamp("us", tz="UTC")))
+            tables.append(table)
+    incoming = pa.concat_tables(tables)
+    order = pa.compute.sort_indices(incoming, [("ts", "ascending"), ("device_id", "ascending")])
+    incoming = incoming.take(order)
+    if not in_time_order:
+        incoming = incoming.take(pa.array(range(incoming.num_rows - 1, -1, -1)))
+    assert append_readings(tmp_path / "bulk", incoming) == segments.AppendResult(36, 0)
+    write(tmp_path / "flushed" / "telemetry", incoming)
+    bulk, flushed = telemetry_dir(tmp_path / "bulk"), telemetry_dir(tmp_path / "flushed")
+    names = _files_by_day(bulk, "readings")
+    assert sorted(names) == [f"day={day}" for day in days]
+    assert all(len(files) == 1 for files in names.values())
+    assert _files_by_day(bulk, "rollups") == names
+    assert not list(bulk.rglob("*.tmp"))
+    # The same rollup rows as the collector writes, sorted by minute within each file.
+    in_files = _content(bulk, "rollups", "filename, file_row_number")
+    assert sorted(in_files) == sorted(_content(flushed, "rollups", "minute, device_id"))
+    assert [r[1] for r in in_files] == sorted(r[1] for r in in_files)
+    assert len(in_files) == (12 if shared_minutes else 36)
+    # The readings in the order they came (in time order: one day after the other).
+    stored = _content(bulk, "readings", "filename, file_row_number")
+    assert sorted(stored) == sorted(_content(flushed, "readings", "device_id, seq"))
+    if in_time_order:
+        expected = [(r["device_id"], r["seq"]) for r in incoming.to_pylist()]
+        assert [(r[0], r[1]) for r in stored] == expected
+
+
+def test_a_reading_alone_in_its_minute_is_its_own_rollup_row() -> None:
+    """single_rollup_columns gives each rollup column's value for one reading exactly as the
+    aggregate does: NULLs, each status, sums beyond 64 bits, the default-less fields."""
+    base = ["D1", 1, timestamp_us("2025-06-01T10:00:00Z"), 60, 2**62, 1.5, 2.5, 3.5]
+    variants = [
+        [*base, 0.25, 2**62, 1, 20.0, "ok", "1.0"],
+        [*base[:5], None, None, None, None, None, None, None, "degraded", None],
+        [*base[:4], 0, 1.0, None, 4.0, 0.0, 0, 0, -40.0, "error", None],
+    ]
+    readings = pa.concat_tables(
+        batches_to_table([(f"D{n}", timestamp_us("2025-06-02T00:00:00Z"), [[f"D{n}", *r[1:]]])])
+        for n, r in enumerate(variants)
+    )
+    con = connect()
+    con.register("readings", readings)
+    aggregated = con.sql(rollup_sql("readings")).to_arrow_table()
+    single = con.sql(
+        f"SELECT {single_rollup_columns()} FROM readings ORDER BY device_id"
+    ).to_arrow_table()
+    assert single.equals(aggregated)
+    assert single.column("inferences").to_pylist() == [2**62, 2**62, 0]
+    assert single.column("inferences_p95").to_pylist() == [2**62, 0, 0]
+    assert [single.column(f"readings_{s}").to_pylist() for s in ("ok", "degraded", "error")] == [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+    ]
