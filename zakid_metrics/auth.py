@@ -17,13 +17,11 @@ import datetime as dt
 import functools
 import hashlib
 import hmac
-import json
 import re
 import secrets
 import threading
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal, get_args
@@ -39,7 +37,7 @@ from zakid_metrics.errors import (
     PasswordPolicyError,
     UserStoreError,
 )
-from zakid_metrics.files import PRIVATE_FILE_MODE, atomic_write, file_lock
+from zakid_metrics.files import changing_model, read_model
 from zakid_metrics.settings import get_settings
 
 Role = Literal["viewer", "analyst", "admin"]
@@ -352,36 +350,27 @@ def _find(users: _UsersFile, name: str) -> _StoredUser:
 
 
 def _load(path: Path) -> _UsersFile:
-    try:
-        return _UsersFile.model_validate_json(path.read_bytes())
-    except FileNotFoundError:
-        return _UsersFile()
-    except ValidationError as error:
+    return read_model(path, _UsersFile, _unreadable)
+
+
+def _unreadable(path: Path, error: Exception) -> UserStoreError:
+    if isinstance(error, ValidationError):
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise UserStoreError(
-            f"The user file {path} is not valid: {where + ': ' if where else ''}{first['msg']}.",
-            "Restore it from the backup, or move it away and add the users again with "
-            "python -m pipelines users add.",
-        ) from error
-    except OSError as error:
-        raise UserStoreError(
-            f"The user file {path} cannot be read: {error.strerror}.",
-            "Restore it from the backup, or move it away and add the users again with "
-            "python -m pipelines users add.",
-        ) from error
+        problem = f"is not valid: {where + ': ' if where else ''}{first['msg']}"
+    else:
+        problem = f"cannot be read: {getattr(error, 'strerror', error)}"
+    return UserStoreError(
+        f"The user file {path} {problem}.",
+        "Restore it from the backup, or move it away and add the users again with "
+        "python -m pipelines users add.",
+    )
 
 
-@contextmanager
-def _changing(data_dir: Path | None) -> Iterator[_UsersFile]:
-    """The users to change; written back atomically (temp file, fsync, rename) on success.
+def _changing(data_dir: Path | None) -> AbstractContextManager[_UsersFile]:
+    """The users to change; written back atomically (temp file, fsync, rename) on success,
+    private (0600) from the first byte on, so the hashes are never readable by others.
 
     An exclusive lock keeps two concurrent changes from losing one of them.
     """
-    path = users_path(data_dir)
-    with file_lock(path.parent / _LOCK_FILE):
-        users = _load(path)
-        yield users
-        text = json.dumps(users.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-        # Private mode (0600) from the first byte on, so the hashes are never readable by others.
-        atomic_write(path, text.encode("utf-8"), PRIVATE_FILE_MODE)
+    return changing_model(users_path(data_dir), _UsersFile, _unreadable, _LOCK_FILE)

@@ -1,4 +1,5 @@
-"""File plumbing, the one copy of each: fsync, atomic write, file locks, directory swap, zips.
+"""File plumbing, the one copy of each: fsync, atomic write, file locks, directory swap, zips,
+and the JSON files of a pydantic model that processes change under a lock.
 
 Every module that must survive a crash or share a file with another process uses these, so the
 crash story (write a temporary file, fsync it, rename it, fsync the folder) is told once.
@@ -10,6 +11,7 @@ import ctypes
 import errno
 import fcntl
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -18,6 +20,11 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+Model = TypeVar("Model", bound=BaseModel)
 
 # Private data (warehouse, uploads, accounts, tokens, logs) is readable by its owner only.
 PRIVATE_FILE_MODE = 0o600
@@ -125,6 +132,42 @@ def file_lock(
 
 def _lock_timeout(path: Path, timeout_s: float) -> Callable[[], BaseException]:
     return lambda: TimeoutError(f"{path} stayed locked for over {timeout_s:.0f} s")
+
+
+def read_model(
+    path: Path, model: type[Model], unreadable: Callable[[Path, Exception], BaseException]
+) -> Model:
+    """The `model` stored at `path` as JSON, an empty one while there is no file; a file that
+    cannot be read or is no valid `model` raises `unreadable(path, error)`."""
+    try:
+        return model.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        return model()
+    except (ValidationError, OSError) as error:
+        raise unreadable(path, error) from error
+
+
+def write_model(path: Path, stored: BaseModel) -> None:
+    """`stored` as indented JSON at `path`, written atomically and private to its owner."""
+    text = json.dumps(stored.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    atomic_write(path, text.encode("utf-8"), PRIVATE_FILE_MODE)
+
+
+@contextmanager
+def changing_model(
+    path: Path,
+    model: type[Model],
+    unreadable: Callable[[Path, Exception], BaseException],
+    lock: str,
+    timeout_s: float | None = None,
+) -> Iterator[Model]:
+    """The `model` at `path` (read_model) to change under an exclusive lock on the file `lock`
+    beside it, so that two processes never lose one's change; written back when the block
+    succeeds (an error raised inside changes nothing)."""
+    with file_lock(path.parent / lock, timeout_s=timeout_s):
+        stored = read_model(path, model, unreadable)
+        yield stored
+        write_model(path, stored)
 
 
 def swap_directory(building: Path, target: Path) -> None:

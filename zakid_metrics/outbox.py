@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import json
 import smtplib
 import ssl
 import tomllib
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
 from email.message import EmailMessage
@@ -27,14 +26,14 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from zakid_metrics.alerts import RULES, Occurrence, Param, render
 from zakid_metrics.audit import audit
 from zakid_metrics.auth import Role
 from zakid_metrics.digests import Letter
 from zakid_metrics.errors import AlertError
-from zakid_metrics.files import PRIVATE_FILE_MODE, atomic_write, file_lock
+from zakid_metrics.files import changing_model, read_model, write_model
 from zakid_metrics.i18n import t
 from zakid_metrics.settings import PROJECT_ROOT, Settings, get_settings
 from zakid_metrics.subscriptions import Delivery, alerts_dir, may_receive
@@ -125,31 +124,23 @@ def state_path(data_dir: Path | None = None) -> Path:
 
 def load_state(data_dir: Path | None = None) -> State:
     """The state as the last run left it (empty before the first run)."""
-    path = state_path(data_dir)
-    try:
-        return State.model_validate_json(path.read_bytes())
-    except FileNotFoundError:
-        return State()
-    except (ValidationError, OSError) as error:
-        raise AlertError(
-            f"The alert state {path} cannot be read: {error}",
-            "Move it away: the next run starts afresh (it may send the active alerts again).",
-        ) from error
+    return read_model(state_path(data_dir), State, _unreadable)
 
 
-@contextmanager
-def changing_state(data_dir: Path | None = None) -> Iterator[State]:
+def changing_state(data_dir: Path | None = None) -> AbstractContextManager[State]:
     """The state under the lock; written back atomically on success (`save` writes between)."""
-    path = state_path(data_dir)
-    with file_lock(path.parent / _LOCK_FILE, timeout_s=600):
-        state = load_state(data_dir)
-        yield state
-        save(state, data_dir)
+    return changing_model(state_path(data_dir), State, _unreadable, _LOCK_FILE, timeout_s=600)
 
 
 def save(state: State, data_dir: Path | None = None) -> None:
-    text = json.dumps(state.model_dump(mode="json"), indent=1, ensure_ascii=False) + "\n"
-    atomic_write(state_path(data_dir), text.encode("utf-8"), PRIVATE_FILE_MODE)
+    write_model(state_path(data_dir), state)
+
+
+def _unreadable(path: Path, error: Exception) -> AlertError:
+    return AlertError(
+        f"The alert state {path} cannot be read: {error}",
+        "Move it away: the next run starts afresh (it may send the active alerts again).",
+    )
 
 
 def encode_params(params: Mapping[str, Param]) -> dict[str, list[Any]]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from zakid_metrics.errors import UserStoreError
-from zakid_metrics.files import PRIVATE_FILE_MODE, atomic_write, file_lock
+from zakid_metrics.files import changing_model, read_model
 from zakid_metrics.settings import get_settings
 
 SESSIONS_FILE: Final = "sessions.json"
@@ -191,15 +190,14 @@ def _by_id(stored: _SessionsFile, session_id: str) -> _Record | None:
 
 
 def _load(path: Path) -> _SessionsFile:
-    try:
-        return _SessionsFile.model_validate_json(path.read_bytes())
-    except FileNotFoundError:
-        return _SessionsFile()
-    except (ValidationError, OSError) as error:
-        raise UserStoreError(
-            f"The session file {path} cannot be read: {error}.",
-            "Delete it (everyone then logs in again) and restart the app.",
-        ) from error
+    return read_model(path, _SessionsFile, _unreadable)
+
+
+def _unreadable(path: Path, error: Exception) -> UserStoreError:
+    return UserStoreError(
+        f"The session file {path} cannot be read: {error}.",
+        "Delete it (everyone then logs in again) and restart the app.",
+    )
 
 
 @contextmanager
@@ -208,10 +206,7 @@ def _changing(data_dir: Path | None, now: dt.datetime | None) -> Iterator[_Sessi
     with `now`, records long past their lifetime are dropped on the way (the file does not
     grow)."""
     path = sessions_path(data_dir)
-    with file_lock(path.parent / _LOCK_FILE):
-        stored = _load(path)
+    with changing_model(path, _SessionsFile, _unreadable, _LOCK_FILE) as stored:
         if now is not None:
             stored.sessions = [r for r in stored.sessions if now - r.started_at <= _KEPT_FOR]
         yield stored
-        text = json.dumps(stored.model_dump(mode="json"), indent=2) + "\n"
-        atomic_write(path, text.encode("utf-8"), PRIVATE_FILE_MODE)

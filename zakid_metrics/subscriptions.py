@@ -9,22 +9,21 @@ is audited as `subscription_changed`.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from zakid_metrics.alerts import RULES
 from zakid_metrics.audit import audit
 from zakid_metrics.auth import ROLES, Role, User, list_users, normalise_name
 from zakid_metrics.digests import DIGESTS
 from zakid_metrics.errors import AlertError
-from zakid_metrics.files import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, atomic_write, file_lock
+from zakid_metrics.files import PRIVATE_DIR_MODE, changing_model, read_model
 from zakid_metrics.i18n import LANGUAGES, Language, t
 from zakid_metrics.settings import get_settings
 
@@ -206,22 +205,15 @@ def _path(data_dir: Path | None) -> Path:
 
 
 def _load(path: Path) -> _File:
-    try:
-        return _File.model_validate_json(path.read_bytes())
-    except FileNotFoundError:
-        return _File()
-    except (ValidationError, OSError) as error:
-        raise AlertError(
-            f"The subscriptions file {path} cannot be read: {error}",
-            "Restore it from the backup, or move it away and subscribe the recipients again.",
-        ) from error
+    return read_model(path, _File, _unreadable)
 
 
-@contextmanager
-def _changing(data_dir: Path | None) -> Iterator[_File]:
-    path = _path(data_dir)
-    with file_lock(path.parent / _LOCK_FILE):
-        stored = _load(path)
-        yield stored
-        text = json.dumps(stored.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-        atomic_write(path, text.encode("utf-8"), PRIVATE_FILE_MODE)
+def _changing(data_dir: Path | None) -> AbstractContextManager[_File]:
+    return changing_model(_path(data_dir), _File, _unreadable, _LOCK_FILE)
+
+
+def _unreadable(path: Path, error: Exception) -> AlertError:
+    return AlertError(
+        f"The subscriptions file {path} cannot be read: {error}",
+        "Restore it from the backup, or move it away and subscribe the recipients again.",
+    )

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,7 +30,7 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from zakid_metrics.errors import AccountLockedError
-from zakid_metrics.files import PRIVATE_FILE_MODE, atomic_write, file_lock
+from zakid_metrics.files import file_lock, write_model
 from zakid_metrics.settings import get_settings
 
 THROTTLE_FILE: Final = "login_throttle.json"
@@ -150,5 +149,4 @@ def _changing(data_dir: Path | None, now: dt.datetime) -> Iterator[_State]:
         }
         state.known = {key: t for key, t in state.known.items() if now - t <= KNOWN_FOR}
         yield state
-        text = json.dumps(state.model_dump(mode="json"), indent=1) + "\n"
-        atomic_write(path, text.encode("utf-8"), PRIVATE_FILE_MODE)
+        write_model(path, state)

@@ -8,9 +8,69 @@ import stat
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel, ValidationError
 
 from zakid_metrics import files
-from zakid_metrics.files import atomic_write, file_lock, swap_directory
+from zakid_metrics.files import (
+    atomic_write,
+    changing_model,
+    file_lock,
+    read_model,
+    swap_directory,
+)
+
+
+class Counts(BaseModel):
+    counts: dict[str, int] = {}
+
+
+class UnreadableError(Exception):
+    def __init__(self, path: Path, error: Exception) -> None:
+        super().__init__(path.name, type(error).__name__)
+
+
+def test_a_model_file_is_empty_before_the_first_change_and_written_back_after_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "counts.json"
+    assert read_model(path, Counts, UnreadableError) == Counts()
+    with changing_model(path, Counts, UnreadableError, ".counts.lock") as stored:
+        stored.counts["jobs"] = 3
+    with changing_model(path, Counts, UnreadableError, ".counts.lock") as stored:
+        stored.counts["straße"] = 1
+    assert (
+        path.read_text(encoding="utf-8")
+        == '{\n  "counts": {\n    "jobs": 3,\n    "straße": 1\n  }\n}\n'
+    )
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".counts.lock", "counts.json"]
+
+
+def test_a_change_that_fails_leaves_the_model_file_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "counts.json"
+    path.write_text('{"counts": {"jobs": 3}}')
+    with pytest.raises(KeyError), changing_model(path, Counts, UnreadableError, ".lock") as stored:
+        stored.counts["jobs"] = 4
+        raise KeyError("jobs")
+    assert path.read_text() == '{"counts": {"jobs": 3}}'
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [('{"counts": {"jobs": "drei"}}', "ValidationError"), (None, "IsADirectoryError")],
+)
+def test_a_model_file_that_cannot_be_read_raises_the_callers_error(
+    tmp_path: Path, content: str | None, error: str
+) -> None:
+    path = tmp_path / "counts.json"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_text(content)
+    with pytest.raises(UnreadableError) as raised:
+        read_model(path, Counts, UnreadableError)
+    assert raised.value.args == ("counts.json", error)
+    assert isinstance(raised.value.__cause__, (ValidationError, IsADirectoryError))
 
 
 def test_atomic_write_replaces_content_with_private_mode(tmp_path: Path) -> None:
