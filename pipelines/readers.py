@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from xml.etree import ElementTree
 
 from zakid_metrics.contract import EXCEL_EPOCH, EXCEL_EPOCH_1904, Separator
@@ -35,25 +35,11 @@ FileErrorKind = Literal[
     "unsupported_format",
     "too_large",
 ]
-FILE_ERROR_KINDS: tuple[FileErrorKind, ...] = (
-    "encoding",
-    "empty",
-    "header",
-    "broken_csv",
-    "broken_xlsx",
-    "unsupported_format",
-    "too_large",
-)
+FILE_ERROR_KINDS: tuple[FileErrorKind, ...] = get_args(FileErrorKind)
 NoteCode = Literal[
     "encoding_guessed", "hidden_sheets", "hidden_rows", "merged_cells", "formulas_without_value"
 ]
-NOTE_CODES: tuple[NoteCode, ...] = (
-    "encoding_guessed",
-    "hidden_sheets",
-    "hidden_rows",
-    "merged_cells",
-    "formulas_without_value",
-)
+NOTE_CODES: tuple[NoteCode, ...] = get_args(NoteCode)
 
 SAVE_HINT = (
     "Save the file in Excel as 'CSV UTF-8 (durch Trennzeichen getrennt)' "
@@ -204,11 +190,9 @@ def search_header(path: Path, names: Collection[str]) -> HeaderSearch:
     if path.suffix.lower() == ".xlsx":
         import openpyxl
 
-        try:
+        with _as_broken_xlsx(path):
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:
-            raise _broken_xlsx_error(path, f"{type(exc).__name__}: {exc}") from exc
-        try:
+        with _as_broken_xlsx(path), contextlib.closing(workbook):
             sheets = tuple(sheet.title for sheet in workbook.worksheets)
             read = _sheet_to_read(workbook).title
             for sheet in [workbook[read], *(s for s in workbook.worksheets if s.title != read)]:
@@ -216,10 +200,6 @@ def search_header(path: Path, names: Collection[str]) -> HeaderSearch:
                 for number, row in enumerate(rows, start=1):
                     if wanted <= {_header_name(cell) for cell in row}:
                         return HeaderSearch(read, sheets, sheet.title, number)
-        except Exception as exc:
-            raise _broken_xlsx_error(path, f"{type(exc).__name__}: {exc}") from exc
-        finally:
-            workbook.close()
         return HeaderSearch(read, sheets, None, None)
     encoding, _ = _detect_encoding(path)
     # A title line above the header may have no delimiter at all: try each.
@@ -406,6 +386,11 @@ def _sniff_delimiter(lines: Iterable[str]) -> str | None:
             break
     else:
         return None
+    return header_delimiter(line)
+
+
+def header_delimiter(line: str) -> str:
+    """The delimiter used most in the header `line`, outside quotes."""
     counts = dict.fromkeys(_DELIMITERS, 0)
     quoted = False
     for char in line:
@@ -474,12 +459,9 @@ def _read_xlsx(path: Path, max_uncompressed_bytes: int) -> RawTable:
     # Imported here: openpyxl takes a quarter of a second to import, CSV-only runs skip it.
     import openpyxl
 
-    try:
+    with _as_broken_xlsx(path):
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        # openpyxl surfaces malformed parts as KeyError, ValueError, XML parse errors and more.
-        raise _broken_xlsx_error(path, f"{type(exc).__name__}: {exc}") from exc
-    try:
+    with _as_broken_xlsx(path), contextlib.closing(workbook):
         if not workbook.worksheets:
             raise _broken_xlsx_error(path, "the workbook has no worksheet")
         sheet = _sheet_to_read(workbook)
@@ -490,17 +472,11 @@ def _read_xlsx(path: Path, max_uncompressed_bytes: int) -> RawTable:
         # the results it stored (none, or 0) are then placeholders.
         calculation = workbook.calculation
         placeholders = bool(calculation is not None and calculation.fullCalcOnLoad)
-    except FileError:
-        raise
-    except Exception as exc:
-        raise _broken_xlsx_error(path, f"{type(exc).__name__}: {exc}") from exc
-    finally:
-        workbook.close()
     structure = _scan_sheet(path, title, placeholders)
 
     def records() -> Iterator[tuple[int, list[Cell]]]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
+        with _as_broken_xlsx(path), contextlib.closing(book):
             worksheet = book[title]
             # The stored dimension can be wrong (some generators write A1:A1); trusting it
             # would silently drop rows.
@@ -510,12 +486,6 @@ def _read_xlsx(path: Path, max_uncompressed_bytes: int) -> RawTable:
                 ((n, [_xlsx_cell(v) for v in row]) for n, row in enumerate(rows, start=1)),
                 structure.merged,
             )
-        except FileError:
-            raise
-        except Exception as exc:
-            raise _broken_xlsx_error(path, f"{type(exc).__name__}: {exc}") from exc
-        finally:
-            book.close()
 
     table = _table(
         path,
@@ -716,6 +686,18 @@ def _check_zip(path: Path, max_uncompressed_bytes: int) -> None:
             uncompressed_mb=math.ceil(total / 1_000_000),
             limit_mb=math.ceil(max_uncompressed_bytes / 1_000_000),
         )
+
+
+@contextlib.contextmanager
+def _as_broken_xlsx(path: Path) -> Iterator[None]:
+    """Any error but our own FileError in the block says `path` is a broken workbook: openpyxl
+    surfaces malformed parts as KeyError, ValueError, XML parse errors and more."""
+    try:
+        yield
+    except FileError:
+        raise
+    except Exception as exc:
+        raise _broken_xlsx_error(path, f"{type(exc).__name__}: {exc}") from exc
 
 
 def _broken_xlsx_error(path: Path, problem: str) -> FileError:

@@ -40,7 +40,7 @@ from pipelines.collector.validation import (
     format_us,
     reading_checks_sql,
 )
-from pipelines.readers import read_table
+from pipelines.readers import header_delimiter, read_table
 from zakid_metrics.contract import (
     INT64_MAX,
     READING_FIELDS,
@@ -58,7 +58,6 @@ from zakid_metrics.telemetry_store import connect
 
 REQUIRED = tuple(f.name for f in READING_FIELDS if f.required)
 _NUMERIC = frozenset(f.name for f in READING_FIELDS if f.kind in ("int", "decimal"))
-_DELIMITERS = (";", "\t", ",")
 _HEAD_BYTES = 1 << 16
 # Placeholders for the row's own values in a reason rendered once per (column, rule).
 _VALUE, _OTHER = "\x01", "\x02"
@@ -147,18 +146,6 @@ def _first_line(path: Path) -> tuple[str, str] | None:
         return None
 
 
-def _sniff_delimiter(line: str) -> str:
-    counts = dict.fromkeys(_DELIMITERS, 0)
-    quoted = False
-    for char in line:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in counts:
-            counts[char] += 1
-    best = max(_DELIMITERS, key=counts.__getitem__)
-    return best if counts[best] else ","
-
-
 def _data_lines(path: Path) -> int:
     """Lines after the header, empty lines at the end not counted."""
     newlines, tail = 0, b""
@@ -212,7 +199,7 @@ def _read_csv_fast(
     if first is None:
         return None
     line, encoding = first
-    delimiter = _sniff_delimiter(line)
+    delimiter = header_delimiter(line)
     names = tuple(_normalised(n) for n in next(csv.reader([line], delimiter=delimiter)))
     if not all(names) or len(set(names)) != len(names):
         return None

@@ -864,18 +864,24 @@ def _idle(report: Report, statement: Statement, prefix: str, heading: str) -> li
         ]
         for part in figures.idle_funds
     ]
-    rows.append(["Zinsen insgesamt", "", "", "", "", texts.eur(figures.interest_eur)])
-    story.append(
-        _table(
-            rows,
-            _mm(30, 30, 24, 36, 24, 30),
-            right=[1, 4, 5],
-            totals=[len(rows) - 1],
-            flagged=list(range(1, len(rows) - 1)),
-            long=True,
-        )
-    )
+    widths = _mm(30, 30, 24, 36, 24, 30)
+    story.append(_interest_table(rows, widths, [1, 4, 5], figures.interest_eur))
     return [*story, *_interest_notes(report, rules)]
+
+
+def _interest_table(
+    rows: list[list[str]], widths: Sequence[float], right: Sequence[int], interest_eur: Decimal
+) -> Table:
+    """Parts of calls that owe interest (a header row, then each one flagged) and the total."""
+    total = ["Zinsen insgesamt", *[""] * (len(rows[0]) - 2), texts.eur(interest_eur)]
+    return _table(
+        [*rows, total],
+        widths,
+        right=right,
+        totals=[len(rows)],
+        flagged=list(range(1, len(rows))),
+        long=True,
+    )
 
 
 def _premature(report: Report, statement: Statement, prefix: str, heading: str) -> list[Flowable]:
@@ -901,17 +907,8 @@ def _premature(report: Report, statement: Statement, prefix: str, heading: str) 
         ]
         for call in figures.premature_calls
     ]
-    rows.append(["Zinsen insgesamt", "", "", "", "", texts.eur(figures.interest_eur)])
-    story.append(
-        _table(
-            rows,
-            _mm(30, 24, 30, 36, 24, 30),
-            right=[2, 4, 5],
-            totals=[len(rows) - 1],
-            flagged=list(range(1, len(rows) - 1)),
-            long=True,
-        )
-    )
+    widths = _mm(30, 24, 30, 36, 24, 30)
+    story.append(_interest_table(rows, widths, [2, 4, 5], figures.interest_eur))
     return [*story, *_interest_notes(report, rules)]
 
 
