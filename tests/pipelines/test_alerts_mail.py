@@ -19,7 +19,7 @@ from aiosmtpd.smtp import AuthResult
 
 from pipelines.scheduler import run_once
 from tests.pipelines.alerts_fixture import NOW, Inbox, build, by_subject, free_port, smtp_server
-from tests.pipelines.collector.conftest import ROOT
+from tests.pipelines.helpers import ROOT
 from zakid_metrics.alerts import RULES
 from zakid_metrics.audit import read_audit
 from zakid_metrics.auth import add_user

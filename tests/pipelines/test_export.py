@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pipelines import export as export_module
 from pipelines.export import export
+from tests.pipelines.helpers import run_cli
 from tests.zakid_metrics.open_data.conftest import AS_OF, deliver
 from zakid_metrics.files import swap_directory
 from zakid_metrics.open_data.read import read_export
 from zakid_metrics.open_data.spec import NEXT_DIR, public_dir
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -88,24 +85,14 @@ def test_swap_exchanges_the_folders_in_place(tmp_path: Path) -> None:
 NOTE = "note: `publish` is now called `export`: python -m pipelines export\n"
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipelines", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_cli_exports_and_explains_a_missing_warehouse(delivered: Path, tmp_path: Path) -> None:
-    done = cli("export", "--data-dir", str(delivered), "--as-of", "2026-06-30", "--json")
+    done = run_cli("export", "--data-dir", str(delivered), "--as-of", "2026-06-30", "--json")
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     answer = json.loads(done.stdout)
     assert answer["as_of"] == "2026-06-30" and answer["run_id"] == 2
     assert {"name": "jobs", "rows": 30, "suppressed": 8} in answer["datasets"]
-    empty = cli("export", "--data-dir", str(tmp_path / "none"))
+    empty = run_cli("export", "--data-dir", str(tmp_path / "none"))
     assert empty.returncode == 1
     assert empty.stderr == (
         f"error: No warehouse at {tmp_path / 'none' / 'warehouse.duckdb'}.\n"
@@ -116,17 +103,17 @@ def test_cli_exports_and_explains_a_missing_warehouse(delivered: Path, tmp_path:
 
 def test_publish_is_an_alias_that_says_so(delivered: Path, tmp_path: Path) -> None:
     args = ("--data-dir", str(delivered), "--as-of", "2026-06-30", "--json")
-    exported, published = cli("export", *args), cli("publish", *args)
+    exported, published = run_cli("export", *args), run_cli("publish", *args)
     assert (published.returncode, published.stdout) == (0, exported.stdout)
     assert published.stderr == NOTE
-    table = cli("publish", "--data-dir", str(delivered), "--as-of", "2026-06-30")
+    table = run_cli("publish", "--data-dir", str(delivered), "--as-of", "2026-06-30")
     assert table.returncode == 0
     assert table.stdout.splitlines()[0].split() == ["dataset", "rows", "suppressed", "cells"]
     assert table.stdout.splitlines()[-1] == (
         f"Published the open data as of 2026-06-30 from load run 2 to {public_dir(delivered)} "
         "(CSV, JSON, Parquet and metadata.json)."
     )
-    empty = cli("publish", "--data-dir", str(tmp_path / "none"))
+    empty = run_cli("publish", "--data-dir", str(tmp_path / "none"))
     assert empty.returncode == 1
     assert empty.stderr == NOTE + (
         f"error: No warehouse at {tmp_path / 'none' / 'warehouse.duckdb'}.\n"

@@ -16,10 +16,9 @@ import duckdb
 import pytest
 
 from pipelines.ingest import ingest
+from tests.pipelines.helpers import ROOT, rejects, run_cli, table
 from tests.waits import wait_until
-from zakid_metrics.warehouse import read_snapshot, warehouse_path
-
-ROOT = Path(__file__).resolve().parents[2]
+from zakid_metrics.warehouse import warehouse_path
 
 COMPANIES_HEADER = (
     "company_id; Name ;employees;annual_turnover_eur;postal_code;joined_on;is_craft;craft_annex"
@@ -40,20 +39,6 @@ def companies(folder: Path, *rows: str, name: str = "companies.csv") -> Path:
 def jobs(folder: Path, *rows: str, name: str = "jobs.csv") -> Path:
     header = "job_id,category,company_id,project_id,created_on,ended_on,fte,annual_gross_salary_eur"
     return write(folder / name, [header, *rows], encoding="utf-8", newline="\n")
-
-
-def table(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with read_snapshot(data_dir) as con:
-        return con.execute(sql, params or []).fetchall()
-
-
-def rejects(data_dir: Path, run_id: int) -> list[tuple]:
-    return table(
-        data_dir,
-        'SELECT file, line, "column", value, code FROM rejected_rows WHERE run_id = ? '
-        "ORDER BY file, line",
-        [run_id],
-    )
 
 
 @pytest.fixture()
@@ -346,17 +331,6 @@ def test_several_snapshots_of_one_entity_apply_in_name_order(tmp_path: Path) -> 
     assert [f.status for f in run.files] == ["loaded", "loaded"]
     assert "companies_2026-11.csv determines the state" in run.files[0].warnings[0].en
     assert table(tmp_path / "data", "SELECT company_id, name FROM companies") == [("C1", "Neu")]
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipelines", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
 
 
 def test_cli_json_and_exit_codes(delivery: Path, tmp_path: Path) -> None:

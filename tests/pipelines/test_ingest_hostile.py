@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 import tracemalloc
 from decimal import Decimal
 from pathlib import Path
@@ -17,9 +14,8 @@ import pytest
 
 from bench.bench_ingest import write_expenditures
 from pipelines.ingest import FileResult, RunResult, ingest
-from zakid_metrics.warehouse import read_snapshot
+from tests.pipelines.helpers import rejects, run_cli, table
 
-ROOT = Path(__file__).resolve().parents[2]
 COMPANIES = "company_id;name;employees;annual_turnover_eur;postal_code;joined_on"
 GRANTS = (
     "grant_id;recipient;sub_project;programme;regime;funding_rate;approved_eur;decided_on;"
@@ -50,20 +46,6 @@ def workbook(path: Path, rows: list[list[object]], title: str = "Daten") -> open
     return book
 
 
-def table(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with read_snapshot(data_dir) as con:
-        return con.execute(sql, params or []).fetchall()
-
-
-def rejects(data_dir: Path, run_id: int) -> list[tuple]:
-    return table(
-        data_dir,
-        'SELECT file, line, "column", value, code FROM rejected_rows WHERE run_id = ? '
-        "ORDER BY file, line",
-        [run_id],
-    )
-
-
 def only(run: RunResult, name: str) -> FileResult:
     (found,) = [f for f in run.files if f.file == name]
     return found
@@ -76,17 +58,6 @@ def counts(result: FileResult) -> tuple[str, int, int, int]:
 def with_grant(folder: Path) -> Path:
     write(folder / "grants.csv", [GRANTS, GRANT_G1])
     return folder
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipelines", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
 
 
 # --- Values that cannot be stored: a rejected row each, never a failed run ----------------------

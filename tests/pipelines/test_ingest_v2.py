@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.ingest import RunResult, ingest
+from tests.pipelines.helpers import rejects, table
 from zakid_metrics.settings import get_settings
 from zakid_metrics.warehouse import read_snapshot
 
@@ -29,20 +30,6 @@ def write(path: Path, lines: list[str]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
     return path
-
-
-def table(data_dir: Path, sql: str) -> list[tuple]:
-    with read_snapshot(data_dir) as con:
-        return con.execute(sql).fetchall()
-
-
-def rejects(data_dir: Path, run_id: int) -> list[tuple]:
-    with read_snapshot(data_dir) as con:
-        return con.execute(
-            'SELECT file, line, "column", value, code FROM rejected_rows WHERE run_id = ? '
-            "ORDER BY file, line",
-            [run_id],
-        ).fetchall()
 
 
 def reason(data_dir: Path, file: str, line: int) -> list[tuple]:

@@ -10,8 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.pipelines.collector.conftest import ROOT, free_port, run_cli
+from tests.pipelines.collector.conftest import free_port
 from tests.pipelines.collector.test_mqtt import Device, wait_for
+from tests.pipelines.helpers import ROOT, run_cli
 from tests.waits import wait_until
 from zakid_metrics.warehouse import read_snapshot
 

@@ -17,7 +17,8 @@ import pytest
 
 from pipelines.collector.tokens import TokenStore
 from pipelines.simulate import SimDevice, reading
-from tests.pipelines.collector.conftest import ROOT, Collector, free_port, make_data_dir, run_cli
+from tests.pipelines.collector.conftest import Collector, free_port, make_data_dir
+from tests.pipelines.helpers import ROOT, run_cli
 from tests.waits import wait_until
 
 HELD_BACK = "Retrying in 0.5 s; readings kept."  # the first backoff

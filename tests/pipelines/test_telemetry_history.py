@@ -15,7 +15,8 @@ from pipelines import ingest as ingest_module
 from pipelines import telemetry_history
 from pipelines.collector.segments import device_stats
 from pipelines.ingest import FileResult, ingest
-from tests.pipelines.collector.conftest import DELIVERY, run_cli
+from tests.pipelines.collector.conftest import DELIVERY
+from tests.pipelines.helpers import run_cli, table
 from zakid_metrics.warehouse import read_snapshot
 
 HEADER = "device_id,seq,ts,inferences,latency_ms_mean,latency_ms_p95,energy_mwh,status,note"
@@ -43,12 +44,12 @@ def only(run: object, entity: str = "telemetry") -> FileResult:
 
 
 def rejected(data_dir: Path, run_id: int) -> list[tuple]:
-    with read_snapshot(data_dir) as con:
-        return con.execute(
-            'SELECT line, "column", value, code, reason FROM rejected_rows '
-            "WHERE run_id = ? AND entity = 'telemetry' ORDER BY line",
-            [run_id],
-        ).fetchall()
+    return table(
+        data_dir,
+        'SELECT line, "column", value, code, reason FROM rejected_rows '
+        "WHERE run_id = ? AND entity = 'telemetry' ORDER BY line",
+        [run_id],
+    )
 
 
 def stored(data_dir: Path) -> list[tuple]:

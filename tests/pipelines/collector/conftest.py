@@ -18,9 +18,8 @@ import pytest
 
 from pipelines.collector.tokens import TokenStore
 from pipelines.ingest import ingest
+from tests.pipelines.helpers import ROOT
 from tests.waits import wait_until
-
-ROOT = Path(__file__).resolve().parents[3]
 
 DELIVERY = {
     "companies.csv": "company_id;name;employees;postal_code;joined_on\n"
@@ -51,16 +50,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipelines", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def reading(

@@ -18,7 +18,8 @@ import orjson
 import pytest
 import requests
 
-from tests.pipelines.collector.conftest import Collector, reading, run_cli
+from tests.pipelines.collector.conftest import Collector, reading
+from tests.pipelines.helpers import run_cli
 
 MAX_BODY = 5 * 1024 * 1024
 

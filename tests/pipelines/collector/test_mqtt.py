@@ -24,8 +24,9 @@ from paho.mqtt.properties import Properties
 
 from pipelines.collector.broker import reply_topic, telemetry_topic
 from pipelines.collector.segments import device_stats
-from tests.pipelines.collector.conftest import ROOT, Collector, free_port, reading, run_cli
+from tests.pipelines.collector.conftest import Collector, free_port, reading
 from tests.pipelines.collector.test_durability import batch, expected
+from tests.pipelines.helpers import ROOT, run_cli
 
 TIMEOUT_S = 60.0
 NOT_AUTHORIZED = 135  # MQTT 5 reason code

@@ -21,9 +21,10 @@ from pipelines.collector.segments import append_readings, device_stats
 from pipelines.collector.tokens import TokenStore
 from pipelines.collector.validation import TsWindow, validate_reading
 from pipelines.ingest import ingest
-from tests.pipelines.collector.conftest import DELIVERY, ROOT, Collector, free_port
+from tests.pipelines.collector.conftest import DELIVERY, Collector, free_port
 from tests.pipelines.collector.test_durability import batch
 from tests.pipelines.collector.test_mqtt import wait_for
+from tests.pipelines.helpers import ROOT
 from zakid_metrics.telemetry import Window, fleet_summary
 from zakid_metrics.telemetry_store import batches_to_table, segment_files, telemetry_dir
 from zakid_metrics.warehouse import read_snapshot

@@ -27,7 +27,8 @@ from pipelines.collector.segments import (
     telemetry_lock,
 )
 from pipelines.collector.validation import timestamp_us
-from tests.pipelines.collector.conftest import Collector, reading, run_cli
+from tests.pipelines.collector.conftest import Collector, reading
+from tests.pipelines.helpers import run_cli
 from zakid_metrics.telemetry_store import rollup_sql, single_rollup_columns
 
 UTC = dt.UTC
