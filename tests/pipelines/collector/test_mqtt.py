@@ -246,16 +246,28 @@ def test_mqtt_answers_as_http_does_rejections_duplicates_and_malformed_bodies(
     assert d1.reply() == collector.post(tokens["D2"], malformed).json()
 
 
-def test_a_revoked_token_stops_publishing_without_a_broker_restart(
+@pytest.fixture
+def d1_and_d2(
     start: Callable[..., Collector],
+    broker: Broker,
+    devices: Callable[[str, str], Device],
+    tokens: dict[str, str],
+) -> tuple[Device, Device]:
+    """Devices D1 and D2 connected and subscribed to their replies, a collector subscribed."""
+    subscribed_collector(start, broker)
+    d1, d2 = devices("D1", tokens["D1"]), devices("D2", tokens["D2"])
+    assert (d1.subscribe(), d2.subscribe()) == (1, 1)
+    return d1, d2
+
+
+def test_a_revoked_token_stops_publishing_without_a_broker_restart(
+    d1_and_d2: tuple[Device, Device],
     broker: Broker,
     devices: Callable[[str, str], Device],
     tokens: dict[str, str],
     data_dir: Path,
 ) -> None:
-    subscribed_collector(start, broker)
-    d1, d2 = devices("D1", tokens["D1"]), devices("D2", tokens["D2"])
-    assert (d1.subscribe(), d2.subscribe()) == (1, 1)
+    d1, d2 = d1_and_d2
     assert d1.publish(batch("D1", 0, 5)) == 0
     assert d1.reply()["accepted"] == 5
     revoked = run_cli("devices", "revoke", "D1", "--data-dir", str(data_dir))
@@ -279,15 +291,9 @@ def test_a_revoked_token_stops_publishing_without_a_broker_restart(
 
 
 def test_a_device_cannot_publish_as_another_or_read_its_replies(
-    start: Callable[..., Collector],
-    broker: Broker,
-    devices: Callable[[str, str], Device],
-    tokens: dict[str, str],
-    data_dir: Path,
+    d1_and_d2: tuple[Device, Device], data_dir: Path
 ) -> None:
-    subscribed_collector(start, broker)
-    d1, d2 = devices("D1", tokens["D1"]), devices("D2", tokens["D2"])
-    assert (d1.subscribe(), d2.subscribe()) == (1, 1)
+    d1, d2 = d1_and_d2
     # mosquitto grants the subscription and filters every message by the ACL on delivery.
     assert d1.subscribe(reply_topic("D2")) == 1
     assert d1.publish(batch("D2", 0, 5), topic=telemetry_topic("D2")) == NOT_AUTHORIZED
