@@ -15,6 +15,7 @@ from zakid_metrics.dashboard import data
 from zakid_metrics.dashboard.components.choice import select_one
 from zakid_metrics.dashboard.components.errors import show_error
 from zakid_metrics.dashboard.components.login import current_user
+from zakid_metrics.dashboard.components.tables import MIME_TYPES as TABLE_MIME_TYPES
 from zakid_metrics.dashboard.components.tables import download_table
 from zakid_metrics.errors import ZakidError
 from zakid_metrics.i18n import format_date, format_datetime, t
@@ -26,7 +27,7 @@ KEY = "finance.reports"
 # no button, so Streamlit never serves them a report's bytes.
 REPORTS_ROLE: Role = "analyst"
 MIME_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": TABLE_MIME_TYPES["xlsx"],
     "pdf": "application/pdf",
     "manifest": "application/json",
 }

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from numbers import Number
 from typing import Any
@@ -250,6 +251,14 @@ def download_table(
     download_buttons(shown, key, lang, file_name=file_name)
 
 
+MIME_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# What a table downloads as: the file ending and how its bytes are made (when clicked).
+DOWNLOADS: dict[str, Callable[[pd.DataFrame, str], bytes]] = {"csv": csv_bytes, "xlsx": xlsx_bytes}
+
+
 def download_buttons(
     shown: pd.DataFrame, key: str, lang: str, *, file_name: str | None = None
 ) -> None:
@@ -260,25 +269,15 @@ def download_buttons(
     """
     stem = file_name or key.replace(".", "_")
     with st.container(horizontal=True):
-        st.download_button(
-            t("download.csv", lang),
-            data=lambda: csv_bytes(shown, lang),
-            file_name=f"{stem}.csv",
-            mime="text/csv",
-            key=f"{key}.csv",
-            help=t("download.csv.help", lang),
-            on_click="ignore",
-            icon=":material/download:",
-            type="tertiary",
-        )
-        st.download_button(
-            t("download.xlsx", lang),
-            data=lambda: xlsx_bytes(shown, lang),
-            file_name=f"{stem}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key=f"{key}.xlsx",
-            help=t("download.xlsx.help", lang),
-            on_click="ignore",
-            icon=":material/download:",
-            type="tertiary",
-        )
+        for ending, to_bytes in DOWNLOADS.items():
+            st.download_button(
+                t(f"download.{ending}", lang),
+                data=functools.partial(to_bytes, shown, lang),
+                file_name=f"{stem}.{ending}",
+                mime=MIME_TYPES[ending],
+                key=f"{key}.{ending}",
+                help=t(f"download.{ending}.help", lang),
+                on_click="ignore",
+                icon=":material/download:",
+                type="tertiary",
+            )
