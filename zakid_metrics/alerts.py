@@ -207,35 +207,50 @@ def _funding_rows(facts: Facts, kind: str) -> list[dict[str, Any]] | None:
     return [row for row in _rows(result) if row["kind"] == kind]
 
 
-def _per_call(rows: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+def _per_call(
+    facts: Facts,
+    rule: str,
+    kind: str,
+    figures: Callable[[list[dict[str, Any]]], dict[str, Param]],
+) -> list[Occurrence] | None:
+    """An occurrence of `rule` per call of funds with parts of `kind` (KPI idle_funds): the
+    call, when it was received, the `figures` of its parts and their interest; None when the
+    KPI has no value."""
+    rows = _funding_rows(facts, kind)
+    if rows is None:
+        return None
     calls: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in rows:
         calls.setdefault((row["grant_id"], row["disbursement_id"]), []).append(row)
-    return calls
-
-
-def idle_funds(facts: Facts) -> list[Occurrence] | None:
-    """A call of funds with a part not used in time (KPI idle_funds, kind idle)."""
-    rows = _funding_rows(facts, "idle")
-    if rows is None:
-        return None
     return [
         Occurrence(
-            "idle_funds",
+            rule,
             f"{grant_id}:{disbursement_id}",
             1,
             {
                 "grant_id": ("text", grant_id),
                 "disbursement_id": ("text", disbursement_id),
                 "received_on": ("date", _day(parts[0]["received_on"])),
-                "amount": ("eur", sum((p["value"] for p in parts), Decimal(0))),
-                "days_idle": ("number", max(int(p["days_idle"]) for p in parts)),
+                **figures(parts),
                 "interest": ("eur", sum((p["interest_eur"] for p in parts), Decimal(0))),
                 "as_of": ("date", facts.as_of),
             },
         )
-        for (grant_id, disbursement_id), parts in _per_call(rows).items()
+        for (grant_id, disbursement_id), parts in calls.items()
     ]
+
+
+def idle_funds(facts: Facts) -> list[Occurrence] | None:
+    """A call of funds with a part not used in time (KPI idle_funds, kind idle)."""
+    return _per_call(
+        facts,
+        "idle_funds",
+        "idle",
+        lambda parts: {
+            "amount": ("eur", sum((p["value"] for p in parts), Decimal(0))),
+            "days_idle": ("number", max(int(p["days_idle"]) for p in parts)),
+        },
+    )
 
 
 def interest_threshold(facts: Facts) -> list[Occurrence] | None:
@@ -268,25 +283,12 @@ def interest_threshold(facts: Facts) -> list[Occurrence] | None:
 
 def premature_call(facts: Facts) -> list[Occurrence] | None:
     """A call on cost basis ahead of the costs incurred (KPI idle_funds, kind premature)."""
-    rows = _funding_rows(facts, "premature")
-    if rows is None:
-        return None
-    return [
-        Occurrence(
-            "premature_call",
-            f"{grant_id}:{disbursement_id}",
-            1,
-            {
-                "grant_id": ("text", grant_id),
-                "disbursement_id": ("text", disbursement_id),
-                "received_on": ("date", _day(parts[0]["received_on"])),
-                "excess": ("eur", sum((p["value"] for p in parts), Decimal(0))),
-                "interest": ("eur", sum((p["interest_eur"] for p in parts), Decimal(0))),
-                "as_of": ("date", facts.as_of),
-            },
-        )
-        for (grant_id, disbursement_id), parts in _per_call(rows).items()
-    ]
+    return _per_call(
+        facts,
+        "premature_call",
+        "premature",
+        lambda parts: {"excess": ("eur", sum((p["value"] for p in parts), Decimal(0)))},
+    )
 
 
 def budget_line_over_20(facts: Facts) -> list[Occurrence]:
