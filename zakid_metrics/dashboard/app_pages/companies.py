@@ -25,47 +25,27 @@ from zakid_metrics.tallies import counts, in_order
 FUNNEL = ("inquiry", "feasibility", "pilot", "production", "completed")
 
 page = kpi_page("companies", sources=["companies", "projects"])
-lang, results, tile = page.lang, page.results, page.tile
+lang, results = page.lang, page.results
 
-first, second = st.columns(4), st.columns(4)
-with first[0]:
-    tile("companies_engaged")
-with first[1]:
-    tile("sme_share")
-with first[2]:
-    tile("crafts_engaged")
-with first[3]:
-    tile(
-        "startups_engaged",
-        note=page.note("startups_engaged", "companies.spinoffs", spinoffs="ude_spinoffs"),
-    )
-with second[0]:
-    tile(
-        "companies_in_duisburg_share",
-        note=page.note(
-            "companies_in_duisburg_share",
-            "companies.of_engaged",
-            part="in_duisburg",
-            whole="engaged",
-        ),
-    )
-with second[1]:
-    tile(
-        "ude_research_transfer",
-        note=page.note("ude_research_transfer", "companies.of_projects", projects="projects"),
-    )
-with second[2]:
-    tile(
+page.tiles(
+    "companies_engaged",
+    "sme_share",
+    "crafts_engaged",
+    page.noted("startups_engaged", "companies.spinoffs", spinoffs="ude_spinoffs"),
+)
+page.tiles(
+    page.noted(
+        "companies_in_duisburg_share", "companies.of_engaged", part="in_duisburg", whole="engaged"
+    ),
+    page.noted("ude_research_transfer", "companies.of_projects", projects="projects"),
+    page.noted(
         "pilot_to_production_rate",
-        note=page.note(
-            "pilot_to_production_rate",
-            "companies.pilots",
-            production="reached_production",
-            pilot="reached_pilot",
-        ),
-    )
-with second[3]:
-    tile("time_to_production_days")
+        "companies.pilots",
+        production="reached_production",
+        pilot="reached_pilot",
+    ),
+    "time_to_production_days",
+)
 
 companies = data.source_rows("companies_engaged", *page.dates)
 projects = data.source_rows("projects_by_status", *page.dates)

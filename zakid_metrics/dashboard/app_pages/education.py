@@ -10,21 +10,13 @@ from zakid_metrics.dashboard.components.tables import download_table
 from zakid_metrics.i18n import t
 
 page = kpi_page("education", sources=["courses"])
-lang, results, tile = page.lang, page.results, page.tile
+lang, results = page.lang, page.results
 
-columns = st.columns(3)
-with columns[0]:
-    tile("courses_offered")
-with columns[1]:
-    tile(
-        "students_enrolled",
-        note=page.note("students_enrolled", "education.courses", courses="courses"),
-    )
-with columns[2]:
-    tile(
-        "students_completed",
-        note=page.note("students_completed", "education.reported", courses="courses_reported"),
-    )
+page.tiles(
+    "courses_offered",
+    page.noted("students_enrolled", "education.courses", courses="courses"),
+    page.noted("students_completed", "education.reported", courses="courses_reported"),
+)
 
 st.header(t("education.by_semester", lang))
 semesters = results["courses_offered"].breakdown[["semester", "value", "enrolled", "completed"]]

@@ -13,24 +13,19 @@ from zakid_metrics.i18n import t
 from zakid_metrics.tallies import counts, in_order
 
 page = kpi_page("embedded_ai", sources=["deployments", "devices"])
-lang, results, tile = page.lang, page.results, page.tile
+lang, results = page.lang, page.results
 
 live = data.source_rows("deployments_live", *page.dates)
-columns = st.columns(3)
-with columns[0]:
-    tile("deployments_live")
-with columns[1]:
-    tile(
+page.tiles(
+    "deployments_live",
+    page.noted(
         "privacy_policy_share",
-        note=page.note(
-            "privacy_policy_share",
-            "embedded_ai.privacy_note",
-            private="privacy_preserving",
-            live="live",
-        ),
-    )
-with columns[2]:
-    tile("time_to_production_days")
+        "embedded_ai.privacy_note",
+        private="privacy_preserving",
+        live="live",
+    ),
+    "time_to_production_days",
+)
 
 left, right = st.columns(2)
 with left:

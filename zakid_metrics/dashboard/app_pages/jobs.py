@@ -15,51 +15,31 @@ from zakid_metrics.settings import get_settings
 from zakid_metrics.tallies import counts_by_company, in_order
 
 page = kpi_page("jobs", sources=["jobs"])
-lang, results, tile = page.lang, page.results, page.tile
+lang, results = page.lang, page.results
 settings = get_settings()
 SEGMENT_KEY = "jobs.segment"
 companies = data.entity_rows("companies")
 
-existing = results["jobs_external_existing"]
+fte = format_value(results["jobs_external_existing"].details.get("fte"), "fte", lang)
 well_paid = results["jobs_well_paid_share"]
-columns = st.columns(5)
-with columns[0]:
-    tile("jobs_project_related_created")
-with columns[1]:
-    tile("jobs_external_created")
-with columns[2]:
-    tile(
-        "jobs_external_existing",
-        note=t("jobs.fte_note", lang, fte=format_value(existing.details.get("fte"), "fte", lang)),
+jobs_with_salary = format_number(well_paid.details.get("jobs_with_salary"), lang)
+if well_paid.value is None:
+    well_paid_note = t("jobs.well_paid_hidden", lang, k=settings.k_min, jobs=jobs_with_salary)
+else:
+    well_paid_note = t(
+        "jobs.well_paid_note",
+        lang,
+        well_paid=format_number(well_paid.details.get("well_paid"), lang),
+        jobs=jobs_with_salary,
+        wage=format_value(well_paid.details.get("reference_wage_eur"), "eur", lang),
     )
-with columns[3]:
-    tile(
-        "jobs_project_related_fte",
-        note=page.note("jobs_project_related_fte", "jobs.fte_jobs", jobs="jobs"),
-    )
-with columns[4]:
-    wage = format_value(well_paid.details.get("reference_wage_eur"), "eur", lang)
-    if well_paid.value is None:
-        tile(
-            "jobs_well_paid_share",
-            note=t(
-                "jobs.well_paid_hidden",
-                lang,
-                k=settings.k_min,
-                jobs=format_number(well_paid.details.get("jobs_with_salary"), lang),
-            ),
-        )
-    else:
-        tile(
-            "jobs_well_paid_share",
-            note=t(
-                "jobs.well_paid_note",
-                lang,
-                well_paid=format_number(well_paid.details.get("well_paid"), lang),
-                jobs=format_number(well_paid.details.get("jobs_with_salary"), lang),
-                wage=wage,
-            ),
-        )
+page.tiles(
+    "jobs_project_related_created",
+    "jobs_external_created",
+    ("jobs_external_existing", {"note": t("jobs.fte_note", lang, fte=fte)}),
+    page.noted("jobs_project_related_fte", "jobs.fte_jobs", jobs="jobs"),
+    ("jobs_well_paid_share", {"note": well_paid_note}),
+)
 
 st.header(t("jobs.trajectory", lang))
 jobs_outlook(results, page.dates, lang, "jobs.path")

@@ -6,49 +6,30 @@ from zakid_metrics import charts
 from zakid_metrics.dashboard import data
 from zakid_metrics.dashboard.components.choice import select_one
 from zakid_metrics.dashboard.components.figures import show_chart
+from zakid_metrics.dashboard.components.overview import goals_of_17
 from zakid_metrics.dashboard.components.page import kpi_page
 from zakid_metrics.dashboard.components.sdg_grid import coverage, sdg_grid
 from zakid_metrics.dashboard.components.tables import download_table
-from zakid_metrics.i18n import format_number, t
-from zakid_metrics.sdg import GOAL_COUNT, GOALS
+from zakid_metrics.i18n import t
+from zakid_metrics.sdg import GOALS
 
 page = kpi_page("sustainability", sources=["sdg_contributions"])
-lang, results, tile = page.lang, page.results, page.tile
+lang, results = page.lang, page.results
 
-covered = results["sdg_goals_covered"]
 contributions = results["sdg_contributions"]
-columns = st.columns(4)
-with columns[0]:
-    tile(
-        "sdg_goals_covered",
-        value_text=t(
-            "overview.sdg_of", lang, covered=format_number(covered.value, lang), goals=GOAL_COUNT
-        ),
-    )
-with columns[1]:
-    tile(
+page.tiles(
+    ("sdg_goals_covered", {"value_text": goals_of_17(page)}),
+    page.noted(
         "sdg_contributions",
-        note=page.note(
-            "sdg_contributions",
-            "sustainability.verified_note",
-            verified="verified",
-            unverified="unverified",
-        ),
-    )
-with columns[2]:
-    tile(
-        "co2e_avoided_t_per_year",
-        note=page.note(
-            "co2e_avoided_t_per_year", "sustainability.counted", contributions="contributions"
-        ),
-    )
-with columns[3]:
-    tile(
-        "energy_saved_mwh_per_year",
-        note=page.note(
-            "energy_saved_mwh_per_year", "sustainability.counted", contributions="contributions"
-        ),
-    )
+        "sustainability.verified_note",
+        verified="verified",
+        unverified="unverified",
+    ),
+    page.noted("co2e_avoided_t_per_year", "sustainability.counted", contributions="contributions"),
+    page.noted(
+        "energy_saved_mwh_per_year", "sustainability.counted", contributions="contributions"
+    ),
+)
 
 st.header(t("sustainability.grid", lang))
 st.caption(t("sustainability.grid.caption", lang))

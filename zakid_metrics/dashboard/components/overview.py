@@ -21,13 +21,17 @@ def _sme_note(page: Page) -> dict[str, Any]:
     return {"note": page.note("sme_share", "overview.sme_note", smes="smes", engaged="engaged")}
 
 
-def _goals_of_17(page: Page) -> dict[str, Any]:
-    covered = page.results["sdg_goals_covered"]
-    lang = page.lang
+def goals_of_17(page: Page) -> str:
+    """The value of sdg_goals_covered's tile: the goals covered of all 17."""
+    covered = page.results["sdg_goals_covered"].value
+    return t(
+        "overview.sdg_of", page.lang, covered=format_number(covered, page.lang), goals=GOAL_COUNT
+    )
+
+
+def _goals_note(page: Page) -> dict[str, Any]:
     return {
-        "value_text": t(
-            "overview.sdg_of", lang, covered=format_number(covered.value, lang), goals=GOAL_COUNT
-        ),
+        "value_text": goals_of_17(page),
         "note": page.note("sdg_goals_covered", "overview.sdg_note", reported="goals_reported"),
     }
 
@@ -59,7 +63,7 @@ def _funds_used(page: Page) -> dict[str, Any]:
 # tile. Any other KPI marked `overview: N` shows as a plain tile.
 SPECIAL_TILES: dict[str, Callable[[Page], dict[str, Any]]] = {
     "sme_share": _sme_note,
-    "sdg_goals_covered": _goals_of_17,
+    "sdg_goals_covered": _goals_note,
     "public_cost_per_external_job": _funds_used,
 }
 

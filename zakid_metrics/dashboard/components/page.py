@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,9 @@ from zakid_metrics.dashboard.components.start import require_snapshot
 from zakid_metrics.dashboard.components.tiles import kpi_tile, missing_data_note
 from zakid_metrics.i18n import format_number, t
 from zakid_metrics.kpis import FORECAST_KPI, KPIS, KpiResult
+
+Tile = str | tuple[str, Mapping[str, Any]]
+"""A tile of a row (Page.tiles): a KPI id, or a KPI id and the options Page.tile takes."""
 
 TREND_KPIS = tuple(kpi.id for kpi in KPIS.values() if kpi.overview and not kpi.reads_telemetry)
 """The KPIs whose tiles show a trend line: the headline figures of the overview."""
@@ -74,6 +77,17 @@ class Page:
             outlook=self.outlook(result.kpi.id),
             **options,
         )
+
+    def tiles(self, *tiles: Tile) -> None:
+        """A row of tiles, a column each."""
+        for column, tile in zip(st.columns(len(tiles)), tiles, strict=True):
+            kpi_id, options = (tile, {}) if isinstance(tile, str) else tile
+            with column:
+                self.tile(kpi_id, **options)
+
+    def noted(self, kpi_id: str, key: str, **details: str) -> Tile:
+        """The tile of KPI `kpi_id` with the note `key` under it (Page.note)."""
+        return kpi_id, {"note": self.note(kpi_id, key, **details)}
 
     def outlook(self, kpi_id: str) -> str | None:
         """The forecast's status for the end of the funding period of a KPI that has one
