@@ -1,7 +1,5 @@
 """Unternehmen & Projekte: who takes part, how projects progress, and a drill-down by segment."""
 
-from collections.abc import Callable
-
 import streamlit as st
 
 from zakid_metrics import charts
@@ -9,7 +7,7 @@ from zakid_metrics.contract import PARTNERS, SIZE_CLASSES, USE_CASES
 from zakid_metrics.dashboard import data
 from zakid_metrics.dashboard.components import url_state
 from zakid_metrics.dashboard.components.choice import choose, select_one
-from zakid_metrics.dashboard.components.figures import bars_by, show_chart
+from zakid_metrics.dashboard.components.figures import bars_section, show_chart
 from zakid_metrics.dashboard.components.page import kpi_page
 from zakid_metrics.dashboard.components.tables import download_table
 from zakid_metrics.i18n import format_number, t
@@ -51,28 +49,21 @@ companies = data.source_rows("companies_engaged", *page.dates)
 projects = data.source_rows("projects_by_status", *page.dates)
 SEGMENT_KEY = "companies.segment"
 
-
-def drill_down(dimension: str) -> Callable[[object], None]:
-    """A click on a bar of `dimension` chooses its segment in the drill-down below."""
-    return lambda value: choose(SEGMENT_KEY, (dimension, value))
-
-
 left, right = st.columns(2)
 with left:
-    st.header(t("companies.by_size", lang))
     frame = in_order(
         results["companies_engaged"].breakdown,
         "size_class",
         SIZE_CLASSES,
         ("value", "by_headcount_only"),
     )
-    bars_by(
+    bars_section(
+        "companies.by_size",
         frame,
         "size_class",
-        [("value", t("companies.companies", lang))],
-        "companies.by_size",
+        t("companies.companies", lang),
         lang,
-        on_pick=drill_down("size_class"),
+        segment_key=SEGMENT_KEY,
     )
     st.caption(
         t(
@@ -109,33 +100,32 @@ with right:
     )
 
 left, right = st.columns(2)
+projects_label = t("companies.projects", lang)
 with left:
-    st.header(t("companies.use_cases", lang))
     frame = counts(projects["use_case"], USE_CASES, "use_case").sort_values(
         "value", ascending=False
     )
-    bars_by(
+    bars_section(
+        "companies.use_cases",
         frame,
         "use_case",
-        [("value", t("companies.projects", lang))],
-        "companies.use_cases",
+        projects_label,
         lang,
         horizontal=True,
-        on_pick=drill_down("use_case"),
+        segment_key=SEGMENT_KEY,
     )
 with right:
-    st.header(t("companies.partners", lang))
     frame = counts(project_partners(projects)["partner"], PARTNERS, "partner")
-    bars_by(
+    bars_section(
+        "companies.partners",
         frame,
         "partner",
-        [("value", t("companies.projects", lang))],
-        "companies.partners",
+        projects_label,
         lang,
         horizontal=True,
-        on_pick=drill_down("partner"),
+        caption=True,
+        segment_key=SEGMENT_KEY,
     )
-    st.caption(t("companies.partners.caption", lang))
 
 # Drill-down: one segment, by a company's or a project's attribute, lists both sides.
 st.header(t("companies.drilldown", lang))

@@ -5,7 +5,7 @@ import streamlit as st
 from zakid_metrics import charts
 from zakid_metrics.contract import DATA_POLICIES, DEVICE_CLASSES
 from zakid_metrics.dashboard import data
-from zakid_metrics.dashboard.components.figures import bars_by
+from zakid_metrics.dashboard.components.figures import bars_section
 from zakid_metrics.dashboard.components.fleet import fleet_view
 from zakid_metrics.dashboard.components.page import kpi_page
 from zakid_metrics.dashboard.components.tables import download_table
@@ -28,31 +28,30 @@ page.tiles(
 )
 
 left, right = st.columns(2)
+deployments = t("embedded_ai.deployments", lang)
 with left:
-    st.header(t("embedded_ai.by_device_class", lang))
     frame = in_order(results["deployments_live"].breakdown, "device_class", DEVICE_CLASSES)
-    bars_by(
+    bars_section(
+        "embedded_ai.by_device_class",
         frame,
         "device_class",
-        [("value", t("embedded_ai.deployments", lang))],
-        "embedded_ai.by_device_class",
+        deployments,
         lang,
         horizontal=True,
+        caption=True,
     )
-    st.caption(t("embedded_ai.by_device_class.caption", lang))
 with right:
-    st.header(t("embedded_ai.by_data_policy", lang))
     frame = counts(live["data_policy"], DATA_POLICIES, "data_policy")
-    bars_by(
+    bars_section(
+        "embedded_ai.by_data_policy",
         frame,
         "data_policy",
-        [("value", t("embedded_ai.deployments", lang))],
-        "embedded_ai.by_data_policy",
+        deployments,
         lang,
         horizontal=True,
+        caption=True,
         colours=[charts.PALETTE[2]],
     )
-    st.caption(t("embedded_ai.by_data_policy.caption", lang))
 
 st.header(t("embedded_ai.live", lang))
 download_table(

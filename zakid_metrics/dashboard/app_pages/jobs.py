@@ -4,8 +4,8 @@ import streamlit as st
 
 from zakid_metrics.contract import QUALIFICATIONS, SIZE_CLASSES
 from zakid_metrics.dashboard import data
-from zakid_metrics.dashboard.components.choice import choose, select_one
-from zakid_metrics.dashboard.components.figures import bars_by
+from zakid_metrics.dashboard.components.choice import select_one
+from zakid_metrics.dashboard.components.figures import bars_section
 from zakid_metrics.dashboard.components.jobs import jobs_outlook
 from zakid_metrics.dashboard.components.page import kpi_page
 from zakid_metrics.dashboard.components.tables import download_table
@@ -46,42 +46,40 @@ jobs_outlook(results, page.dates, lang, "jobs.path")
 
 left, right = st.columns(2)
 with left:
-    st.header(t("jobs.by_qualification", lang))
     frame = in_order(
         results["jobs_by_qualification"].breakdown,
         "qualification",
         QUALIFICATIONS,
         ("project_related", "external", "value"),
     )
-    bars_by(
+    bars_section(
+        "jobs.by_qualification",
         frame,
         "qualification",
         [
             ("project_related", t("job_category.project_related", lang)),
             ("external", t("job_category.external", lang)),
         ],
-        "jobs.by_qualification",
         lang,
         stacked=True,
-        on_pick=lambda value: choose(SEGMENT_KEY, ("qualification", value)),
+        segment_key=SEGMENT_KEY,
     )
 with right:
-    st.header(t("jobs.by_size_class", lang))
     frame = counts_by_company(
         data.source_rows("jobs_external_created", *page.dates),
         companies,
         "size_class",
         SIZE_CLASSES,
     )
-    bars_by(
+    bars_section(
+        "jobs.by_size_class",
         frame,
         "size_class",
-        [("value", t("jobs.external_jobs", lang))],
-        "jobs.by_size_class",
+        t("jobs.external_jobs", lang),
         lang,
-        on_pick=lambda value: choose(SEGMENT_KEY, ("size_class", value)),
+        caption=True,
+        segment_key=SEGMENT_KEY,
     )
-    st.caption(t("jobs.by_size_class.caption", lang))
 
 # Drill-down: the jobs created up to the as-of day of one qualification, or (external jobs) of
 # one company size class; a click on a bar above chooses the same.

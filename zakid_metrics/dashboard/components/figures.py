@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from zakid_metrics import charts
+from zakid_metrics.dashboard.components.choice import choose
 from zakid_metrics.dashboard.components.tables import download_buttons, localize
 from zakid_metrics.i18n import t
 
@@ -82,3 +83,27 @@ def bars_by(
         values={column: prefix},
         on_pick=None if on_pick is None else lambda index: on_pick(categories[index]),
     )
+
+
+def bars_section(
+    key: str,
+    frame: pd.DataFrame,
+    column: str,
+    values: Sequence[tuple[str, str]] | str,
+    lang: str,
+    *,
+    caption: bool = False,
+    segment_key: str | None = None,
+    **options: Any,
+) -> None:
+    """A section of bars: the header `key`, bars_by of `frame` by `column` (`values` as it
+    takes them, or the label of the one column `value`) and, with `caption`, the text
+    `<key>.caption` under them. With `segment_key`, a click on a bar chooses the segment
+    (`column`, the bar's value) in the drill-down kept under that key."""
+    st.header(t(key, lang))
+    shown = [("value", values)] if isinstance(values, str) else values
+    if segment_key is not None:
+        options["on_pick"] = lambda value: choose(segment_key, (column, value))
+    bars_by(frame, column, shown, key, lang, **options)
+    if caption:
+        st.caption(t(f"{key}.caption", lang))
