@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -200,13 +201,19 @@ def _number(value: float | None, lang: str, decimals: int) -> str:
     return format_number(value, lang, decimals)
 
 
-def _tile(
-    result: KpiResult, lang: str, value: str, note: str | None = None, label: str | None = None
-) -> None:
-    with st.container(border=True):
-        st.metric(label or result.kpi.name(lang), value, help=result.kpi.definition(lang))
-        if note:
-            st.caption(note)
+class _Tile(NamedTuple):
+    result: KpiResult
+    value: str
+    note: str | None = None
+    label: str | None = None
+
+
+def _note(result: KpiResult, key: str, lang: str, decimals: int = 0, **details: str) -> str:
+    """The text `key`, each placeholder set to a number among the details of `result`."""
+    found = result.details
+    return t(
+        key, lang, **{name: _number(found.get(d), lang, decimals) for name, d in details.items()}
+    )
 
 
 def _tiles(kpis: dict[str, KpiResult], lang: str) -> None:
@@ -214,75 +221,69 @@ def _tiles(kpis: dict[str, KpiResult], lang: str) -> None:
     latency, speedup = kpis["latency_p95_fleet"], kpis["speedup_vs_cloud"]
     kept, energy = kpis["data_kept_on_device_share"], kpis["energy_per_inference_mwh"]
     breaches = kpis["slo_breaches"]
-    first = st.columns(4)
-    with first[0]:
-        _tile(
-            online,
-            lang,
-            _number(online.value, lang, 0),
-            t(
-                "fleet.online_of",
-                lang,
-                fleet=_number(online.details.get("devices_in_fleet"), lang, 0),
-                offline=_number(online.details.get("devices_offline"), lang, 0),
+    share = None if kept.value is None else kept.value * 100
+    # Milliwatt hours per inference are small: four significant places.
+    places = 4 if energy.value is None or energy.value >= 0.001 else 6
+    rows = (
+        (
+            _Tile(
+                online,
+                _number(online.value, lang, 0),
+                _note(
+                    online,
+                    "fleet.online_of",
+                    lang,
+                    fleet="devices_in_fleet",
+                    offline="devices_offline",
+                ),
             ),
-        )
-    with first[1]:
-        _tile(
-            inferences,
-            lang,
-            _number(inferences.value, lang, 0),
-            label=t("fleet.inferences", lang),
-            note=t(
-                "fleet.readings",
-                lang,
-                readings=_number(inferences.details.get("readings"), lang, 0),
-                degraded=_number(inferences.details.get("readings_degraded"), lang, 0),
-                error=_number(inferences.details.get("readings_error"), lang, 0),
+            _Tile(
+                inferences,
+                _number(inferences.value, lang, 0),
+                _note(
+                    inferences,
+                    "fleet.readings",
+                    lang,
+                    readings="readings",
+                    degraded="readings_degraded",
+                    error="readings_error",
+                ),
+                t("fleet.inferences", lang),
             ),
-        )
-    with first[2]:
-        _tile(
-            latency,
-            lang,
-            f"{_number(latency.value, lang, 1)} ms",
-            t(
-                "fleet.latency_mean",
-                lang,
-                mean=_number(latency.details.get("latency_ms_mean"), lang, 1),
-                worst=_number(latency.details.get("latency_ms_p95_worst"), lang, 1),
+            _Tile(
+                latency,
+                f"{_number(latency.value, lang, 1)} ms",
+                _note(
+                    latency,
+                    "fleet.latency_mean",
+                    lang,
+                    1,
+                    mean="latency_ms_mean",
+                    worst="latency_ms_p95_worst",
+                ),
             ),
-        )
-    with first[3]:
-        _tile(
-            speedup,
-            lang,
-            f"{_number(speedup.value, lang, 1)} ×",
-            t(
-                "fleet.deployments",
-                lang,
-                count=_number(speedup.details.get("deployments"), lang, 0),
+            _Tile(
+                speedup,
+                f"{_number(speedup.value, lang, 1)} ×",
+                _note(speedup, "fleet.deployments", lang, count="deployments"),
             ),
-        )
-    second = st.columns(4)
-    with second[0]:
-        share = None if kept.value is None else kept.value * 100
-        _tile(kept, lang, f"{_number(share, lang, 1)} %")
-    with second[1]:
-        # Milliwatt hours per inference are small: four significant places.
-        places = 4 if energy.value is None or energy.value >= 0.001 else 6
-        _tile(energy, lang, f"{_number(energy.value, lang, places)} mWh")
-    with second[2]:
-        _tile(
-            breaches,
-            lang,
-            _number(breaches.value, lang, 0),
-            t(
-                "fleet.deployments",
-                lang,
-                count=_number(breaches.details.get("deployments_measured"), lang, 0),
+        ),
+        (
+            _Tile(kept, f"{_number(share, lang, 1)} %"),
+            _Tile(energy, f"{_number(energy.value, lang, places)} mWh"),
+            _Tile(
+                breaches,
+                _number(breaches.value, lang, 0),
+                _note(breaches, "fleet.deployments", lang, count="deployments_measured"),
             ),
-        )
+        ),
+    )
+    for row in rows:
+        for column, (result, value, note, label) in zip(st.columns(4), row, strict=False):
+            with column, st.container(border=True):
+                st.metric(label or result.kpi.name(lang), value, help=result.kpi.definition(lang))
+                if note:
+                    st.caption(note)
 
 
 # Per kind of alert: the notice's icon, and the columns of its table of devices.
