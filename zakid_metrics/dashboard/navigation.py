@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import streamlit as st
@@ -22,34 +23,42 @@ class PageSpec(NamedTuple):
 
 
 APP_PAGES = "zakid_metrics/dashboard/app_pages"
-# The first page is the start page of the app.
-PAGES: tuple[PageSpec, ...] = (
-    PageSpec(f"{APP_PAGES}/overview.py", "page.overview", ":material/dashboard:", "overview"),
-    PageSpec(f"{APP_PAGES}/jobs.py", "page.jobs", ":material/work:", "jobs"),
-    PageSpec(f"{APP_PAGES}/companies.py", "page.companies", ":material/factory:", "companies"),
-    PageSpec(f"{APP_PAGES}/embedded_ai.py", "page.embedded_ai", ":material/memory:", "embedded-ai"),
-    PageSpec(f"{APP_PAGES}/sustainability.py", "page.sustainability", ":material/eco:", "sdgs"),
-    PageSpec(f"{APP_PAGES}/education.py", "page.education", ":material/school:", "education"),
-    PageSpec(f"{APP_PAGES}/finance.py", "page.finance", ":material/euro:", "finance"),
-    PageSpec(
-        f"{APP_PAGES}/data_status.py", "page.data_status", ":material/fact_check:", "data-status"
-    ),
-    PageSpec(f"{APP_PAGES}/notices.py", "page.notices", ":material/notifications:", "notices"),
-    PageSpec(f"{APP_PAGES}/upload.py", "page.upload", ":material/upload_file:", "upload", "admin"),
-    PageSpec(f"{APP_PAGES}/devices.py", "page.devices", ":material/key:", "devices", "admin"),
-    PageSpec(f"{APP_PAGES}/alerts.py", "page.alerts", ":material/mail:", "alerts", "admin"),
-)
 PUBLIC = "zakid_metrics/dashboard/public_pages"
-# The public app (ZAKID_MODE=public): no login, reads DATA_DIR/public/ only.
-PUBLIC_PAGES: tuple[PageSpec, ...] = (
-    PageSpec(f"{PUBLIC}/overview.py", "page.overview", ":material/dashboard:", "overview"),
-    PageSpec(f"{PUBLIC}/jobs.py", "page.jobs", ":material/work:", "jobs"),
-    PageSpec(f"{PUBLIC}/companies.py", "page.companies", ":material/factory:", "companies"),
-    PageSpec(f"{PUBLIC}/embedded_ai.py", "page.embedded_ai", ":material/memory:", "embedded-ai"),
-    PageSpec(f"{PUBLIC}/sustainability.py", "page.sustainability", ":material/eco:", "sdgs"),
-    PageSpec(f"{PUBLIC}/education.py", "page.education", ":material/school:", "education"),
-    PageSpec(f"{PUBLIC}/open_data.py", "page.open_data", ":material/download:", "open-data"),
+# A page: its name (the script <name>.py of its folder, the title `page.<name>`), icon, URL
+# path and, where it is not for every viewer, the least role that sees it.
+_Declared = tuple[str, str, str] | tuple[str, str, str, Role]
+# The pages the internal and the public app both have, the start page first.
+_BOTH_APPS: tuple[_Declared, ...] = (
+    ("overview", ":material/dashboard:", "overview"),
+    ("jobs", ":material/work:", "jobs"),
+    ("companies", ":material/factory:", "companies"),
+    ("embedded_ai", ":material/memory:", "embedded-ai"),
+    ("sustainability", ":material/eco:", "sdgs"),
+    ("education", ":material/school:", "education"),
 )
+
+
+def _specs(folder: str, pages: Sequence[_Declared]) -> tuple[PageSpec, ...]:
+    return tuple(
+        PageSpec(f"{folder}/{name}.py", f"page.{name}", icon, url_path, *role)
+        for name, icon, url_path, *role in pages
+    )
+
+
+PAGES = _specs(
+    APP_PAGES,
+    (
+        *_BOTH_APPS,
+        ("finance", ":material/euro:", "finance"),
+        ("data_status", ":material/fact_check:", "data-status"),
+        ("notices", ":material/notifications:", "notices"),
+        ("upload", ":material/upload_file:", "upload", "admin"),
+        ("devices", ":material/key:", "devices", "admin"),
+        ("alerts", ":material/mail:", "alerts", "admin"),
+    ),
+)
+# The public app (ZAKID_MODE=public): no login, reads DATA_DIR/public/ only.
+PUBLIC_PAGES = _specs(PUBLIC, (*_BOTH_APPS, ("open_data", ":material/download:", "open-data")))
 
 
 def streamlit_pages(lang: str, user: User) -> list[st.Page]:
