@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
@@ -90,32 +91,33 @@ def revenues_frame(figures: FundingFigures) -> pd.DataFrame:
 
 def idle_frame(figures: FundingFigures) -> pd.DataFrame:
     """The idle parts: amount, received, used (none: not yet), days idle and interest."""
-    parts = figures.idle_funds
-    return pd.DataFrame(
-        {
-            "disbursement_id": [p.disbursement_id for p in parts],
-            "amount_eur": [cents(p.amount_eur) for p in parts],
-            "received_on": [p.received_on for p in parts],
-            "used_on": [p.used_on for p in parts],
-            "days_idle": pd.array([p.days_idle for p in parts], dtype="Int64"),
-            "interest_eur": [cents(p.interest_eur) for p in parts],
-        },
+    return _interest_frame(
+        figures.idle_funds, ("disbursement_id", "amount_eur", "received_on", "used_on", "days_idle")
     )
 
 
 def premature_frame(figures: FundingFigures) -> pd.DataFrame:
     """The premature calls: excess, received, covered (none: not yet), days and interest."""
     calls = figures.premature_calls
-    return pd.DataFrame(
-        {
-            "disbursement_id": [c.disbursement_id for c in calls],
-            "excess_eur": [cents(c.excess_eur) for c in calls],
-            "received_on": [c.received_on for c in calls],
-            "covered_on": [c.covered_on for c in calls],
-            "days_until_covered": pd.array([c.days_until_covered for c in calls], dtype="Int64"),
-            "interest_eur": [cents(c.interest_eur) for c in calls],
-        },
+    return _interest_frame(
+        calls, ("disbursement_id", "excess_eur", "received_on", "covered_on", "days_until_covered")
     )
+
+
+def _interest_frame(items: Sequence[object], columns: Sequence[str]) -> pd.DataFrame:
+    """Parts of calls that owe interest: a column per attribute of `items` named in `columns`,
+    then their interest; amounts (`…_eur`) in cents as the reports round them, day counts
+    (`days_…`) as whole numbers."""
+
+    def column(name: str) -> Any:
+        values = [getattr(item, name) for item in items]
+        if name.endswith("_eur"):
+            return [cents(value) for value in values]
+        if name.startswith("days_"):
+            return pd.array(values, dtype="Int64")
+        return values
+
+    return pd.DataFrame({name: column(name) for name in (*columns, "interest_eur")})
 
 
 # The figures of a report summed over grants, each rounded once as the report rounds it.
