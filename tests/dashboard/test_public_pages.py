@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -89,14 +91,23 @@ def public_only(internal_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     return data_dir
 
 
-@pytest.fixture
-def public_mode(public_only: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("ZAKID_DATA_DIR", str(public_only))
+@contextmanager
+def public_app(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The app in public mode on `data_dir`, its settings read afresh (and again after)."""
+    monkeypatch.setenv("ZAKID_DATA_DIR", str(data_dir))
     monkeypatch.setenv("ZAKID_MODE", "public")
     monkeypatch.delenv("ZAKID_LANGUAGE", raising=False)
     get_settings.cache_clear()
-    yield public_only
-    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        get_settings.cache_clear()
+
+
+@pytest.fixture
+def public_mode(public_only: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    with public_app(public_only, monkeypatch):
+        yield public_only
 
 
 def open_public(page: PageSpec, lang: str = "de") -> AppTest:
@@ -181,14 +192,11 @@ def test_open_data_page_offers_every_file_and_the_licence(public_mode: Path) -> 
 def test_public_mode_without_export_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ZAKID_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("ZAKID_MODE", "public")
-    get_settings.cache_clear()
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    with public_app(tmp_path, monkeypatch):
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert not at.exception
     assert at.info[0].value.startswith("Die offenen Daten sind noch nicht veröffentlicht.")
     assert not at.metric
-    get_settings.cache_clear()
 
 
 def test_public_mode_refuses_to_read_the_warehouse(
@@ -196,17 +204,12 @@ def test_public_mode_refuses_to_read_the_warehouse(
 ) -> None:
     from zakid_metrics.dashboard import data
 
-    monkeypatch.setenv("ZAKID_DATA_DIR", str(internal_dir))
-    monkeypatch.setenv("ZAKID_MODE", "public")
-    get_settings.cache_clear()
-    data.clear()
-    try:
+    with public_app(internal_dir, monkeypatch):
+        data.clear()
         with pytest.raises(PublicModeError):
             data.entity_status()
         with pytest.raises(PublicModeError):
             data.snapshot_meta()
-    finally:
-        get_settings.cache_clear()
 
 
 def test_a_key_figure_marked_for_the_overview_appears_there_without_further_code(

@@ -43,13 +43,14 @@ def only(run: object, entity: str = "telemetry") -> FileResult:
     return result
 
 
+REJECTED = (
+    'SELECT line, "column", value, code, reason FROM rejected_rows '
+    "WHERE run_id = ? AND entity = 'telemetry' ORDER BY line"
+)
+
+
 def rejected(data_dir: Path, run_id: int) -> list[tuple]:
-    return table(
-        data_dir,
-        'SELECT line, "column", value, code, reason FROM rejected_rows '
-        "WHERE run_id = ? AND entity = 'telemetry' ORDER BY line",
-        [run_id],
-    )
+    return table(data_dir, REJECTED, [run_id])
 
 
 def stored(data_dir: Path) -> list[tuple]:
