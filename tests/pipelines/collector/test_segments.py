@@ -46,34 +46,14 @@ def test_segments_are_parquet_by_utc_day_with_hand_computed_rollups(
     start: Callable[..., Collector], tokens: dict[str, str], data_dir: Path
 ) -> None:
     collector = start()
+    measures = ("inferences", "latency_ms_mean", "latency_ms_p95", "latency_ms_max", "energy_mwh")
+    measures += ("bytes_on_device", "bytes_uplinked", "temperature_c")
+    first = dict(zip(measures, (10, 2.0, 3.0, 5.0, 0.5, 1000, 10, 40), strict=True))
+    second = dict(zip(measures, (30, 4.0, 6.0, 9.0, 1.5, 3000, 30, 45), strict=True))
     batch = [
         # 01:30:10 in UTC+2 is 23:30:10 UTC of the day before: it belongs to day=2025-06-01.
-        reading(
-            1,
-            ts="2025-06-02T01:30:10+02:00",
-            inferences=10,
-            latency_ms_mean=2.0,
-            latency_ms_p95=3.0,
-            latency_ms_max=5.0,
-            energy_mwh=0.5,
-            bytes_on_device=1000,
-            bytes_uplinked=10,
-            temperature_c=40,
-            model_version="1.2",
-        ),
-        reading(
-            2,
-            ts="2025-06-01T23:30:50Z",
-            inferences=30,
-            latency_ms_mean=4.0,
-            latency_ms_p95=6.0,
-            latency_ms_max=9.0,
-            energy_mwh=1.5,
-            bytes_on_device=3000,
-            bytes_uplinked=30,
-            temperature_c=45,
-            status="degraded",
-        ),
+        reading(1, ts="2025-06-02T01:30:10+02:00", model_version="1.2", **first),
+        reading(2, ts="2025-06-01T23:30:50Z", status="degraded", **second),
         reading(3, ts="2025-06-02T00:00:05Z", energy_mwh=0.1, status="error", interval_s=30),
     ]
     assert collector.post(tokens["D1"], batch).json()["accepted"] == 3
