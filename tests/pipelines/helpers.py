@@ -11,6 +11,15 @@ from pathlib import Path
 from zakid_metrics.warehouse import read_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
+# A grants file's header and its grant G1, as a German Excel delivers them.
+GRANTS = (
+    "grant_id;recipient;sub_project;programme;regime;funding_rate;approved_eur;decided_on;"
+    "starts_on;ends_on"
+)
+GRANT_G1 = (
+    "G1;Stadt Duisburg;Koordination;STARK;ANBest-Gk;0,9;1.000.000,00;01.04.2024;01.06.2024;"
+    "31.05.2028"
+)
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from pipelines.ingest import ingest
-from tests.pipelines.helpers import ROOT, rejects, run_cli, table
+from tests.pipelines.helpers import GRANT_G1, GRANTS, ROOT, rejects, run_cli, table
 from tests.waits import wait_until
 from zakid_metrics.warehouse import warehouse_path
 
@@ -173,17 +173,15 @@ def test_rejected_row_keeps_previous_version_until_replaced_or_dropped(tmp_path:
     data = tmp_path / "data"
     ok = "C1;Alt GmbH;12;;47051;01.07.2024;;"
     ingest([companies(tmp_path / "d1", ok, "C2;Zwei KG;3;;47058;01.07.2024;;")], data)
+    c2 = "C2;Zwei KG;4;;47058;01.07.2024;;"
+
+    def load(run: int, c1: str) -> None:
+        """Load run `run`: companies C1 as `c1` and C2 as `c2`."""
+        ingest([companies(tmp_path / f"d{run}", c1, c2)], data)
+
+    states = "SELECT company_id, name, _stale FROM companies ORDER BY 1"
     # Run 2: C1's new version is broken, so its previous version stays, marked stale.
-    ingest(
-        [
-            companies(
-                tmp_path / "d2",
-                "C1;Neu GmbH;12;;470;01.07.2024;;",
-                "C2;Zwei KG;4;;47058;01.07.2024;;",
-            )
-        ],
-        data,
-    )
+    load(2, "C1;Neu GmbH;12;;470;01.07.2024;;")
     assert table(
         data, "SELECT company_id, name, employees, _stale, _run_id FROM companies ORDER BY 1"
     ) == [
@@ -191,50 +189,17 @@ def test_rejected_row_keeps_previous_version_until_replaced_or_dropped(tmp_path:
         ("C2", "Zwei KG", 4, False, 2),
     ]
     # Run 3: still broken: the stale version stays.
-    ingest(
-        [
-            companies(
-                tmp_path / "d3",
-                "C1;Neu GmbH;x;;47051;01.07.2024;;",
-                "C2;Zwei KG;4;;47058;01.07.2024;;",
-            )
-        ],
-        data,
-    )
-    assert table(data, "SELECT company_id, name, _stale FROM companies ORDER BY 1") == [
-        ("C1", "Alt GmbH", True),
-        ("C2", "Zwei KG", False),
-    ]
+    load(3, "C1;Neu GmbH;x;;47051;01.07.2024;;")
+    assert table(data, states) == [("C1", "Alt GmbH", True), ("C2", "Zwei KG", False)]
     # Run 4: a valid row replaces it.
-    ingest(
-        [
-            companies(
-                tmp_path / "d4",
-                "C1;Neu GmbH;13;;47051;01.07.2024;;",
-                "C2;Zwei KG;4;;47058;01.07.2024;;",
-            )
-        ],
-        data,
-    )
-    assert table(data, "SELECT company_id, name, _stale FROM companies ORDER BY 1") == [
-        ("C1", "Neu GmbH", False),
-        ("C2", "Zwei KG", False),
-    ]
+    load(4, "C1;Neu GmbH;13;;47051;01.07.2024;;")
+    assert table(data, states) == [("C1", "Neu GmbH", False), ("C2", "Zwei KG", False)]
     # Run 5: broken again, then run 6: a snapshot that no longer lists C1 removes it.
-    ingest(
-        [
-            companies(
-                tmp_path / "d5",
-                "C1;Kaputt;-1;;47051;01.07.2024;;",
-                "C2;Zwei KG;4;;47058;01.07.2024;;",
-            )
-        ],
-        data,
-    )
+    load(5, "C1;Kaputt;-1;;47051;01.07.2024;;")
     assert table(data, "SELECT name, _stale FROM companies WHERE company_id = 'C1'") == [
         ("Neu GmbH", True)
     ]
-    ingest([companies(tmp_path / "d6", "C2;Zwei KG;4;;47058;01.07.2024;;")], data)
+    ingest([companies(tmp_path / "d6", c2)], data)
     assert table(data, "SELECT company_id FROM companies") == [("C2",)]
 
 
@@ -262,15 +227,7 @@ def test_references_see_the_current_state_and_the_same_delivery(tmp_path: Path) 
 
 def test_budget_year_must_lie_in_the_grant_period(tmp_path: Path) -> None:
     folder = tmp_path / "d"
-    write(
-        folder / "grants.csv",
-        [
-            "grant_id;recipient;sub_project;programme;regime;funding_rate;approved_eur;decided_on;"
-            "starts_on;ends_on",
-            "G1;Stadt Duisburg;Koordination;STARK;ANBest-Gk;0,9;1.000.000,00;01.04.2024;01.06.2024;"
-            "31.05.2028",
-        ],
-    )
+    write(folder / "grants.csv", [GRANTS, GRANT_G1])
     write(
         folder / "budget.csv",
         [
@@ -402,15 +359,7 @@ def test_reader_holding_the_warehouse_never_blocks_a_load(delivery: Path, tmp_pa
 
 def big_delivery(folder: Path, rows: int) -> None:
     """A delivery slow enough to be killed in the middle of its load."""
-    write(
-        folder / "grants.csv",
-        [
-            "grant_id;recipient;sub_project;programme;regime;funding_rate;approved_eur;decided_on;"
-            "starts_on;ends_on",
-            "G1;Stadt Duisburg;Koordination;STARK;ANBest-Gk;0,9;1.000.000,00;01.04.2024;01.06.2024;"
-            "31.05.2028",
-        ],
-    )
+    write(folder / "grants.csv", [GRANTS, GRANT_G1])
     write(
         folder / "expenditures.csv",
         [

@@ -14,17 +14,9 @@ import pytest
 
 from bench.bench_ingest import write_expenditures
 from pipelines.ingest import FileResult, RunResult, ingest
-from tests.pipelines.helpers import rejects, run_cli, table
+from tests.pipelines.helpers import GRANT_G1, GRANTS, rejects, run_cli, table
 
 COMPANIES = "company_id;name;employees;annual_turnover_eur;postal_code;joined_on"
-GRANTS = (
-    "grant_id;recipient;sub_project;programme;regime;funding_rate;approved_eur;decided_on;"
-    "starts_on;ends_on"
-)
-GRANT_G1 = (
-    "G1;Stadt Duisburg;Koordination;STARK;ANBest-Gk;0,9;1.000.000,00;01.04.2024;01.06.2024;"
-    "31.05.2028"
-)
 EXPENDITURES = ("expenditure_id", "grant_id", "category", "paid_on", "amount_eur", "description")
 
 
