@@ -16,8 +16,7 @@ from tests.zakid_metrics.reports.conftest import (
     GRANT_B,
     GRANT_C,
     GRANT_D,
-    load,
-    write_delivery,
+    loaded_delivery,
 )
 from zakid_metrics.audit import read_audit
 from zakid_metrics.reports import builder
@@ -42,8 +41,7 @@ def report(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("report_cli")
-    return load(write_delivery(folder / "delivery"), folder / "data")
+    return loaded_delivery(tmp_path_factory.mktemp("report_cli"))
 
 
 def test_interim_writes_three_files_and_prints_their_paths(loaded: Path, tmp_path: Path) -> None:
@@ -158,7 +156,7 @@ def test_the_year_defaults_to_the_last_completed_one(
 
 def test_a_missing_base_rate_says_which_and_how_to_add_it(tmp_path: Path) -> None:
     # the shipped rates end with 2025; A's final report needs interest in 2026
-    data_dir = load(write_delivery(tmp_path / "delivery"), tmp_path / "data")
+    data_dir = loaded_delivery(tmp_path)
     (data_dir / "reference" / "base_rates.csv").unlink()
     run = report(data_dir, "final", "--grant", GRANT_A, "--json")
     assert (run.returncode, run.stdout) == (1, "")

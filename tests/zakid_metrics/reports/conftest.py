@@ -209,6 +209,11 @@ def load(delivery: Path, data_dir: Path) -> Path:
     return data_dir
 
 
+def loaded_delivery(folder: Path) -> Path:
+    """The fixture delivery written to `folder`/delivery and loaded into `folder`/data."""
+    return load(write_delivery(folder / "delivery"), folder / "data")
+
+
 @pytest.fixture(scope="session")
 def delivery(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_delivery(tmp_path_factory.mktemp("report_delivery") / "delivery")
