@@ -177,7 +177,8 @@ def ingest(
     """Load a delivery into the next snapshot and publish it, all files at once or none.
 
     A file without rows deletes its entity's rows only for entities named in `allow_empty`;
-    a file larger than `max_file_mb` (default: the setting) is refused.
+    a file larger than `max_file_mb` (default: the setting) is refused, a telemetry history
+    file larger than the setting `max_history_mb`.
     """
     unknown = sorted(set(allow_empty) - set(ENTITIES))
     if unknown:
@@ -186,12 +187,16 @@ def ingest(
             f"Name one of: {', '.join(ENTITIES)}.",
             entities=", ".join(unknown),
         )
-    limit_mb = get_settings().max_file_mb if max_file_mb is None else max_file_mb
+    settings = get_settings()
+    limits_mb = {
+        None: settings.max_file_mb if max_file_mb is None else max_file_mb,
+        TELEMETRY_PREFIX: settings.max_history_mb,
+    }
     files = collect_files(paths)
     started = _utcnow()
     with next_snapshot(Path(data_dir)) as con:
         run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM load_runs").fetchone()[0]
-        results, plan = _classify(con, files, limit_mb)
+        results, plan = _classify(con, files, limits_mb)
         done = sum(1 for r in results if r.status != "loaded")
         held: list[HeldSnapshot] = []
         # Entities in dependency order, so references see the state this run gives them;
@@ -230,10 +235,10 @@ def _run_status(results: list[FileResult]) -> RunStatus:
 
 
 def _classify(
-    con: duckdb.DuckDBPyConnection, files: list[Path], limit_mb: int
+    con: duckdb.DuckDBPyConnection, files: list[Path], limits_mb: dict[str | None, int]
 ) -> tuple[list[FileResult], dict[str, list[tuple[FileResult, Path]]]]:
     """Skip what is no delivery file, refuse oversized files, spot unchanged files, and plan
-    the rest per entity."""
+    the rest per entity. `limits_mb` holds the size guard per entity, None for the others."""
     results: list[FileResult] = []
     candidates: dict[str, list[tuple[FileResult, Path]]] = {}
     for path in files:
@@ -254,11 +259,14 @@ def _classify(
             result.errors.append(
                 Message.of(skipped, file=path.name, prefixes=", ".join(f"{n}*" for n in ENTITIES))
             )
-        elif result.size_bytes > limit_mb * 1_000_000:
+        elif result.size_bytes > limits_mb.get(entity, limits_mb[None]) * 1_000_000:
+            limit_mb = limits_mb.get(entity, limits_mb[None])
             result.status = "failed"
             result.errors.append(
                 Message.of(
-                    "ingest.too_large",
+                    "ingest.too_large.history"
+                    if entity == TELEMETRY_PREFIX
+                    else "ingest.too_large",
                     file=path.name,
                     mb=math.ceil(result.size_bytes / 1_000_000),
                     limit_mb=limit_mb,

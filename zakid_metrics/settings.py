@@ -55,6 +55,16 @@ class Settings(BaseSettings):
             "memory of at most about 4 times the size of its largest file."
         ),
     )
+    max_history_mb: int = Field(
+        default=4000,
+        ge=1,
+        description=(
+            "Size guard of a telemetry history file (telemetry_history*): larger files are "
+            "refused before they are read. DuckDB reads these within a fixed memory limit and "
+            "spills beyond it, so memory does not grow with the file; the guard bounds the "
+            "time and disk a single upload may take (10 million readings are about 740 MB)."
+        ),
+    )
     freshness_warning_days: int = Field(
         default=45,
         ge=1,

@@ -17,6 +17,7 @@ from pipelines.collector.segments import device_stats
 from pipelines.ingest import FileResult, ingest
 from tests.pipelines.collector.conftest import DELIVERY
 from tests.pipelines.helpers import run_cli, table
+from zakid_metrics.settings import get_settings
 from zakid_metrics.warehouse import read_snapshot
 
 HEADER = "device_id,seq,ts,inferences,latency_ms_mean,latency_ms_p95,energy_mwh,status,note"
@@ -327,4 +328,38 @@ def test_sums_beyond_64_bits_load_and_add_up(delivery: Path, tmp_path: Path) -> 
     assert rollups == [
         ("D1", 2, 2 * big, "DECIMAL(38,0)"),
         ("D2", 1, big, "DECIMAL(38,0)"),
+    ]
+
+
+def test_history_files_have_a_size_guard_of_their_own(
+    delivery: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ZAKID_MAX_FILE_MB guards the entity files, which are read into memory; a history file,
+    read by DuckDB within a fixed memory limit, has ZAKID_MAX_HISTORY_MB (10 M readings are
+    741 MB, beyond the entity files' 250)."""
+    start = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    lines = [
+        f"D1,{n},{(start + dt.timedelta(minutes=n)):%Y-%m-%dT%H:%M:%SZ},5,1.5,2.5,0.25,ok,"
+        for n in range(1, 25_001)
+    ]
+    path = telemetry_file(delivery, lines)
+    assert 1_000_000 < path.stat().st_size < 2_000_000
+
+    def load(env: str, data_dir: Path) -> FileResult:
+        monkeypatch.setenv(env, "1")
+        get_settings.cache_clear()
+        try:
+            return only(ingest([delivery], data_dir))
+        finally:
+            monkeypatch.delenv(env)
+            get_settings.cache_clear()
+
+    entity_guard = load("ZAKID_MAX_FILE_MB", tmp_path / "a")
+    assert (entity_guard.status, entity_guard.rows_loaded) == ("loaded", 25_000)
+    history_guard = load("ZAKID_MAX_HISTORY_MB", tmp_path / "b")
+    assert (history_guard.status, history_guard.rows_read) == ("failed", 0)
+    assert [m.en for m in history_guard.errors] == [
+        "telemetry_2026-11.csv has 2 MB, more than the 1 MB a telemetry history file may have "
+        "(setting ZAKID_MAX_HISTORY_MB); it is not read. Split it by period into smaller files, "
+        "or raise the setting."
     ]

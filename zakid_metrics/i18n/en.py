@@ -1188,6 +1188,7 @@ MESSAGES: dict[str, str] = {
     "ingest.skipped_hidden": "{file}: a hidden file (its name starts with a dot); skipped.",
     "ingest.skipped_not_a_file": "{file}: not a regular file (e.g. a broken link); skipped.",
     "ingest.too_large": "{file} has {mb} MB, more than the {limit_mb} MB a delivery file may have (setting ZAKID_MAX_FILE_MB); it is not read. Split it into smaller files, or raise the setting if the machine has the memory (about 4 times the file size).",
+    "ingest.too_large.history": "{file} has {mb} MB, more than the {limit_mb} MB a telemetry history file may have (setting ZAKID_MAX_HISTORY_MB); it is not read. Split it by period into smaller files, or raise the setting.",
     "ingest.empty_snapshot": "{file} has no rows: as a full snapshot it would delete all {rows} rows of {entity}, so it was not applied and they stay as they are. If they are really all gone, load it again with --allow-empty {entity} (in the app: confirm it on the upload page).",
     "ingest.sheet_read": "{file}: sheet '{sheet}' was read, the first visible sheet of the workbook ({sheets}); the header is its first non-empty row.",
     "ingest.header_on_sheet": "{file}: the required columns ({columns}) stand in row {line} of sheet '{found}', but only the first visible sheet, '{sheet}', is read. Move sheet '{found}' to the front, or delete the sheets before it.",
