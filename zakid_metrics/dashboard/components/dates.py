@@ -4,7 +4,7 @@ in the address (`?as_of=2026-06-30&from=2025-01-01&to=2025-12-31`)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import streamlit as st
@@ -54,33 +54,17 @@ def as_of_and_period(lang: str) -> Dates:
     period_high = max(bounds.period_end, kept_period[1])
     bounds_id = f"{lang}.{lowest}.{highest}"
     with st.sidebar:
-        chosen = st.date_input(
-            t("dates.as_of", lang),
-            value=kept,
-            min_value=lowest,
-            max_value=highest,
-            format=WIDGET_FORMATS.get(lang, WIDGET_FORMATS["en"]),
-            key=f"{AS_OF_KEY}.{bounds_id}",
-            help=t(
-                "dates.as_of.help",
-                lang,
-                first=format_date(lowest, lang),
-                last=format_date(highest, lang),
-            ),
+        chosen = _date_input(
+            AS_OF_KEY, kept, (lowest, highest), bounds_id, lang, first=lowest, last=highest
         )
-        period = st.date_input(
-            t("dates.period", lang),
-            value=kept_period,
-            min_value=period_low,
-            max_value=period_high,
-            format=WIDGET_FORMATS.get(lang, WIDGET_FORMATS["en"]),
-            key=f"{PERIOD_KEY}.{bounds_id}",
-            help=t(
-                "dates.period.help",
-                lang,
-                start=format_date(bounds.period_start, lang),
-                end=format_date(bounds.period_end, lang),
-            ),
+        period = _date_input(
+            PERIOD_KEY,
+            kept_period,
+            (period_low, period_high),
+            bounds_id,
+            lang,
+            start=bounds.period_start,
+            end=bounds.period_end,
         )
     as_of = chosen if isinstance(chosen, dt.date) else kept
     # While the user picks the second day of a range, the widget holds only the first.
@@ -93,6 +77,29 @@ def as_of_and_period(lang: str) -> Dates:
     url_state.to_url(url_state.PERIOD_FROM, chosen_period[0])
     url_state.to_url(url_state.PERIOD_TO, chosen_period[1])
     return Dates(as_of, (chosen_period[0], chosen_period[1]))
+
+
+def _date_input(
+    key: str,
+    value: Any,
+    limits: tuple[dt.date, dt.date],
+    bounds_id: str,
+    lang: str,
+    **days: dt.date,
+) -> Any:
+    """The date widget of the choice kept under `key` (`app.<name>`, titled `dates.<name>`)
+    within `limits`, keyed anew when the bounds or the language change (`bounds_id`); its
+    help text names the `days`."""
+    name = key.removeprefix("app.")
+    return st.date_input(
+        t(f"dates.{name}", lang),
+        value=value,
+        min_value=limits[0],
+        max_value=limits[1],
+        format=WIDGET_FORMATS.get(lang, WIDGET_FORMATS["en"]),
+        key=f"{key}.{bounds_id}",
+        help=t(f"dates.{name}.help", lang, **{k: format_date(d, lang) for k, d in days.items()}),
+    )
 
 
 def _period_from_url() -> tuple[dt.date, dt.date] | None:
