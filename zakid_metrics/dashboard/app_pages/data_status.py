@@ -4,6 +4,7 @@ external jobs without a project."""
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 import streamlit as st
 
 from zakid_metrics.contract import ENTITIES
@@ -58,27 +59,27 @@ tiles[4].metric(
     ),
 )
 
+
+def problem_table(found: pd.DataFrame, rows: int, key: str, file_name: str) -> None:
+    """How many source rows have how many problems (`found`), and the problems as a table."""
+    summary = t(
+        "data_status.rejected.summary",
+        lang,
+        rows=format_number(rows, lang),
+        problems=format_number(len(found), lang),
+    )
+    st.markdown(summary)
+    download_table(
+        found, key, lang, values={"entity": "entity"}, file_name=file_name, source_rows=True
+    )
+
+
 st.header(t("data_status.open", lang))
 if problems.empty:
     st.success(t("data_status.open.none", lang), icon=":material/check_circle:")
 else:
     st.caption(t("data_status.open.caption", lang))
-    st.markdown(
-        t(
-            "data_status.rejected.summary",
-            lang,
-            rows=format_number(len(open_rows), lang),
-            problems=format_number(len(problems), lang),
-        )
-    )
-    download_table(
-        problems,
-        "data_status.open",
-        lang,
-        values={"entity": "entity"},
-        file_name="open_problems",
-        source_rows=True,
-    )
+    problem_table(problems, len(open_rows), "data_status.open", "open_problems")
 
 st.header(t("data_status.entities", lang))
 st.caption(t("data_status.entities.caption", lang, days=settings.freshness_warning_days))
@@ -152,22 +153,8 @@ else:
         format_func=lambda e: t(f"entity.{e}", lang) if e else t("data_status.rejected.all", lang),
     )
     rejected = data.rejected_rows(run_id, lang, entity)
-    st.markdown(
-        t(
-            "data_status.rejected.summary",
-            lang,
-            rows=format_number(len(rejected[["file", "line"]].drop_duplicates()), lang),
-            problems=format_number(len(rejected), lang),
-        )
-    )
-    download_table(
-        rejected,
-        "data_status.rejected",
-        lang,
-        values={"entity": "entity"},
-        file_name=f"rejected_rows_run_{run_id}",
-        source_rows=True,
-    )
+    rows = len(rejected[["file", "line"]].drop_duplicates())
+    problem_table(rejected, rows, "data_status.rejected", f"rejected_rows_run_{run_id}")
 
 # A stale row is a previous valid version kept because its newer version was rejected: it still
 # counts in every figure until a delivery corrects it, so the department needs to see each one.
