@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from pipelines.commands import add_data_dir
 from zakid_metrics.errors import UsageError, ZakidError
 from zakid_metrics.files import private_by_default
 from zakid_metrics.settings import get_settings
@@ -206,12 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text, description=text, aliases=list(aliases))
         sub.set_defaults(handler=handler)
         if data_dir:
-            sub.add_argument(
-                "--data-dir",
-                type=Path,
-                default=settings.data_dir,
-                help="data directory (default: ZAKID_DATA_DIR or data/)",
-            )
+            add_data_dir(sub, settings.data_dir)
         return sub
 
     ingest = add("ingest", cmd_ingest, "Load delivery files or folders into the warehouse.")
@@ -267,12 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("list", "List the users (never their password hashes)."),
     ):
         sub = user_actions.add_parser(action, help=text, description=text)
-        sub.add_argument(
-            "--data-dir",
-            type=Path,
-            default=settings.data_dir,
-            help="data directory (default: ZAKID_DATA_DIR or data/)",
-        )
+        add_data_dir(sub, settings.data_dir)
         if action == "list":
             sub.add_argument("--json", action="store_true", help="print one JSON array")
         else:

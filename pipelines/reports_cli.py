@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from pipelines.commands import add_data_dir
 from zakid_metrics.settings import get_settings
 
 EXIT_OK = 0
@@ -76,12 +77,7 @@ def add_commands(add: AddCommand) -> None:
             type=Path,
             help="output folder (default: DATA_DIR/reports/)",
         )
-        sub.add_argument(
-            "--data-dir",
-            type=Path,
-            default=settings.data_dir,
-            help="data directory (default: ZAKID_DATA_DIR or data/)",
-        )
+        add_data_dir(sub, settings.data_dir)
 
 
 def _os_user() -> str:

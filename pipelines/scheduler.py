@@ -13,13 +13,13 @@ import getpass
 import json
 import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
+from pipelines.commands import PrintTable, add_data_dir
 from zakid_metrics.alerts import RULES, evaluate, read_facts
 from zakid_metrics.digests import (
     DIGESTS,
@@ -53,7 +53,6 @@ from zakid_metrics.subscriptions import (
 from zakid_metrics.warehouse import read_snapshot, warehouse_path
 
 READY = "scheduler: running"
-PrintTable = Callable[[Sequence[Sequence[Any]], Sequence[str]], None]
 
 
 @dataclass(frozen=True)
@@ -267,10 +266,7 @@ def add_command(add: Callable[..., argparse.ArgumentParser], print_table: PrintT
     }
     for action, text in texts.items():
         sub = actions.add_parser(action, help=text, description=text)
-        sub.add_argument(
-            "--data-dir", type=Path, default=settings.data_dir,
-            help="data directory (default: ZAKID_DATA_DIR or data/)",
-        )  # fmt: skip
+        add_data_dir(sub, settings.data_dir)
         if action == "run":
             sub.add_argument(
                 "--dry-run", action="store_true",

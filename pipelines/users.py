@@ -7,9 +7,8 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any
 
+from pipelines.commands import PrintTable
 from zakid_metrics.auth import (
     add_user,
     check_user_name,
@@ -21,8 +20,6 @@ from zakid_metrics.auth import (
 from zakid_metrics.errors import UsageError
 
 PASSWORD_ENV = "ZAKID_NEW_PASSWORD"
-
-PrintTable = Callable[[Sequence[Sequence[Any]], Sequence[str]], None]
 
 
 def run(args: argparse.Namespace, print_table: PrintTable) -> int:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
+from pipelines.commands import add_data_dir
 from zakid_metrics.errors import UsageError
 
 EXIT_OK = 0
@@ -179,12 +179,7 @@ def add_commands(add: AddCommand, print_table: PrintTable) -> None:
         def action(name: str, text: str) -> argparse.ArgumentParser:
             child = sub.add_parser(name, help=text, description=text)
             # Also accepted after the action; SUPPRESS keeps the parent's default otherwise.
-            child.add_argument(
-                "--data-dir",
-                type=Path,
-                default=argparse.SUPPRESS,
-                help="data directory (default: ZAKID_DATA_DIR or data/)",
-            )
+            add_data_dir(child, argparse.SUPPRESS)
             return child
 
         return action
