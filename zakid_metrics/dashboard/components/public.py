@@ -321,7 +321,7 @@ def jobs_path(export: Export, lang: str) -> None:
     path = export.table("jobs_path")
     if path is None:
         return
-    st.subheader(t("public.jobs_path", lang))
+    st.header(t("public.jobs_path", lang))
     as_of = pd.Timestamp(export.as_of).date()
     for category in ("external", "project_related"):
         own = path[path["category"] == category].assign(day=lambda f: pd.to_datetime(f["day"]))
@@ -412,7 +412,7 @@ def funding_tiles(export: Export, lang: str) -> None:
     funding = export.table("funding")
     if funding is None:
         return
-    st.subheader(t("public.funding", lang))
+    st.header(t("public.funding", lang))
     columns = st.columns(TILES_PER_ROW)
     for column, row in zip(columns, funding.itertuples(index=False), strict=False):
         with column.container(border=True):
