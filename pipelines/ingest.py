@@ -259,8 +259,7 @@ def _classify(
             result.errors.append(
                 Message.of(skipped, file=path.name, prefixes=", ".join(f"{n}*" for n in ENTITIES))
             )
-        elif result.size_bytes > limits_mb.get(entity, limits_mb[None]) * 1_000_000:
-            limit_mb = limits_mb.get(entity, limits_mb[None])
+        elif result.size_bytes > (limit_mb := limits_mb.get(entity, limits_mb[None])) * 10**6:
             result.status = "failed"
             result.errors.append(
                 Message.of(

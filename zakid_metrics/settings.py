@@ -59,7 +59,7 @@ class Settings(BaseSettings):
         default=4000,
         ge=1,
         description=(
-            "Size guard of a telemetry history file (telemetry_history*): larger files are "
+            "Size guard of a telemetry history file (telemetry*): larger files are "
             "refused before they are read. DuckDB reads these within a fixed memory limit and "
             "spills beyond it, so memory does not grow with the file; the guard bounds the "
             "time and disk a single upload may take (10 million readings are about 740 MB)."
