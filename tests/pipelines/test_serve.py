@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from tests.pipelines.collector.conftest import free_port
-from tests.pipelines.collector.test_mqtt import Device, wait_for
+from tests.pipelines.collector.test_mqtt import Device
 from tests.pipelines.helpers import ROOT, run_cli
 from tests.waits import wait_until
 from zakid_metrics.warehouse import read_snapshot
@@ -100,7 +100,9 @@ def test_serve_with_mqtt_starts_the_broker_first_and_stops_it_last(tmp_path: Pat
         )  # fmt: skip
     device = None
     try:
-        wait_for(lambda: READY in log.read_text() or serve.poll() is not None, "ready", 180)
+        wait_until(
+            lambda: READY in log.read_text() or serve.poll() is not None, "ready", timeout_s=180
+        )
         text = log.read_text()
         assert f"MQTT broker port {mqtt_port}" in text, text
         assert "[collector] collector main: subscribed to zakid/v1/devices/+/telemetry" in text
@@ -113,7 +115,7 @@ def test_serve_with_mqtt_starts_the_broker_first_and_stops_it_last(tmp_path: Pat
         issued = run_cli("devices", "token", device_id, "--data-dir", str(data_dir))
         assert issued.returncode == 0, issued.stderr
         token = issued.stdout.strip().splitlines()[-1]
-        device = wait_for(
+        device = wait_until(
             lambda: (d := Device(mqtt_port, device_id, token)).refused is None and d,
             "the new token known to the broker",
         )

@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,18 +26,10 @@ from pipelines.collector.segments import device_stats
 from tests.pipelines.collector.conftest import Collector, free_port, reading
 from tests.pipelines.collector.test_durability import batch, expected
 from tests.pipelines.helpers import ROOT, run_cli
+from tests.waits import wait_until
 
 TIMEOUT_S = 60.0
 NOT_AUTHORIZED = 135  # MQTT 5 reason code
-
-
-def wait_for(condition: Callable[[], Any], what: str, timeout_s: float = TIMEOUT_S) -> Any:
-    """Poll `condition` until it is truthy; fail after `timeout_s`."""
-    deadline = time.monotonic() + timeout_s
-    while not (result := condition()):
-        assert time.monotonic() < deadline, f"not reached in {timeout_s:g} s: {what}"
-        time.sleep(0.02)
-    return result
 
 
 class Broker:
@@ -57,7 +48,7 @@ class Broker:
                 stderr=log,
                 env={**os.environ, **self.settings},
             )
-        wait_for(self.listening, "the broker's port open")
+        wait_until(self.listening, "the broker's port open")
 
     def listening(self) -> bool:
         assert self.process.poll() is None, self.log.read_text()
@@ -161,7 +152,7 @@ def devices(broker: Broker) -> Iterator[Callable[[str, str], Device]]:
 
 def subscribed_collector(start: Callable[..., Collector], broker: Broker) -> Collector:
     collector = start("--mqtt", "--flush-seconds", "600", settings=broker.settings)
-    wait_for(
+    wait_until(
         lambda: collector.http.get("/healthz").json()["mqtt"]["subscribed"],
         "the collector's subscription",
     )
@@ -195,13 +186,13 @@ def test_sigkill_of_the_collector_loses_and_doubles_nothing_the_broker_accepted(
         thread.start()
     # Killed once some batches are durable, while the devices go on publishing: the broker
     # keeps what arrives for the collector's session, and what was delivered but not acked.
-    wait_for(lambda: sum(c.replies.qsize() for c in clients.values()) >= 10, "first receipts")
+    wait_until(lambda: sum(c.replies.qsize() for c in clients.values()) >= 10, "first receipts")
     collector.stop(signal.SIGKILL)
     collector = subscribed_collector(start, broker)
     for thread in threads:
         thread.join()
     assert codes == [0] * 60  # every batch accepted by the broker (not "no subscribers")
-    wait_for(lambda: stored(data_dir) == dict.fromkeys(tokens, 2000), "all readings stored")
+    wait_until(lambda: stored(data_dir) == dict.fromkeys(tokens, 2000), "all readings stored")
     collector.stop()
     pattern = str(data_dir / "telemetry" / "readings" / "*" / "*.parquet")
     with duckdb.connect() as con:
@@ -280,7 +271,7 @@ def test_a_revoked_token_stops_publishing_without_a_broker_restart(
     issued = run_cli("devices", "token", "D1", "--data-dir", str(data_dir))
     assert issued.returncode == 0, issued.stderr
     new_token = issued.stdout.strip().splitlines()[-1]
-    renewed = wait_for(
+    renewed = wait_until(
         lambda: (d := devices("D1", new_token)).refused is None and d, "the new token accepted"
     )
     assert renewed.subscribe() == 1

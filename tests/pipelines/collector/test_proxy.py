@@ -23,8 +23,8 @@ from pipelines.collector.validation import TsWindow, validate_reading
 from pipelines.ingest import ingest
 from tests.pipelines.collector.conftest import DELIVERY, Collector, free_port
 from tests.pipelines.collector.test_durability import batch
-from tests.pipelines.collector.test_mqtt import wait_for
 from tests.pipelines.helpers import ROOT
+from tests.waits import wait_until
 from zakid_metrics.telemetry import Window, fleet_summary
 from zakid_metrics.telemetry_store import batches_to_table, segment_files, telemetry_dir
 from zakid_metrics.warehouse import read_snapshot
@@ -90,7 +90,7 @@ class Proxy:
             self.process = subprocess.Popen(
                 [HAPROXY, "-db", "-f", str(CONFIG)], stdout=log, stderr=log, env=env, cwd=tmp
             )
-        wait_for(self.listening, "haproxy's port open")
+        wait_until(self.listening, "haproxy's port open")
 
     def listening(self) -> bool:
         assert self.process.poll() is None, self.log.read_text()
@@ -183,10 +183,10 @@ def test_two_collectors_behind_haproxy_one_killed_mid_load(
     for thread in threads:
         thread.start()
     total = len(DEVICES) * BATCHES * SIZE
-    wait_for(lambda: sum(accepted.values()) >= total // 3, "a third of the load acknowledged")
+    wait_until(lambda: sum(accepted.values()) >= total // 3, "a third of the load acknowledged")
     c1.stop(signal.SIGKILL)
     killed.set()
-    wait_for(lambda: bool(refused), "c1's devices refused while it is down")
+    wait_until(lambda: bool(refused), "c1's devices refused while it is down")
     c1.start()  # same port: the proxy's c1
     for thread in threads:
         thread.join()
