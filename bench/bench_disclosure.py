@@ -10,18 +10,10 @@ from pathlib import Path
 import pandas as pd
 
 from bench.common import Figure, median_seconds
+from zakid_metrics import disclosure
 from zakid_metrics.audit import format_ts, read_audit
 from zakid_metrics.auth import add_user, login
-from zakid_metrics.disclosure import (
-    TOTAL,
-    AuditCell,
-    Relation,
-    Rules,
-    audit,
-    cells_from_units,
-    line_relation,
-    protect,
-)
+from zakid_metrics.disclosure import TOTAL, AuditCell, Relation, cells_from_units, protect
 
 
 def _units(n_units: int, districts: int, sectors: int) -> pd.DataFrame:
@@ -70,10 +62,10 @@ def _audit_inputs(
     districts = sorted(set(merged["district"]) - {TOTAL})
     sectors = sorted(set(merged["sector"]) - {TOTAL})
     relations = [
-        line_relation([(d, s) for s in sectors if (d, s) in present], (d, TOTAL))
+        disclosure.line_relation([(d, s) for s in sectors if (d, s) in present], (d, TOTAL))
         for d in [*districts, TOTAL]
     ] + [
-        line_relation([(d, s) for d in districts if (d, s) in present], (TOTAL, s))
+        disclosure.line_relation([(d, s) for d in districts if (d, s) in present], (TOTAL, s))
         for s in [*sectors, TOTAL]
     ]
     return found, relations
@@ -90,8 +82,8 @@ def run() -> list[Figure]:
     suppressed = int(protect(cells, dims, value="salary_eur")["suppressed"].sum())
 
     audited, relations = _audit_inputs(cells, protect(cells, dims, value="salary_eur"), dims)
-    rules = Rules.from_settings()
-    auditing = median_seconds(lambda: audit(audited, relations, rules=rules), repeat=3)
+    rules = disclosure.Rules.from_settings()
+    auditing = median_seconds(lambda: disclosure.audit(audited, relations, rules=rules), repeat=3)
 
     figures = [
         Figure(f"cells_from_units: 20 000 units -> {len(cells)} cells", build, "s", 0.5),
