@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from bench.common import Figure, median_seconds
+from pipelines.export import export
 from zakid_metrics import kpis
 from zakid_metrics.open_data.build import public_state
 
@@ -32,11 +33,11 @@ def run() -> list[Figure]:
                 kpis.compute_all(con, as_of=AS_OF, audience="public")
 
         reference = median_seconds(public_kpis, repeat=5)
-        export = median_seconds(lambda: export(data_dir, AS_OF, by="bench"), repeat=5)
+        exporting = median_seconds(lambda: export(data_dir, AS_OF, by="bench"), repeat=5)
     return [
         Figure(
             "export the sample's open data (build, protect, write, swap)",
-            export,
+            exporting,
             "s",
             2.0,
             "the public KPIs alone",
