@@ -24,7 +24,9 @@ import csv
 import datetime as dt
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,6 +70,8 @@ spills to a temporary folder in the data directory (10 M readings: peak RSS unde
 # DuckDB's CSV reader reads numbers as DOUBLE (as BIGINT it would read 2.5 as 3), exact for
 # integers below 2**53; a file with larger ones is read again with its numbers as text.
 _EXACT_INTEGERS = 2**53
+_DEVICES_ENUM = "_history_device"
+_INTERVALS = "_history_intervals"
 _INTEGERS = frozenset(f.name for f in READING_FIELDS if f.kind == "int")
 
 
@@ -97,6 +101,9 @@ class _Read:
     columns: tuple[str, ...]  # normalised header names, in file order
     relation: str  # _line, _extra_cells and the contract's fields, as text unless `typed`
     typed: frozenset[str] = frozenset()  # number fields the reader cast itself
+    lines: Future[int] | None = None
+    """DuckDB's CSV reader reading the file while it is checked: its data lines, counted
+    beside; the relation's _line is NULL, the line is the checked row's rowid + 2."""
 
 
 def _quoted(name: str) -> str:
@@ -185,15 +192,13 @@ def _text_table(
         con.unregister("_history_text_cells")
 
 
-def _read_csv_fast(
-    con: duckdb.DuckDBPyConnection, path: Path, typed: frozenset[str]
-) -> _Read | None:
-    """A UTF-8 CSV with its header on line 1, read by DuckDB's parallel reader into
-    _history_file; the `typed` number fields it casts itself (DOUBLE), the others stay text.
+def _read_csv_fast(path: Path, typed: frozenset[str], lines: Future[int]) -> _Read | None:
+    """A UTF-8 CSV with its header on line 1, as a relation of DuckDB's parallel CSV reader
+    (read while it is checked, _check); the `typed` number fields it casts itself (DOUBLE),
+    the others stay text. None when the header does not suit it.
 
-    None when the reader cannot read it as the contract does: a cell it could not cast, more
-    cells than names, a record that is not one line (then rowid + 2 is no line number), or an
-    integer too large to be exact as a DOUBLE. The caller then tries the next reader.
+    The check keeps the file's order, so the line is the checked row's rowid + 2. Whether the
+    reader read the file as the contract does is known after the check (_read_held).
     """
     first = _first_line(path)
     if first is None:
@@ -208,36 +213,15 @@ def _read_csv_fast(
         f"'c{i}': '{'DOUBLE' if name in typed else 'VARCHAR'}'" for i, name in enumerate(names)
     )
     decimal = "," if delimiter == ";" else "."
-    with ThreadPoolExecutor(1) as pool:
-        lines = pool.submit(_data_lines, path)  # while DuckDB reads
-        try:
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE _history_file AS SELECT * FROM read_csv($path, "
-                "header = false, skip = 1, auto_detect = false, delim = $delim, "
-                "decimal_separator = $decimal, quote = '\"', escape = '\"', "
-                f"columns = {{{columns}}}, null_padding = true, store_rejects = true)",
-                {"path": str(path), "delim": delimiter, "decimal": decimal},
-            )
-        except duckdb.Error:
-            return None  # not UTF-8, a quoted line break, ...
-        ((rejected,),) = con.execute("SELECT count(*) FROM reject_errors").fetchall()
-        con.execute("DROP TABLE reject_errors")
-        con.execute("DROP TABLE reject_scans")
-        ((rows,),) = con.execute("SELECT count(*) FROM _history_file").fetchall()
-        if rejected or rows != lines.result():
-            return None
-    integers = [f"abs(c{i})" for i, name in enumerate(names) if name in typed & _INTEGERS]
-    if integers:
-        ((largest,),) = con.execute(
-            f"SELECT coalesce(max(greatest({', '.join(integers)})), 0) FROM _history_file"
-        ).fetchall()
-        if largest >= _EXACT_INTEGERS:
-            return None
     renamed = ", ".join(
         f"c{i} AS {_quoted(name)}" for i, name in enumerate(names) if name in FIELD_NAMES
     )
-    # A table filled by one statement keeps the file's order: rowid + 2 is the line.
-    relation = f"(SELECT rowid + 2 AS _line, 0 AS _extra_cells, {renamed} FROM _history_file)"
+    relation = (
+        f"(SELECT NULL::BIGINT AS _line, 0 AS _extra_cells, {renamed} FROM read_csv("
+        f"{_sql_literal(str(path))}, header = false, skip = 1, auto_detect = false, "
+        f"delim = {_sql_literal(delimiter)}, decimal_separator = '{decimal}', quote = '\"', "
+        f"escape = '\"', columns = {{{columns}}}, null_padding = true, store_rejects = true))"
+    )
     present = set(names)
     return _Read(
         "csv",
@@ -247,7 +231,27 @@ def _read_csv_fast(
         names,
         f"({_fields_of(relation, present, typed=typed & present)})",
         typed & present,
+        lines,
     )
+
+
+def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the tables in which DuckDB's CSV reader noted the records it turned away."""
+    con.execute("DROP TABLE IF EXISTS reject_errors")
+    con.execute("DROP TABLE IF EXISTS reject_scans")
+
+
+def _read_held(con: duckdb.DuckDBPyConnection, read: _Read) -> bool:
+    """Whether DuckDB's CSV reader read the checked file as the contract does: no cell it
+    could not cast, no more cells than names, every record one line (else rowid + 2 is no
+    line number), no integer too large to be exact as a DOUBLE."""
+    assert read.lines is not None
+    ((rejected,),) = con.execute("SELECT count(*) FROM reject_errors").fetchall()
+    _drop_rejects(con)
+    ((rows, inexact),) = con.execute(
+        "SELECT count(*), coalesce(bool_or(_inexact), false) FROM _history_rows"
+    ).fetchall()
+    return not rejected and not inexact and rows == read.lines.result()
 
 
 def _read_exact(con: duckdb.DuckDBPyConnection, path: Path) -> _Read:
@@ -326,18 +330,21 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> _Read:
     return _Read("parquet", None, None, ".", names, relation)
 
 
-def _read(con: duckdb.DuckDBPyConnection, path: Path) -> _Read:
-    """`path` by the fastest reader that reads it as the contract does: typed by DuckDB, as
-    text by DuckDB, else the exact delivery reader."""
+def _reads(con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[_Read]:
+    """`path` by the fastest reader first: typed by DuckDB, as text by DuckDB, else the exact
+    delivery reader. The caller takes the first whose check held (_read_held)."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        return _read_parquet(con, path)
+        yield _read_parquet(con, path)
+        return
     if suffix == ".csv" and path.stat().st_size:
-        for typed in (_NUMERIC, frozenset()):
-            fast = _read_csv_fast(con, path, typed)
-            if fast is not None:
-                return fast
-    return _read_exact(con, path)
+        with ThreadPoolExecutor(1) as pool:
+            lines = pool.submit(_data_lines, path)  # while DuckDB reads
+            for typed in (_NUMERIC, frozenset()):
+                fast = _read_csv_fast(path, typed, lines)
+                if fast is not None:
+                    yield fast
+    yield _read_exact(con, path)
 
 
 # --- Checking ------------------------------------------------------------------------------
@@ -417,22 +424,30 @@ def _check(con: duckdb.DuckDBPyConnection, read: _Read, window: TsWindow) -> Non
     as_written = ", ".join(f"{_quoted(n)} AS {_quoted(r)}" for n, r in pairs)
     source = f"(SELECT _line, _extra_cells, {', '.join(cells)}, {as_written} FROM {read.relation})"
     checks = reading_checks_sql(source, ("_line", "_extra_cells", *raw), read.typed)
-    unknown = "c.device_id IS NOT NULL AND v.device_id IS NULL"
+    # The device by its position in an ENUM of the registered ones, not by a join: a join
+    # would not keep the file's order, which the line numbers and the append rely on.
+    device = f"TRY_CAST(c.device_id AS {_DEVICES_ENUM})"
+    unknown = f"c.device_id IS NOT NULL AND {device} IS NULL"
+    inexact = " OR ".join(
+        f"abs(raw_{n}) >= {_EXACT_INTEGERS}" for n in sorted(read.typed & _INTEGERS)
+    )
     judged = (
         "SELECT CASE WHEN c._extra_cells > 0 THEN '' "
         f"            WHEN {unknown} THEN 'device_id' ELSE c._field END AS _field, "
         "       CASE WHEN c._extra_cells > 0 THEN 'extra_cells' "
         f"            WHEN {unknown} THEN 'unknown_device' ELSE c._code END AS _code, "
         "       c.* EXCLUDE (_field, _code, interval_s), "
-        "       coalesce(c.interval_s, v.report_interval_s) AS interval_s "
-        f"FROM ({checks}) c LEFT JOIN devices v ON v.device_id = c.device_id"
+        "       coalesce(c.interval_s, "
+        f"         getvariable('{_INTERVALS}')[enum_code({device}) + 1]) AS interval_s, "
+        f"       {inexact or 'false'} AS _inexact "
+        f"FROM ({checks}) c"
     )
     value = " ".join(f"WHEN '{n}' THEN {_shown_sql(r, n, read.typed)}" for n, r in pairs)
     key = " || '|' || ".join(
         f"coalesce({_shown_sql('raw_' + k, k, read.typed)}, '')" for k in READING_KEY
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _history_checked AS "
+        "CREATE OR REPLACE TEMP TABLE _history_rows AS "
         f"SELECT * EXCLUDE ({', '.join(raw)}), "
         f"CASE WHEN _code IS NOT NULL THEN CASE _field {value} END END AS _value, "
         f"CASE WHEN _code IS NOT NULL THEN {_other_sql(read.typed)} END AS _other, "
@@ -440,17 +455,40 @@ def _check(con: duckdb.DuckDBPyConnection, read: _Read, window: TsWindow) -> Non
         f"FROM ({judged})",
         [_moment(window.latest_us), _moment(window.earliest_us)],
     )
+    line = "rowid + 2" if read.lines else "_line"
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW _history_checked AS "
+        f"SELECT * EXCLUDE (_inexact) REPLACE ({line} AS _line) FROM _history_rows"
+    )
+
+
+def _register_devices(con: duckdb.DuckDBPyConnection, devices: pa.Table) -> None:
+    """The registered devices as the ENUM _check looks them up in, and their report
+    intervals in the ENUM's order."""
+    con.register("_history_devices", devices)
+    try:
+        con.execute(
+            f"CREATE TYPE {_DEVICES_ENUM} AS ENUM (SELECT DISTINCT device_id FROM "
+            "_history_devices WHERE device_id IS NOT NULL)"
+        )
+        con.execute(
+            f"SET VARIABLE {_INTERVALS} = (SELECT coalesce(list(report_interval_s ORDER BY "
+            f"enum_code(device_id::{_DEVICES_ENUM})), []) FROM _history_devices "
+            "WHERE device_id IS NOT NULL)"
+        )
+    finally:
+        con.unregister("_history_devices")
 
 
 def _drop_read(con: duckdb.DuckDBPyConnection) -> None:
     """Free the file as read once _history_checked holds what the rest needs."""
-    for table in ("_history_file", "_history_raw"):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute("DROP TABLE IF EXISTS _history_raw")
 
 
-def _sql_text(text: str) -> str:
-    """`text` inside an SQL string literal (SET takes no parameters)."""
-    return text.replace("'", "''")
+def _sql_literal(text: str) -> str:
+    """`text` as an SQL string literal (SET and a table function's options in a statement
+    that takes other parameters)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _moment(us: int) -> dt.datetime:
@@ -524,6 +562,21 @@ def _rejections(
         con.execute("DROP TABLE _history_reasons")
 
 
+def _require_columns(path: Path, read: _Read) -> None:
+    missing = [name for name in REQUIRED if name not in read.columns]
+    if missing:
+        raise FileError(
+            "missing_columns",
+            f"{path.name}: required column(s) {', '.join(missing)} missing "
+            f"(found: {', '.join(read.columns)}).",
+            "Add the column(s) to the header row. The fields of a reading are listed in "
+            "docs/CONTRACT.md, section 3.",
+            columns=", ".join(missing),
+            found=", ".join(read.columns),
+            entity=TELEMETRY_PREFIX,
+        )
+
+
 def load_history(
     con: duckdb.DuckDBPyConnection,
     run_id: int,
@@ -544,31 +597,29 @@ def load_history(
     try:
         # Bounded memory whatever the file's size: beyond it DuckDB spills to `spill`.
         work.execute(f"SET memory_limit = '{WORK_MEMORY}'")
-        work.execute(f"SET temp_directory = '{_sql_text(str(spill))}'")
-        work.register(
-            "devices",
-            con.sql("SELECT device_id, report_interval_s FROM devices").to_arrow_table(),
+        work.execute(f"SET temp_directory = {_sql_literal(str(spill))}")
+        _register_devices(
+            work, con.sql("SELECT device_id, report_interval_s FROM devices").to_arrow_table()
         )
-        read = _read(work, path)
-        missing = [name for name in REQUIRED if name not in read.columns]
-        if missing:
-            raise FileError(
-                "missing_columns",
-                f"{path.name}: required column(s) {', '.join(missing)} missing "
-                f"(found: {', '.join(read.columns)}).",
-                "Add the column(s) to the header row. The fields of a reading are listed in "
-                "docs/CONTRACT.md, section 3.",
-                columns=", ".join(missing),
-                found=", ".join(read.columns),
-                entity=TELEMETRY_PREFIX,
-            )
         settings = get_settings()
         window = TsWindow(
             int(now.timestamp() * US_PER_S),
             settings.telemetry_history_max_age_days,
             settings.telemetry_max_future_minutes,
         )
-        _check(work, read, window)
+        with closing(_reads(work, path)) as reads:
+            for read in reads:
+                _require_columns(path, read)
+                if read.lines is None:
+                    _check(work, read, window)
+                    break
+                try:
+                    _check(work, read, window)
+                except duckdb.Error:
+                    _drop_rejects(work)
+                    continue  # not UTF-8, a quoted line break, ...: the next reader
+                if _read_held(work, read):
+                    break
         _drop_read(work)
         result = HistoryResult(
             format=read.format,

@@ -35,12 +35,12 @@ from zakid_metrics.errors import TelemetryWindowError
 from zakid_metrics.kpis import KPIS, TELEMETRY_WINDOW_TABLE, KpiResult, compute_all
 from zakid_metrics.settings import get_settings
 from zakid_metrics.telemetry_store import (
-    DAY_PREFIX,
     READING_SCHEMA,
     READINGS,
     ROLLUPS,
     batches_to_table,
     combined_columns,
+    files_covering,
     logged_batches,
     rollup_sql,
     segment_files,
@@ -138,12 +138,10 @@ class Window:
         length = self.end - self.start
         return next((b for b in BUCKETS if length / b <= MAX_POINTS), BUCKETS[-1])
 
-    def days(self) -> list[str]:
-        """The UTC day partitions (`day=YYYY-MM-DD`) the window touches."""
+    def days(self) -> list[dt.date]:
+        """The UTC days the window touches."""
         first, last = self.start.date(), (self.end - dt.timedelta(microseconds=1)).date()
-        return [
-            f"{DAY_PREFIX}{first + dt.timedelta(days=n)}" for n in range((last - first).days + 1)
-        ]
+        return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 @dataclass(frozen=True)
@@ -196,7 +194,10 @@ def _seen_per_file(
         missing = [n for n in names if n not in cache]
         if missing:
             found = con.sql(
-                _seen_sql("read_parquet($files, filename = true)", "filename, device_id"),
+                _seen_sql(
+                    "read_parquet($files, filename = true, hive_partitioning = false)",
+                    "filename, device_id",
+                ),
                 params={"files": missing},
             ).to_arrow_table()
             for name in missing:
@@ -237,7 +238,8 @@ def _groups_per_file(
             key = (name, bucket_s)
             if key not in cache:
                 cache[key] = con.sql(
-                    _groups_sql("read_parquet($file)", bucket_s), params={"file": name}
+                    _groups_sql("read_parquet($file, hive_partitioning = false)", bucket_s),
+                    params={"file": name},
                 ).to_arrow_table()
             tables.append(cache[key])
         return tables
@@ -264,7 +266,8 @@ def _load_tail(con: duckdb.DuckDBPyConnection, tdir: Path | None) -> int:
     params: dict[str, object] = {}
     if recent:
         unique += (
-            " ANTI JOIN (SELECT device_id, seq FROM read_parquet($recent)) USING (device_id, seq)"
+            " ANTI JOIN (SELECT device_id, seq FROM "
+            "read_parquet($recent, hive_partitioning = false)) USING (device_id, seq)"
         )
         params["recent"] = recent
     con.register("_telemetry_tail_raw", tail)
@@ -294,7 +297,9 @@ def _load_seen(
         con.register("_telemetry_seen_files", pa.concat_tables(whole))
         sources.append("SELECT * FROM _telemetry_seen_files")
     if cut:
-        sources.append(_seen_sql("read_parquet($cut) WHERE minute < $end"))
+        sources.append(
+            _seen_sql("read_parquet($cut, hive_partitioning = false) WHERE minute < $end")
+        )
         params["cut"] = cut
     union = " UNION ALL BY NAME ".join(f"({sql})" for sql in sources)
     status = _STATUS.format(errors="sum(s.errors_last)", degraded="sum(s.degraded_last)")
@@ -395,8 +400,7 @@ def load_window(
     with telemetry_lock(tdir) if present else nullcontext():
         tail_readings = _load_tail(con, tdir if present else None)
         rollups = segment_files(tdir, ROLLUPS) if present else []
-        days = set(window.days())
-        files = [str(p) for p in rollups if p.parent.name in days]
+        files = [str(p) for p in files_covering(rollups, window.days())]
         seen = _load_seen(con, tdir, rollups, window)
         _load_aggregates(con, tdir, files, seen, window)
     has_telemetry = bool(rollups) or tail_readings > 0

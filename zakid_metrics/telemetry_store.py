@@ -3,12 +3,18 @@
 Layout under DATA_DIR/telemetry/ (hive-partitioned, readable by any Parquet engine):
     readings/day=YYYY-MM-DD/part-<instance>-<stamp>-<random>.parquet   one row per reading
     rollups/day=YYYY-MM-DD/<same name>.parquet    per device and minute, from that segment
+    history/readings/month=YYYY-MM/part-bulk-<stamp>-<random>.parquet  history files' readings
+    history/rollups/month=YYYY-MM/<same name>.parquet                 and their rollups
     wal/<instance>/wal-<generation>.log           acknowledged, not yet in segments
     .lock                                         readers share it, a commit takes it alone
 
-The collector (pipelines.collector) writes it; the read side (zakid_metrics.telemetry) reads
-the rollups and the log tail that has not reached a segment yet, never the raw history.
-Every readings file has a rollup file of the same name. Rollup rows are partial: one
+The collector (pipelines.collector) writes the daily tree; the bulk append of history files
+writes the monthly one, a file per UTC month (a file per day would spend most of a long
+history's load on encoding hundreds of small files: docs/DECISIONS.md, "History by month").
+The read side (zakid_metrics.telemetry) reads the rollups of both trees and the log tail
+that has not reached a segment yet, never the raw history. A reading is in one readings file
+of either tree. Every readings file has a rollup file of the same name in the same
+partition of the same tree (`twin`). Rollup rows are partial: one
 (device_id, minute) may have a row in several files. Every rollup column combines by sum, max
 or min (ROLLUP_COLUMNS), so a reader groups the partial rows directly at the grain it needs
 (a device, a bucket of minutes) with `combine_sql`, and the result is exact.
@@ -16,6 +22,8 @@ or min (ROLLUP_COLUMNS), so a reader groups the partial rows directly at the gra
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import struct
 import zlib
 from collections.abc import Iterable, Iterator
@@ -37,6 +45,8 @@ ROLLUPS = "rollups"
 WAL = "wal"
 LOCK_FILE = ".lock"
 DAY_PREFIX = "day="
+HISTORY = "history"
+MONTH_PREFIX = "month="
 US_PER_MINUTE = 60_000_000
 US_PER_DAY = 86_400_000_000
 
@@ -178,10 +188,52 @@ def telemetry_lock(tdir: Path, exclusive: bool = False) -> Iterator[None]:
         yield
 
 
-def segment_files(tdir: Path, kind: str = READINGS, instance: str | None = None) -> list[Path]:
-    """The committed Parquet files of `kind`, optionally only those one instance wrote."""
+def segment_files(
+    tdir: Path, kind: str = READINGS, instance: str | None = None, *, daily_only: bool = False
+) -> list[Path]:
+    """The committed Parquet files of `kind`, optionally only those one instance wrote: the
+    daily tree's, then the monthly history tree's (unless `daily_only`)."""
     prefix = f"part-{instance}-" if instance else "part-"
-    return sorted((tdir / kind).glob(f"{DAY_PREFIX}*/{prefix}*.parquet"))
+    files = sorted((tdir / kind).glob(f"{DAY_PREFIX}*/{prefix}*.parquet"))
+    if not daily_only:
+        files += sorted((tdir / HISTORY / kind).glob(f"{MONTH_PREFIX}*/{prefix}*.parquet"))
+    return files
+
+
+def partition_path(tdir: Path, kind: str, day: dt.date, monthly: bool = False) -> Path:
+    """The folder of `kind` that holds `day`: its day's, or in the history tree its month's."""
+    if monthly:
+        return tdir / HISTORY / kind / f"{MONTH_PREFIX}{day:%Y-%m}"
+    return tdir / kind / f"{DAY_PREFIX}{day.isoformat()}"
+
+
+def partition_days(path: Path) -> tuple[dt.date, dt.date]:
+    """The first and last UTC day the partition folder of the store file `path` covers."""
+    name = path.parent.name
+    if name.startswith(DAY_PREFIX):
+        day = dt.date.fromisoformat(name.removeprefix(DAY_PREFIX))
+        return day, day
+    first = dt.date.fromisoformat(name.removeprefix(MONTH_PREFIX) + "-01")
+    following = (first + dt.timedelta(days=31)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+def files_covering(files: Iterable[Path], days: Iterable[dt.date]) -> list[Path]:
+    """The files of `files` whose partition covers at least one of `days`."""
+    wanted = sorted(set(days))
+    chosen = []
+    for path in files:
+        first, last = partition_days(path)
+        position = bisect.bisect_left(wanted, first)
+        if position < len(wanted) and wanted[position] <= last:
+            chosen.append(path)
+    return chosen
+
+
+def twin(path: Path, kind: str) -> Path:
+    """The file of `kind` with the name and partition of the store file `path` (a segment's
+    rollups, a rollup file's segment), in the same tree."""
+    return path.parents[2] / kind / path.parent.name / path.name
 
 
 # --- Minute rollups -------------------------------------------------------------------------
@@ -282,6 +334,16 @@ ROLLUP_COLUMNS: tuple[RollupColumn, ...] = (
 ROLLUP_ROW_GROUP_ROWS = 65_536
 """Rollups are sorted by minute and written in row groups of this size, so a reader of a time
 window skips the row groups outside it by their statistics."""
+
+
+def parquet_options(kind: str) -> dict[str, Any]:
+    """How pyarrow writes a store file of `kind`: zstd, and min/max statistics only for the
+    columns a reader selects or joins by (the device, the reading's key, the times); those of
+    the measures would cost a tenth of the encoding and serve no query."""
+    keys = ["device_id", "seq", "ts", "received_at"]
+    if kind == ROLLUPS:
+        keys = ["device_id", "minute", "first_ts", "last_ts", "last_received_at"]
+    return {"compression": "zstd", "write_statistics": keys}
 
 
 def _minute_sql() -> str:

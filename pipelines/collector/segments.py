@@ -1,4 +1,5 @@
-"""The telemetry store's writing side: segments and rollups per UTC day, compaction, repair.
+"""The telemetry store's writing side: the collector's segments and rollups per UTC day, the
+bulk append's per UTC month, compaction, repair.
 
 The layout, the lock protocol and the rollup rules are zakid_metrics.telemetry_store's, which
 the read side shares.
@@ -27,7 +28,7 @@ from zakid_metrics.contract import READING_KEY
 from zakid_metrics.errors import UsageError
 from zakid_metrics.files import atomic_write, fsync_path, replace_durably
 from zakid_metrics.telemetry_store import (
-    DAY_PREFIX,
+    HISTORY,
     READING_SCHEMA,
     READINGS,
     ROLLUP_COLUMNS,
@@ -41,11 +42,14 @@ from zakid_metrics.telemetry_store import (
     batches_to_table,
     connect,
     logged_batches,
+    parquet_options,
+    partition_path,
     rollup_sql,
     segment_files,
     single_rollup_columns,
     telemetry_dir,
     telemetry_lock,
+    twin,
 )
 
 INTENT_FILE = "compaction.json"
@@ -79,7 +83,7 @@ def _write_tmp(table: pa.Table, path: Path, kind: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}{TMP_SUFFIX}")
     row_group_size = ROLLUP_ROW_GROUP_ROWS if kind == ROLLUPS else None
-    pq.write_table(table, tmp, compression="zstd", row_group_size=row_group_size)
+    pq.write_table(table, tmp, row_group_size=row_group_size, **parquet_options(kind))
     fsync_path(tmp)
     return tmp
 
@@ -106,9 +110,10 @@ class Prepared:
             os.replace(tmp, final)
         for path in self.removals:
             path.unlink(missing_ok=True)
-        # The day folders (renames in them) and the folders that hold them (new days).
-        days = {final.parent for _, final in self.moves} | {p.parent for p in self.removals}
-        _fsync_all(days | {day.parent for day in days})
+        # The partition folders (renames in them) and the folders that hold them (new
+        # partitions; a new history tree).
+        folders = {final.parent for _, final in self.moves} | {p.parent for p in self.removals}
+        _fsync_all(folders | {f.parent for f in folders} | {f.parents[1] for f in folders})
         return [final for _, final in self.moves if READINGS in final.parts]
 
     def discard(self) -> None:
@@ -137,7 +142,7 @@ def prepare_segments(
             day = dt.date(1970, 1, 1) + dt.timedelta(days=day_index)
             name = segment_name(instance)
             for kind, table in ((READINGS, part), (ROLLUPS, rollup(con, part))):
-                final = tdir / kind / f"day={day.isoformat()}" / name
+                final = partition_path(tdir, kind, day) / name
                 prepared.moves.append((_write_tmp(table, final, kind), final))
     except BaseException:
         prepared.discard()
@@ -153,7 +158,7 @@ def compact(tdir: Path, instance: str, con: duckdb.DuckDBPyConnection) -> int:
     """
     merged = 0
     by_day: dict[Path, list[Path]] = {}
-    for path in segment_files(tdir, READINGS, instance):
+    for path in segment_files(tdir, READINGS, instance, daily_only=True):
         if path.stat().st_size < SMALL_SEGMENT_BYTES:
             by_day.setdefault(path.parent, []).append(path)
     intent = wal_dir(tdir, instance) / INTENT_FILE
@@ -173,9 +178,7 @@ def compact(tdir: Path, instance: str, con: duckdb.DuckDBPyConnection) -> int:
         except BaseException:
             prepared.discard()
             raise
-        prepared.removals = [
-            p for path in inputs for p in (path, tdir / ROLLUPS / day_dir.name / path.name)
-        ]
+        prepared.removals = [p for path in inputs for p in (path, twin(path, ROLLUPS))]
         _write_intent(intent, prepared)
         with telemetry_lock(tdir, exclusive=True):
             prepared.commit()
@@ -216,16 +219,27 @@ def recover(tdir: Path, instance: str, con: duckdb.DuckDBPyConnection) -> None:
         with telemetry_lock(tdir, exclusive=True):
             rest.commit()
         intent.unlink()
+    _repair(tdir, instance, con, monthly=False)
+
+
+def _repair(tdir: Path, instance: str, con: duckdb.DuckDBPyConnection, monthly: bool) -> None:
+    """Of an instance's files in the daily or the monthly tree: temporary files go; a segment
+    without its rollup gets one, a rollup without its segment goes (a crash mid-commit)."""
+    root = tdir / HISTORY if monthly else tdir
     for kind in (READINGS, ROLLUPS):
-        for tmp in (tdir / kind).glob(f"day=*/.part-{instance}-*{TMP_SUFFIX}"):
+        for tmp in (root / kind).glob(f"*=*/.part-{instance}-*{TMP_SUFFIX}"):
             tmp.unlink()
-    readings = {p.relative_to(tdir / READINGS) for p in segment_files(tdir, READINGS, instance)}
-    rollups = {p.relative_to(tdir / ROLLUPS) for p in segment_files(tdir, ROLLUPS, instance)}
+
+    def own(kind: str) -> set[Path]:
+        files = segment_files(tdir, kind, instance, daily_only=not monthly)
+        return {p.relative_to(root / kind) for p in files if p.is_relative_to(root / kind)}
+
+    readings, rollups = own(READINGS), own(ROLLUPS)
     for orphan in rollups - readings:
-        (tdir / ROLLUPS / orphan).unlink()
+        (root / ROLLUPS / orphan).unlink()
     for missing in sorted(readings - rollups):
-        table = pq.ParquetFile(tdir / READINGS / missing).read()
-        final = tdir / ROLLUPS / missing
+        table = pq.ParquetFile(root / READINGS / missing).read()
+        final = root / ROLLUPS / missing
         os.replace(_write_tmp(rollup(con, table), final, ROLLUPS), final)
         fsync_path(final.parent)
 
@@ -251,7 +265,7 @@ def upgrade_rollups(tdir: Path, con: duckdb.DuckDBPyConnection) -> int:
             schema = pq.read_schema(path)
             if all(pa.types.is_decimal(schema.field(name).type) for name in wide):
                 continue
-            readings = pq.ParquetFile(tdir / READINGS / path.relative_to(tdir / ROLLUPS)).read()
+            readings = pq.ParquetFile(twin(path, READINGS)).read()
             os.replace(_write_tmp(rollup(con, readings), path, ROLLUPS), path)
             fsync_path(path.parent)
             rebuilt += 1
@@ -309,8 +323,8 @@ Split = Callable[[pa.RecordBatch], pa.Table]
 """The columns of one kind of file in a batch of a stream."""
 
 
-class _DayFiles:
-    """The files of one kind, one per day, written in a thread of their own, in order.
+class _MonthFiles:
+    """The files of one kind, one per UTC month, written in a thread of their own, in order.
 
     A stream's kinds are encoded side by side (pyarrow releases the GIL), while DuckDB
     produces the next batch; at most _QUEUED_PARTS parts wait, bounding the memory.
@@ -325,23 +339,23 @@ class _DayFiles:
         self.thread = ThreadPoolExecutor(1, thread_name_prefix=f"bulk-{kind}")
         self.queued: collections.deque[Future[None]] = collections.deque()
         self.writer: pq.ParquetWriter | None = None
-        self.day: dt.date | None = None
+        self.month: dt.date | None = None
 
-    def write(self, day: dt.date, table: pa.Table) -> None:
+    def write(self, month: dt.date, table: pa.Table) -> None:
         while len(self.queued) >= _QUEUED_PARTS:
             self.queued.popleft().result()
-        self.queued.append(self.thread.submit(self._write, day, table))
+        self.queued.append(self.thread.submit(self._write, month, table))
 
-    def _write(self, day: dt.date, table: pa.Table) -> None:
-        if day != self.day:
+    def _write(self, month: dt.date, table: pa.Table) -> None:
+        if month != self.month:
             self._close()
-            self.day = day
-            name = self.names.setdefault(day, segment_name(self.instance))
-            final = self.tdir / self.kind / f"{DAY_PREFIX}{day.isoformat()}" / name
+            self.month = month
+            name = self.names.setdefault(month, segment_name(self.instance))
+            final = partition_path(self.tdir, self.kind, month, monthly=True) / name
             final.parent.mkdir(parents=True, exist_ok=True)
             tmp = final.with_name(f".{final.name}{TMP_SUFFIX}")
             self.prepared.moves.append((tmp, final))
-            self.writer = pq.ParquetWriter(tmp, table.schema, compression="zstd")
+            self.writer = pq.ParquetWriter(tmp, table.schema, **parquet_options(self.kind))
         assert self.writer is not None
         self.writer.write_table(table, self.row_group_size)
 
@@ -366,7 +380,41 @@ def _descends(values: pa.Array) -> bool:
     return len(values) > 1 and pc.any(pc.less(values[1:], values[:-1])).as_py()
 
 
-def _write_days(
+_EPOCH_MONTH = 1970 * 12
+
+
+def _months(times: pa.Array) -> pa.Array:
+    """Months since January 1970 of UTC timestamps (the column is UTC)."""
+    days = times.cast(pa.date32())
+    months = pc.add(pc.multiply(pc.year(days), 12), pc.subtract(pc.month(days), 1))
+    return pc.subtract(months, _EPOCH_MONTH)
+
+
+def _month_cuts(times: pa.Array) -> tuple[list[int], list[int]]:
+    """The offsets where a batch's month changes (first 0, last its length) and the month of
+    each part; a batch whose extremes share their month is one part (no per-row months)."""
+    extremes = pc.min_max(times.cast(pa.int64()))
+    first, last = (_month_of(extremes[end].as_py()) for end in ("min", "max"))
+    if first == last:
+        return [0, len(times)], [first]
+    months = _months(times)
+    changes = pc.indices_nonzero(pc.not_equal(months[1:], months[:-1])).to_pylist()
+    cuts = [0, *(i + 1 for i in changes), len(times)]
+    return cuts, [months[begin].as_py() for begin in cuts[:-1]]
+
+
+def _month_of(us: int) -> int:
+    """_months of one timestamp in µs since the epoch."""
+    day = dt.date(1970, 1, 1) + dt.timedelta(days=us // US_PER_DAY)
+    return day.year * 12 + day.month - 1 - _EPOCH_MONTH
+
+
+def _first_day(month: int) -> dt.date:
+    year, index = divmod(_EPOCH_MONTH + month, 12)
+    return dt.date(year, index + 1, 1)
+
+
+def _write_months(
     reader: pa.RecordBatchReader,
     kinds: dict[str, Split],
     column: str,
@@ -376,35 +424,36 @@ def _write_days(
     instance: str,
     prepared: Prepared,
 ) -> int | None:
-    """Write a stream as one file per day of each of `kinds`; returns the rows.
+    """Write a stream as one file per UTC month of each of `kinds`; returns the rows.
 
     The stream must come in the order of its timestamp `column` (`by_time`: every time; else
-    its day only); None when it does not (the caller sorts it and writes again). Files go
+    its month only); None when it does not (the caller sorts it and writes again). Files go
     under a temporary name beside their final one (added to `prepared`, not fsynced yet); a
-    day's files are named by `names`, so a segment and its rollups share their name.
+    month's files are named by `names`, so a segment and its rollups share their name.
     """
-    files = {kind: _DayFiles(kind, tdir, names, instance, prepared) for kind in kinds}
-    last: int | dt.date | None = None
+    files = {kind: _MonthFiles(kind, tdir, names, instance, prepared) for kind in kinds}
+    last: int | None = None
     rows = 0
     try:
         for batch in reader:
             if not batch.num_rows:
                 continue
-            days = batch[column].cast(pa.date32())  # UTC days: the column is UTC
-            keys = batch[column].cast(pa.int64()) if by_time else days
+            times = batch[column]
+            cuts, months = _month_cuts(times)
+            # In a month's part every row has its month: the parts' months tell the order.
+            keys = times.cast(pa.int64()) if by_time else pa.array(months, pa.int64())
             if (last is not None and keys[0].as_py() < last) or _descends(keys):
                 return None
             last = keys[-1].as_py()
-            changes = pc.indices_nonzero(pc.not_equal(days[1:], days[:-1])).to_pylist()
-            cuts = [0, *(i + 1 for i in changes), len(days)]
-            for begin, end in itertools.pairwise(cuts):
+            for (begin, end), month in zip(itertools.pairwise(cuts), months, strict=True):
                 part = batch.slice(begin, end - begin)
                 for kind, split in kinds.items():
-                    files[kind].write(days[begin].as_py(), split(part))
+                    files[kind].write(_first_day(month), split(part))
                 rows += part.num_rows
     finally:
-        for day_files in files.values():
-            day_files.close()
+        reader.close()  # also when a write failed: the connection's result is freed
+        for month_files in files.values():
+            month_files.close()
     return rows
 
 
@@ -436,15 +485,16 @@ def append_relation(
 
     `relation` (a trusted name on `con`) has READING_SCHEMA's columns and `first_by`: of
     readings sharing (device_id, seq) the one with its smallest value counts (e.g. the line in
-    a file). Readings of one day are written by DuckDB itself (_copy_day); readings of many
-    days are streamed once into a segment and rollups per day (_stream_days), whatever the
-    number of days. All files are fsynced together and renamed into place under the exclusive
-    lock. `con` must bucket in UTC (connect()).
+    a file). The readings are streamed once into a segment and its rollups per UTC month of
+    the history tree (_stream_months), whatever the number of days. All files are fsynced
+    together and renamed into place under the exclusive lock. `con` must bucket in UTC
+    (connect()).
     """
     tdir = telemetry_dir(data_dir)
     check_instance(instance)
     upgrade_rollups(tdir, con)
-    with telemetry_lock(tdir):
+    with telemetry_lock(tdir, exclusive=True):
+        _repair(tdir, instance, con, monthly=True)  # what an append that crashed left
         files = [str(p) for p in segment_files(tdir)]
         logged = list(logged_batches(tdir))
     known = ["SELECT NULL::VARCHAR AS device_id, NULL::BIGINT AS seq"]
@@ -453,7 +503,7 @@ def append_relation(
         con.register("_append_logged", batches_to_table(logged).select(list(READING_KEY)))
         known.append("SELECT device_id, seq FROM _append_logged")
     if files:
-        known.append("SELECT device_id, seq FROM read_parquet($files)")
+        known.append("SELECT device_id, seq FROM read_parquet($files, hive_partitioning = false)")
         params["files"] = files
     try:
         # The (usually few) keys already stored, and the copies after the first of a key:
@@ -466,29 +516,32 @@ def append_relation(
     finally:
         if logged:
             con.unregister("_append_logged")
-    # Hashes tell fast that no key repeats (the usual case); equal hashes need a closer look.
-    ((total, colliding, first_day, last_day),) = con.execute(
-        f"SELECT count(*), count(*) - count(DISTINCT hash(device_id, seq)), "
-        f"min(epoch_us(ts) // {US_PER_DAY}), max(epoch_us(ts) // {US_PER_DAY}) FROM {relation}"
+    # Hashes tell fast that no key repeats and no two readings of a device share a minute
+    # (the usual cases); equal hashes need a closer look, or the rollups an aggregation.
+    ((total, colliding, shared_minutes),) = con.execute(
+        "SELECT count(*), count(*) - count(DISTINCT hash(device_id, seq)), "
+        f"count(*) - count(DISTINCT hash(device_id, epoch_us(ts) // {US_PER_MINUTE})) "
+        f"FROM {relation}"
     ).fetchall()
+    ((known_keys,),) = con.execute("SELECT count(*) FROM _append_known").fetchall()
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _append_repeated AS SELECT device_id, seq, "
         f"min({first_by}) AS _keep FROM {relation} WHERE {'true' if colliding else 'false'} "
         "GROUP BY device_id, seq HAVING count(*) > 1"
     )
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW _append_fresh AS SELECT {_COLUMNS}, {first_by} AS _first "
-        f"FROM {relation} r "
-        f"ANTI JOIN _append_known k ON k.device_id = r.device_id AND k.seq = r.seq "
-        f"ANTI JOIN _append_repeated d ON d.device_id = r.device_id AND d.seq = r.seq "
-        f"  AND d._keep <> r.{first_by}"
-    )
+    ((repeated,),) = con.execute("SELECT count(*) FROM _append_repeated").fetchall()
+    fresh = f"SELECT {_COLUMNS}, {first_by} AS _first FROM {relation} r"
+    if known_keys:
+        fresh += " ANTI JOIN _append_known k ON k.device_id = r.device_id AND k.seq = r.seq"
+    if repeated:
+        fresh += (
+            " ANTI JOIN _append_repeated d ON d.device_id = r.device_id AND d.seq = r.seq "
+            f"AND d._keep <> r.{first_by}"
+        )
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _append_fresh AS {fresh}")
     prepared = Prepared()
     try:
-        if first_day == last_day:  # one day (or none): DuckDB writes both files itself
-            accepted = _copy_day(con, tdir, first_day, instance, prepared)
-        else:
-            accepted = _stream_days(con, tdir, instance, prepared)
+        accepted = _stream_months(con, tdir, instance, prepared, single=not shared_minutes)
         _fsync_all([tmp for tmp, _ in prepared.moves])
     except BaseException:
         prepared.discard()
@@ -505,70 +558,25 @@ def append_relation(
 _COLUMNS = ", ".join(READING_SCHEMA.names)
 
 
-def _sql_path(path: Path) -> str:
-    """A file path as an SQL string literal (COPY takes no parameter for its target)."""
-    return "'" + str(path).replace("'", "''") + "'"
-
-
-def _copy_day(
-    con: duckdb.DuckDBPyConnection,
-    tdir: Path,
-    day: int | None,
-    instance: str,
-    prepared: Prepared,
+def _stream_months(
+    con: duckdb.DuckDBPyConnection, tdir: Path, instance: str, prepared: Prepared, single: bool
 ) -> int:
-    """_append_fresh, all of one `day`, as a segment and its rollups; returns the readings."""
-    if day is None:
-        return 0
-    date = dt.date(1970, 1, 1) + dt.timedelta(days=day)
-    name = segment_name(instance)
-    rows = f"SELECT {_COLUMNS} FROM _append_fresh"
-    written = 0
-    for kind, sql, options in (
-        (READINGS, rows, ""),
-        (ROLLUPS, rollup_sql(f"({rows})"), f", ROW_GROUP_SIZE {ROLLUP_ROW_GROUP_ROWS}"),
-    ):
-        final = tdir / kind / f"{DAY_PREFIX}{date.isoformat()}" / name
-        final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = final.with_name(f".{final.name}{TMP_SUFFIX}")
-        prepared.moves.append((tmp, final))
-        ((count,),) = con.execute(
-            f"COPY ({sql}) TO {_sql_path(tmp)} (FORMAT parquet, COMPRESSION zstd{options})"
-        ).fetchall()
-        if kind == READINGS:
-            if not count:  # every reading was known already
-                prepared.discard()
-                prepared.moves.clear()
-                return 0
-            written = count
-    return written
-
-
-def _stream_days(
-    con: duckdb.DuckDBPyConnection, tdir: Path, instance: str, prepared: Prepared
-) -> int:
-    """_append_fresh, of many days, streamed once into a segment and rollups per day.
+    """_append_fresh streamed once into a segment and rollups per UTC month.
 
     In the relation's order (a history file's usually is by time), else sorted by time. When
-    no two readings share a device and minute, each is its own rollup row and comes in the
-    same stream; else the rollups come from one aggregation sorted by minute.
+    no two readings share a device and minute (`single`), each is its own rollup row and comes
+    in the same stream; else the rollups come from one aggregation sorted by minute.
     """
-    ((shared_minutes,),) = con.execute(
-        f"SELECT count(*) - count(DISTINCT hash(device_id, epoch_us(ts) // {US_PER_MINUTE})) "
-        "FROM _append_fresh"
-    ).fetchall()
-    single = not shared_minutes
     stream = f"SELECT {_COLUMNS}{', ' + single_rollup_columns() if single else ''} "
     kinds: dict[str, Split] = {READINGS: _readings}
     if single:
         kinds[ROLLUPS] = _single_rollups
     names: dict[dt.date, str] = {}
-    day = f"epoch_us(ts) // {US_PER_DAY}"
     accepted: int | None = None
-    for order in ("_first", f"{'ts' if single else day}, _first"):
+    for order in ("", " ORDER BY ts, _first"):
         moves = len(prepared.moves)
-        accepted = _write_days(
-            con.sql(f"{stream} FROM _append_fresh ORDER BY {order}").to_arrow_reader(_BATCH_ROWS),
+        accepted = _write_months(
+            con.sql(f"{stream} FROM _append_fresh{order}").to_arrow_reader(_BATCH_ROWS),
             kinds,
             "ts",
             single,
@@ -583,8 +591,8 @@ def _stream_days(
         del prepared.moves[moves:]
         names.clear()
     assert accepted is not None  # a stream sorted by time is in order
-    if not single:
-        rolled_up = _write_days(
+    if not single and accepted:
+        rolled_up = _write_months(
             con.sql(rollup_sql("_append_fresh")).to_arrow_reader(_BATCH_ROWS),
             {ROLLUPS: _rollups},
             "minute",

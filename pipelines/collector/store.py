@@ -43,6 +43,7 @@ from zakid_metrics.telemetry_store import (
     LogDamage,
     batches_to_table,
     connect,
+    files_covering,
     log_files,
     read_log,
     segment_files,
@@ -614,9 +615,9 @@ class Collector:
 
     def _not_stored(self, con: duckdb.DuckDBPyConnection, readings: pa.Table) -> pa.Table:
         """`readings` without those already in a segment of their days."""
-        days = {f"day={d}" for d in pc.unique(readings["ts"].cast(pa.date32())).to_pylist()}
+        days = pc.unique(readings["ts"].cast(pa.date32())).to_pylist()
         with telemetry_lock(self.tdir):
-            files = [str(p) for p in segment_files(self.tdir, READINGS) if p.parent.name in days]
+            files = [str(p) for p in files_covering(segment_files(self.tdir, READINGS), days)]
             if not files:
                 return readings
             con.register("_carried", readings)

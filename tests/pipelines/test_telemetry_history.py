@@ -18,6 +18,7 @@ from pipelines.ingest import FileResult, ingest
 from tests.pipelines.collector.conftest import DELIVERY
 from tests.pipelines.helpers import run_cli, table
 from zakid_metrics.settings import get_settings
+from zakid_metrics.telemetry_store import ROLLUPS, segment_files, telemetry_dir
 from zakid_metrics.warehouse import read_snapshot
 
 HEADER = "device_id,seq,ts,inferences,latency_ms_mean,latency_ms_p95,energy_mwh,status,note"
@@ -59,9 +60,9 @@ def stored(data_dir: Path) -> list[tuple]:
     with duckdb.connect() as con:
         return con.execute(
             "SELECT device_id, seq, strftime(timezone('UTC', ts), '%Y-%m-%dT%H:%M:%SZ'), "
-            "interval_s, inferences, latency_ms_mean, status FROM read_parquet(?) "
-            "ORDER BY device_id, seq",
-            [str(data_dir / "telemetry" / "readings" / "*" / "*.parquet")],
+            "interval_s, inferences, latency_ms_mean, status "
+            "FROM read_parquet(?, hive_partitioning = false) ORDER BY device_id, seq",
+            [[str(p) for p in segment_files(telemetry_dir(data_dir))]],
         ).fetchall()
 
 
@@ -323,7 +324,7 @@ def test_sums_beyond_64_bits_load_and_add_up(delivery: Path, tmp_path: Path) -> 
         rollups = con.execute(
             "SELECT device_id, readings, inferences, typeof(inferences) FROM read_parquet(?) "
             "ORDER BY device_id",
-            [str(data_dir / "telemetry" / "rollups" / "*" / "*.parquet")],
+            [[str(p) for p in segment_files(telemetry_dir(data_dir), ROLLUPS)]],
         ).fetchall()
     assert rollups == [
         ("D1", 2, 2 * big, "DECIMAL(38,0)"),

@@ -431,7 +431,7 @@ def test_data_files_are_private_and_the_open_data_public(tmp_path: Path) -> None
     assert private["warehouse.duckdb"] == 0o600
     assert private[f"uploads/{folder.name}/jobs.csv"] == 0o600
     assert {p for p in private if p.startswith("reports/")} and any(
-        p.startswith("telemetry/readings/") for p in private
+        p.startswith("telemetry/history/readings/") for p in private
     )
     wrong = {
         path: oct(mode)

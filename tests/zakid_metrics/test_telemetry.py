@@ -9,6 +9,7 @@ import pyarrow as pa
 import pytest
 
 from pipelines.collector.segments import append_readings, compact, segment_files
+from tests.pipelines.collector.conftest import flush
 from tests.zakid_metrics.kpis.conftest import (
     DELIVERY,
     MOMENT,
@@ -17,7 +18,12 @@ from tests.zakid_metrics.kpis.conftest import (
 )
 from zakid_metrics.errors import TelemetryWindowError
 from zakid_metrics.telemetry import TELEMETRY_KPIS, FleetSummary, Window, fleet_summary
-from zakid_metrics.telemetry_store import READING_SCHEMA, ROLLUPS, connect, telemetry_dir
+from zakid_metrics.telemetry_store import (
+    READING_SCHEMA,
+    ROLLUPS,
+    connect,
+    telemetry_dir,
+)
 from zakid_metrics.warehouse import read_snapshot
 
 UTC = dt.UTC
@@ -165,8 +171,8 @@ def test_a_refresh_sees_new_and_merged_files(data_dir: Path, tmp_path: Path) -> 
     before = summarise(store, HOUR)
     assert (before.loaded.has_telemetry, before.kpis["devices_online"].value) == (False, None)
     assert before.devices["status"].eq("never").all() and before.alerts == ()
-    for reading in readings:
-        append_readings(store, pa.Table.from_pylist([reading], schema=READING_SCHEMA), "main")
+    for reading in readings:  # as nine flushes of the collector
+        flush(telemetry_dir(store), pa.Table.from_pylist([reading], schema=READING_SCHEMA))
     first = summarise(store, HOUR).devices.set_index("device_id")
     assert first.loc["DV5", ["readings", "status"]].tolist() == [9, "offline"]
     assert compact(telemetry_dir(store), "main", connect()) == 1
@@ -176,3 +182,38 @@ def test_a_refresh_sees_new_and_merged_files(data_dir: Path, tmp_path: Path) -> 
         9,
         first.loc["DV5", "last_seen"],
     ]
+
+
+def test_history_month_files_are_read_for_the_windows_they_cover(tmp_path: Path) -> None:
+    """A history file's readings land in a file per UTC month; a window reads the month files
+    that cover its days (and no other), combined with the collector's daily files."""
+    store = tmp_path / "data"
+    build_warehouse(store, DELIVERY)
+    reading = {"device_id": "DV5", "interval_s": 60, "status": "ok", "latency_ms_mean": 1.0}
+    received = {"received_at": utc("2026-06-30T11:59:00")}
+    history = [
+        {**reading, **received, "seq": n, "ts": ts, "inferences": inferences}
+        for n, (ts, inferences) in enumerate(
+            [
+                (utc("2026-05-31T23:59:00"), 1000),  # May: outside every window below
+                (utc("2026-06-30T11:30:00"), 7),
+                (utc("2026-06-30T11:31:00"), 5),
+            ]
+        )
+    ]
+    append_readings(store, pa.Table.from_pylist(history, schema=READING_SCHEMA))
+    tdir = telemetry_dir(store)
+    assert [str(p.parent.relative_to(tdir)) for p in segment_files(tdir, ROLLUPS)] == [
+        "history/rollups/month=2026-05",
+        "history/rollups/month=2026-06",
+    ]
+    # The collector's flush of the same device, the same minute as a history reading.
+    flushed = {**reading, **received, "seq": 3, "ts": utc("2026-06-30T11:31:30"), "inferences": 2}
+    flush(tdir, pa.Table.from_pylist([flushed], schema=READING_SCHEMA))
+    summary = summarise(store, HOUR)
+    assert summary.loaded.rollup_files == 2  # June's month file and the day's file
+    dv5 = summary.devices.set_index("device_id").loc["DV5"]
+    assert dv5[["readings", "inferences"]].tolist() == [3, 14]
+    may = summarise(store, Window.last(dt.timedelta(hours=1), utc("2026-05-31T23:59:30")))
+    assert may.loaded.rollup_files == 1
+    assert may.devices.set_index("device_id").loc["DV5", "inferences"] == 1000

@@ -14,12 +14,15 @@ from typing import Any
 
 import httpx
 import orjson
+import pyarrow as pa
 import pytest
 
+from pipelines.collector.segments import prepare_segments
 from pipelines.collector.tokens import TokenStore
 from pipelines.ingest import ingest
 from tests.pipelines.helpers import ROOT
 from tests.waits import wait_until
+from zakid_metrics.telemetry_store import connect, telemetry_lock
 
 DELIVERY = {
     "companies.csv": "company_id;name;employees;postal_code;joined_on\n"
@@ -44,6 +47,15 @@ def make_data_dir(root: Path) -> Path:
     run = ingest([delivery], data)
     assert [f.rows_rejected for f in run.files] == [0, 0, 0, 0]
     return data
+
+
+def flush(tdir: Path, readings: pa.Table, instance: str = "main") -> list[Path]:
+    """Write `readings` as the collector's flush does (a segment and its rollups per UTC
+    day in the daily tree, as `instance`); returns the segments."""
+    with connect() as con:
+        prepared = prepare_segments(tdir, readings, instance, con)
+    with telemetry_lock(tdir, exclusive=True):
+        return prepared.commit()
 
 
 def free_port() -> int:

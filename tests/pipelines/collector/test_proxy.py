@@ -17,11 +17,11 @@ import httpx
 import orjson
 import pytest
 
-from pipelines.collector.segments import append_readings, device_stats
+from pipelines.collector.segments import device_stats
 from pipelines.collector.tokens import TokenStore
 from pipelines.collector.validation import TsWindow, validate_reading
 from pipelines.ingest import ingest
-from tests.pipelines.collector.conftest import DELIVERY, Collector, free_port
+from tests.pipelines.collector.conftest import DELIVERY, Collector, flush, free_port
 from tests.pipelines.collector.test_durability import batch
 from tests.pipelines.helpers import ROOT
 from tests.waits import wait_until
@@ -54,13 +54,13 @@ def make_data_dir(root: Path) -> Path:
 
 
 def seed(data_dir: Path, instance: str) -> None:
-    """SEED_FILES one-reading segments of device S_<instance> written as `instance`."""
+    """SEED_FILES one-reading segments of device S_<instance>, as `instance` flushed them."""
     now_us = time.time_ns() // 1000
     window = TsWindow(now_us, 3650, 5)
     for seq in range(SEED_FILES):
         row = validate_reading(batch(f"S_{instance}", seq, 1)[0], 60, window)
         table = batches_to_table([(f"S_{instance}", now_us, [row])])
-        assert append_readings(data_dir, table, instance).accepted == 1
+        assert len(flush(telemetry_dir(data_dir), table, instance)) == 1
 
 
 def digests(data_dir: Path, instance: str) -> dict[str, str]:

@@ -20,14 +20,12 @@ from pipelines.collector.segments import (
     batches_to_table,
     compact,
     connect,
-    prepare_segments,
     recover,
     segment_files,
     telemetry_dir,
-    telemetry_lock,
 )
 from pipelines.collector.validation import timestamp_us
-from tests.pipelines.collector.conftest import Collector, reading
+from tests.pipelines.collector.conftest import Collector, flush, reading
 from tests.pipelines.helpers import run_cli
 from zakid_metrics.telemetry_store import rollup_sql, single_rollup_columns
 
@@ -155,26 +153,19 @@ def table_of(device: str, seqs: range, day: str = "2025-06-01") -> pa.Table:
     return batches_to_table([(device, timestamp_us("2025-06-03T00:00:00Z"), rows_)])
 
 
-def write(tdir: Path, table: pa.Table) -> None:
-    con = connect()
-    prepared = prepare_segments(tdir, table, "main", con)
-    with telemetry_lock(tdir, exclusive=True):
-        prepared.commit()
-
-
 def totals(con: duckdb.DuckDBPyConnection, tdir: Path) -> tuple[list[tuple], list[tuple]]:
     raw = rows(
         con,
         "SELECT device_id, count(*), count(DISTINCT seq), sum(inferences) "
-        "FROM read_parquet(?) GROUP BY 1 ORDER BY 1",
-        [str(tdir / "readings" / "*" / "*.parquet")],
+        "FROM read_parquet(?, hive_partitioning = false) GROUP BY 1 ORDER BY 1",
+        [[str(p) for p in segment_files(tdir)]],
     )
     minutes = rows(
         con,
         "SELECT device_id, minute, sum(readings), sum(inferences), "
-        "sum(latency_ms_sum), sum(energy_mwh) FROM read_parquet(?) "
+        "sum(latency_ms_sum), sum(energy_mwh) FROM read_parquet(?, hive_partitioning = false) "
         "GROUP BY ALL ORDER BY ALL",
-        [str(tdir / "rollups" / "*" / "*.parquet")],
+        [[str(p) for p in segment_files(tdir, "rollups")]],
     )
     return raw, minutes
 
@@ -182,8 +173,8 @@ def totals(con: duckdb.DuckDBPyConnection, tdir: Path) -> tuple[list[tuple], lis
 def test_compaction_merges_small_segments_and_keeps_every_reading_once(tmp_path: Path) -> None:
     tdir = tmp_path / "telemetry"
     for n in range(9):
-        write(tdir, table_of("D1", range(n * 10, n * 10 + 10)))
-    write(tdir, table_of("D2", range(3), day="2025-06-02"))
+        flush(tdir, table_of("D1", range(n * 10, n * 10 + 10)))
+    flush(tdir, table_of("D2", range(3), day="2025-06-02"))
     con = connect()
     before = totals(con, tdir)
     assert before[0] == [("D1", 90, 90, 180), ("D2", 3, 3, 6)]
@@ -207,7 +198,7 @@ def test_recovery_finishes_an_interrupted_compaction_and_repairs_rollups(
 ) -> None:
     tdir = tmp_path / "telemetry"
     for n in range(8):
-        write(tdir, table_of("D1", range(n * 10, n * 10 + 10)))
+        flush(tdir, table_of("D1", range(n * 10, n * 10 + 10)))
     con = connect()
     before = totals(con, tdir)
 
@@ -230,7 +221,7 @@ def test_recovery_finishes_an_interrupted_compaction_and_repairs_rollups(
     assert totals(con, tdir) == before
     # A rollup lost (crash between the two renames of a flush), and one whose segment is gone.
     segment_files(tdir, "rollups")[0].unlink()
-    write(tdir, table_of("D9", range(1)))
+    flush(tdir, table_of("D9", range(1)))
     gone = segment_files(tdir)[-1]
     gone.unlink()
     recover(tdir, "main", con)
@@ -242,7 +233,7 @@ def test_recovery_finishes_an_interrupted_compaction_and_repairs_rollups(
 
 
 def test_bulk_append_skips_known_and_repeated_readings(tmp_path: Path) -> None:
-    write(telemetry_dir(tmp_path), table_of("D1", range(0, 5)))
+    flush(telemetry_dir(tmp_path), table_of("D1", range(0, 5)))
     incoming = pa.concat_tables([table_of("D1", range(3, 8)), table_of("D1", range(7, 9))])
     result = append_readings(tmp_path, incoming)
     assert (result.accepted, result.duplicates) == (4, 3)  # 5, 6, 7, 8 new; 3, 4, 7 again
@@ -255,7 +246,7 @@ def test_rollups_with_64_bit_sums_are_rebuilt_once(tmp_path: Path) -> None:
     """A store written before the wide sums: its first rollup file has BIGINT sums, and a new
     file with a sum beyond 64 bits could not be read together with it."""
     tdir = tmp_path / "telemetry"
-    write(tdir, table_of("D1", range(0, 3)))
+    flush(tdir, table_of("D1", range(0, 3)))
     (old,) = segment_files(tdir, "rollups")
     narrow = ds.dataset(old).to_table()
     wide = [f.name for f in narrow.schema if pa.types.is_decimal(f.type)]
@@ -273,7 +264,7 @@ def test_rollups_with_64_bit_sums_are_rebuilt_once(tmp_path: Path) -> None:
     pq.write_table(narrow, old)
     big = table_of("D1", range(3, 64, 60), day="2025-06-02")  # one minute: 10:03
     big = big.set_column(4, "inferences", pa.array([2**62, 2**62], pa.int64()))
-    write(tdir, big)
+    flush(tdir, big)
     con = connect()
     query = "SELECT sum(inferences) FROM read_parquet(?)"
     files = [str(p) for p in segment_files(tdir, "rollups")]
@@ -285,36 +276,38 @@ def test_rollups_with_64_bit_sums_are_rebuilt_once(tmp_path: Path) -> None:
     assert segments.upgrade_rollups(tdir, con) == 0
 
 
-def _files_by_day(tdir: Path, kind: str) -> dict[str, list[str]]:
+def _files_by_partition(tdir: Path, kind: str) -> dict[str, list[str]]:
+    """The files of `kind` by their folder, relative to the telemetry directory."""
     found: dict[str, list[str]] = {}
     for path in segment_files(tdir, kind):
-        found.setdefault(path.parent.name, []).append(path.name)
+        found.setdefault(str(path.parent.relative_to(tdir)), []).append(path.name)
     return found
 
 
 def _content(tdir: Path, kind: str, order: str) -> list[tuple]:
-    """Every row of `kind`, with its day folder, in the files' own order within each file."""
+    """Every row of `kind`, in the files' own order within each file."""
     with duckdb.connect() as con:
         con.execute("SET TimeZone = 'UTC'")
         return rows(
             con,
             f"SELECT * EXCLUDE (filename, file_row_number) FROM read_parquet(?, filename = true, "
             f"file_row_number = true, hive_partitioning = false) ORDER BY {order}",
-            [str(tdir / kind / "*" / "*.parquet")],
+            [[str(p) for p in segment_files(tdir, kind)]],
         )
 
 
 @pytest.mark.parametrize("shared_minutes", [False, True])
 @pytest.mark.parametrize("in_time_order", [True, False])
-def test_bulk_append_writes_one_segment_and_rollup_per_day_as_the_collector_does(
+def test_bulk_append_writes_one_segment_and_rollup_per_month_as_the_collector_does(
     tmp_path: Path, shared_minutes: bool, in_time_order: bool
 ) -> None:
-    """Three days of two devices in one pass: one segment and one rollup file per day, of the
-    same name, with the rollups the collector's flush computes of the same readings; rows in
-    the file's order (by time), rollups by minute. Readings sharing a device and minute are
-    aggregated; else each reading is its own rollup row (no aggregation needed)."""
+    """Three days across a month's end, two devices, in one pass: one segment and one rollup
+    file per UTC month in the history tree, of the same name, with the rollups the collector's
+    flush computes of the same readings; rows in the file's order (by time), rollups by
+    minute. Readings sharing a device and minute are aggregated; else each reading is its own
+    rollup row (no aggregation needed)."""
     step = 20 if shared_minutes else 60
-    days = ("2025-06-01", "2025-06-02", "2025-06-03")
+    days = ("2025-05-31", "2025-06-01", "2025-06-02")
     tables = []
     for n, day in enumerate(days):
         for device in ("D2", "D1"):
@@ -334,12 +327,16 @@ def test_bulk_append_writes_one_segment_and_rollup_per_day_as_the_collector_does
     if not in_time_order:
         incoming = incoming.take(pa.array(range(incoming.num_rows - 1, -1, -1)))
     assert append_readings(tmp_path / "bulk", incoming) == segments.AppendResult(36, 0)
-    write(tmp_path / "flushed" / "telemetry", incoming)
+    flush(tmp_path / "flushed" / "telemetry", incoming)
     bulk, flushed = telemetry_dir(tmp_path / "bulk"), telemetry_dir(tmp_path / "flushed")
-    names = _files_by_day(bulk, "readings")
-    assert sorted(names) == [f"day={day}" for day in days]
+    names = _files_by_partition(bulk, "readings")
+    assert sorted(names) == ["history/readings/month=2025-05", "history/readings/month=2025-06"]
     assert all(len(files) == 1 for files in names.values())
-    assert _files_by_day(bulk, "rollups") == names
+    assert list(_files_by_partition(bulk, "rollups").values()) == list(names.values())
+    assert sorted(_files_by_partition(bulk, "rollups")) == [
+        "history/rollups/month=2025-05",
+        "history/rollups/month=2025-06",
+    ]
     assert not list(bulk.rglob("*.tmp"))
     # The same rollup rows as the collector writes, sorted by minute within each file.
     in_files = _content(bulk, "rollups", "filename, file_row_number")

@@ -2,8 +2,9 @@
 
 The store is written by the collector's own code paths (its log flushed into segments, and the
 bulk append of history files); Spark (local mode, on the machine's Java 17) reads the
-hive-partitioned rollups and the device registry as Parquet, and answers the fleet summary's
-four figures with the query docs/DESIGN.md shows for Trino.
+hive-partitioned rollups of both trees (by day, and history by month) and the device registry
+as Parquet, and answers the fleet summary's four figures with the query docs/DESIGN.md shows
+for Trino.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore:PySpark does not yet fully support pandas:FutureWarning"
 )
 
-# The fleet summary of a window over the rollups (every file, all days) and the registry;
-# parameters :window_start, :window_end (whole minutes, UTC), :moment, :moment_date.
+# The fleet summary of a window over the rollups (every file of both trees: the collector's
+# by day, the history files' by month) and the registry; parameters :window_start,
+# :window_end (whole minutes, UTC), :moment, :moment_date.
 FLEET_SQL = """
 WITH fleet AS (
     SELECT device_id, report_interval_s FROM devices
@@ -42,13 +44,24 @@ WITH fleet AS (
       AND (removed_on IS NULL OR removed_on > :moment_date)
 ),
 seen AS (
-    SELECT device_id, max(last_ts) AS last_seen FROM rollups
+    SELECT device_id, max(last_ts) AS last_seen FROM (
+        SELECT device_id, minute, last_ts FROM daily_rollups
+        UNION ALL
+        SELECT device_id, minute, last_ts FROM history_rollups
+    )
     WHERE minute < :window_end
     GROUP BY device_id
 ),
 win AS (
-    SELECT * FROM rollups
+    SELECT inferences, latency_ms_p95_sum, inferences_p95, bytes_on_device, bytes_uplinked
+    FROM daily_rollups
     WHERE day BETWEEN to_date(:window_start) AND to_date(:window_end)
+      AND minute >= :window_start AND minute < :window_end
+    UNION ALL
+    SELECT inferences, latency_ms_p95_sum, inferences_p95, bytes_on_device, bytes_uplinked
+    FROM history_rollups
+    WHERE month BETWEEN date_format(:window_start, 'yyyy-MM')
+                    AND date_format(:window_end, 'yyyy-MM')
       AND minute >= :window_start AND minute < :window_end
 )
 SELECT
@@ -158,7 +171,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # the main thread for the whole session, where asyncio.run() refuses to start another.
     with ThreadPoolExecutor(1) as thread:
         thread.submit(asyncio.run, collect(data_dir, readings)).result()
-    # D2 as a history file's readings: the bulk append (DuckDB's own Parquet writer).
+    # D2 as a history file's readings: the bulk append (a file per UTC month).
     now_us = int(dt.datetime.now(dt.UTC).timestamp() * 1_000_000)
     window = TsWindow(now_us, 90, 5)
     rows = [validate_reading(r, 30, window) for r in readings["D2"]]
@@ -213,7 +226,9 @@ def test_spark_computes_the_fleet_summary_of_the_read_side(
     assert read_side == figures
 
     tdir = telemetry_dir(store)
-    spark.read.parquet(str(tdir / "rollups")).createOrReplaceTempView("rollups")
+    spark.read.parquet(str(tdir / "rollups")).createOrReplaceTempView("daily_rollups")
+    monthly_tree = tdir / "history"
+    spark.read.parquet(str(monthly_tree / "rollups")).createOrReplaceTempView("history_rollups")
     spark.read.parquet(str(tmp_path / "devices.parquet")).createOrReplaceTempView("devices")
     (row,) = spark.sql(
         FLEET_SQL,
@@ -225,12 +240,16 @@ def test_spark_computes_the_fleet_summary_of_the_read_side(
         },
     ).collect()
     assert {**row.asDict(), "inferences": int(row["inferences"])} == figures
-    # And the readings themselves: every one once, partitioned by its UTC day.
-    readings = spark.read.parquet(str(tdir / "readings"))
-    assert readings.count() == 90 + 40 + 7
-    days = {r["day"] for r in readings.select("day").distinct().collect()}
-    assert days == {
+    # And the readings themselves: every one once, in the partition of its UTC day (the
+    # collector's) or month (D2's, a history file's).
+    daily = spark.read.parquet(str(tdir / "readings"))
+    monthly = spark.read.parquet(str(monthly_tree / "readings"))
+    assert daily.count() + monthly.count() == 90 + 40 + 7
+    assert {r["device_id"] for r in monthly.select("device_id").distinct().collect()} == {"D2"}
+    assert daily.where("day <> to_date(ts)").count() == 0
+    assert monthly.where("month <> date_format(ts, 'yyyy-MM')").count() == 0
+    assert {r["day"] for r in daily.select("day").distinct().collect()} == {
         dt.datetime.fromisoformat(r["ts"]).astimezone(dt.UTC).date()
-        for rows in history().values()
-        for r in rows
+        for device in ("D1", "D3")
+        for r in history()[device]
     }

@@ -485,17 +485,19 @@ TELEMETRY_LOG: list[dict[str, Any]] = [
 
 
 def build_telemetry(data_dir: Path) -> Path:
-    """The fixture telemetry in `data_dir/telemetry`: segments by the real writer, then the
-    log (its records received before the segments were written, as after a crash)."""
-    from pipelines.collector.segments import append_readings
+    """The fixture telemetry in `data_dir/telemetry`: segments by the collector's writer (a
+    file per day), then the log (its records received before the segments were written, as
+    after a crash)."""
     from pipelines.collector.wal import LogWriter, encode
+    from tests.pipelines.collector.conftest import flush
     from zakid_metrics.contract import READING_FIELDS
     from zakid_metrics.telemetry_store import READING_SCHEMA, telemetry_dir
 
     received_us = int(dt.datetime.now(dt.UTC).timestamp() * 1_000_000) - 1_000_000
     for readings in TELEMETRY_FILES:
-        table = pa.Table.from_pylist(readings, schema=READING_SCHEMA)
-        assert append_readings(data_dir, table, instance="test").accepted == len(readings)
+        flush(
+            telemetry_dir(data_dir), pa.Table.from_pylist(readings, schema=READING_SCHEMA), "test"
+        )
     epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     records = []
     for reading in TELEMETRY_LOG:
