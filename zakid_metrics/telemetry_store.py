@@ -26,7 +26,7 @@ import bisect
 import datetime as dt
 import struct
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +35,7 @@ from typing import Any, Literal
 import duckdb
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from zakid_metrics.contract import READING_FIELDS, READING_STATUSES
 from zakid_metrics.files import file_lock
@@ -247,6 +248,11 @@ Parquet's own 16-byte decimal that DuckDB, Arrow, Spark and Trino read exactly. 
 combine such columns into HUGEINT (whole numbers in Python, also beyond 64 bits)."""
 
 
+Single = Callable[[pa.Table], pa.ChunkedArray]
+"""A rollup column's value for readings each alone in their device's minute (a table of
+READING_SCHEMA), computed by Arrow without aggregating."""
+
+
 @dataclass(frozen=True)
 class RollupColumn:
     """One rollup column: its aggregate over readings, its value for a minute of one reading
@@ -254,7 +260,7 @@ class RollupColumn:
 
     name: str
     sql: str
-    single: str
+    single: Single
     type: str
     combine: Combine
 
@@ -264,25 +270,52 @@ class RollupColumn:
         return "HUGEINT" if self.type == WIDE_SUM else self.type
 
 
-def _of_one(condition: str) -> str:
-    """The `single` of a count with FILTER (WHERE condition)."""
-    return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
+def _one(readings: pa.Table) -> pa.ChunkedArray:
+    """1 for every reading (the `single` of count(*))."""
+    return pa.chunked_array([pc.fill_null(pa.nulls(readings.num_rows, pa.int64()), 1)])
 
 
-def _inferences_when(condition: str) -> str:
-    """The `single` of coalesce(sum(inferences) FILTER (WHERE condition), 0)."""
-    return f"coalesce(CASE WHEN {condition} THEN inferences END, 0)"
+def _field(name: str) -> Single:
+    """The reading's own value."""
+    return lambda readings: readings[name]
+
+
+def _times_inferences(name: str, default: float | None = None) -> Single:
+    """field * inferences (coalesce(field, default) * inferences with a default)."""
+
+    def single(readings: pa.Table) -> pa.ChunkedArray:
+        values = readings[name] if default is None else pc.coalesce(readings[name], default)
+        # As DuckDB multiplies: the integer as the nearest double (beyond 2**53 too).
+        return pc.multiply(values, readings["inferences"].cast(pa.float64(), safe=False))
+
+    return single
+
+
+def _of_one(condition: Callable[[pa.Table], pa.ChunkedArray]) -> Single:
+    """The `single` of a count with FILTER (WHERE condition): 1 where it holds, else 0."""
+    return lambda readings: pc.fill_null(condition(readings), False).cast(pa.int64())
+
+
+def _inferences_when_valid(name: str) -> Single:
+    """The `single` of coalesce(sum(inferences) FILTER (WHERE name IS NOT NULL), 0)."""
+    return lambda readings: pc.if_else(
+        pc.is_valid(readings[name]), readings["inferences"], pa.scalar(0, pa.int64())
+    )
+
+
+def _status_is(status: str) -> Single:
+    return _of_one(lambda readings: pc.equal(readings["status"], status))
 
 
 ROLLUP_COLUMNS: tuple[RollupColumn, ...] = (
-    RollupColumn("readings", "count(*)", "1", "BIGINT", "sum"),
-    RollupColumn("inferences", "sum(inferences)", "inferences", WIDE_SUM, "sum"),
+    RollupColumn("readings", "count(*)", _one, "BIGINT", "sum"),
+    RollupColumn("inferences", "sum(inferences)", _field("inferences"), WIDE_SUM, "sum"),
     # / inferences: the inference-weighted mean latency (a reading with inferences carries
     # latency_ms_mean: the contract requires it).
     RollupColumn(
         "latency_ms_sum",
         "sum(coalesce(latency_ms_mean, 0) * inferences)",
-        "coalesce(latency_ms_mean, 0) * inferences",
+        _times_inferences("latency_ms_mean", 0.0),
         "DOUBLE",
         "sum",
     ),
@@ -291,45 +324,57 @@ ROLLUP_COLUMNS: tuple[RollupColumn, ...] = (
     RollupColumn(
         "latency_ms_p95_sum",
         "sum(latency_ms_p95 * inferences)",
-        "latency_ms_p95 * inferences",
+        _times_inferences("latency_ms_p95"),
         "DOUBLE",
         "sum",
     ),
     RollupColumn(
         "inferences_p95",
         "coalesce(sum(inferences) FILTER (WHERE latency_ms_p95 IS NOT NULL), 0)",
-        _inferences_when("latency_ms_p95 IS NOT NULL"),
+        _inferences_when_valid("latency_ms_p95"),
         WIDE_SUM,
         "sum",
     ),
-    RollupColumn("latency_ms_p95_max", "max(latency_ms_p95)", "latency_ms_p95", "DOUBLE", "max"),
-    RollupColumn("latency_ms_max", "max(latency_ms_max)", "latency_ms_max", "DOUBLE", "max"),
+    RollupColumn(
+        "latency_ms_p95_max", "max(latency_ms_p95)", _field("latency_ms_p95"), "DOUBLE", "max"
+    ),
+    RollupColumn(
+        "latency_ms_max", "max(latency_ms_max)", _field("latency_ms_max"), "DOUBLE", "max"
+    ),
     # energy_mwh / inferences_energy: energy per inference of the readings that report energy.
-    RollupColumn("energy_mwh", "sum(energy_mwh)", "energy_mwh", "DOUBLE", "sum"),
+    RollupColumn("energy_mwh", "sum(energy_mwh)", _field("energy_mwh"), "DOUBLE", "sum"),
     RollupColumn(
         "inferences_energy",
         "coalesce(sum(inferences) FILTER (WHERE energy_mwh IS NOT NULL), 0)",
-        _inferences_when("energy_mwh IS NOT NULL"),
+        _inferences_when_valid("energy_mwh"),
         WIDE_SUM,
         "sum",
     ),
-    RollupColumn("bytes_on_device", "sum(bytes_on_device)", "bytes_on_device", WIDE_SUM, "sum"),
-    RollupColumn("bytes_uplinked", "sum(bytes_uplinked)", "bytes_uplinked", WIDE_SUM, "sum"),
-    RollupColumn("temperature_c_max", "max(temperature_c)", "temperature_c", "DOUBLE", "max"),
+    RollupColumn(
+        "bytes_on_device", "sum(bytes_on_device)", _field("bytes_on_device"), WIDE_SUM, "sum"
+    ),
+    RollupColumn(
+        "bytes_uplinked", "sum(bytes_uplinked)", _field("bytes_uplinked"), WIDE_SUM, "sum"
+    ),
+    RollupColumn(
+        "temperature_c_max", "max(temperature_c)", _field("temperature_c"), "DOUBLE", "max"
+    ),
     *(
         RollupColumn(
             f"readings_{status}",
             f"count(*) FILTER (WHERE status = '{status}')",
-            _of_one(f"status = '{status}'"),
+            _status_is(status),
             "BIGINT",
             "sum",
         )
         for status in READING_STATUSES
     ),
-    RollupColumn("interval_s", "sum(interval_s)", "interval_s", WIDE_SUM, "sum"),
-    RollupColumn("first_ts", "min(ts)", "ts", "TIMESTAMPTZ", "min"),
-    RollupColumn("last_ts", "max(ts)", "ts", "TIMESTAMPTZ", "max"),
-    RollupColumn("last_received_at", "max(received_at)", "received_at", "TIMESTAMPTZ", "max"),
+    RollupColumn("interval_s", "sum(interval_s)", _field("interval_s"), WIDE_SUM, "sum"),
+    RollupColumn("first_ts", "min(ts)", _field("ts"), "TIMESTAMPTZ", "min"),
+    RollupColumn("last_ts", "max(ts)", _field("ts"), "TIMESTAMPTZ", "max"),
+    RollupColumn(
+        "last_received_at", "max(received_at)", _field("received_at"), "TIMESTAMPTZ", "max"
+    ),
 )
 ROLLUP_ROW_GROUP_ROWS = 65_536
 """Rollups are sorted by minute and written in row groups of this size, so a reader of a time
@@ -363,11 +408,28 @@ def rollup_sql(source: str) -> str:
     )
 
 
-def single_rollup_columns() -> str:
-    """rollup_sql's columns (device_id and minute first) of each reading on its own: the
-    rollup itself where no two readings share a device and minute, without aggregating."""
-    columns = ", ".join(f"CAST({c.single} AS {c.type}) AS {c.name}" for c in ROLLUP_COLUMNS)
-    return f"device_id, {_minute_sql()} AS minute, {columns}"
+_ROLLUP_ARROW_TYPES = {
+    "BIGINT": pa.int64(),
+    WIDE_SUM: pa.decimal128(38, 0),
+    "DOUBLE": pa.float64(),
+    "TIMESTAMPTZ": TIMESTAMP,
+}
+ROLLUP_SCHEMA = pa.schema(
+    [pa.field("device_id", pa.string()), pa.field("minute", TIMESTAMP)]
+    + [pa.field(c.name, _ROLLUP_ARROW_TYPES[c.type]) for c in ROLLUP_COLUMNS]
+)
+"""A rollup file's columns, as rollup_sql gives them."""
+
+
+def single_rollups(readings: pa.Table) -> pa.Table:
+    """rollup_sql's rows of readings (READING_SCHEMA) each alone in its device's minute: the
+    rollup itself where no two readings share a device and minute, without aggregating (in
+    the readings' order, not sorted)."""
+    microseconds = readings["ts"].cast(pa.int64())
+    minute = pc.multiply(pc.divide(microseconds, US_PER_MINUTE), US_PER_MINUTE).cast(TIMESTAMP)
+    columns = [readings["device_id"], minute]
+    columns += [c.single(readings).cast(_ROLLUP_ARROW_TYPES[c.type]) for c in ROLLUP_COLUMNS]
+    return pa.Table.from_arrays(columns, schema=ROLLUP_SCHEMA)
 
 
 ROLLUP_SQL = rollup_sql("readings")

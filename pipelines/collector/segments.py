@@ -46,7 +46,7 @@ from zakid_metrics.telemetry_store import (
     partition_path,
     rollup_sql,
     segment_files,
-    single_rollup_columns,
+    single_rollups,
     telemetry_dir,
     telemetry_lock,
     twin,
@@ -60,7 +60,6 @@ _BATCH_ROWS = 1 << 16
 """Rows per batch streamed from DuckDB into a bulk append's segments."""
 _FSYNC_THREADS = 32
 _QUEUED_PARTS = 4
-ROLLUP_NAMES = ["device_id", "minute", *(c.name for c in ROLLUP_COLUMNS)]
 _INSTANCE = re.compile(r"[A-Za-z0-9_]{1,40}")
 
 
@@ -458,16 +457,13 @@ def _write_months(
 
 
 def _readings(batch: pa.RecordBatch) -> pa.Table:
-    """A stream's leading READING_SCHEMA columns, typed as the collector writes them."""
-    width = len(READING_SCHEMA)
-    return pa.Table.from_batches([batch.select(range(width))]).cast(READING_SCHEMA)
+    """A stream's READING_SCHEMA columns, typed as the collector writes them."""
+    return pa.Table.from_batches([batch.select(READING_SCHEMA.names)]).cast(READING_SCHEMA)
 
 
 def _single_rollups(batch: pa.RecordBatch) -> pa.Table:
-    """A stream's rollup columns after the reading's (single_rollup_columns)."""
-    width = len(READING_SCHEMA)
-    rollups = batch.select(range(width, batch.num_columns))
-    return pa.Table.from_batches([rollups.rename_columns(ROLLUP_NAMES)])
+    """The rollups of a stream of readings each alone in its device's minute."""
+    return single_rollups(_readings(batch))
 
 
 def _rollups(batch: pa.RecordBatch) -> pa.Table:
@@ -516,13 +512,9 @@ def append_relation(
     finally:
         if logged:
             con.unregister("_append_logged")
-    # Hashes tell fast that no key repeats and no two readings of a device share a minute
-    # (the usual cases); equal hashes need a closer look, or the rollups an aggregation.
-    ((total, colliding, shared_minutes),) = con.execute(
-        "SELECT count(*), count(*) - count(DISTINCT hash(device_id, seq)), "
-        f"count(*) - count(DISTINCT hash(device_id, epoch_us(ts) // {US_PER_MINUTE})) "
-        f"FROM {relation}"
-    ).fetchall()
+    # Whether a key repeats (then the copies need a closer look) and whether two readings of
+    # a device share a minute (then the rollups need an aggregation): usually neither.
+    total, (colliding, shared_minutes) = _repeats(con, relation, ("seq", _MINUTE))
     ((known_keys,),) = con.execute("SELECT count(*) FROM _append_known").fetchall()
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _append_repeated AS SELECT device_id, seq, "
@@ -556,6 +548,60 @@ def append_relation(
 
 
 _COLUMNS = ", ".join(READING_SCHEMA.names)
+_MINUTE = f"epoch_us(ts) // {US_PER_MINUTE}"
+_BITMAP_BITS = 1 << 28
+"""The largest bitmap (32 MB) _repeats sets a bit per value in; wider ranges are hashed."""
+
+
+def _repeats(
+    con: duckdb.DuckDBPyConnection, relation: str, keys: tuple[str, ...]
+) -> tuple[int, list[int]]:
+    """The rows of `relation`, and per integer expression of `keys` how many rows repeat a
+    (device_id, value) of an earlier row (count minus distinct pairs), exactly.
+
+    Each device's values of a key span a range (a device counts its seq on by one; its
+    readings of a file cover some months of minutes). Where the devices' ranges together are
+    at most _BITMAP_BITS wide, every pair sets its own bit of one bitmap, and the bits set
+    count the distinct pairs: an order of magnitude cheaper than the hash table of a
+    count(DISTINCT) on millions of rows. Wider ranges are counted by hash, where a hash
+    collision counts as a repeat (the caller then looks closer).
+    """
+    values = ", ".join(f"{k} AS k{n}" for n, k in enumerate(keys))
+    source = f"(SELECT device_id, {values} FROM {relation})"
+    # HUGEINT: a seq's range may be as wide as BIGINT itself.
+    bounds = ", ".join(
+        f"min(k{n}) AS lo{n}, CAST(max(k{n}) AS HUGEINT) - min(k{n}) + 1 AS span{n}"
+        for n in range(len(keys))
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _append_devices AS SELECT device_id, count(*) AS n, "
+        f"{bounds} FROM {source} GROUP BY device_id"
+    )
+    try:
+        sums = ", ".join(f"coalesce(sum(span{n}), 0)" for n in range(len(keys)))
+        row = con.execute(f"SELECT coalesce(sum(n), 0), {sums} FROM _append_devices").fetchone()
+        assert row is not None
+        total, *widths = row
+        counts = [
+            f"bit_count(bitstring_agg(CAST(d.offset{n} + r.k{n} - d.lo{n} AS BIGINT), 0, "
+            f"{max(width, 1) - 1}))"
+            if width <= _BITMAP_BITS
+            else f"count(DISTINCT hash(r.device_id, r.k{n}))"
+            for n, width in enumerate(widths)
+        ]
+        offsets = ", ".join(
+            f"coalesce(sum(span{n}) OVER (ORDER BY device_id ROWS BETWEEN UNBOUNDED PRECEDING "
+            f"AND 1 PRECEDING), 0) AS offset{n}"
+            for n in range(len(keys))
+        )
+        distinct = con.execute(
+            f"SELECT {', '.join(counts)} FROM {source} r JOIN "
+            f"(SELECT *, {offsets} FROM _append_devices) d USING (device_id)"
+        ).fetchone()
+        assert distinct is not None
+    finally:
+        con.execute("DROP TABLE _append_devices")
+    return total, [total - (pairs or 0) for pairs in distinct]
 
 
 def _stream_months(
@@ -567,7 +613,7 @@ def _stream_months(
     no two readings share a device and minute (`single`), each is its own rollup row and comes
     in the same stream; else the rollups come from one aggregation sorted by minute.
     """
-    stream = f"SELECT {_COLUMNS}{', ' + single_rollup_columns() if single else ''} "
+    stream = f"SELECT {_COLUMNS} "
     kinds: dict[str, Split] = {READINGS: _readings}
     if single:
         kinds[ROLLUPS] = _single_rollups

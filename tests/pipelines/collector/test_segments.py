@@ -27,7 +27,7 @@ from pipelines.collector.segments import (
 from pipelines.collector.validation import timestamp_us
 from tests.pipelines.collector.conftest import Collector, flush, reading
 from tests.pipelines.helpers import run_cli
-from zakid_metrics.telemetry_store import rollup_sql, single_rollup_columns
+from zakid_metrics.telemetry_store import rollup_sql, single_rollups
 
 UTC = dt.UTC
 
@@ -352,8 +352,9 @@ def test_bulk_append_writes_one_segment_and_rollup_per_month_as_the_collector_do
 
 
 def test_a_reading_alone_in_its_minute_is_its_own_rollup_row() -> None:
-    """single_rollup_columns gives each rollup column's value for one reading exactly as the
-    aggregate does: NULLs, each status, sums beyond 64 bits, the default-less fields."""
+    """single_rollups gives each rollup column's value for one reading exactly as the
+    aggregate does (values and Arrow types): NULLs, each status, sums beyond 64 bits, the
+    default-less fields."""
     base = ["D1", 1, timestamp_us("2025-06-01T10:00:00Z"), 60, 2**62, 1.5, 2.5, 3.5]
     variants = [
         [*base, 0.25, 2**62, 1, 20.0, "ok", "1.0"],
@@ -367,9 +368,8 @@ def test_a_reading_alone_in_its_minute_is_its_own_rollup_row() -> None:
     con = connect()
     con.register("readings", readings)
     aggregated = con.sql(rollup_sql("readings")).to_arrow_table()
-    single = con.sql(
-        f"SELECT {single_rollup_columns()} FROM readings ORDER BY device_id"
-    ).to_arrow_table()
+    single = single_rollups(readings)
+    assert single.schema == aggregated.schema
     assert single.equals(aggregated)
     assert single.column("inferences").to_pylist() == [2**62, 2**62, 0]
     assert single.column("inferences_p95").to_pylist() == [2**62, 0, 0]
@@ -378,3 +378,22 @@ def test_a_reading_alone_in_its_minute_is_its_own_rollup_row() -> None:
         [0, 1, 0],
         [0, 0, 1],
     ]
+
+
+@pytest.mark.parametrize("bitmap_bits", [segments._BITMAP_BITS, 4])
+def test_repeats_counts_rows_that_repeat_a_devices_value(
+    bitmap_bits: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """By hand: D1 has seqs 5, 6, 6, 9 (one repeat) and D2 seqs 5, 2**63 - 1 (none, and a
+    range as wide as BIGINT: counted by hash); minutes 0, 0, 1, 1 for D1 (two repeats), 7, 7
+    for D2 (one). With a bitmap of 4 bits every key is counted by hash instead."""
+    monkeypatch.setattr(segments, "_BITMAP_BITS", bitmap_bits)
+    con = connect()
+    con.execute(
+        "CREATE TABLE r AS SELECT * FROM (VALUES ('D1', 5, 0), ('D1', 6, 0), ('D1', 6, 1), "
+        "('D1', 9, 1), ('D2', 5, 7), ('D2', 9223372036854775807, 7)) v(device_id, seq, m)"
+    )
+    assert segments._repeats(con, "r", ("seq", "m")) == (6, [1, 3])
+    # Without the widest seq, both keys fit the bitmap (unless it has 4 bits).
+    assert segments._repeats(con, "(SELECT * FROM r WHERE seq < 10)", ("seq", "m")) == (5, [1, 2])
+    assert segments._repeats(con, "(SELECT * FROM r WHERE false)", ("seq", "m")) == (0, [0, 0])
