@@ -13,7 +13,7 @@ import itertools
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +33,7 @@ from zakid_metrics.telemetry_store import (
     READINGS,
     ROLLUP_COLUMNS,
     ROLLUP_ROW_GROUP_ROWS,
+    ROLLUP_SCHEMA,
     ROLLUP_SQL,
     ROLLUPS,
     US_PER_DAY,
@@ -44,7 +45,6 @@ from zakid_metrics.telemetry_store import (
     logged_batches,
     parquet_options,
     partition_path,
-    rollup_sql,
     segment_files,
     single_rollups,
     telemetry_dir,
@@ -318,10 +318,6 @@ def _fsync_all(paths: Iterable[Path]) -> None:
         list(pool.map(fsync_path, paths))
 
 
-Split = Callable[[pa.RecordBatch], pa.Table]
-"""The columns of one kind of file in a batch of a stream."""
-
-
 class _MonthFiles:
     """The files of one kind, one per UTC month, written in a thread of their own, in order.
 
@@ -413,61 +409,100 @@ def _first_day(month: int) -> dt.date:
     return dt.date(year, index + 1, 1)
 
 
+class _Rollups:
+    """The rollups of a stream of readings in time order, part by part: each reading's own
+    values (single_rollups); where readings of a device may share a minute (`combine`), those
+    values combined per device and minute by each column's rule (sum, max or min, as
+    rollup_sql aggregates), the stream's last minute held back until a later part shows it
+    complete. In the stream's order, so sorted by minute."""
+
+    def __init__(self, combine: bool) -> None:
+        self.combine = combine
+        self.held: pa.Table | None = None
+
+    def add(self, readings: pa.Table) -> pa.Table | None:
+        """The rollups of the minutes complete with `readings` (of the held one's month)."""
+        singles = single_rollups(readings)
+        if not self.combine:
+            return singles
+        if self.held is not None:
+            singles = pa.concat_tables([self.held, singles])
+        minutes = singles["minute"]
+        complete = pc.index(minutes, minutes[-1]).as_py()  # the first row of the last minute
+        self.held = singles.slice(complete)
+        return _combined(singles.slice(0, complete)) if complete else None
+
+    def flush(self) -> pa.Table | None:
+        """The rollups of the held minute (at the end of the stream or of a month)."""
+        held, self.held = self.held, None
+        return _combined(held) if held is not None else None
+
+
+_COMBINED = [(c.name, c.combine) for c in ROLLUP_COLUMNS]
+
+
+def _combined(singles: pa.Table) -> pa.Table:
+    """single_rollups' rows combined per device and minute, in the order they first come."""
+    out = singles.group_by(["device_id", "minute"], use_threads=False).aggregate(_COMBINED)
+    columns = [out["device_id"], out["minute"]]
+    columns += [out[f"{name}_{combine}"] for name, combine in _COMBINED]
+    return pa.Table.from_arrays(columns, schema=ROLLUP_SCHEMA)
+
+
 def _write_months(
     reader: pa.RecordBatchReader,
-    kinds: dict[str, Split],
-    column: str,
-    by_time: bool,
+    combine: bool,
     tdir: Path,
     names: dict[dt.date, str],
     instance: str,
     prepared: Prepared,
 ) -> int | None:
-    """Write a stream as one file per UTC month of each of `kinds`; returns the rows.
-
-    The stream must come in the order of its timestamp `column` (`by_time`: every time; else
-    its month only); None when it does not (the caller sorts it and writes again). Files go
-    under a temporary name beside their final one (added to `prepared`, not fsynced yet); a
-    month's files are named by `names`, so a segment and its rollups share their name.
+    """Write a stream of readings as a segment and its rollups per UTC month; returns the
+    readings, None when the stream is not in time order (the caller sorts it and writes it
+    again). Files go under a temporary name beside their final one (added to `prepared`, not
+    fsynced yet); a month's files are named by `names`, so a segment and its rollups share
+    their name. `combine`: readings of a device may share a minute (_Rollups).
     """
-    files = {kind: _MonthFiles(kind, tdir, names, instance, prepared) for kind in kinds}
+    segments = _MonthFiles(READINGS, tdir, names, instance, prepared)
+    rollup_files = _MonthFiles(ROLLUPS, tdir, names, instance, prepared)
+    rollups = _Rollups(combine)
     last: int | None = None
+    month: int | None = None
     rows = 0
+
+    def write_rollups(table: pa.Table | None, of: int) -> None:
+        if table is not None and table.num_rows:
+            rollup_files.write(_first_day(of), table)
+
     try:
         for batch in reader:
             if not batch.num_rows:
                 continue
-            times = batch[column]
-            cuts, months = _month_cuts(times)
-            # In a month's part every row has its month: the parts' months tell the order.
-            keys = times.cast(pa.int64()) if by_time else pa.array(months, pa.int64())
-            if (last is not None and keys[0].as_py() < last) or _descends(keys):
+            times = batch["ts"].cast(pa.int64())
+            if (last is not None and times[0].as_py() < last) or _descends(times):
                 return None
-            last = keys[-1].as_py()
-            for (begin, end), month in zip(itertools.pairwise(cuts), months, strict=True):
-                part = batch.slice(begin, end - begin)
-                for kind, split in kinds.items():
-                    files[kind].write(_first_day(month), split(part))
+            last = times[-1].as_py()
+            cuts, months = _month_cuts(batch["ts"])
+            for (begin, end), part_month in zip(itertools.pairwise(cuts), months, strict=True):
+                if month is not None and part_month != month:
+                    write_rollups(rollups.flush(), month)
+                month = part_month
+                part = _readings(batch.slice(begin, end - begin))
+                segments.write(_first_day(month), part)
+                write_rollups(rollups.add(part), month)
                 rows += part.num_rows
+        if month is not None:
+            write_rollups(rollups.flush(), month)
     finally:
         reader.close()  # also when a write failed: the connection's result is freed
-        for month_files in files.values():
-            month_files.close()
+        segments.close()
+        rollup_files.close()
     return rows
 
 
 def _readings(batch: pa.RecordBatch) -> pa.Table:
     """A stream's READING_SCHEMA columns, typed as the collector writes them."""
     return pa.Table.from_batches([batch.select(READING_SCHEMA.names)]).cast(READING_SCHEMA)
-
-
-def _single_rollups(batch: pa.RecordBatch) -> pa.Table:
-    """The rollups of a stream of readings each alone in its device's minute."""
-    return single_rollups(_readings(batch))
-
-
-def _rollups(batch: pa.RecordBatch) -> pa.Table:
-    return pa.Table.from_batches([batch])
 
 
 def append_relation(
@@ -607,25 +642,19 @@ def _repeats(
 def _stream_months(
     con: duckdb.DuckDBPyConnection, tdir: Path, instance: str, prepared: Prepared, single: bool
 ) -> int:
-    """_append_fresh streamed once into a segment and rollups per UTC month.
+    """_append_fresh streamed once, in time order, into a segment and rollups per UTC month.
 
-    In the relation's order (a history file's usually is by time), else sorted by time. When
-    no two readings share a device and minute (`single`), each is its own rollup row and comes
-    in the same stream; else the rollups come from one aggregation sorted by minute.
+    In the relation's order (a history file's usually is by time), else sorted by time. The
+    rollups come from the same stream (_Rollups; combined where readings of a device share a
+    minute, unless `single`).
     """
-    stream = f"SELECT {_COLUMNS} "
-    kinds: dict[str, Split] = {READINGS: _readings}
-    if single:
-        kinds[ROLLUPS] = _single_rollups
     names: dict[dt.date, str] = {}
     accepted: int | None = None
     for order in ("", " ORDER BY ts, _first"):
         moves = len(prepared.moves)
         accepted = _write_months(
-            con.sql(f"{stream} FROM _append_fresh{order}").to_arrow_reader(_BATCH_ROWS),
-            kinds,
-            "ts",
-            single,
+            con.sql(f"SELECT {_COLUMNS} FROM _append_fresh{order}").to_arrow_reader(_BATCH_ROWS),
+            not single,
             tdir,
             names,
             instance,
@@ -637,19 +666,6 @@ def _stream_months(
         del prepared.moves[moves:]
         names.clear()
     assert accepted is not None  # a stream sorted by time is in order
-    if not single and accepted:
-        rolled_up = _write_months(
-            con.sql(rollup_sql("_append_fresh")).to_arrow_reader(_BATCH_ROWS),
-            {ROLLUPS: _rollups},
-            "minute",
-            True,
-            tdir,
-            names,
-            instance,
-            prepared,
-        )
-        if rolled_up is None:
-            raise RuntimeError("rollup_sql's rows are not sorted by minute")
     return accepted
 
 

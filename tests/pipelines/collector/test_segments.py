@@ -298,14 +298,21 @@ def _content(tdir: Path, kind: str, order: str) -> list[tuple]:
 
 @pytest.mark.parametrize("shared_minutes", [False, True])
 @pytest.mark.parametrize("in_time_order", [True, False])
+@pytest.mark.parametrize("batch_rows", [segments._BATCH_ROWS, 5])
 def test_bulk_append_writes_one_segment_and_rollup_per_month_as_the_collector_does(
-    tmp_path: Path, shared_minutes: bool, in_time_order: bool
+    tmp_path: Path,
+    shared_minutes: bool,
+    in_time_order: bool,
+    batch_rows: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Three days across a month's end, two devices, in one pass: one segment and one rollup
     file per UTC month in the history tree, of the same name, with the rollups the collector's
     flush computes of the same readings; rows in the file's order (by time), rollups by
     minute. Readings sharing a device and minute are aggregated; else each reading is its own
-    rollup row (no aggregation needed)."""
+    rollup row (no aggregation needed). With 5 readings a batch, minutes and months span
+    batches: a minute's rollup row still combines all its readings."""
+    monkeypatch.setattr(segments, "_BATCH_ROWS", batch_rows)
     step = 20 if shared_minutes else 60
     days = ("2025-05-31", "2025-06-01", "2025-06-02")
     tables = []
