@@ -428,8 +428,7 @@ def _check(con: duckdb.DuckDBPyConnection, read: _Read, window: TsWindow) -> Non
     checks = reading_checks_sql(source, ("_line", "_extra_cells", *raw), read.typed)
     # The device by its position in an ENUM of the registered ones, not by a join: a join
     # would not keep the file's order, which the line numbers and the append rely on.
-    device = f"TRY_CAST(c.device_id AS {_DEVICES_ENUM})"
-    unknown = f"c.device_id IS NOT NULL AND {device} IS NULL"
+    unknown = "c.device_id IS NOT NULL AND c._device IS NULL"
     inexact = " OR ".join(
         f"abs(raw_{n}) >= {_EXACT_INTEGERS}" for n in sorted(read.typed & _INTEGERS)
     )
@@ -438,11 +437,11 @@ def _check(con: duckdb.DuckDBPyConnection, read: _Read, window: TsWindow) -> Non
         f"            WHEN {unknown} THEN 'device_id' ELSE c._field END AS _field, "
         "       CASE WHEN c._extra_cells > 0 THEN 'extra_cells' "
         f"            WHEN {unknown} THEN 'unknown_device' ELSE c._code END AS _code, "
-        "       c.* EXCLUDE (_field, _code, interval_s), "
+        "       c.* EXCLUDE (_field, _code, interval_s, _device), "
         "       coalesce(c.interval_s, "
-        f"         getvariable('{_INTERVALS}')[enum_code({device}) + 1]) AS interval_s, "
+        f"         getvariable('{_INTERVALS}')[enum_code(c._device) + 1]) AS interval_s, "
         f"       {inexact or 'false'} AS _inexact "
-        f"FROM ({checks}) c"
+        f"FROM (SELECT *, TRY_CAST(device_id AS {_DEVICES_ENUM}) AS _device FROM ({checks})) c"
     )
     value = " ".join(f"WHEN '{n}' THEN {_shown_sql(r, n, read.typed)}" for n, r in pairs)
     key = " || '|' || ".join(
