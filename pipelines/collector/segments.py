@@ -56,7 +56,7 @@ INTENT_FILE = "compaction.json"
 TMP_SUFFIX = ".tmp"
 SMALL_SEGMENT_BYTES = 32 * 1024 * 1024
 COMPACT_MIN_FILES = 8
-_BATCH_ROWS = 1 << 16
+BATCH_ROWS = 1 << 16
 """Rows per batch streamed from DuckDB into a bulk append's segments."""
 _FSYNC_THREADS = 32
 _QUEUED_PARTS = 4
@@ -526,6 +526,7 @@ def append_relation(
     upgrade_rollups(tdir, con)
     with telemetry_lock(tdir, exclusive=True):
         _repair(tdir, instance, con, monthly=True)  # what an append that crashed left
+    with telemetry_lock(tdir):
         files = [str(p) for p in segment_files(tdir)]
         logged = list(logged_batches(tdir))
     known = ["SELECT NULL::VARCHAR AS device_id, NULL::BIGINT AS seq"]
@@ -549,7 +550,7 @@ def append_relation(
             con.unregister("_append_logged")
     # Whether a key repeats (then the copies need a closer look) and whether two readings of
     # a device share a minute (then the rollups need an aggregation): usually neither.
-    total, (colliding, shared_minutes) = _repeats(con, relation, ("seq", _MINUTE))
+    total, (colliding, shared_minutes) = repeats(con, relation, ("seq", _MINUTE))
     ((known_keys,),) = con.execute("SELECT count(*) FROM _append_known").fetchall()
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _append_repeated AS SELECT device_id, seq, "
@@ -584,11 +585,11 @@ def append_relation(
 
 _COLUMNS = ", ".join(READING_SCHEMA.names)
 _MINUTE = f"epoch_us(ts) // {US_PER_MINUTE}"
-_BITMAP_BITS = 1 << 28
-"""The largest bitmap (32 MB) _repeats sets a bit per value in; wider ranges are hashed."""
+BITMAP_BITS = 1 << 28
+"""The largest bitmap (32 MB) repeats sets a bit per value in; wider ranges are hashed."""
 
 
-def _repeats(
+def repeats(
     con: duckdb.DuckDBPyConnection, relation: str, keys: tuple[str, ...]
 ) -> tuple[int, list[int]]:
     """The rows of `relation`, and per integer expression of `keys` how many rows repeat a
@@ -596,7 +597,7 @@ def _repeats(
 
     Each device's values of a key span a range (a device counts its seq on by one; its
     readings of a file cover some months of minutes). Where the devices' ranges together are
-    at most _BITMAP_BITS wide, every pair sets its own bit of one bitmap, and the bits set
+    at most BITMAP_BITS wide, every pair sets its own bit of one bitmap, and the bits set
     count the distinct pairs: an order of magnitude cheaper than the hash table of a
     count(DISTINCT) on millions of rows. Wider ranges are counted by hash, where a hash
     collision counts as a repeat (the caller then looks closer).
@@ -620,7 +621,7 @@ def _repeats(
         counts = [
             f"bit_count(bitstring_agg(CAST(d.offset{n} + r.k{n} - d.lo{n} AS BIGINT), 0, "
             f"{max(width, 1) - 1}))"
-            if width <= _BITMAP_BITS
+            if width <= BITMAP_BITS
             else f"count(DISTINCT hash(r.device_id, r.k{n}))"
             for n, width in enumerate(widths)
         ]
@@ -653,7 +654,7 @@ def _stream_months(
     for order in ("", " ORDER BY ts, _first"):
         moves = len(prepared.moves)
         accepted = _write_months(
-            con.sql(f"SELECT {_COLUMNS} FROM _append_fresh{order}").to_arrow_reader(_BATCH_ROWS),
+            con.sql(f"SELECT {_COLUMNS} FROM _append_fresh{order}").to_arrow_reader(BATCH_ROWS),
             not single,
             tdir,
             names,

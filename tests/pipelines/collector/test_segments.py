@@ -298,7 +298,7 @@ def _content(tdir: Path, kind: str, order: str) -> list[tuple]:
 
 @pytest.mark.parametrize("shared_minutes", [False, True])
 @pytest.mark.parametrize("in_time_order", [True, False])
-@pytest.mark.parametrize("batch_rows", [segments._BATCH_ROWS, 5])
+@pytest.mark.parametrize("batch_rows", [segments.BATCH_ROWS, 5])
 def test_bulk_append_writes_one_segment_and_rollup_per_month_as_the_collector_does(
     tmp_path: Path,
     shared_minutes: bool,
@@ -312,7 +312,7 @@ def test_bulk_append_writes_one_segment_and_rollup_per_month_as_the_collector_do
     minute. Readings sharing a device and minute are aggregated; else each reading is its own
     rollup row (no aggregation needed). With 5 readings a batch, minutes and months span
     batches: a minute's rollup row still combines all its readings."""
-    monkeypatch.setattr(segments, "_BATCH_ROWS", batch_rows)
+    monkeypatch.setattr(segments, "BATCH_ROWS", batch_rows)
     step = 20 if shared_minutes else 60
     days = ("2025-05-31", "2025-06-01", "2025-06-02")
     tables = []
@@ -387,20 +387,20 @@ def test_a_reading_alone_in_its_minute_is_its_own_rollup_row() -> None:
     ]
 
 
-@pytest.mark.parametrize("bitmap_bits", [segments._BITMAP_BITS, 4])
+@pytest.mark.parametrize("bitmap_bits", [segments.BITMAP_BITS, 4])
 def test_repeats_counts_rows_that_repeat_a_devices_value(
     bitmap_bits: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """By hand: D1 has seqs 5, 6, 6, 9 (one repeat) and D2 seqs 5, 2**63 - 1 (none, and a
     range as wide as BIGINT: counted by hash); minutes 0, 0, 1, 1 for D1 (two repeats), 7, 7
     for D2 (one). With a bitmap of 4 bits every key is counted by hash instead."""
-    monkeypatch.setattr(segments, "_BITMAP_BITS", bitmap_bits)
+    monkeypatch.setattr(segments, "BITMAP_BITS", bitmap_bits)
     con = connect()
     con.execute(
         "CREATE TABLE r AS SELECT * FROM (VALUES ('D1', 5, 0), ('D1', 6, 0), ('D1', 6, 1), "
         "('D1', 9, 1), ('D2', 5, 7), ('D2', 9223372036854775807, 7)) v(device_id, seq, m)"
     )
-    assert segments._repeats(con, "r", ("seq", "m")) == (6, [1, 3])
+    assert segments.repeats(con, "r", ("seq", "m")) == (6, [1, 3])
     # Without the widest seq, both keys fit the bitmap (unless it has 4 bits).
-    assert segments._repeats(con, "(SELECT * FROM r WHERE seq < 10)", ("seq", "m")) == (5, [1, 2])
-    assert segments._repeats(con, "(SELECT * FROM r WHERE false)", ("seq", "m")) == (0, [0, 0])
+    assert segments.repeats(con, "(SELECT * FROM r WHERE seq < 10)", ("seq", "m")) == (5, [1, 2])
+    assert segments.repeats(con, "(SELECT * FROM r WHERE false)", ("seq", "m")) == (0, [0, 0])
