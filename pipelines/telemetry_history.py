@@ -443,23 +443,26 @@ def _check(con: duckdb.DuckDBPyConnection, read: _Read, window: TsWindow) -> Non
         f"       {inexact or 'false'} AS _inexact "
         f"FROM (SELECT *, TRY_CAST(device_id AS {_DEVICES_ENUM}) AS _device FROM ({checks})) c"
     )
+    # Not kept: the cells as written (the reasons have taken what they need), the extra
+    # cells' count, and a line DuckDB's reader cannot tell (then it is rowid + 2).
+    unkept = [*raw, "_extra_cells", *(["_line"] if read.lines else [])]
     value = " ".join(f"WHEN '{n}' THEN {_shown_sql(r, n, read.typed)}" for n, r in pairs)
     key = " || '|' || ".join(
         f"coalesce({_shown_sql('raw_' + k, k, read.typed)}, '')" for k in READING_KEY
     )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _history_rows AS "
-        f"SELECT * EXCLUDE ({', '.join(raw)}), "
+        f"SELECT * EXCLUDE ({', '.join(unkept)}), "
         f"CASE WHEN _code IS NOT NULL THEN CASE _field {value} END END AS _value, "
         f"CASE WHEN _code IS NOT NULL THEN {_other_sql(read.typed)} END AS _other, "
         f"CASE WHEN _code IS NOT NULL THEN {key} END AS _key "
         f"FROM ({judged})",
         [_moment(window.latest_us), _moment(window.earliest_us)],
     )
-    line = "rowid + 2" if read.lines else "_line"
+    line = "rowid + 2 AS _line, " if read.lines else ""
     con.execute(
         "CREATE OR REPLACE TEMP VIEW _history_checked AS "
-        f"SELECT * EXCLUDE (_inexact) REPLACE ({line} AS _line) FROM _history_rows"
+        f"SELECT {line}* EXCLUDE (_inexact) FROM _history_rows"
     )
 
 
