@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import functools
 import itertools
 import os
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -319,10 +320,11 @@ def _fsync_all(paths: Iterable[Path]) -> None:
 
 
 class _MonthFiles:
-    """The files of one kind, one per UTC month, written in a thread of their own, in order.
+    """The files of one kind, one per UTC month, made and written in a thread of their own,
+    in order.
 
-    A stream's kinds are encoded side by side (pyarrow releases the GIL), while DuckDB
-    produces the next batch; at most _QUEUED_PARTS parts wait, bounding the memory.
+    A stream's kinds are computed and encoded side by side (pyarrow releases the GIL), while
+    DuckDB produces the next batch; at most _QUEUED_PARTS parts wait, bounding the memory.
     """
 
     def __init__(
@@ -336,12 +338,17 @@ class _MonthFiles:
         self.writer: pq.ParquetWriter | None = None
         self.month: dt.date | None = None
 
-    def write(self, month: dt.date, table: pa.Table) -> None:
+    def write(self, month: dt.date, part: Callable[[], pa.Table | None]) -> None:
+        """Write what `part` makes (called in the thread, after the parts before it) to the
+        file of `month`."""
         while len(self.queued) >= _QUEUED_PARTS:
             self.queued.popleft().result()
-        self.queued.append(self.thread.submit(self._write, month, table))
+        self.queued.append(self.thread.submit(self._write, month, part))
 
-    def _write(self, month: dt.date, table: pa.Table) -> None:
+    def _write(self, month: dt.date, part: Callable[[], pa.Table | None]) -> None:
+        table = part()
+        if table is None or not table.num_rows:
+            return
         if month != self.month:
             self._close()
             self.month = month
@@ -469,11 +476,6 @@ def _write_months(
     last: int | None = None
     month: int | None = None
     rows = 0
-
-    def write_rollups(table: pa.Table | None, of: int) -> None:
-        if table is not None and table.num_rows:
-            rollup_files.write(_first_day(of), table)
-
     try:
         for batch in reader:
             if not batch.num_rows:
@@ -485,19 +487,23 @@ def _write_months(
             cuts, months = _month_cuts(batch["ts"])
             for (begin, end), part_month in zip(itertools.pairwise(cuts), months, strict=True):
                 if month is not None and part_month != month:
-                    write_rollups(rollups.flush(), month)
+                    rollup_files.write(_first_day(month), rollups.flush)
                 month = part_month
                 part = _readings(batch.slice(begin, end - begin))
-                segments.write(_first_day(month), part)
-                write_rollups(rollups.add(part), month)
+                segments.write(_first_day(month), functools.partial(_same, part))
+                rollup_files.write(_first_day(month), functools.partial(rollups.add, part))
                 rows += part.num_rows
         if month is not None:
-            write_rollups(rollups.flush(), month)
+            rollup_files.write(_first_day(month), rollups.flush)
     finally:
         reader.close()  # also when a write failed: the connection's result is freed
         segments.close()
         rollup_files.close()
     return rows
+
+
+def _same(table: pa.Table) -> pa.Table:
+    return table
 
 
 def _readings(batch: pa.RecordBatch) -> pa.Table:
