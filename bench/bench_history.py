@@ -26,7 +26,7 @@ from pipelines.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / "results" / "history"
-REPEAT = 3
+REPEAT = 5
 MEMORY_BUDGET_MB = 2048
 
 

@@ -242,6 +242,29 @@ def test_bulk_append_skips_known_and_repeated_readings(tmp_path: Path) -> None:
     assert READING_SCHEMA.names[-1] == "received_at"
 
 
+def test_a_bulk_append_repairs_what_a_crashed_one_left(tmp_path: Path) -> None:
+    """A bulk append killed mid-commit leaves a month's segment without its rollups and a
+    temporary file; the next bulk append gives the segment its rollups (the same rows
+    rollup_sql gives), drops the temporary file, and then appends as usual."""
+    tdir = telemetry_dir(tmp_path)
+    assert append_readings(tmp_path, table_of("D1", range(0, 5))).accepted == 5
+    (segment,) = segment_files(tdir)
+    assert segment.parent.name == "month=2025-06"
+    twin_rollups = tdir / "history" / "rollups" / segment.parent.name / segment.name
+    expected = pq.read_table(twin_rollups)
+    twin_rollups.unlink()
+    leftover = segment.with_name(".part-bulk-20250601T000000000000-abcdef.parquet.tmp")
+    leftover.write_bytes(b"half a file")
+    assert append_readings(tmp_path, table_of("D1", range(5, 7))).accepted == 2
+    assert not leftover.exists()
+    assert pq.read_table(twin_rollups).equals(expected)
+    assert [p.parent.name for p in segment_files(tdir, "rollups")] == ["month=2025-06"] * 2
+    con = connect()
+    raw, minutes = totals(con, tdir)
+    assert raw == [("D1", 7, 7, 14)]
+    assert sum(m[2] for m in minutes) == 7  # every reading once in the rollups
+
+
 def test_rollups_with_64_bit_sums_are_rebuilt_once(tmp_path: Path) -> None:
     """A store written before the wide sums: its first rollup file has BIGINT sums, and a new
     file with a sum beyond 64 bits could not be read together with it."""
