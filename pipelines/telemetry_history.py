@@ -243,17 +243,21 @@ def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE IF EXISTS reject_scans")
 
 
-def _read_held(con: duckdb.DuckDBPyConnection, read: _Read) -> bool:
-    """Whether DuckDB's CSV reader read the checked file as the contract does: no cell it
-    could not cast, no more cells than names, every record one line (else rowid + 2 is no
-    line number), no integer too large to be exact as a DOUBLE."""
+def _read_held(con: duckdb.DuckDBPyConnection, read: _Read) -> tuple[bool, bool]:
+    """Whether DuckDB's CSV reader read the checked file as the contract does (no cell it
+    could not cast, no more cells than names, no integer too large to be exact as a DOUBLE,
+    every record one line), and whether its records may be lines (false where the reader
+    turned nothing away and still read another number of records than the file has lines: a
+    line break in a cell, an empty line; then it cannot read the file, typed or as text)."""
     assert read.lines is not None
     ((rejected,),) = con.execute("SELECT count(*) FROM reject_errors").fetchall()
     _drop_rejects(con)
     ((rows, inexact),) = con.execute(
         "SELECT count(*), coalesce(bool_or(_inexact), false) FROM _history_rows"
     ).fetchall()
-    return not rejected and not inexact and rows == read.lines.result()
+    # Rows the reader turned away are missing from the count too: then it tells nothing.
+    records_are_lines = bool(rejected) or rows == read.lines.result()
+    return not rejected and not inexact and rows == read.lines.result(), records_are_lines
 
 
 def _read_exact(con: duckdb.DuckDBPyConnection, path: Path) -> _Read:
@@ -611,19 +615,25 @@ def load_history(
             settings.telemetry_history_max_age_days,
             settings.telemetry_max_future_minutes,
         )
+        unreadable = False  # for DuckDB's CSV reader, typed or not: go to the exact reader
         with closing(_reads(work, path)) as reads:
             for read in reads:
                 _require_columns(path, read)
                 if read.lines is None:
                     _check(work, read, window)
                     break
+                if unreadable:
+                    continue
                 try:
                     _check(work, read, window)
                 except duckdb.Error:
                     _drop_rejects(work)
-                    continue  # not UTF-8, a quoted line break, ...: the next reader
-                if _read_held(work, read):
+                    unreadable = True  # not UTF-8, a quoted line break, ...
+                    continue
+                held, records_are_lines = _read_held(work, read)
+                if held:
                     break
+                unreadable = not records_are_lines
         _drop_read(work)
         result = HistoryResult(
             format=read.format,

@@ -183,6 +183,37 @@ def test_german_excel_export_with_empty_lines_goes_through_the_exact_reader(
     ]
 
 
+def test_a_line_break_in_a_cell_goes_to_the_exact_reader_after_one_try(
+    delivery: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB's reader reads a record over two lines as one: its row numbers are no lines.
+    The typed read shows it (no cell turned away, fewer records than lines), so the text
+    read is skipped and the exact reader gives the right line to the rejected row."""
+    checks: list[str] = []
+    check = telemetry_history._check
+    monkeypatch.setattr(
+        telemetry_history,
+        "_check",
+        lambda con, read, window: checks.append(read.format) or check(con, read, window),
+    )
+    telemetry_file(
+        delivery,
+        [
+            'D1,1,2026-11-20T10:00:00Z,5,1.5,2.5,,ok,"first line',
+            'second line"',
+            "D1,2,2026-11-20T10:01:00Z,6,1.5,1.0,,ok,",  # line 4: p95 below the mean
+        ],
+    )
+    data_dir = tmp_path / "data"
+    run = ingest([delivery], data_dir)
+    result = only(run)
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (2, 1, 1)
+    assert [row[:4] for row in rejected(data_dir, run.run_id)] == [
+        (4, "latency_ms_p95", "1.0", "less_than_field")
+    ]
+    assert len(checks) == 2  # typed by DuckDB, then the exact reader
+
+
 def test_parquet_history_with_typed_columns(delivery: Path, tmp_path: Path) -> None:
     ts = pa.array(
         [dt.datetime(2026, 11, 20, 10, m, tzinfo=dt.UTC) for m in range(3)],
