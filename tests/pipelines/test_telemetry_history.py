@@ -189,12 +189,12 @@ def test_a_line_break_in_a_cell_goes_to_the_exact_reader_after_one_try(
     """DuckDB's reader reads a record over two lines as one: its row numbers are no lines.
     The typed read shows it (no cell turned away, fewer records than lines), so the text
     read is skipped and the exact reader gives the right line to the rejected row."""
-    checks: list[str] = []
-    check = telemetry_history._check
+    checks: list[str] = []  # the set-wise checks built, one per reader that tried
+    build = telemetry_history.reading_checks_sql
     monkeypatch.setattr(
         telemetry_history,
-        "_check",
-        lambda con, read, window: checks.append(read.format) or check(con, read, window),
+        "reading_checks_sql",
+        lambda source, *args: checks.append(source) or build(source, *args),
     )
     telemetry_file(
         delivery,
