@@ -37,7 +37,7 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from zakid_metrics.contract import READING_FIELDS, READING_STATUSES
+from zakid_metrics.contract import READING_FIELDS, READING_STATUSES, add_months
 from zakid_metrics.files import file_lock
 
 TELEMETRY_DIR = "telemetry"
@@ -215,8 +215,7 @@ def partition_days(path: Path) -> tuple[dt.date, dt.date]:
         day = dt.date.fromisoformat(name.removeprefix(DAY_PREFIX))
         return day, day
     first = dt.date.fromisoformat(name.removeprefix(MONTH_PREFIX) + "-01")
-    following = (first + dt.timedelta(days=31)).replace(day=1)
-    return first, following - dt.timedelta(days=1)
+    return first, add_months(first, 1) - dt.timedelta(days=1)
 
 
 def files_covering(files: Iterable[Path], days: Iterable[dt.date]) -> list[Path]:

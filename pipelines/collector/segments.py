@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from zakid_metrics.contract import READING_KEY
+from zakid_metrics.contract import READING_KEY, add_months
 from zakid_metrics.errors import UsageError
 from zakid_metrics.files import atomic_write, fsync_path, replace_durably
 from zakid_metrics.telemetry_store import (
@@ -412,8 +412,8 @@ def _month_of(us: int) -> int:
 
 
 def _first_day(month: int) -> dt.date:
-    year, index = divmod(_EPOCH_MONTH + month, 12)
-    return dt.date(year, index + 1, 1)
+    """The first day of a month counted as _months counts."""
+    return add_months(dt.date(1970, 1, 1), month)
 
 
 class _Rollups:
@@ -490,7 +490,7 @@ def _write_months(
                     rollup_files.write(_first_day(month), rollups.flush)
                 month = part_month
                 part = _readings(batch.slice(begin, end - begin))
-                segments.write(_first_day(month), functools.partial(_same, part))
+                segments.write(_first_day(month), lambda part=part: part)
                 rollup_files.write(_first_day(month), functools.partial(rollups.add, part))
                 rows += part.num_rows
         if month is not None:
@@ -500,10 +500,6 @@ def _write_months(
         segments.close()
         rollup_files.close()
     return rows
-
-
-def _same(table: pa.Table) -> pa.Table:
-    return table
 
 
 def _readings(batch: pa.RecordBatch) -> pa.Table:
